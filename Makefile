@@ -1,0 +1,53 @@
+# Quick start: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app planner
+TRANSLATIONS := planner/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test lint translations extract-messages install install-test clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
+
+%.mo: %.po
+	$(BIN)/pybabel compile --statistics --use-fuzzy=false -i $< -o $@
+
+## Serve the demo: migrate the SQLite database in instance/, load the demo visit when empty.
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) demo-data --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Lint, then run the whole suite (PostgreSQL too when PLANNER_TEST_POSTGRES_URL is set).
+test: install-test translations lint
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Refresh the message catalogues after changing user-facing strings.
+extract-messages: install
+	$(BIN)/pybabel extract --mapping-file $(TRANSLATIONS)/babel.cfg --keywords _l \
+		--no-location --sort-output --project planner -o $(TRANSLATIONS)/messages.pot planner templates
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

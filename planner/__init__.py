@@ -1,0 +1,64 @@
+"""Delegation Visit Planner: the application factory."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the application.
+
+    ``config`` overrides every other source; its ``INSTANCE_PATH`` (or the environment's
+    ``PLANNER_INSTANCE_PATH``) moves the instance folder, e.g. for tests.
+    """
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "PLANNER_INSTANCE_PATH", str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+
+    from planner.config import load_config
+
+    load_config(app, config)
+
+    from planner import models  # noqa: F401 (registers every table on the metadata)
+    from planner.database import configure_engine
+    from planner.extensions import babel, csrf, db, migrate
+    from planner.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(app, engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+
+    from planner.views import errors, health, preferences, visits
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(visits.bp)
+    app.register_blueprint(preferences.bp)
+    errors.register(app)
+
+    from planner.cli import register_commands
+
+    register_commands(app)
+
+    from planner.i18n import template_helpers
+
+    app.context_processor(template_helpers)
+    return app

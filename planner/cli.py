@@ -1,0 +1,64 @@
+"""Flask commands: ``flask --app planner <command>``."""
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from planner.enums import Role
+from planner.extensions import db
+from planner.models import Visit
+from planner.services.demo import load_demo_data
+from planner.services.errors import InvalidInput
+from planner.services.users import create_user
+
+users_cli = AppGroup("users", help="Manage staff logins.")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Load only when the database holds no visit at all.")
+def demo_data_command(if_empty: bool) -> None:
+    """Load the reference visit and the programme module catalogue."""
+    if if_empty and db.session.scalar(select(Visit.id).limit(1)) is not None:
+        click.echo("The database holds visits already; demo data not loaded.")
+        return
+    result = load_demo_data()
+    db.session.commit()
+    if result.created:
+        click.echo(f"Loaded the demo visit {result.visit.title!r} (id {result.visit.id}).")
+    else:
+        click.echo(f"The demo visit exists already (id {result.visit.id}); nothing changed.")
+
+
+def _read_password() -> str:
+    """Read the password from standard input, or prompt for it on a terminal."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Login e-mail address.")
+@click.option("--name", required=True, help="Full name.")
+@click.option("--org", required=True, help="Organisation name; created if it does not exist.")
+@click.option(
+    "--role", required=True, type=click.Choice([role.value for role in Role]), help="Role."
+)
+def create_user_command(email: str, name: str, org: str, role: str) -> None:
+    """Create a staff login; the password comes from standard input or a prompt."""
+    password = _read_password()
+    try:
+        user = create_user(email=email, name=name, organisation=org, role=role, password=password)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field}: {error.message}") from error
+    click.echo(f"Created {user.role} {user.email} in {user.organisation.name}.")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to the app's command line."""
+    app.cli.add_command(demo_data_command)
+    app.cli.add_command(users_cli)

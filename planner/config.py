@@ -1,0 +1,70 @@
+"""Configuration: defaults, then ``instance/config.py``, then ``PLANNER_*`` variables."""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ENV_PREFIX = "PLANNER"
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # None: SQLite file planner.db in the instance folder
+    "SECRET_KEY": None,  # None: generated once and kept in instance/secret_key
+    "ICAL_DOMAIN": "delegation-planner.invalid",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_SECURITY": "none",
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "MAIL_FROM": "protokoll@delegation-planner.invalid",
+    "REDIS_URL": None,
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    "BABEL_DEFAULT_LOCALE": "de",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "LANGUAGES": ["de", "en"],
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+}
+
+SMTP_SECURITY_CHOICES = ("none", "starttls", "ssl")
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, the instance file, the environment and overrides."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, value in os.environ.items():
+        if key.startswith(f"{ENV_PREFIX}_"):
+            app.config[key.removeprefix(f"{ENV_PREFIX}_")] = value
+    if overrides:
+        app.config.from_mapping(overrides)
+
+    app.config["SMTP_PORT"] = int(app.config["SMTP_PORT"])
+    if app.config["SMTP_SECURITY"] not in SMTP_SECURITY_CHOICES:
+        raise ValueError(
+            f"PLANNER_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY_CHOICES)}, "
+            f"not {app.config['SMTP_SECURITY']!r}"
+        )
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
+        "sqlite:///" + str(Path(app.instance_path) / "planner.db")
+    )
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app)
+
+
+def instance_secret_key(app: Flask) -> str:
+    """Return the key kept in the instance folder, generating it on first use."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when two processes start at once, one writes and the other reads its key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

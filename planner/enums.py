@@ -1,0 +1,85 @@
+"""Statuses, kinds and roles of the domain, stored as their string values."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a staff login may do inside its own organisation."""
+
+    ADMIN = "admin"
+    PLANNER = "planner"
+    HOST = "host"
+    VIEWER = "viewer"
+
+
+class Language(StrEnum):
+    """Interface and document languages."""
+
+    DE = "de"
+    EN = "en"
+
+
+class VisitStatus(StrEnum):
+    """Life cycle of a visit: draft → planned → confirmed → completed, or cancelled."""
+
+    DRAFT = "draft"
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ItemKind(StrEnum):
+    """What happens in an agenda item."""
+
+    SESSION = "session"
+    DEMO = "demo"
+    WALKTHROUGH = "walkthrough"
+    RECEPTION = "reception"
+    MEAL = "meal"
+    TRANSFER = "transfer"
+    PRESS = "press"
+    INTERNAL_HOLD = "internal-hold"
+
+
+class ItemStatus(StrEnum):
+    """Whether an agenda item takes place."""
+
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+    CANCELLED = "cancelled"
+
+
+class Side(StrEnum):
+    """Which side of a visit a participant is on."""
+
+    GUEST = "guest"
+    HOST = "host"
+
+
+class RsvpStatus(StrEnum):
+    """A participant's answer, named as iCalendar's PARTSTAT values in lower case."""
+
+    NEEDS_ACTION = "needs-action"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    TENTATIVE = "tentative"
+
+
+class OutboxStatus(StrEnum):
+    """Where an outbox message stands on its way to the SMTP server."""
+
+    DRAFT = "draft"
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DISCARDED = "discarded"
+
+
+class AuditAction(StrEnum):
+    """What was done to an object."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"

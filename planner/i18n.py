@@ -1,0 +1,82 @@
+"""Language selection and formatting helpers for templates."""
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app, request, session
+from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
+
+from planner.enums import ItemKind, ItemStatus, Role, RsvpStatus, VisitStatus
+
+
+def select_locale() -> str:
+    """Choose the interface language: ``?lang=``, then the session's choice, then German."""
+    languages = current_app.config["LANGUAGES"]
+    requested = request.args.get("lang")
+    if requested in languages:
+        return requested
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_day(day: date) -> str:
+    """Format a day as on an agenda: "Donnerstag, 23. Februar 2023"."""
+    return format_date(day, format="full")
+
+
+def format_clock(moment: datetime) -> str:
+    """Format a wall-clock time as 24-hour "10:30", the same in German and English."""
+    return moment.strftime("%H:%M")
+
+
+def template_helpers() -> dict[str, Any]:
+    """Expose the formatting helpers and the current language to every template."""
+    return {
+        "format_day": format_day,
+        "format_clock": format_clock,
+        "current_language": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "labels": enum_labels(),
+    }
+
+
+def enum_labels() -> dict[str, Any]:
+    """Return the translated label of every enum value, keyed by enum class and value."""
+    return {
+        "visit_status": {
+            VisitStatus.DRAFT: _l("Draft"),
+            VisitStatus.PLANNED: _l("Planned"),
+            VisitStatus.CONFIRMED: _l("Confirmed"),
+            VisitStatus.COMPLETED: _l("Completed"),
+            VisitStatus.CANCELLED: _l("Cancelled"),
+        },
+        "item_status": {
+            ItemStatus.CONFIRMED: _l("confirmed"),
+            ItemStatus.TENTATIVE: _l("tentative"),
+            ItemStatus.CANCELLED: _l("cancelled"),
+        },
+        "item_kind": {
+            ItemKind.SESSION: _l("Session"),
+            ItemKind.DEMO: _l("Demo"),
+            ItemKind.WALKTHROUGH: _l("Walkthrough"),
+            ItemKind.RECEPTION: _l("Reception"),
+            ItemKind.MEAL: _l("Meal"),
+            ItemKind.TRANSFER: _l("Transfer"),
+            ItemKind.PRESS: _l("Press"),
+            ItemKind.INTERNAL_HOLD: _l("Internal hold"),
+        },
+        "rsvp": {
+            RsvpStatus.NEEDS_ACTION: _l("No answer yet"),
+            RsvpStatus.ACCEPTED: _l("Accepted"),
+            RsvpStatus.DECLINED: _l("Declined"),
+            RsvpStatus.TENTATIVE: _l("Tentative"),
+        },
+        "role": {
+            Role.ADMIN: _l("Administrator"),
+            Role.PLANNER: _l("Planner"),
+            Role.HOST: _l("Host"),
+            Role.VIEWER: _l("Viewer"),
+        },
+    }

@@ -1,0 +1,30 @@
+"""The domain model: one module per concept, all importable from here."""
+
+from planner.models.agenda import AgendaItem
+from planner.models.audit import AuditEntry
+from planner.models.module import ProgrammeModule
+from planner.models.organisation import Organisation
+from planner.models.outbox import OutboxMessage
+from planner.models.participation import Participation, participation_item
+from planner.models.person import Person
+from planner.models.user import User
+from planner.models.venue import Room, Venue
+from planner.models.version import AgendaVersion
+from planner.models.visit import Visit, visit_guest_organisation
+
+__all__ = [
+    "AgendaItem",
+    "AgendaVersion",
+    "AuditEntry",
+    "Organisation",
+    "OutboxMessage",
+    "Participation",
+    "Person",
+    "ProgrammeModule",
+    "Room",
+    "User",
+    "Venue",
+    "Visit",
+    "participation_item",
+    "visit_guest_organisation",
+]

@@ -1,0 +1,35 @@
+"""The audit trail: who changed what, when."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.enums import AuditAction
+from planner.extensions import db
+from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.user import User
+
+
+class AuditEntry(db.Model):
+    """One change of one object, with the changed fields' old and new values."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Kept without a foreign key: the trail outlives the visit it describes.
+    visit_id: Mapped[int | None]
+    object_type: Mapped[str] = mapped_column(String(50))
+    object_id: Mapped[int]
+    action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction, "audit_action"))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_audit_entry_visit_created", "visit_id", "created_at"),
+        Index("ix_audit_entry_object", "object_type", "object_id"),
+    )

@@ -1,0 +1,25 @@
+"""Organisations: the cities and institutions that host and visit."""
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.enums import Language
+from planner.extensions import db
+from planner.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Organisation(db.Model):
+    """A city or institution (Bochum, Wuppertal) with its default zone and locale."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
+    locale: Mapped[Language] = mapped_column(enum_column(Language, "language"), default=Language.DE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"

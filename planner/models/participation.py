@@ -1,0 +1,72 @@
+"""Who takes part in a visit, on which side, with which answer, in which items."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.enums import RsvpStatus, Side
+from planner.extensions import db
+from planner.models.agenda import AgendaItem
+from planner.models.person import Person
+from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.visit import Visit
+
+participation_item = Table(
+    "participation_item",
+    db.metadata,
+    Column(
+        "participation_id",
+        ForeignKey("participation.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "agenda_item_id",
+        ForeignKey("agenda_item.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Participation(db.Model):
+    """A person's part in one visit.
+
+    A participant attends every item of the visit (items added later included) while
+    ``attends_all_items`` is true; otherwise exactly the items in ``items``.
+    """
+
+    __tablename__ = "participation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    # A person with participations cannot be deleted, only anonymised: the agenda's
+    # history keeps its shape.
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"))
+    side: Mapped[Side] = mapped_column(enum_column(Side, "side"))
+    rsvp_status: Mapped[RsvpStatus] = mapped_column(
+        enum_column(RsvpStatus, "rsvp_status"), default=RsvpStatus.NEEDS_ACTION
+    )
+    rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Protocol order within this visit; falls back to the person's precedence rank.
+    rank: Mapped[int | None]
+    attends_all_items: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visit: Mapped[Visit] = relationship(back_populates="participations")
+    person: Mapped[Person] = relationship()
+    items: Mapped[list[AgendaItem]] = relationship(secondary=participation_item)
+
+    __table_args__ = (
+        UniqueConstraint("visit_id", "person_id"),
+        Index("ix_participation_person_id", "person_id"),
+    )
+
+    @property
+    def effective_rank(self) -> int | None:
+        """Return the rank that orders this participant in protocol order."""
+        return self.rank if self.rank is not None else self.person.precedence_rank
+
+    def attends(self, item: AgendaItem) -> bool:
+        """Return whether this participant takes part in the item."""
+        return self.attends_all_items or item in self.items

@@ -1,0 +1,56 @@
+"""People who take part in visits, on either side."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.enums import Language
+from planner.extensions import db
+from planner.models.organisation import Organisation
+from planner.models.types import UTCDateTime, enum_column, utcnow
+
+
+class Person(db.Model):
+    """A guest or host, reused across visits; one row per person and organisation."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    salutation: Mapped[str] = mapped_column(String(50), default="")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100))
+    academic_title: Mapped[str] = mapped_column(String(100), default="")
+    office_title: Mapped[str] = mapped_column(String(200), default="")
+    function: Mapped[str] = mapped_column(String(200), default="")
+    # Lower-cased by the services; the same address within one organisation is one person.
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    phone_internal: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[Language] = mapped_column(
+        enum_column(Language, "language"), default=Language.DE
+    )
+    dietary_needs: Mapped[str] = mapped_column(Text, default="")
+    accessibility_needs: Mapped[str] = mapped_column(Text, default="")
+    needs_escort: Mapped[bool] = mapped_column(default=False)
+    needs_parking: Mapped[bool] = mapped_column(default=False)
+    # Protocol order: lower ranks come first; people without a rank come last.
+    precedence_rank: Mapped[int | None]
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+
+    @property
+    def display_name(self) -> str:
+        """Return the name as addressed in protocol: academic title, first and last name."""
+        return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.display_name!r}>"

@@ -1,0 +1,48 @@
+"""Column types shared by the models."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Enum
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An instant, stored as naive UTC and always returned timezone-aware in UTC.
+
+    SQLite keeps no zone and PostgreSQL's ``timestamptz`` would convert to the session's
+    zone; storing naive UTC gives both databases the same behaviour.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("UTCDateTime needs an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    """Return the current instant, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[StrEnum], name: str) -> Enum:
+    """Return a portable enum type: VARCHAR plus a CHECK constraint on its values."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(member.value) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,1 @@
+"""The logic that views, the CLI and the API share."""

@@ -1,0 +1,351 @@
+"""The reference visit of the design: Wuppertal's Smart City exchange in Bochum, 2023."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from planner.enums import ItemKind, Language, RsvpStatus, Side, VisitStatus
+from planner.extensions import db
+from planner.models import (
+    AgendaItem,
+    Organisation,
+    Participation,
+    Person,
+    ProgrammeModule,
+    Room,
+    Venue,
+    Visit,
+)
+from planner.services.users import get_or_create_organisation
+
+HOST = "Bochum"
+GUEST = "Wuppertal"
+VISIT_TITLE = "Smart-City-Austausch: Besuch der Stadt Wuppertal"
+VISIT_DAY = date(2023, 2, 23)
+INTERNAL_PARKING_NOTE = "INTERN: Parkplätze für die Delegation im Innenhof reserviert"
+
+CITY_HALL = "Rathaus Bochum"
+ROOMS = [
+    # name, capacity, accessibility notes
+    ("Amtszimmer des Oberbürgermeisters", 14, "Aufzug im Foyer, 1. Obergeschoss"),
+    ("Foyer", 120, "Ebenerdig vom Haupteingang Willy-Brandt-Platz"),
+    ("Besprechungsraum 2.14", 20, "Aufzug, 2. Obergeschoss; Induktionsschleife"),
+]
+
+# key, kind, German title, English title, German description, English description,
+# default minutes, default room
+MODULES = [
+    (
+        "welcome-mayor",
+        ItemKind.RECEPTION,
+        "Begrüßung durch den Oberbürgermeister",
+        "Welcome by the Lord Mayor",
+        "Empfang der Delegation und Eintrag ins Goldene Buch.",
+        "Reception of the delegation and signing of the Golden Book.",
+        30,
+        "Amtszimmer des Oberbürgermeisters",
+    ),
+    (
+        "steles-demo",
+        ItemKind.DEMO,
+        "Vorführung der digitalen Infostelen",
+        "Digital information steles demo",
+        "Die digitalen Stelen in der Innenstadt: Inhalte, Betrieb, Barrierefreiheit.",
+        "The digital steles in the city centre: content, operation, accessibility.",
+        45,
+        "Foyer",
+    ),
+    (
+        "rathaus-navi",
+        ItemKind.WALKTHROUGH,
+        "Rundgang mit der App „Rathaus Navi“",
+        "Rathaus Navi app walkthrough",
+        "Orientierung im Rathaus mit der App, vor Ort ausprobiert.",
+        "Finding one's way through the city hall with the app, tried on site.",
+        45,
+        "Foyer",
+    ),
+    (
+        "innovation-unit",
+        ItemKind.SESSION,
+        "Smart City Innovation Unit: das „Bochumer Modell“",
+        'Smart City Innovation Unit: the "Bochumer Modell"',
+        "Wie Bochum Digitalisierungsprojekte mit Verwaltung, Stadtwerken und Hochschulen "
+        "gemeinsam steuert.",
+        "How Bochum steers digital projects jointly with its administration, utilities and "
+        "universities.",
+        75,
+        "Besprechungsraum 2.14",
+    ),
+    (
+        "closing-exchange",
+        ItemKind.SESSION,
+        "Abschlussgespräch",
+        "Closing exchange",
+        "Vereinbarungen und nächste Schritte.",
+        "Agreements and next steps.",
+        30,
+        "Amtszimmer des Oberbürgermeisters",
+    ),
+    (
+        "press-photo",
+        ItemKind.PRESS,
+        "Pressefoto",
+        "Press photo",
+        "Gemeinsames Foto für Presse und soziale Medien.",
+        "Joint photo for the press and social media.",
+        15,
+        "Foyer",
+    ),
+    ("lunch", ItemKind.MEAL, "Mittagessen", "Lunch", "", "", 60, None),
+    ("transfer", ItemKind.TRANSFER, "Transfer", "Transfer", "", "", 20, None),
+]
+
+# module key, start, end
+PROGRAMME = [
+    ("welcome-mayor", "10:00", "10:30"),
+    ("steles-demo", "10:30", "11:15"),
+    ("rathaus-navi", "11:15", "12:00"),
+    ("innovation-unit", "12:00", "13:15"),
+    ("closing-exchange", "13:15", "13:45"),
+]
+
+# organisation, salutation, academic title, first, last, office title, function,
+# e-mail, phone, phone is internal, rank, side
+PEOPLE = [
+    (
+        GUEST,
+        "Herr",
+        "Prof. Dr.",
+        "Uwe",
+        "Schneidewind",
+        "Oberbürgermeister",
+        "Oberbürgermeister der Stadt Wuppertal",
+        "uwe.schneidewind@wuppertal.example",
+        "",
+        False,
+        1,
+        Side.GUEST,
+    ),
+    (
+        GUEST,
+        "Frau",
+        "",
+        "Miriam",
+        "Albers",
+        "",
+        "Büroleitung des Oberbürgermeisters",
+        "miriam.albers@wuppertal.example",
+        "",
+        False,
+        2,
+        Side.GUEST,
+    ),
+    (
+        GUEST,
+        "Herr",
+        "",
+        "Jonas",
+        "Reuter",
+        "",
+        "Smart-City-Koordination",
+        "jonas.reuter@wuppertal.example",
+        "",
+        False,
+        3,
+        Side.GUEST,
+    ),
+    (
+        HOST,
+        "Herr",
+        "",
+        "Thomas",
+        "Eiskirch",
+        "Oberbürgermeister",
+        "Oberbürgermeister der Stadt Bochum",
+        "thomas.eiskirch@bochum.example",
+        "",
+        False,
+        1,
+        Side.HOST,
+    ),
+    (
+        HOST,
+        "Herr",
+        "",
+        "Sebastian",
+        "Kopietz",
+        "Stadtdirektor",
+        "Stadtdirektor der Stadt Bochum",
+        "sebastian.kopietz@bochum.example",
+        "",
+        False,
+        2,
+        Side.HOST,
+    ),
+    (
+        HOST,
+        "Herr",
+        "",
+        "Denes",
+        "Kücük",
+        "",
+        "Chief Digital Officer",
+        "denes.kuecuek@bochum.example",
+        "+49 234 555 0142",
+        True,
+        3,
+        Side.HOST,
+    ),
+]
+CONTACT = (
+    HOST,
+    "Frau",
+    "",
+    "Lena",
+    "Hoffmann",
+    "",
+    "Protokoll der Stadt Bochum",
+    "protokoll@bochum.example",
+    "+49 234 555 0100",
+    False,
+    None,
+    Side.HOST,
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What loading the demo did."""
+
+    visit: Visit
+    created: bool
+
+
+def _time(text: str) -> datetime:
+    hours, minutes = (int(part) for part in text.split(":"))
+    return datetime.combine(VISIT_DAY, datetime.min.time()).replace(hour=hours, minute=minutes)
+
+
+def _ensure_rooms(organisation: Organisation) -> dict[str, Room]:
+    venue = db.session.scalar(
+        select(Venue).where(Venue.organisation_id == organisation.id, Venue.name == CITY_HALL)
+    )
+    if venue is None:
+        venue = Venue(
+            organisation=organisation,
+            name=CITY_HALL,
+            address="Willy-Brandt-Platz 2–6, 44777 Bochum",
+            accessibility_notes="Barrierefreier Eingang am Willy-Brandt-Platz; Aufzüge.",
+        )
+        db.session.add(venue)
+        db.session.flush()
+    rooms = {room.name: room for room in venue.rooms}
+    for name, capacity, notes in ROOMS:
+        if name not in rooms:
+            rooms[name] = Room(venue=venue, name=name, capacity=capacity, accessibility_notes=notes)
+            db.session.add(rooms[name])
+    return rooms
+
+
+def _ensure_modules(
+    organisation: Organisation, rooms: dict[str, Room]
+) -> dict[str, ProgrammeModule]:
+    existing = {
+        module.key: module
+        for module in db.session.scalars(
+            select(ProgrammeModule).where(ProgrammeModule.organisation_id == organisation.id)
+        )
+    }
+    for key, kind, title_de, title_en, text_de, text_en, minutes, room in MODULES:
+        if key not in existing:
+            existing[key] = ProgrammeModule(
+                organisation=organisation, key=key, kind=kind,
+                title_de=title_de, title_en=title_en,
+                description_de=text_de, description_en=text_en,
+                default_duration_minutes=minutes,
+                default_room=rooms[room] if room else None,
+            )  # fmt: skip
+            db.session.add(existing[key])
+    return existing
+
+
+def _ensure_person(organisations: dict[str, Organisation], row: tuple) -> Person:
+    org, salutation, academic, first, last, office, function, email, phone, internal, rank, _ = row
+    organisation = organisations[org]
+    person = db.session.scalar(
+        select(Person).where(Person.organisation_id == organisation.id, Person.email == email)
+    )
+    if person is None:
+        person = Person(
+            organisation=organisation, salutation=salutation, academic_title=academic,
+            first_name=first, last_name=last, office_title=office, function=function,
+            email=email, phone=phone, phone_internal=internal, precedence_rank=rank,
+            language=Language.DE,
+        )  # fmt: skip
+        db.session.add(person)
+    return person
+
+
+def load_demo_data() -> DemoResult:
+    """Load the reference visit and the module catalogue; a second run changes nothing."""
+    organisations = {name: get_or_create_organisation(name) for name in (HOST, GUEST)}
+    db.session.flush()
+    host = organisations[HOST]
+    rooms = _ensure_rooms(host)
+    modules = _ensure_modules(host, rooms)
+    people = [_ensure_person(organisations, row) for row in PEOPLE]
+    contact = _ensure_person(organisations, CONTACT)
+    db.session.flush()
+
+    visit = db.session.scalar(
+        select(Visit).where(
+            Visit.host_organisation_id == host.id,
+            Visit.title == VISIT_TITLE,
+            Visit.first_day == VISIT_DAY,
+        )
+    )
+    if visit is not None:
+        return DemoResult(visit=visit, created=False)
+
+    visit = Visit(
+        host_organisation=host,
+        guest_organisations=[organisations[GUEST]],
+        title=VISIT_TITLE,
+        purpose="Erfahrungsaustausch zu Smart-City-Projekten: digitale Infostelen, "
+        "„Rathaus Navi“ und die Smart City Innovation Unit (das „Bochumer Modell“).",
+        first_day=VISIT_DAY,
+        last_day=VISIT_DAY,
+        timezone="Europe/Berlin",
+        language=Language.DE,
+        status=VisitStatus.COMPLETED,
+        contact_person=contact,
+    )
+    db.session.add(visit)
+    domain = current_app.config["ICAL_DOMAIN"]
+    for key, start, end in PROGRAMME:
+        module = modules[key]
+        db.session.add(
+            AgendaItem(
+                visit=visit,
+                module=module,
+                kind=module.kind,
+                title=module.title_de,
+                description=module.description_de,
+                internal_notes=INTERNAL_PARKING_NOTE if key == "welcome-mayor" else "",
+                room=module.default_room,
+                responsible_person=contact,
+                starts_at=_time(start),
+                ends_at=_time(end),
+                uid=f"{uuid.uuid4()}@{domain}",
+            )
+        )
+    for person, row in zip([*people, contact], [*PEOPLE, CONTACT], strict=True):
+        db.session.add(
+            Participation(visit=visit, person=person, side=row[-1], rsvp_status=RsvpStatus.ACCEPTED)
+        )
+    db.session.flush()
+    return DemoResult(visit=visit, created=True)

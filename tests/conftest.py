@@ -1,0 +1,125 @@
+"""Fixtures: an app on a clean SQLite or PostgreSQL database per test, client, runner."""
+
+import contextvars
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from planner import create_app
+from planner.extensions import db
+from tests.databases import POSTGRES_URL, throwaway_database
+
+DATABASES = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason="PLANNER_TEST_POSTGRES_URL is not set"),
+    ),
+]
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own application context.
+
+    The ``app`` fixture keeps a context open for the test's own queries; without this,
+    requests would share it (and its database session) instead of starting afresh as
+    they do in production.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """A command-line runner whose commands run in their own application context."""
+
+    def invoke(self, *args, **kwargs):
+        return contextvars.Context().run(super().invoke, *args, **kwargs)
+
+
+def make_app(database_url: str, instance_path, **overrides) -> Flask:
+    """Create an app for tests on the given database."""
+    config = {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(instance_path),
+        "WTF_CSRF_ENABLED": False,
+        "ICAL_DOMAIN": "planner.test",
+        "BASE_URL": "http://planner.test",
+        "MAIL_FROM": "protokoll@planner.test",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
+    return app
+
+
+@pytest.fixture(scope="session")
+def migrated_databases(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """Build one schema per database kind from the migrations, shared by the session."""
+    directory = tmp_path_factory.mktemp("databases")
+    urls: dict[str, str] = {}
+    contexts = []
+    for kind in ("sqlite", "postgresql"):
+        if kind == "postgresql" and not POSTGRES_URL:
+            continue
+        context = throwaway_database(kind, directory)
+        urls[kind] = context.__enter__()
+        contexts.append(context)
+        app = make_app(urls[kind], directory)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+    yield urls
+    for context in reversed(contexts):
+        context.__exit__(None, None, None)
+
+
+def _empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(params=DATABASES)
+def database(request) -> str:
+    """The kind of database this test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def app(database: str, migrated_databases: dict[str, str], tmp_path) -> Iterator[Flask]:
+    """An app with an application context, on an empty migrated database."""
+    app = make_app(migrated_databases[database], tmp_path)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            db.session.rollback()
+            _empty_all_tables()
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A command-line runner of the app."""
+    return app.test_cli_runner()

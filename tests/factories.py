@@ -1,0 +1,80 @@
+"""Small factories for test data; each adds to the session and flushes."""
+
+import itertools
+from datetime import date, datetime
+
+from planner.enums import ItemKind, Side
+from planner.extensions import db
+from planner.models import AgendaItem, Organisation, Participation, Person, Room, Venue, Visit
+
+_counter = itertools.count(1)
+
+
+def organisation(name: str | None = None) -> Organisation:
+    """Add an organisation."""
+    org = Organisation(name=name or f"Stadt {next(_counter)}")
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def room(host: Organisation, name: str = "Ratssaal", capacity: int | None = 40) -> Room:
+    """Add a room in a venue of the organisation."""
+    venue = Venue(organisation=host, name=f"Rathaus {next(_counter)}")
+    result = Room(venue=venue, name=name, capacity=capacity)
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def visit(
+    host: Organisation | None = None,
+    guests: list[Organisation] | None = None,
+    first_day: date = date(2023, 2, 23),
+    last_day: date | None = None,
+    **fields,
+) -> Visit:
+    """Add a visit."""
+    result = Visit(
+        host_organisation=host or organisation(),
+        guest_organisations=guests if guests is not None else [organisation()],
+        title=fields.pop("title", f"Besuch {next(_counter)}"),
+        first_day=first_day,
+        last_day=last_day or first_day,
+        **fields,
+    )
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def item(visit: Visit, start: str, end: str, title: str | None = None, **fields) -> AgendaItem:
+    """Add an agenda item; ``start`` and ``end`` are "YYYY-MM-DD HH:MM" wall-clock times."""
+    result = AgendaItem(
+        visit=visit,
+        starts_at=datetime.fromisoformat(start),
+        ends_at=datetime.fromisoformat(end),
+        title=title or f"Programmpunkt {next(_counter)}",
+        kind=fields.pop("kind", ItemKind.SESSION),
+        uid=fields.pop("uid", f"item-{next(_counter)}@planner.test"),
+        **fields,
+    )
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def person(org: Organisation, last_name: str | None = None, **fields) -> Person:
+    """Add a person."""
+    result = Person(organisation=org, last_name=last_name or f"Muster {next(_counter)}", **fields)
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def participation(visit: Visit, person: Person, side: Side = Side.GUEST, **fields) -> Participation:
+    """Add a person to a visit."""
+    result = Participation(visit=visit, person=person, side=side, **fields)
+    db.session.add(result)
+    db.session.flush()
+    return result
