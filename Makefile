@@ -26,7 +26,7 @@ install-test: $(VENV)/.installed-test
 translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
 
 %.mo: %.po
-	$(BIN)/pybabel compile --statistics --use-fuzzy=false -i $< -o $@
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 ## Serve the demo: migrate the SQLite database in instance/, load the demo visit when empty.
 run: install translations

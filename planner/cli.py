@@ -4,7 +4,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from planner.enums import Role
@@ -18,6 +18,7 @@ users_cli = AppGroup("users", help="Manage staff logins.")
 
 
 @click.command("demo-data")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Load only when the database holds no visit at all.")
 def demo_data_command(if_empty: bool) -> None:
     """Load the reference visit and the programme module catalogue."""

@@ -1,0 +1,95 @@
+"""`flask --app planner demo-data` loads the reference visit, once."""
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from planner.enums import Side
+from planner.extensions import db
+from planner.models import (
+    AgendaItem,
+    Organisation,
+    Participation,
+    Person,
+    ProgrammeModule,
+    Room,
+    Venue,
+    Visit,
+)
+from planner.services.demo import INTERNAL_PARKING_NOTE
+from tests import factories
+
+MODELS = [Organisation, Venue, Room, ProgrammeModule, Person, Visit, AgendaItem, Participation]
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: db.session.scalar(select(func.count()).select_from(model))
+        for model in MODELS
+    }
+
+
+def test_demo_data_loads_the_wuppertal_visit_to_bochum(runner):
+    result = runner.invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded the demo visit" in result.output
+
+    visit = db.session.scalar(select(Visit))
+    assert visit.host_organisation.name == "Bochum"
+    assert [org.name for org in visit.guest_organisations] == ["Wuppertal"]
+    assert (visit.first_day, visit.last_day) == (date(2023, 2, 23), date(2023, 2, 23))
+    assert visit.timezone == "Europe/Berlin"
+    assert [(item.starts_at, item.title) for item in visit.items] == [
+        (datetime(2023, 2, 23, 10, 0), "Begrüßung durch den Oberbürgermeister"),
+        (datetime(2023, 2, 23, 10, 30), "Vorführung der digitalen Infostelen"),
+        (datetime(2023, 2, 23, 11, 15), "Rundgang mit der App „Rathaus Navi“"),
+        (datetime(2023, 2, 23, 12, 0), "Smart City Innovation Unit: das „Bochumer Modell“"),
+        (datetime(2023, 2, 23, 13, 15), "Abschlussgespräch"),
+    ]
+    assert visit.items[0].internal_notes == INTERNAL_PARKING_NOTE
+    assert all(item.uid.endswith("@planner.test") for item in visit.items)
+
+    by_side = {
+        side: {p.person.last_name for p in visit.participations if p.side == side} for side in Side
+    }
+    assert {"Schneidewind"} <= by_side[Side.GUEST]
+    assert {"Eiskirch", "Kopietz", "Kücük"} <= by_side[Side.HOST]
+    internal_phones = db.session.scalars(select(Person).where(Person.phone_internal)).all()
+    assert [(p.last_name, p.organisation.name) for p in internal_phones] == [("Kücük", "Bochum")]
+
+
+def test_demo_catalogue_has_the_standard_modules_in_both_languages(runner):
+    runner.invoke(args=["demo-data"])
+    modules = {m.key: m for m in db.session.scalars(select(ProgrammeModule))}
+    assert set(modules) >= {
+        "steles-demo", "rathaus-navi", "innovation-unit", "welcome-mayor",
+        "press-photo", "lunch", "transfer", "closing-exchange",
+    }  # fmt: skip
+    assert modules["steles-demo"].title_en == "Digital information steles demo"
+    assert modules["lunch"].title_de == "Mittagessen"
+    assert all(
+        m.title_de and m.title_en and m.default_duration_minutes > 0 for m in modules.values()
+    )
+
+
+def test_running_demo_data_twice_changes_nothing(runner):
+    runner.invoke(args=["demo-data"])
+    before = _counts()
+    uids = db.session.scalars(select(AgendaItem.uid).order_by(AgendaItem.id)).all()
+
+    result = runner.invoke(args=["demo-data"])
+
+    assert result.exit_code == 0
+    assert "exists already" in result.output
+    assert _counts() == before
+    assert db.session.scalars(select(AgendaItem.uid).order_by(AgendaItem.id)).all() == uids
+
+
+def test_demo_data_if_empty_leaves_a_used_database_alone(runner):
+    factories.visit(title="Besuch aus Dortmund")
+    db.session.commit()
+
+    result = runner.invoke(args=["demo-data", "--if-empty"])
+
+    assert result.exit_code == 0
+    assert db.session.scalars(select(Visit.title)).all() == ["Besuch aus Dortmund"]

@@ -1,0 +1,70 @@
+"""Configuration comes from the instance folder and PLANNER_* variables; no secret is fixed."""
+
+import pytest
+
+from planner import create_app
+
+
+@pytest.fixture
+def clean_environment(monkeypatch):
+    """Remove PLANNER_* variables of the machine running the tests."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("PLANNER_"):
+            monkeypatch.delenv(key)
+    return monkeypatch
+
+
+def test_secret_key_is_generated_once_and_kept_in_the_instance_folder(tmp_path, clean_environment):
+    first = create_app({"INSTANCE_PATH": str(tmp_path)})
+    second = create_app({"INSTANCE_PATH": str(tmp_path)})
+    stored = (tmp_path / "secret_key").read_text().strip()
+
+    assert len(stored) == 64
+    assert first.config["SECRET_KEY"] == stored == second.config["SECRET_KEY"]
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_another_instance_gets_another_secret_key(tmp_path, clean_environment):
+    one = create_app({"INSTANCE_PATH": str(tmp_path / "one")})
+    two = create_app({"INSTANCE_PATH": str(tmp_path / "two")})
+    assert one.config["SECRET_KEY"] != two.config["SECRET_KEY"]
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, clean_environment):
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'planner.db'}"
+
+
+def test_environment_overrides_the_instance_config_file(tmp_path, clean_environment):
+    (tmp_path / "config.py").write_text(
+        'ICAL_DOMAIN = "from-file.example"\nSMTP_HOST = "mail.from-file.example"\n'
+    )
+    clean_environment.setenv("PLANNER_SMTP_HOST", "relay.from-env.example")
+    clean_environment.setenv("PLANNER_SMTP_PORT", "2525")
+    clean_environment.setenv("PLANNER_SECRET_KEY", "123456")
+    clean_environment.setenv("PLANNER_DATABASE_URL", "sqlite:///" + str(tmp_path / "x.db"))
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+
+    assert app.config["ICAL_DOMAIN"] == "from-file.example"
+    assert app.config["SMTP_HOST"] == "relay.from-env.example"
+    assert app.config["SMTP_PORT"] == 2525
+    assert app.config["SECRET_KEY"] == "123456"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///" + str(tmp_path / "x.db")
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_unknown_smtp_security_is_refused_at_start(tmp_path, clean_environment):
+    clean_environment.setenv("PLANNER_SMTP_SECURITY", "tls")
+    with pytest.raises(ValueError, match="PLANNER_SMTP_SECURITY must be one of none, starttls"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_templates_and_static_files_come_from_the_top_level_folders(tmp_path, clean_environment):
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    response = app.test_client().get("/static/css/screen.css")
+    assert response.status_code == 200
+    assert b"WCAG" in response.data
+    response.close()

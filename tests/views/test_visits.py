@@ -1,0 +1,161 @@
+"""The start page and the visit page."""
+
+import re
+from datetime import date, timedelta
+
+from planner.enums import ItemStatus, RsvpStatus, Side
+from planner.extensions import db
+from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
+from tests import factories
+from tests.helpers import count_queries
+
+
+def _text(response) -> str:
+    """Return the page's text without tags, white space folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def test_start_page_lists_upcoming_visits_before_past_ones(client):
+    today = date.today()  # noqa: DTZ011 (the page decides by the server's calendar day)
+    factories.visit(title="Besuch aus Dortmund", first_day=today + timedelta(days=10))
+    factories.visit(title="Besuch aus Essen", first_day=today + timedelta(days=3))
+    factories.visit(title="Besuch aus Hagen", first_day=today - timedelta(days=30))
+    db.session.commit()
+
+    text = _text(client.get("/"))
+
+    upcoming, past = text.split("Vergangene Besuche")
+    assert upcoming.index("Besuch aus Essen") < upcoming.index("Besuch aus Dortmund")
+    assert "Besuch aus Hagen" not in upcoming
+    assert "Besuch aus Hagen" in past
+
+
+def test_visit_page_shows_the_demo_agenda_by_day_with_its_time_zone(client):
+    visit = load_demo_data().visit
+    db.session.commit()
+
+    response = client.get(f"/visits/{visit.id}")
+
+    assert response.status_code == 200
+    text = _text(response)
+    assert "Alle Zeiten: Europe/Berlin" in text
+    assert "Donnerstag, 23. Februar 2023" in text
+    assert "10:00–10:30 Begrüßung durch den Oberbürgermeister" in text
+    assert "12:00–13:15 Smart City Innovation Unit: das „Bochumer Modell“" in text
+    assert "Besprechungsraum 2.14, Rathaus Bochum" in text
+    assert text.index("Rundgang mit der App") < text.index("Abschlussgespräch")
+
+
+def test_visit_page_lists_delegation_then_hosts_in_protocol_order(client):
+    visit = factories.visit()
+    guests, hosts = visit.guest_organisations[0], visit.host_organisation
+    for name, rank in [("Zander", 2), ("Adler", None), ("Meier", 1)]:
+        factories.participation(visit, factories.person(guests, name, precedence_rank=rank))
+    factories.participation(
+        visit,
+        factories.person(hosts, "Eiskirch", first_name="Thomas", office_title="Oberbürgermeister"),
+        side=Side.HOST,
+        rsvp_status=RsvpStatus.ACCEPTED,
+    )
+    db.session.commit()
+
+    text = _text(client.get(f"/visits/{visit.id}"))
+
+    delegation, hosts_part = text.split("Delegation", 1)[1].split("Gastgebende", 1)
+    assert delegation.index("Meier") < delegation.index("Zander") < delegation.index("Adler")
+    assert "Thomas Eiskirch Oberbürgermeister" in hosts_part
+    assert "Zugesagt" in hosts_part
+
+
+def test_visit_page_marks_cancelled_and_tentative_items(client):
+    visit = factories.visit()
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Pressefoto",
+                   status=ItemStatus.CANCELLED)  # fmt: skip
+    factories.item(visit, "2023-02-23 11:00", "2023-02-23 12:00", "Mittagessen",
+                   status=ItemStatus.TENTATIVE)  # fmt: skip
+    db.session.commit()
+
+    text = _text(client.get(f"/visits/{visit.id}"))
+
+    assert "Pressefoto abgesagt" in text
+    assert "Mittagessen vorläufig" in text
+
+
+def test_visit_page_in_english(client):
+    visit = load_demo_data().visit
+    db.session.commit()
+
+    text = _text(client.get(f"/visits/{visit.id}?lang=en"))
+
+    assert "All times: Europe/Berlin" in text
+    assert "Thursday, February 23, 2023" in text
+    assert "Attendees" in text
+
+
+def test_language_switch_keeps_english_for_later_pages(client):
+    visit = load_demo_data().visit
+    db.session.commit()
+
+    response = client.post("/language", data={"lang": "en", "next": f"/visits/{visit.id}"})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/visits/{visit.id}"
+    assert "All times: Europe/Berlin" in _text(client.get(f"/visits/{visit.id}"))
+
+
+def test_language_switch_does_not_redirect_to_other_sites(client):
+    response = client.post("/language", data={"lang": "en", "next": "//evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_visit_is_not_found(client):
+    response = client.get("/visits/4711")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in _text(response)
+
+
+def test_visit_page_shows_internal_notes_marked_as_internal(client):
+    visit = load_demo_data().visit
+    db.session.commit()
+    assert f"Intern: {INTERNAL_PARKING_NOTE}" in _text(client.get(f"/visits/{visit.id}"))
+
+
+def _visit_with(items: int, people: int):
+    visit = factories.visit()
+    room = factories.room(visit.host_organisation)
+    host = factories.person(visit.host_organisation, "Hoffmann")
+    for number in range(items):
+        day = 23 + number // 8
+        hour = 8 + number % 8
+        factories.item(visit, f"2023-02-{day} {hour:02}:00", f"2023-02-{day} {hour:02}:45",
+                       room=room, responsible_person=host)  # fmt: skip
+    for _ in range(people):
+        factories.participation(visit, factories.person(factories.organisation()))
+    db.session.commit()
+    return visit
+
+
+def test_visit_page_costs_the_same_number_of_queries_however_large_the_visit(app, client):
+    small = _visit_with(items=1, people=1)
+    large = _visit_with(items=20, people=15)
+
+    with count_queries(db.engine) as for_small:
+        assert client.get(f"/visits/{small.id}").status_code == 200
+    with count_queries(db.engine) as for_large:
+        assert client.get(f"/visits/{large.id}").status_code == 200
+
+    assert for_large.count == for_small.count
+    assert for_small.count <= 6
+
+
+def test_start_page_costs_the_same_number_of_queries_however_many_visits(app, client):
+    factories.visit()
+    db.session.commit()
+    with count_queries(db.engine) as for_one:
+        client.get("/")
+    for _ in range(12):
+        factories.visit(guests=[factories.organisation(), factories.organisation()])
+    db.session.commit()
+    with count_queries(db.engine) as for_many:
+        client.get("/")
+    assert for_many.count == for_one.count
