@@ -47,12 +47,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
 
-    from planner.views import errors, health, preferences, visits
+    from planner.views import admin, auth, errors, health, preferences, visits
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(visits.bp)
-    app.register_blueprint(preferences.bp)
+    for blueprint in (health.bp, auth.bp, visits.bp, admin.bp, preferences.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
+
+    from planner.security import init_security
+    from planner.services.audit import register_audit_trail
+
+    init_security(app)
+    register_audit_trail()
 
     from planner.cli import register_commands
 

@@ -5,12 +5,13 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from planner.enums import Role
 from planner.extensions import db
 from planner.models import Visit
-from planner.services.demo import load_demo_data
+from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput
 from planner.services.users import create_user
 
@@ -27,6 +28,11 @@ def demo_data_command(if_empty: bool) -> None:
         return
     result = load_demo_data()
     db.session.commit()
+    if result.admin_password:
+        click.echo(
+            f"Demo admin: {DEMO_ADMIN_EMAIL} with the password {result.admin_password}\n"
+            "  (shown only this once; reset it on the admin page or create your own login)."
+        )
     if result.created:
         click.echo(f"Loaded the demo visit {result.visit.title!r} (id {result.visit.id}).")
     else:
@@ -55,7 +61,8 @@ def create_user_command(email: str, name: str, org: str, role: str) -> None:
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()
-        raise click.ClickException(f"{error.field}: {error.message}") from error
+        with force_locale("en"):
+            raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} {user.email} in {user.organisation.name}.")
 
 

@@ -3,16 +3,18 @@
 from datetime import date, datetime
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
-from planner.enums import ItemKind, ItemStatus, Role, RsvpStatus, VisitStatus
+from planner.enums import AuditAction, ItemKind, ItemStatus, Role, RsvpStatus, VisitStatus
 
 
 def select_locale() -> str:
     """Choose the interface language: ``?lang=``, then the session's choice, then German."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
     if requested in languages:
         return requested
@@ -72,6 +74,11 @@ def enum_labels() -> dict[str, Any]:
             RsvpStatus.ACCEPTED: _l("Accepted"),
             RsvpStatus.DECLINED: _l("Declined"),
             RsvpStatus.TENTATIVE: _l("Tentative"),
+        },
+        "audit": {
+            AuditAction.CREATE: _l("created"),
+            AuditAction.UPDATE: _l("changed"),
+            AuditAction.DELETE: _l("deleted"),
         },
         "role": {
             Role.ADMIN: _l("Administrator"),

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from planner import create_app
 from planner.extensions import db
 from tests.databases import POSTGRES_URL, throwaway_database
+from tests.factories import PASSWORD
 
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),
@@ -53,6 +54,8 @@ def make_app(database_url: str, instance_path, **overrides) -> Flask:
         "ICAL_DOMAIN": "planner.test",
         "BASE_URL": "http://planner.test",
         "MAIL_FROM": "protokoll@planner.test",
+        # Fast hashing: the tests log in hundreds of times.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     app = create_app(config)
@@ -114,6 +117,22 @@ def app(database: str, migrated_databases: dict[str, str], tmp_path) -> Iterator
 
 
 @pytest.fixture
+def app_factory(app: Flask, database: str, migrated_databases: dict[str, str], tmp_path):
+    """Make further apps on the test's database with other settings (e.g. a second worker)."""
+    made: list[Flask] = []
+
+    def make(**overrides) -> Flask:
+        instance = tmp_path / f"instance-{len(made)}"
+        made.append(make_app(migrated_databases[database], instance, **overrides))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()
@@ -123,3 +142,16 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A command-line runner of the app."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    """Log ``user`` in through the login form (committing the test's data first)."""
+
+    def log_in(user, password: str = PASSWORD):
+        db.session.commit()
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return log_in

@@ -3,9 +3,21 @@
 import itertools
 from datetime import date, datetime
 
-from planner.enums import ItemKind, Side
+from planner.enums import ItemKind, Role, Side
 from planner.extensions import db
-from planner.models import AgendaItem, Organisation, Participation, Person, Room, Venue, Visit
+from planner.models import (
+    AgendaItem,
+    Organisation,
+    Participation,
+    Person,
+    Room,
+    User,
+    Venue,
+    Visit,
+)
+from planner.services.users import hash_password
+
+PASSWORD = "richtig-langes-passwort"
 
 _counter = itertools.count(1)
 
@@ -75,6 +87,22 @@ def person(org: Organisation, last_name: str | None = None, **fields) -> Person:
 def participation(visit: Visit, person: Person, side: Side = Side.GUEST, **fields) -> Participation:
     """Add a person to a visit."""
     result = Participation(visit=visit, person=person, side=side, **fields)
+    db.session.add(result)
+    db.session.flush()
+    return result
+
+
+def user(org: Organisation, role: Role = Role.PLANNER, **fields) -> User:
+    """Add a staff login whose password is ``PASSWORD``."""
+    number = next(_counter)
+    result = User(
+        organisation=org,
+        email=fields.pop("email", f"user{number}@{org.name.lower().replace(' ', '-')}.example"),
+        name=fields.pop("name", f"Mitarbeiterin {number}"),
+        role=role,
+        password_hash=hash_password(fields.pop("password", PASSWORD)),
+        **fields,
+    )
     db.session.add(result)
     db.session.flush()
     return result

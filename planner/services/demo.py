@@ -1,5 +1,6 @@
 """The reference visit of the design: Wuppertal's Smart City exchange in Bochum, 2023."""
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -7,7 +8,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from planner.enums import ItemKind, Language, RsvpStatus, Side, VisitStatus
+from planner.enums import ItemKind, Language, Role, RsvpStatus, Side, VisitStatus
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -16,10 +17,11 @@ from planner.models import (
     Person,
     ProgrammeModule,
     Room,
+    User,
     Venue,
     Visit,
 )
-from planner.services.users import get_or_create_organisation
+from planner.services.users import create_user, get_or_create_organisation
 
 HOST = "Bochum"
 GUEST = "Wuppertal"
@@ -217,12 +219,16 @@ CONTACT = (
 )
 
 
+DEMO_ADMIN_EMAIL = "admin@bochum.example"
+
+
 @dataclass(frozen=True)
 class DemoResult:
-    """What loading the demo did."""
+    """What loading the demo did; ``admin_password`` is set only when the admin is new."""
 
     visit: Visit
     created: bool
+    admin_password: str | None = None
 
 
 def _time(text: str) -> datetime:
@@ -308,8 +314,9 @@ def load_demo_data() -> DemoResult:
             Visit.first_day == VISIT_DAY,
         )
     )
+    admin_password = _ensure_demo_admin()
     if visit is not None:
-        return DemoResult(visit=visit, created=False)
+        return DemoResult(visit=visit, created=False, admin_password=admin_password)
 
     visit = Visit(
         host_organisation=host,
@@ -348,4 +355,19 @@ def load_demo_data() -> DemoResult:
             Participation(visit=visit, person=person, side=row[-1], rsvp_status=RsvpStatus.ACCEPTED)
         )
     db.session.flush()
-    return DemoResult(visit=visit, created=True)
+    return DemoResult(visit=visit, created=True, admin_password=admin_password)
+
+
+def _ensure_demo_admin() -> str | None:
+    """Create Bochum's demo admin with a random password; return it only when new."""
+    if db.session.scalar(select(User.id).where(User.email == DEMO_ADMIN_EMAIL)) is not None:
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(
+        email=DEMO_ADMIN_EMAIL,
+        name="Demo-Administration",
+        organisation=HOST,
+        role=Role.ADMIN,
+        password=password,
+    )
+    return password

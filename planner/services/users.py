@@ -1,6 +1,9 @@
 """Staff logins: creation and password rules."""
 
+import email_validator
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -12,21 +15,32 @@ from planner.services.text import clean_text
 
 MIN_PASSWORD_LENGTH = 12
 
+# City administrations run internal mail domains such as "stadt.local"; the library's
+# documented way to accept them is to take "local" off its list of special-use names.
+if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
+
 
 def normalise_email(value: str, field: str = "email") -> str:
     """Return the address in its canonical, lower-cased form, or raise ``InvalidInput``."""
     try:
         result = validate_email(clean_text(value), check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidInput(field, str(error)) from error
+        raise InvalidInput(field, _l("This is not a valid e-mail address.")) from error
     return result.normalized.lower()
+
+
+def hash_password(password: str) -> str:
+    """Return the password's hash, by the configured scheme (scrypt unless set otherwise)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def check_password(password: str) -> None:
     """Raise ``InvalidInput`` when a password is too short to be used."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            "password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+            "password",
+            _l("The password must have at least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
         )
 
 
@@ -34,7 +48,7 @@ def get_or_create_organisation(name: str) -> Organisation:
     """Return the organisation of that name, adding it to the session if it is new."""
     name = clean_text(name)
     if not name:
-        raise InvalidInput("org", "The organisation needs a name.")
+        raise InvalidInput("org", _l("The organisation needs a name."))
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
     if organisation is None:
         organisation = Organisation(name=name)
@@ -47,22 +61,26 @@ def create_user(*, email: str, name: str, organisation: str, role: str, password
     email = normalise_email(email)
     name = clean_text(name)
     if not name:
-        raise InvalidInput("name", "The user needs a name.")
+        raise InvalidInput("name", _l("Please enter a name."))
     try:
         role_value = Role(role)
     except ValueError as error:
         choices = ", ".join(r.value for r in Role)
-        raise InvalidInput("role", f"The role must be one of {choices}.") from error
+        raise InvalidInput(
+            "role", _l("The role must be one of %(choices)s.", choices=choices)
+        ) from error
     check_password(password)
     taken = db.session.scalar(select(User.id).where(User.email == email))
     if taken:
-        raise InvalidInput("email", f"A user with the e-mail address {email} exists already.")
+        raise InvalidInput(
+            "email", _l("A login with the e-mail address %(email)s exists already.", email=email)
+        )
     user = User(
         email=email,
         name=name,
         organisation=get_or_create_organisation(organisation),
         role=role_value,
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
     )
     db.session.add(user)
     return user

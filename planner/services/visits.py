@@ -7,9 +7,17 @@ from itertools import groupby
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import Side
+from planner.enums import ItemKind, Side
 from planner.extensions import db
-from planner.models import AgendaItem, Participation, Person, Room, Visit
+from planner.models import AgendaItem, AuditEntry, Participation, Person, Room, User, Visit
+from planner.services.audit import visit_history
+from planner.services.permissions import (
+    can_edit_visit,
+    can_see_internal,
+    can_view_history,
+    can_view_visit,
+    visible_visits,
+)
 
 
 @dataclass(frozen=True)
@@ -28,18 +36,23 @@ class VisitPage:
     days: list[AgendaDay]
     guests: list[Participation]
     hosts: list[Participation]
+    # What the viewer may see and do; templates show internal data only when it is set.
+    show_internal: bool
+    can_edit: bool
+    can_view_history: bool
 
 
-def _visit_list_query():
-    return select(Visit).options(
+def _visit_list_query(viewer: User):
+    query = select(Visit).options(
         joinedload(Visit.host_organisation), selectinload(Visit.guest_organisations)
     )
+    return visible_visits(query, viewer)
 
 
-def upcoming_visits(today: date, limit: int = 50) -> list[Visit]:
-    """Return visits that have not ended by ``today``, soonest first."""
+def upcoming_visits(viewer: User, today: date, limit: int = 50) -> list[Visit]:
+    """Return the visits the viewer may see that have not ended by ``today``, soonest first."""
     query = (
-        _visit_list_query()
+        _visit_list_query(viewer)
         .where(Visit.last_day >= today)
         .order_by(Visit.first_day, Visit.id)
         .limit(limit)
@@ -47,10 +60,10 @@ def upcoming_visits(today: date, limit: int = 50) -> list[Visit]:
     return list(db.session.scalars(query))
 
 
-def recent_visits(today: date, limit: int = 20) -> list[Visit]:
-    """Return visits that ended before ``today``, latest first."""
+def recent_visits(viewer: User, today: date, limit: int = 20) -> list[Visit]:
+    """Return the visits the viewer may see that ended before ``today``, latest first."""
     query = (
-        _visit_list_query()
+        _visit_list_query(viewer)
         .where(Visit.last_day < today)
         .order_by(Visit.last_day.desc(), Visit.id.desc())
         .limit(limit)
@@ -71,8 +84,11 @@ def protocol_order(participations: list[Participation]) -> list[Participation]:
     )
 
 
-def load_visit_page(visit_id: int) -> VisitPage | None:
-    """Load a visit with its agenda by day and its participants in protocol order."""
+def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
+    """Load a visit as the viewer may see it, or None when the viewer may not see it.
+
+    Guests see neither internal notes nor the host's internal holds.
+    """
     visit = db.session.scalar(
         select(Visit)
         .where(Visit.id == visit_id)
@@ -89,11 +105,13 @@ def load_visit_page(visit_id: int) -> VisitPage | None:
             .joinedload(Person.organisation),
         )
     )
-    if visit is None:
+    if visit is None or not can_view_visit(viewer, visit):
         return None
+    show_internal = can_see_internal(viewer, visit)
+    items = [item for item in visit.items if show_internal or item.kind != ItemKind.INTERNAL_HOLD]
     days = [
-        AgendaDay(day=day, items=list(items))
-        for day, items in groupby(visit.items, key=lambda item: item.starts_at.date())
+        AgendaDay(day=day, items=list(day_items))
+        for day, day_items in groupby(items, key=lambda item: item.starts_at.date())
     ]
     ordered = protocol_order(visit.participations)
     return VisitPage(
@@ -101,4 +119,20 @@ def load_visit_page(visit_id: int) -> VisitPage | None:
         days=days,
         guests=[p for p in ordered if p.side == Side.GUEST],
         hosts=[p for p in ordered if p.side == Side.HOST],
+        show_internal=show_internal,
+        can_edit=can_edit_visit(viewer, visit),
+        can_view_history=can_view_history(viewer, visit),
     )
+
+
+def load_visit_history(visit_id: int, viewer: User) -> tuple[Visit, list[AuditEntry]] | None:
+    """Return the visit and its audit trail, or None when the viewer may not see the visit.
+
+    Raises ``PermissionError`` when the viewer sees the visit but not its history.
+    """
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or not can_view_visit(viewer, visit):
+        return None
+    if not can_view_history(viewer, visit):
+        raise PermissionError
+    return visit, visit_history(visit.id)

@@ -1,8 +1,8 @@
 """Interface preferences kept in the session."""
 
-from urllib.parse import urlsplit
+from flask import Blueprint, abort, current_app, redirect, request, session
 
-from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from planner.views.navigation import local_target
 
 bp = Blueprint("preferences", __name__)
 
@@ -14,9 +14,4 @@ def set_language():
     if language not in current_app.config["LANGUAGES"]:
         abort(400)
     session["lang"] = language
-    target = request.form.get("next", "")
-    # Only paths of this site: an absolute URL here would be an open redirect.
-    parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
-        target = url_for("visits.index")
-    return redirect(target)
+    return redirect(local_target(request.form.get("next")))

@@ -1,10 +1,12 @@
 """`flask --app planner demo-data` loads the reference visit, once."""
 
+import re
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash
 
-from planner.enums import Side
+from planner.enums import Role, Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -13,6 +15,7 @@ from planner.models import (
     Person,
     ProgrammeModule,
     Room,
+    User,
     Venue,
     Visit,
 )
@@ -93,3 +96,31 @@ def test_demo_data_if_empty_leaves_a_used_database_alone(runner):
 
     assert result.exit_code == 0
     assert db.session.scalars(select(Visit.title)).all() == ["Besuch aus Dortmund"]
+
+
+def test_demo_data_creates_an_admin_with_a_random_password_shown_once(app, runner):
+    first = runner.invoke(args=["demo-data"])
+    password = re.search(r"Demo admin: admin@bochum.example with the password (\S+)", first.output)[
+        1
+    ]
+
+    second = runner.invoke(args=["demo-data"])
+
+    assert len(password) >= 16
+    assert "password" not in second.output
+    admin = db.session.scalar(select(User).where(User.email == "admin@bochum.example"))
+    assert (admin.role, admin.organisation.name) == (Role.ADMIN, "Bochum")
+    assert check_password_hash(admin.password_hash, password)
+    client = app.test_client()
+    client.post("/login", data={"email": "admin@bochum.example", "password": password})
+    assert client.get("/admin/users").status_code == 200
+
+
+def test_each_installation_gets_its_own_demo_admin_password(app, runner):
+    passwords = set()
+    for _ in range(2):
+        output = runner.invoke(args=["demo-data"]).output
+        passwords.add(re.search(r"with the password (\S+)", output)[1])
+        db.session.execute(delete(User))
+        db.session.commit()
+    assert len(passwords) == 2

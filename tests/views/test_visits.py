@@ -3,7 +3,7 @@
 import re
 from datetime import date, timedelta
 
-from planner.enums import ItemStatus, RsvpStatus, Side
+from planner.enums import ItemStatus, Role, RsvpStatus, Side
 from planner.extensions import db
 from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from tests import factories
@@ -15,11 +15,28 @@ def _text(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
-def test_start_page_lists_upcoming_visits_before_past_ones(client):
+def _demo_as_host(login, role: Role = Role.VIEWER):
+    """Load the demo and log in as a user of Bochum, its host."""
+    visit = load_demo_data().visit
+    login(factories.user(visit.host_organisation, role))
+    db.session.commit()
+    return visit
+
+
+def _visit_as_host(login, **fields):
+    visit = factories.visit(**fields)
+    login(factories.user(visit.host_organisation, Role.VIEWER))
+    db.session.commit()
+    return visit
+
+
+def test_start_page_lists_upcoming_visits_before_past_ones(client, login):
     today = date.today()  # noqa: DTZ011 (the page decides by the server's calendar day)
-    factories.visit(title="Besuch aus Dortmund", first_day=today + timedelta(days=10))
-    factories.visit(title="Besuch aus Essen", first_day=today + timedelta(days=3))
-    factories.visit(title="Besuch aus Hagen", first_day=today - timedelta(days=30))
+    bochum = factories.organisation("Bochum")
+    factories.visit(bochum, title="Besuch aus Dortmund", first_day=today + timedelta(days=10))
+    factories.visit(bochum, title="Besuch aus Essen", first_day=today + timedelta(days=3))
+    factories.visit(bochum, title="Besuch aus Hagen", first_day=today - timedelta(days=30))
+    login(factories.user(bochum))
     db.session.commit()
 
     text = _text(client.get("/"))
@@ -30,9 +47,8 @@ def test_start_page_lists_upcoming_visits_before_past_ones(client):
     assert "Besuch aus Hagen" in past
 
 
-def test_visit_page_shows_the_demo_agenda_by_day_with_its_time_zone(client):
-    visit = load_demo_data().visit
-    db.session.commit()
+def test_visit_page_shows_the_demo_agenda_by_day_with_its_time_zone(client, login):
+    visit = _demo_as_host(login)
 
     response = client.get(f"/visits/{visit.id}")
 
@@ -46,8 +62,8 @@ def test_visit_page_shows_the_demo_agenda_by_day_with_its_time_zone(client):
     assert text.index("Rundgang mit der App") < text.index("Abschlussgespräch")
 
 
-def test_visit_page_lists_delegation_then_hosts_in_protocol_order(client):
-    visit = factories.visit()
+def test_visit_page_lists_delegation_then_hosts_in_protocol_order(client, login):
+    visit = _visit_as_host(login)
     guests, hosts = visit.guest_organisations[0], visit.host_organisation
     for name, rank in [("Zander", 2), ("Adler", None), ("Meier", 1)]:
         factories.participation(visit, factories.person(guests, name, precedence_rank=rank))
@@ -67,8 +83,8 @@ def test_visit_page_lists_delegation_then_hosts_in_protocol_order(client):
     assert "Zugesagt" in hosts_part
 
 
-def test_visit_page_marks_cancelled_and_tentative_items(client):
-    visit = factories.visit()
+def test_visit_page_marks_cancelled_and_tentative_items(client, login):
+    visit = _visit_as_host(login)
     factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Pressefoto",
                    status=ItemStatus.CANCELLED)  # fmt: skip
     factories.item(visit, "2023-02-23 11:00", "2023-02-23 12:00", "Mittagessen",
@@ -81,9 +97,8 @@ def test_visit_page_marks_cancelled_and_tentative_items(client):
     assert "Mittagessen vorläufig" in text
 
 
-def test_visit_page_in_english(client):
-    visit = load_demo_data().visit
-    db.session.commit()
+def test_visit_page_in_english(client, login):
+    visit = _demo_as_host(login)
 
     text = _text(client.get(f"/visits/{visit.id}?lang=en"))
 
@@ -92,9 +107,8 @@ def test_visit_page_in_english(client):
     assert "Attendees" in text
 
 
-def test_language_switch_keeps_english_for_later_pages(client):
-    visit = load_demo_data().visit
-    db.session.commit()
+def test_language_switch_keeps_english_for_later_pages(client, login):
+    visit = _demo_as_host(login)
 
     response = client.post("/language", data={"lang": "en", "next": f"/visits/{visit.id}"})
 
@@ -108,20 +122,20 @@ def test_language_switch_does_not_redirect_to_other_sites(client):
     assert response.headers["Location"] == "/"
 
 
-def test_unknown_visit_is_not_found(client):
+def test_unknown_visit_is_not_found(client, login):
+    login(factories.user(factories.organisation()))
     response = client.get("/visits/4711")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in _text(response)
 
 
-def test_visit_page_shows_internal_notes_marked_as_internal(client):
-    visit = load_demo_data().visit
-    db.session.commit()
+def test_visit_page_shows_internal_notes_marked_as_internal(client, login):
+    visit = _demo_as_host(login)
     assert f"Intern: {INTERNAL_PARKING_NOTE}" in _text(client.get(f"/visits/{visit.id}"))
 
 
-def _visit_with(items: int, people: int):
-    visit = factories.visit()
+def _visit_with(items: int, people: int, **fields):
+    visit = factories.visit(**fields)
     room = factories.room(visit.host_organisation)
     host = factories.person(visit.host_organisation, "Hoffmann")
     for number in range(items):
@@ -135,9 +149,10 @@ def _visit_with(items: int, people: int):
     return visit
 
 
-def test_visit_page_costs_the_same_number_of_queries_however_large_the_visit(app, client):
+def test_visit_page_costs_the_same_number_of_queries_however_large_the_visit(app, client, login):
     small = _visit_with(items=1, people=1)
-    large = _visit_with(items=20, people=15)
+    large = _visit_with(items=20, people=15, host=small.host_organisation)
+    login(factories.user(small.host_organisation))
 
     with count_queries(db.engine) as for_small:
         assert client.get(f"/visits/{small.id}").status_code == 200
@@ -148,13 +163,15 @@ def test_visit_page_costs_the_same_number_of_queries_however_large_the_visit(app
     assert for_small.count <= 6
 
 
-def test_start_page_costs_the_same_number_of_queries_however_many_visits(app, client):
-    factories.visit()
+def test_start_page_costs_the_same_number_of_queries_however_many_visits(app, client, login):
+    host = factories.organisation()
+    factories.visit(host)
+    login(factories.user(host))
     db.session.commit()
     with count_queries(db.engine) as for_one:
         client.get("/")
     for _ in range(12):
-        factories.visit(guests=[factories.organisation(), factories.organisation()])
+        factories.visit(host, guests=[factories.organisation(), factories.organisation()])
     db.session.commit()
     with count_queries(db.engine) as for_many:
         client.get("/")

@@ -1,0 +1,1 @@
+"""WTForms classes: they check input and hand clean values to the services."""

@@ -1,0 +1,92 @@
+"""Who may see and change what: decided here, on the server, for every object.
+
+- Users of the visit's host organisation read everything of the visit, internal notes
+  included; its planners and admins change everything.
+- Users of a guest organisation read the agenda and public descriptions, never internal
+  notes nor internal contact details; their planners and admins change only their own
+  organisation's delegation.
+- Anyone else learns nothing, not even that the visit exists (the views answer 404).
+"""
+
+from enum import Enum
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.sql import Select
+
+from planner.enums import Role
+from planner.models import Organisation, User, Visit, visit_guest_organisation
+
+EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
+
+
+class Relation(Enum):
+    """How a user's organisation stands to a visit."""
+
+    NONE = "none"
+    GUEST = "guest"
+    HOST = "host"
+
+
+def relation(user: User | None, visit: Visit) -> Relation:
+    """Return how the user's organisation takes part in the visit."""
+    if user is None or not user.active:
+        return Relation.NONE
+    if user.organisation_id == visit.host_organisation_id:
+        return Relation.HOST
+    if any(org.id == user.organisation_id for org in visit.guest_organisations):
+        return Relation.GUEST
+    return Relation.NONE
+
+
+def can_view_visit(user: User | None, visit: Visit) -> bool:
+    """Return whether the user may see the visit at all."""
+    return relation(user, visit) is not Relation.NONE
+
+
+def can_see_internal(user: User | None, visit: Visit) -> bool:
+    """Return whether the user may see internal notes and internal contact details."""
+    return relation(user, visit) is Relation.HOST
+
+
+def can_edit_visit(user: User | None, visit: Visit) -> bool:
+    """Return whether the user may change the visit, its agenda and all its lists."""
+    return relation(user, visit) is Relation.HOST and user.role in EDITING_ROLES
+
+
+def can_view_history(user: User | None, visit: Visit) -> bool:
+    """Return whether the user may read the visit's audit trail."""
+    return can_edit_visit(user, visit)
+
+
+def can_edit_delegation(user: User | None, visit: Visit, organisation: Organisation) -> bool:
+    """Return whether the user may change the list of ``organisation``'s people on the visit."""
+    kind = relation(user, visit)
+    if kind is Relation.HOST:
+        return user.role in EDITING_ROLES
+    if kind is Relation.GUEST:
+        return user.role in EDITING_ROLES and organisation.id == user.organisation_id
+    return False
+
+
+def can_administer(user: User | None) -> bool:
+    """Return whether the user manages the logins of their organisation."""
+    return user is not None and user.active and user.role == Role.ADMIN
+
+
+def can_manage_user(admin: User | None, user: User) -> bool:
+    """Return whether ``admin`` may change the login ``user``."""
+    return can_administer(admin) and admin.organisation_id == user.organisation_id
+
+
+def visible_visits(query: Select, user: User) -> Select:
+    """Restrict a query of visits to those the user's organisation hosts or attends."""
+    guest_of = exists().where(
+        visit_guest_organisation.c.visit_id == Visit.id,
+        visit_guest_organisation.c.organisation_id == user.organisation_id,
+    )
+    return query.where(or_(Visit.host_organisation_id == user.organisation_id, guest_of))
+
+
+def visible_visit_ids(user: User) -> Select:
+    """Return a query of the ids of the visits the user may see."""
+    return visible_visits(select(Visit.id), user)

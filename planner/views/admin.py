@@ -1,0 +1,110 @@
+"""Administration of the logins of the admin's own organisation, and its audit trail."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from planner.extensions import db
+from planner.forms.admin import NewUserForm, PasswordForm, UserForm
+from planner.models import User
+from planner.services.accounts import organisation_users
+from planner.services.audit import organisation_history
+from planner.services.auth import set_password, update_user
+from planner.services.errors import InvalidInput
+from planner.services.permissions import can_manage_user
+from planner.services.users import create_user
+from planner.views.navigation import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _managed_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not can_manage_user(current_user, user):
+        abort(404)
+    return user
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """List the logins of the admin's organisation."""
+    return render_template(
+        "admin/users.html", users=organisation_users(current_user.organisation_id)
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    """Create a login in the admin's organisation."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data,
+                name=form.name.data,
+                organisation=current_user.organisation.name,
+                role=form.role.data,
+                password=form.password.data,
+            )
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field, form.email).errors.append(error.message)
+        else:
+            flash(_("The login %(email)s has been created.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    """Change a login's name, role and whether it may be used."""
+    user = _managed_user_or_404(user_id)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            update_user(
+                current_user,
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                active=form.active.data,
+            )
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            form.role.errors.append(error.message)
+        else:
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/edit_user.html", user=user, form=form, password_form=PasswordForm(formdata=None)
+    )
+
+
+@bp.post("/users/<int:user_id>/password")
+@admin_required
+def reset_password(user_id: int):
+    """Set a new password for a login and end its sessions."""
+    user = _managed_user_or_404(user_id)
+    password_form = PasswordForm()
+    if password_form.validate_on_submit():
+        set_password(user, password_form.password.data)
+        db.session.commit()
+        flash(_("The password of %(email)s has been reset.", email=user.email), "success")
+        return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/edit_user.html", user=user, form=UserForm(obj=user), password_form=password_form
+    )
+
+
+@bp.get("/audit")
+@admin_required
+def audit():
+    """Show the newest changes to the organisation's visits and people."""
+    return render_template(
+        "admin/audit.html", entries=organisation_history(current_user.organisation_id)
+    )

@@ -1,0 +1,52 @@
+"""Logging in and out."""
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from planner.extensions import db
+from planner.forms.auth import LoginForm
+from planner.services.auth import authenticate
+from planner.views.navigation import local_target
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form and log a staff member in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("visits.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            # A new session on login: nothing from before the login carries over
+            # but the chosen language.
+            language = session.get("lang")
+            session.clear()
+            if language:
+                session["lang"] = language
+            login_user(user)
+            session.permanent = True
+            db.session.commit()
+            return redirect(local_target(request.args.get("next")))
+        g.login_failed = True
+        error = _("The e-mail address or the password is wrong.")
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """Ask to confirm (GET) and log out (POST)."""
+    if request.method == "POST":
+        logout_user()
+        language = session.get("lang")
+        session.clear()
+        if language:
+            session["lang"] = language
+        return redirect(url_for("auth.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html")

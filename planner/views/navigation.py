@@ -1,0 +1,35 @@
+"""Helpers the blueprints share for redirects and access decisions."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, url_for
+from flask_login import current_user, login_required
+
+from planner.services.permissions import can_administer
+
+
+def local_target(target: str | None, fallback_endpoint: str = "visits.index") -> str:
+    """Return ``target`` if it is a path of this site, else the fallback page's URL.
+
+    An absolute URL here would make the redirect an open redirect.
+    """
+    parts = urlsplit(target or "")
+    if not target or not target.startswith("/") or target.startswith("//") or parts.netloc:
+        return url_for(fallback_endpoint)
+    if parts.scheme or "\\" in target:
+        return url_for(fallback_endpoint)
+    return target
+
+
+def admin_required(view):
+    """Let only logged-in admins through; others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not can_administer(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,133 @@
+"""Every change of visits, items, people and participations is recorded, with who did it."""
+
+import re
+
+from sqlalchemy import select
+
+from planner.enums import AuditAction, Role
+from planner.extensions import db
+from planner.models import AuditEntry
+from planner.services.audit import REDACTED, set_actor
+from tests import factories
+
+
+def _entries(object_type: str | None = None) -> list[AuditEntry]:
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if object_type:
+        query = query.where(AuditEntry.object_type == object_type)
+    return list(db.session.scalars(query))
+
+
+def test_creating_an_item_records_who_and_its_fields(app):
+    planner = factories.user(factories.organisation("Bochum"), Role.PLANNER)
+    set_actor(db.session, planner.id)
+    visit = factories.visit(planner.organisation)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    db.session.commit()
+
+    [entry] = _entries("AgendaItem")
+    assert (entry.action, entry.user_id, entry.visit_id, entry.object_id) == (
+        AuditAction.CREATE,
+        planner.id,
+        visit.id,
+        item.id,
+    )
+    assert entry.changes["title"] == [None, "Begrüßung"]
+    assert entry.changes["starts_at"] == [None, "2023-02-23T10:00:00"]
+
+
+def test_changing_an_item_records_old_and_new_values_of_the_changed_fields_only(app):
+    visit = factories.visit()
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    db.session.commit()
+
+    item.title = "Begrüßung im Ratssaal"
+    db.session.commit()
+
+    entry = _entries("AgendaItem")[-1]
+    assert entry.action == AuditAction.UPDATE
+    assert entry.changes == {"title": ["Begrüßung", "Begrüßung im Ratssaal"]}
+    assert entry.user_id is None  # no login: the command line or a test
+
+
+def test_deleting_an_item_keeps_what_it_was(app):
+    visit = factories.visit()
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Pressefoto")
+    db.session.commit()
+    item_id = item.id
+
+    db.session.delete(item)
+    db.session.commit()
+
+    entry = _entries("AgendaItem")[-1]
+    assert (entry.action, entry.object_id, entry.visit_id) == (
+        AuditAction.DELETE,
+        item_id,
+        visit.id,
+    )
+    assert entry.changes["title"] == ["Pressefoto", None]
+
+
+def test_health_related_needs_are_recorded_as_changed_but_not_stored(app):
+    person = factories.person(factories.organisation(), "Schneidewind")
+    db.session.commit()
+
+    person.dietary_needs = "vegetarisch, Nussallergie"
+    db.session.commit()
+
+    entry = _entries("Person")[-1]
+    assert entry.changes == {"dietary_needs": ["", REDACTED]}
+    assert all("Nuss" not in str(e.changes) for e in _entries())
+
+
+def test_choosing_the_items_a_participant_attends_is_recorded(app):
+    visit = factories.visit()
+    first = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30")
+    participation = factories.participation(visit, factories.person(visit.guest_organisations[0]))
+    db.session.commit()
+
+    participation.attends_all_items = False
+    participation.items.append(first)
+    db.session.commit()
+
+    # Loading the item list flushes the first change on its own: two entries.
+    created, *updates = _entries("Participation")
+    assert created.action == AuditAction.CREATE
+    assert [entry.action for entry in updates] == [AuditAction.UPDATE] * len(updates)
+    assert {key: value for entry in updates for key, value in entry.changes.items()} == {
+        "attends_all_items": [True, False],
+        "items": {"added": [first.id], "removed": []},
+    }
+
+
+def test_visit_history_page_shows_the_changes_to_the_visits_planners(client, login):
+    bochum = factories.organisation("Bochum")
+    planner = factories.user(bochum, Role.PLANNER, name="Lena Hoffmann")
+    set_actor(db.session, planner.id)
+    visit = factories.visit(bochum, title="Besuch aus Wuppertal")
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    db.session.commit()
+    item.title = "Begrüßung im Ratssaal"
+    db.session.commit()
+    login(planner)
+
+    page = client.get(f"/visits/{visit.id}/history")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
+
+    assert page.status_code == 200
+    assert "Lena Hoffmann geändert: AgendaItem" in text
+    assert "title : Begrüßung → Begrüßung im Ratssaal" in text
+    assert "Lena Hoffmann angelegt: Visit" in text
+
+
+def test_admin_audit_page_leaves_out_other_cities_visits(client, login):
+    bochum, dortmund = factories.organisation("Bochum"), factories.organisation("Dortmund")
+    factories.visit(bochum, title="Besuch in Bochum")
+    factories.visit(dortmund, title="Besuch in Dortmund")
+    db.session.commit()
+    login(factories.user(bochum, Role.ADMIN))
+
+    text = client.get("/admin/audit").get_data(as_text=True)
+
+    assert "Besuch in Bochum" in text
+    assert "Besuch in Dortmund" not in text

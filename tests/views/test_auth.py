@@ -1,0 +1,277 @@
+"""Logging in and out, sessions, CSRF, security headers and login throttling."""
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from planner.enums import Role
+from planner.extensions import db
+from planner.models import User
+from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
+from tests import factories
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+def _csrf_token(response) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', response.get_data(True))[1]
+
+
+def test_login_form_labels_its_fields_in_german_and_in_english(client):
+    german = client.get("/login").get_data(as_text=True)
+    english = client.get("/login?lang=en").get_data(as_text=True)
+
+    assert re.search(r'<label for="email">E-Mail</label>', german)
+    assert re.search(r'<label for="password">Passwort</label>', german)
+    assert re.search(r'<label for="email">Email</label>', english)
+    assert re.search(r'<label for="password">Password</label>', english)
+
+
+def test_pages_send_anonymous_users_to_the_login_and_back(client):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+
+    response = client.get("/visits/1")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Fvisits%2F1"
+
+    response = client.post(
+        "/login?next=%2Fvisits%2F1", data={"email": user.email.upper(), "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/visits/1"
+
+
+def test_login_does_not_redirect_to_another_site(client):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_wrong_password_is_refused_with_a_message(client):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+
+    response = client.post("/login", data={"email": user.email, "password": "falsch-falsch"})
+
+    assert response.status_code == 200
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in _text(response)
+    assert client.get("/").status_code == 302
+
+
+def test_unknown_address_gets_the_same_message_as_a_wrong_password(client):
+    response = client.post("/login", data={"email": "nobody@x.test", "password": PASSWORD})
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in _text(response)
+
+
+def test_deactivated_login_cannot_log_in(client):
+    user = factories.user(factories.organisation(), active=False)
+    db.session.commit()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+def test_login_records_the_time_and_starts_a_fresh_session(client):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["left_over"] = "from before the login"
+        session["lang"] = "en"
+
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+
+    with client.session_transaction() as session:
+        assert "left_over" not in session
+        assert session["lang"] == "en"
+        assert session.permanent
+    db.session.expire_all()
+    assert db.session.get(User, user.id).last_login_at is not None
+
+
+def test_session_cookie_is_http_only_and_same_site_lax(client, login):
+    response = login(factories.user(factories.organisation()))
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_when_configured(app_factory):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+    secure_app = app_factory(SECURE_COOKIES="1")
+
+    response = secure_app.test_client().post(
+        "/login", data={"email": user.email, "password": PASSWORD}
+    )
+
+    assert "; Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, login):
+    login(factories.user(factories.organisation()))
+
+    confirm = client.get("/logout")
+    assert confirm.status_code == 200
+    assert client.get("/").status_code == 200  # a GET changes nothing
+
+    assert client.post("/logout").headers["Location"] == "/login"
+    assert client.get("/").status_code == 302
+
+
+def test_security_headers_on_every_response(client):
+    for response in (client.get("/login"), client.get("/healthz"), client.get("/nowhere")):
+        policy = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in policy
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_templates_have_no_inline_scripts_styles_or_event_handlers():
+    offending = []
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", text):
+            offending.append(template.name)
+    assert offending == []
+
+
+def test_guest_city_sees_the_agenda_without_internal_notes_or_phones(client, login):
+    visit = load_demo_data().visit
+    login(factories.user(visit.guest_organisations[0], Role.PLANNER))
+
+    text = _text(client.get(f"/visits/{visit.id}"))
+
+    assert "Begrüßung durch den Oberbürgermeister" in text
+    assert "Empfang der Delegation und Eintrag ins Goldene Buch." in text
+    assert INTERNAL_PARKING_NOTE not in text
+    assert "Intern" not in text
+    assert "+49 234 555 0142" not in text
+    assert "Verlauf der Änderungen" not in text
+
+
+def test_host_staff_see_internal_notes_and_internal_phones(client, login):
+    visit = load_demo_data().visit
+    login(factories.user(visit.host_organisation, Role.VIEWER))
+
+    text = _text(client.get(f"/visits/{visit.id}"))
+
+    assert INTERNAL_PARKING_NOTE in text
+    assert "+49 234 555 0142 (intern)" in text
+
+
+def test_guests_do_not_see_the_hosts_internal_holds(client, login):
+    from planner.enums import ItemKind
+
+    visit = factories.visit()
+    factories.item(visit, "2023-02-23 09:00", "2023-02-23 09:30", "Vorbesprechung Protokoll",
+                   kind=ItemKind.INTERNAL_HOLD)  # fmt: skip
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    login(factories.user(visit.guest_organisations[0], Role.VIEWER))
+
+    text = _text(client.get(f"/visits/{visit.id}"))
+
+    assert "Empfang" in text
+    assert "Vorbesprechung Protokoll" not in text
+
+
+@pytest.fixture
+def csrf_client(app_factory):
+    """A client of an app with CSRF protection on, as in production."""
+    return app_factory(WTF_CSRF_ENABLED=True).test_client()
+
+
+def test_post_without_csrf_token_is_refused(csrf_client):
+    user = factories.user(factories.organisation(), Role.ADMIN)
+    db.session.commit()
+
+    refused = csrf_client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 400
+    assert csrf_client.get("/").status_code == 302
+
+    token = _csrf_token(csrf_client.get("/login"))
+    accepted = csrf_client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert accepted.status_code == 302
+
+    form = {"email": "neu@x.test", "name": "Neu", "role": "viewer",
+            "password": PASSWORD, "password_again": PASSWORD}  # fmt: skip
+    assert csrf_client.post("/admin/users/new", data=form).status_code == 400
+    assert db.session.scalar(select(User).where(User.email == "neu@x.test")) is None
+
+
+def _fail(client, email: str):
+    return client.post("/login", data={"email": email, "password": "falsch-falsch"})
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_failed_logins_of_one_account_are_throttled(client):
+    user = factories.user(factories.organisation())
+    other = factories.user(factories.organisation())
+    db.session.commit()
+
+    answers = [_fail(client, user.email).status_code for _ in range(5)]
+    throttled = client.post("/login", data={"email": user.email, "password": PASSWORD})
+
+    assert answers == [200] * 5
+    assert throttled.status_code == 429
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in _text(throttled)
+    assert client.get("/").status_code == 302
+    # Another account from the same address may still log in.
+    assert (
+        client.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_failed_logins_from_one_address_are_throttled(app_factory):
+    client = app_factory(LOGIN_LIMIT_PER_ADDRESS="3 per hour").test_client()
+    answers = [_fail(client, f"person{n}@x.test").status_code for n in range(4)]
+    assert answers == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_successful_logins_are_not_throttled(client):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+    for _ in range(8):
+        assert (
+            client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code
+            == 302
+        )
+        client.post("/logout")
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_throttling_is_shared_between_workers_through_redis(app_factory):
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+    prefix = f"planner-test-{uuid.uuid4().hex}"
+    config = {"REDIS_URL": "redis://127.0.0.1:6379/0", "RATELIMIT_KEY_PREFIX": prefix}
+    worker_one = app_factory(**config)
+    worker_two = app_factory(**config)
+    try:
+        for _ in range(5):
+            _fail(worker_one.test_client(), "lena@bochum.test")
+        assert _fail(worker_two.test_client(), "lena@bochum.test").status_code == 429
+        assert connection.keys(f"*{prefix}*") != []
+    finally:
+        for key in connection.scan_iter(f"*{prefix}*"):
+            connection.delete(key)
+        connection.close()
