@@ -52,6 +52,8 @@ class AgendaItem(db.Model):
     # iCalendar identity: the UID never changes, SEQUENCE rises per issued change.
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
+    # Optimistic locking: an UPDATE only succeeds against the version it was read at.
+    lock_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -59,6 +61,8 @@ class AgendaItem(db.Model):
     module: Mapped[ProgrammeModule | None] = relationship()
     room: Mapped[Room | None] = relationship()
     responsible_person: Mapped[Person | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),

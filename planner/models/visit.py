@@ -54,6 +54,8 @@ class Visit(db.Model):
         ForeignKey("person.id", ondelete="SET NULL")
     )
     internal_notes: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking: an UPDATE only succeeds against the version it was read at.
+    lock_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -70,6 +72,8 @@ class Visit(db.Model):
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="visit", passive_deletes=True
     )
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
     __table_args__ = (
         CheckConstraint("last_day >= first_day", name="last_day_not_before_first"),

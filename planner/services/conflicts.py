@@ -1,0 +1,458 @@
+"""Conflict checks: soft rules that warn before a plan goes wrong.
+
+The checks are plain functions on ``Slot`` objects; ``find_conflicts`` loads the slots
+a set of visits needs with a fixed number of queries, whatever their size. A conflict
+is a warning the planner may save over; impossible values are form errors instead.
+
+Times are compared as instants in UTC: two visits may run in different zones.
+Touching intervals (one ends when the next begins) do not overlap; cancelled items and
+items of cancelled visits never conflict.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from itertools import combinations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.enums import ItemStatus, VisitStatus
+from planner.extensions import db
+from planner.models import AgendaItem, Participation, Person, Room, Visit, participation_item
+from planner.services.timezones import to_utc
+
+# The widest gap between two zones' wall clocks: the window for cross-visit queries.
+ZONE_SPREAD = timedelta(hours=27)
+
+
+class ConflictKind(StrEnum):
+    """The kinds of warnings."""
+
+    OVERLAP = "overlap"
+    ROOM = "room"
+    PERSON = "person"
+    OUTSIDE_DAYS = "outside-days"
+    CAPACITY = "capacity"
+    TRANSFER = "transfer"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An agenda item as the checks see it: instants in UTC, room, venue and people."""
+
+    item_id: int | None  # None: an item that is not saved yet
+    visit_id: int
+    title: str
+    visit_title: str
+    start: datetime
+    end: datetime
+    busy_start: datetime  # set-up included
+    busy_end: datetime  # tear-down included
+    local_start: datetime
+    local_end: datetime
+    room_id: int | None = None
+    room_name: str = ""
+    room_capacity: int | None = None
+    venue_id: int | None = None
+    person_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One warning: its kind, the item concerned and what it collides with."""
+
+    kind: ConflictKind
+    item_id: int | None
+    message: str
+    other_item_id: int | None = None
+    room_id: int | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item being edited in a form, checked before it is saved."""
+
+    visit_id: int
+    item_id: int | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    setup_minutes: int = 0
+    teardown_minutes: int = 0
+    room_id: int | None = None
+    cancelled: bool = False
+
+
+def overlaps(start_a: datetime, end_a: datetime, start_b: datetime, end_b: datetime) -> bool:
+    """Return whether two half-open intervals share time; touching ones do not."""
+    return start_a < end_b and start_b < end_a
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%H:%M")
+
+
+def visit_overlaps(slots: list[Slot]) -> list[Conflict]:
+    """Warn about items of one visit that run at the same time."""
+    found = []
+    for a, b in combinations(sorted(slots, key=lambda s: s.start), 2):
+        if a.visit_id == b.visit_id and overlaps(a.start, a.end, b.start, b.end):
+            for this, other in ((a, b), (b, a)):
+                found.append(
+                    Conflict(
+                        ConflictKind.OVERLAP,
+                        this.item_id,
+                        _l(
+                            "Overlaps with “%(other)s” (%(start)s–%(end)s).",
+                            other=other.title,
+                            start=_clock(other.local_start),
+                            end=_clock(other.local_end),
+                        ),
+                        other_item_id=other.item_id,
+                    )
+                )
+    return found
+
+
+def room_double_bookings(slots: list[Slot], others: list[Slot]) -> list[Conflict]:
+    """Warn about a room booked by two items at once, set-up and tear-down included."""
+    found = []
+    for this in slots:
+        if this.room_id is None:
+            continue
+        for other in [*slots, *others]:
+            if other is this or other.room_id != this.room_id:
+                continue
+            if this.item_id is not None and other.item_id == this.item_id:
+                continue
+            if overlaps(this.busy_start, this.busy_end, other.busy_start, other.busy_end):
+                found.append(
+                    Conflict(
+                        ConflictKind.ROOM,
+                        this.item_id,
+                        _l(
+                            "%(room)s is booked at the same time by “%(other)s” (%(visit)s).",
+                            room=this.room_name,
+                            other=other.title,
+                            visit=other.visit_title,
+                        ),
+                        other_item_id=other.item_id,
+                        room_id=this.room_id,
+                    )
+                )
+    return found
+
+
+def person_double_bookings(
+    slots: list[Slot], others: list[Slot], names: dict[int, str]
+) -> list[Conflict]:
+    """Warn about a person taking part in two items of any visits at the same time."""
+    found = []
+    for this in slots:
+        for other in [*slots, *others]:
+            if other.visit_id == this.visit_id:
+                # Inside one visit the overlap warning says it already.
+                continue
+            shared = this.person_ids & other.person_ids
+            if shared and overlaps(this.start, this.end, other.start, other.end):
+                for person_id in sorted(shared):
+                    found.append(
+                        Conflict(
+                            ConflictKind.PERSON,
+                            this.item_id,
+                            _l(
+                                "%(person)s takes part in “%(other)s” (%(visit)s) "
+                                "at the same time.",
+                                person=names.get(person_id, "?"),
+                                other=other.title,
+                                visit=other.visit_title,
+                            ),
+                            other_item_id=other.item_id,
+                            person_id=person_id,
+                        )
+                    )
+    return found
+
+
+def outside_visit_days(slot: Slot, first_day: date, last_day: date) -> list[Conflict]:
+    """Warn about an item that begins before the visit's first day or ends after its last."""
+    # An item that ends at midnight ends on the day before.
+    last_moment = slot.local_end - timedelta(microseconds=1)
+    if slot.local_start.date() >= first_day and last_moment.date() <= last_day:
+        return []
+    return [
+        Conflict(
+            ConflictKind.OUTSIDE_DAYS,
+            slot.item_id,
+            _l("The item lies outside the days of the visit."),
+        )
+    ]
+
+
+def over_capacity(slot: Slot) -> list[Conflict]:
+    """Warn about more participants than the room holds."""
+    if slot.room_capacity is None or len(slot.person_ids) <= slot.room_capacity:
+        return []
+    return [
+        Conflict(
+            ConflictKind.CAPACITY,
+            slot.item_id,
+            _l(
+                "%(count)s participants, but %(room)s holds %(capacity)s.",
+                count=len(slot.person_ids),
+                room=slot.room_name,
+                capacity=slot.room_capacity,
+            ),
+            room_id=slot.room_id,
+        )
+    ]
+
+
+def short_transfers(
+    slots: list[Slot], others: list[Slot], names: dict[int, str], transfer: timedelta
+) -> list[Conflict]:
+    """Warn when a person has too little time between items in different venues."""
+    by_person: dict[int, list[Slot]] = defaultdict(list)
+    for slot in [*slots, *others]:
+        for person_id in slot.person_ids:
+            by_person[person_id].append(slot)
+    own = {id(slot) for slot in slots}
+    found = []
+    for person_id, timeline in by_person.items():
+        timeline.sort(key=lambda s: (s.start, s.end))
+        for before, after in zip(timeline, timeline[1:], strict=False):
+            if id(before) not in own and id(after) not in own:
+                continue
+            if None in (before.venue_id, after.venue_id) or before.venue_id == after.venue_id:
+                continue
+            gap = after.start - before.end
+            if timedelta(0) <= gap < transfer:
+                concerned = after if id(after) in own else before
+                other = before if concerned is after else after
+                found.append(
+                    Conflict(
+                        ConflictKind.TRANSFER,
+                        concerned.item_id,
+                        _l(
+                            "%(person)s has only %(minutes)s minutes to get from "
+                            "“%(before)s” to “%(after)s” in another building.",
+                            person=names.get(person_id, "?"),
+                            minutes=int(gap.total_seconds() // 60),
+                            before=before.title,
+                            after=after.title,
+                        ),
+                        other_item_id=other.item_id,
+                        person_id=person_id,
+                    )
+                )
+    return found
+
+
+# --- loading -------------------------------------------------------------------------
+
+
+def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
+    zone = visit.timezone
+    room = item.room
+    return Slot(
+        item_id=item.id,
+        visit_id=visit.id,
+        title=item.title,
+        visit_title=visit.title,
+        start=to_utc(item.starts_at, zone),
+        end=to_utc(item.ends_at, zone),
+        busy_start=to_utc(item.busy_from, zone),
+        busy_end=to_utc(item.busy_until, zone),
+        local_start=item.starts_at,
+        local_end=item.ends_at,
+        room_id=item.room_id,
+        room_name=room.label if room else "",
+        room_capacity=room.capacity if room else None,
+        venue_id=room.venue_id if room else None,
+        person_ids=frozenset(person_ids),
+    )
+
+
+def _attendees(visits: list[Visit]) -> dict[int, set[int]]:
+    """Return the person ids attending each item of the visits, with two queries."""
+    visit_ids = [visit.id for visit in visits]
+    everyone: dict[int, set[int]] = defaultdict(set)
+    chosen: dict[int, set[int]] = defaultdict(set)
+    for visit_id, person_id in db.session.execute(
+        select(Participation.visit_id, Participation.person_id).where(
+            Participation.visit_id.in_(visit_ids), Participation.attends_all_items
+        )
+    ):
+        everyone[visit_id].add(person_id)
+    for item_id, person_id in db.session.execute(
+        select(participation_item.c.agenda_item_id, Participation.person_id)
+        .join(Participation, participation_item.c.participation_id == Participation.id)
+        .where(Participation.visit_id.in_(visit_ids), ~Participation.attends_all_items)
+    ):
+        chosen[item_id].add(person_id)
+    return {
+        item.id: everyone[visit.id] | chosen[item.id] for visit in visits for item in visit.items
+    }
+
+
+def _window(visits: list[Visit]) -> tuple[datetime, datetime]:
+    start = min(datetime.combine(v.first_day, datetime.min.time()) for v in visits)
+    end = max(datetime.combine(v.last_day, datetime.min.time()) for v in visits)
+    return start - ZONE_SPREAD, end + timedelta(days=1) + ZONE_SPREAD
+
+
+def _other_items(visits: list[Visit], room_ids: set[int], person_ids: set[int]) -> list[Slot]:
+    """Return live items of other visits in the same rooms or with the same people."""
+    if not room_ids and not person_ids:
+        return []
+    visit_ids = [visit.id for visit in visits]
+    window_start, window_end = _window(visits)
+    in_window = (
+        (AgendaItem.starts_at < window_end)
+        & (AgendaItem.ends_at > window_start)
+        & AgendaItem.visit_id.not_in(visit_ids)
+        & (AgendaItem.status != ItemStatus.CANCELLED)
+        & (Visit.status != VisitStatus.CANCELLED)
+    )
+    options = (joinedload(AgendaItem.room), joinedload(AgendaItem.visit))
+    slots: dict[int, tuple[AgendaItem, set[int]]] = {}
+    if room_ids:
+        query = (
+            select(AgendaItem)
+            .join(Visit, AgendaItem.visit_id == Visit.id)
+            .where(in_window, AgendaItem.room_id.in_(room_ids))
+            .options(*options)
+        )
+        for item in db.session.scalars(query):
+            slots[item.id] = (item, set())
+    if person_ids:
+        attends = or_(
+            Participation.attends_all_items,
+            select(participation_item.c.agenda_item_id)
+            .where(
+                participation_item.c.participation_id == Participation.id,
+                participation_item.c.agenda_item_id == AgendaItem.id,
+            )
+            .exists(),
+        )
+        query = (
+            select(AgendaItem, Participation.person_id)
+            .join(Visit, AgendaItem.visit_id == Visit.id)
+            .join(Participation, Participation.visit_id == Visit.id)
+            .where(in_window, Participation.person_id.in_(person_ids), attends)
+            .options(*options)
+        )
+        for item, person_id in db.session.execute(query):
+            slots.setdefault(item.id, (item, set()))[1].add(person_id)
+    return [_slot(item, item.visit, people) for item, people in slots.values()]
+
+
+def _load_visits(visit_ids: list[int]) -> list[Visit]:
+    query = (
+        select(Visit)
+        .where(Visit.id.in_(visit_ids))
+        .options(selectinload(Visit.items).joinedload(AgendaItem.room).joinedload(Room.venue))
+    )
+    return list(db.session.scalars(query))
+
+
+def find_conflicts(
+    visit_ids: list[int], candidate: Candidate | None = None
+) -> dict[int, list[Conflict]]:
+    """Return the warnings of each visit; with a candidate, only those that concern it."""
+    visits = _load_visits(visit_ids)
+    if not visits:
+        return {}
+    attendees = _attendees(visits)
+    own: dict[int, list[Slot]] = {}
+    for visit in visits:
+        live = visit.status != VisitStatus.CANCELLED
+        own[visit.id] = [
+            _slot(item, visit, attendees[item.id])
+            for item in visit.items
+            if live and item.status != ItemStatus.CANCELLED
+        ]
+
+    candidate_slot = None
+    if candidate is not None:
+        candidate_slot = _candidate_slot(candidate, visits, attendees)
+        slots = [s for s in own[candidate.visit_id] if s.item_id != candidate.item_id]
+        own[candidate.visit_id] = [*slots, candidate_slot] if candidate_slot else slots
+
+    all_own = [slot for slots in own.values() for slot in slots]
+    others = _other_items(
+        visits,
+        {s.room_id for s in all_own if s.room_id is not None},
+        {p for s in all_own for p in s.person_ids},
+    )
+    names = _names({p for s in [*all_own, *others] for p in s.person_ids})
+    transfer = timedelta(minutes=int(current_app.config["TRANSFER_MINUTES"]))
+
+    result: dict[int, list[Conflict]] = {}
+    for visit in visits:
+        slots = own[visit.id]
+        other_slots = others + [s for s in all_own if s.visit_id != visit.id]
+        found = [
+            *visit_overlaps(slots),
+            *room_double_bookings(slots, other_slots),
+            *person_double_bookings(slots, other_slots, names),
+            *(c for s in slots for c in outside_visit_days(s, visit.first_day, visit.last_day)),
+            *(c for s in slots for c in over_capacity(s)),
+            *short_transfers(slots, other_slots, names, transfer),
+        ]
+        if candidate_slot is not None:
+            found = [c for c in found if c.item_id == candidate.item_id]
+        result[visit.id] = found
+    return result
+
+
+def _candidate_slot(
+    candidate: Candidate, visits: list[Visit], attendees: dict[int, set[int]]
+) -> Slot | None:
+    visit = next(v for v in visits if v.id == candidate.visit_id)
+    if candidate.cancelled or visit.status == VisitStatus.CANCELLED:
+        return None
+    room = db.session.get(Room, candidate.room_id) if candidate.room_id else None
+    if candidate.item_id is not None:
+        people = attendees.get(candidate.item_id, set())
+    else:
+        people = _everyone(candidate.visit_id)
+    busy_from = candidate.starts_at - timedelta(minutes=candidate.setup_minutes)
+    busy_until = candidate.ends_at + timedelta(minutes=candidate.teardown_minutes)
+    return Slot(
+        item_id=candidate.item_id,
+        visit_id=visit.id,
+        title=candidate.title,
+        visit_title=visit.title,
+        start=to_utc(candidate.starts_at, visit.timezone),
+        end=to_utc(candidate.ends_at, visit.timezone),
+        busy_start=to_utc(busy_from, visit.timezone),
+        busy_end=to_utc(busy_until, visit.timezone),
+        local_start=candidate.starts_at,
+        local_end=candidate.ends_at,
+        room_id=room.id if room else None,
+        room_name=room.label if room else "",
+        room_capacity=room.capacity if room else None,
+        venue_id=room.venue_id if room else None,
+        person_ids=frozenset(people),
+    )
+
+
+def _everyone(visit_id: int) -> set[int]:
+    query = select(Participation.person_id).where(
+        Participation.visit_id == visit_id, Participation.attends_all_items
+    )
+    return set(db.session.scalars(query))
+
+
+def _names(person_ids: set[int]) -> dict[int, str]:
+    if not person_ids:
+        return {}
+    people = db.session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    return {person.id: person.display_name for person in people}

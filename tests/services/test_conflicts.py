@@ -1,0 +1,253 @@
+"""Conflict checks: each kind, its edges, across visits and zones, on both databases."""
+
+from datetime import date, datetime
+
+import pytest
+
+from planner.enums import ItemStatus, Side, VisitStatus
+from planner.extensions import db
+from planner.services.conflicts import Candidate, ConflictKind, find_conflicts
+from tests import factories
+from tests.helpers import count_queries
+
+
+def _kinds(visit) -> list[tuple[str, str]]:
+    """Return (kind, item title) of every warning of the visit, sorted."""
+    titles = {item.id: item.title for item in visit.items}
+    found = find_conflicts([visit.id])[visit.id]
+    return sorted((c.kind.value, titles.get(c.item_id, "?")) for c in found)
+
+
+@pytest.fixture
+def bochum(app):
+    return factories.organisation("Bochum")
+
+
+@pytest.fixture
+def visit(bochum):
+    return factories.visit(bochum, first_day=date(2023, 2, 23), title="Wuppertal in Bochum")
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        (("10:30", "11:30"), [("overlap", "A"), ("overlap", "B")]),
+        (("11:00", "12:00"), []),  # touching: B begins when A ends
+        (("09:00", "10:00"), []),  # touching the other way
+        (("10:15", "10:45"), [("overlap", "A"), ("overlap", "B")]),  # inside
+    ],
+    ids=["overlapping", "touching-after", "touching-before", "inside"],
+)
+def test_items_of_one_visit_overlapping(visit, second, expected):
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "A")
+    factories.item(visit, f"2023-02-23 {second[0]}", f"2023-02-23 {second[1]}", "B")
+    assert _kinds(visit) == expected
+
+
+def test_cancelled_items_never_conflict(visit):
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "A")
+    factories.item(visit, "2023-02-23 10:30", "2023-02-23 11:30", "B", status=ItemStatus.CANCELLED)
+    assert _kinds(visit) == []
+
+
+def test_tentative_items_do_conflict(visit):
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "A")
+    factories.item(visit, "2023-02-23 10:30", "2023-02-23 11:30", "B", status=ItemStatus.TENTATIVE)
+    assert _kinds(visit) == [("overlap", "A"), ("overlap", "B")]
+
+
+def test_room_booked_by_items_of_two_visits(bochum, visit):
+    room = factories.room(bochum, "Ratssaal")
+    other = factories.visit(bochum, first_day=date(2023, 2, 23), title="Dortmund in Bochum")
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang", room=room)
+    factories.item(other, "2023-02-23 10:45", "2023-02-23 11:30", "Sitzung", room=room)
+
+    [conflict] = find_conflicts([visit.id])[visit.id]
+
+    assert conflict.kind == ConflictKind.ROOM
+    assert str(conflict.message) == (
+        f"{room.label} is booked at the same time by “Sitzung” (Dortmund in Bochum)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("other_start", "setup", "expected"),
+    [
+        ("11:00", 0, []),  # touching
+        ("11:00", 20, [("room", "Empfang")]),  # set-up of the next item starts at 10:40
+        ("11:30", 20, []),  # set-up from 11:10
+    ],
+    ids=["touching", "setup-overlaps", "setup-after"],
+)
+def test_set_up_time_counts_as_busy_for_the_room(bochum, visit, other_start, setup, expected):
+    room = factories.room(bochum)
+    other = factories.visit(bochum, first_day=date(2023, 2, 23))
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang", room=room)
+    factories.item(other, f"2023-02-23 {other_start}", "2023-02-23 12:00", "Demo", room=room,
+                   setup_minutes=setup)  # fmt: skip
+    assert _kinds(visit) == expected
+
+
+def test_tear_down_time_counts_as_busy_for_the_room(bochum, visit):
+    room = factories.room(bochum)
+    other = factories.visit(bochum, first_day=date(2023, 2, 23))
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Demo", room=room,
+                   teardown_minutes=15)  # fmt: skip
+    factories.item(other, "2023-02-23 11:10", "2023-02-23 12:00", "Sitzung", room=room)
+    assert _kinds(visit) == [("room", "Demo")]
+
+
+def test_items_of_cancelled_visits_never_conflict(bochum, visit):
+    room = factories.room(bochum)
+    other = factories.visit(bochum, first_day=date(2023, 2, 23), status=VisitStatus.CANCELLED)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang", room=room)
+    factories.item(other, "2023-02-23 10:00", "2023-02-23 11:00", "Sitzung", room=room)
+    assert _kinds(visit) == []
+    assert find_conflicts([other.id])[other.id] == []
+
+
+def test_room_in_visits_of_different_zones_compares_instants(bochum):
+    room = factories.room(bochum)
+    berlin = factories.visit(bochum, first_day=date(2023, 2, 23), timezone="Europe/Berlin")
+    london = factories.visit(bochum, first_day=date(2023, 2, 23), timezone="Europe/London")
+    # 10:00 in Berlin is 09:00 in London.
+    factories.item(berlin, "2023-02-23 10:00", "2023-02-23 11:00", "Berlin", room=room)
+    factories.item(london, "2023-02-23 09:30", "2023-02-23 10:00", "London", room=room)
+    assert _kinds(berlin) == [("room", "Berlin")]
+    factories.item(berlin, "2023-02-23 12:00", "2023-02-23 13:00", "Später", room=room)
+    factories.item(london, "2023-02-23 10:00", "2023-02-23 11:00", "London 2", room=room)
+    # London 10:00-11:00 is Berlin 11:00-12:00: touching both Berlin items.
+    assert _kinds(berlin) == [("room", "Berlin")]
+
+
+def test_person_in_two_visits_at_once(bochum, visit):
+    mayor = factories.person(bochum, "Eiskirch", first_name="Thomas")
+    other = factories.visit(bochum, first_day=date(2023, 2, 23), title="Dortmund in Bochum")
+    factories.participation(visit, mayor, side=Side.HOST)
+    factories.participation(other, mayor, side=Side.HOST)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    factories.item(other, "2023-02-23 10:30", "2023-02-23 11:30", "Sitzung")
+
+    [conflict] = find_conflicts([visit.id])[visit.id]
+
+    assert conflict.kind == ConflictKind.PERSON
+    assert conflict.person_id == mayor.id
+    assert str(conflict.message) == (
+        "Thomas Eiskirch takes part in “Sitzung” (Dortmund in Bochum) at the same time."
+    )
+
+
+def test_person_not_attending_the_other_item_is_no_conflict(bochum, visit):
+    mayor = factories.person(bochum, "Eiskirch")
+    other = factories.visit(bochum, first_day=date(2023, 2, 23))
+    factories.participation(visit, mayor, side=Side.HOST)
+    elsewhere = factories.participation(other, mayor, side=Side.HOST, attends_all_items=False)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    factories.item(other, "2023-02-23 10:30", "2023-02-23 11:30", "Sitzung")
+    lunch = factories.item(other, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen")
+    elsewhere.items.append(lunch)
+    db.session.flush()
+    assert _kinds(visit) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        ("2023-02-23 08:00", "2023-02-23 09:00", []),
+        ("2023-02-23 23:00", "2023-02-24 00:00", []),  # ends at midnight: still the same day
+        ("2023-02-23 23:30", "2023-02-24 00:30", [("outside-days", "X")]),  # past midnight
+        ("2023-02-22 18:00", "2023-02-22 19:00", [("outside-days", "X")]),  # day before
+    ],
+    ids=["inside", "ends-at-midnight", "past-midnight", "day-before"],
+)
+def test_item_outside_the_visits_days(visit, start, end, expected):
+    factories.item(visit, start, end, "X")
+    assert _kinds(visit) == expected
+
+
+def test_more_participants_than_the_room_holds(bochum, visit):
+    room = factories.room(bochum, "Amtszimmer", capacity=2)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang", room=room)
+    for name in ("A", "B"):
+        factories.participation(visit, factories.person(bochum, name))
+    assert _kinds(visit) == []
+
+    factories.participation(visit, factories.person(bochum, "C"))
+    [conflict] = find_conflicts([visit.id])[visit.id]
+    assert str(conflict.message) == f"3 participants, but {room.label} holds 2."
+
+
+@pytest.mark.parametrize(
+    ("second_start", "same_venue", "expected"),
+    [
+        ("11:10", False, [("transfer", "Zweiter Termin")]),
+        ("11:15", False, []),  # exactly the transfer time
+        ("11:05", True, []),  # same building
+    ],
+    ids=["too-short", "just-enough", "same-venue"],
+)
+def test_too_little_time_between_venues(bochum, visit, second_start, same_venue, expected):
+    hall = factories.room(bochum, "Ratssaal")
+    other_room = factories.room(bochum, "Foyer")
+    if same_venue:
+        other_room.venue = hall.venue
+    factories.participation(visit, factories.person(bochum, "Eiskirch"))
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Erster Termin", room=hall)
+    factories.item(visit, f"2023-02-23 {second_start}", "2023-02-23 12:00", "Zweiter Termin",
+                   room=other_room)  # fmt: skip
+    assert _kinds(visit) == expected
+
+
+def test_visit_over_a_daylight_saving_change_compares_real_instants(bochum):
+    # On 26 March 2023 Berlin's clocks jumped from 02:00 to 03:00: 01:30-03:30 lasts one hour.
+    room = factories.room(bochum)
+    night = factories.visit(bochum, first_day=date(2023, 3, 25), last_day=date(2023, 3, 26))
+    utc_visit = factories.visit(bochum, first_day=date(2023, 3, 26), timezone="UTC")
+    factories.item(night, "2023-03-26 01:30", "2023-03-26 03:30", "Nachtfahrt", room=room)
+    # 01:00-01:30 UTC is 03:00-03:30 CEST: inside the Berlin item.
+    factories.item(utc_visit, "2023-03-26 01:00", "2023-03-26 01:30", "UTC", room=room)
+    assert _kinds(night) == [("room", "Nachtfahrt")]
+
+
+def test_candidate_item_is_checked_before_it_is_saved(bochum, visit):
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    db.session.commit()
+
+    overlapping = Candidate(visit.id, None, "Neu", datetime(2023, 2, 23, 10, 30),
+                            datetime(2023, 2, 23, 11, 30))  # fmt: skip
+    later = Candidate(visit.id, None, "Neu", datetime(2023, 2, 23, 11, 0),
+                      datetime(2023, 2, 23, 12, 0))  # fmt: skip
+
+    [warning] = find_conflicts([visit.id], overlapping)[visit.id]
+    assert (warning.kind, warning.item_id) == (ConflictKind.OVERLAP, None)
+    assert find_conflicts([visit.id], later)[visit.id] == []
+
+
+def test_moving_an_item_away_ends_its_conflict(bochum, visit):
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "A")
+    moved = factories.item(visit, "2023-02-23 10:30", "2023-02-23 11:30", "B")
+    candidate = Candidate(visit.id, moved.id, "B", datetime(2023, 2, 23, 11, 0),
+                          datetime(2023, 2, 23, 12, 0))  # fmt: skip
+    assert find_conflicts([visit.id], candidate)[visit.id] == []
+
+
+def test_conflicts_cost_the_same_queries_for_a_small_and_a_large_visit(app, bochum):
+    def build(items: int, people: int):
+        visit = factories.visit(bochum, first_day=date(2023, 2, 23))
+        room = factories.room(bochum)
+        for n in range(items):
+            factories.item(visit, f"2023-02-23 {8 + n % 10:02}:00",
+                           f"2023-02-23 {8 + n % 10:02}:30", room=room)  # fmt: skip
+        for _ in range(people):
+            factories.participation(visit, factories.person(bochum))
+        db.session.commit()
+        return visit
+
+    small, large = build(2, 2).id, build(30, 12).id
+    db.session.expunge_all()
+    with count_queries(db.engine) as for_small:
+        find_conflicts([small])
+    db.session.expunge_all()
+    with count_queries(db.engine) as for_large:
+        find_conflicts([large])
+    assert for_small.count == for_large.count
