@@ -27,8 +27,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from planner.config import load_config
+    from planner.converters import IdConverter
 
     load_config(app, config)
+    app.url_map.converters["id"] = IdConverter
 
     from planner import models  # noqa: F401 (registers every table on the metadata)
     from planner.database import configure_engine
@@ -47,9 +49,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
 
-    from planner.views import admin, auth, errors, health, preferences, visits
+    from planner.views import admin, agenda, auth, errors, health, preferences, rooms, visits
 
-    for blueprint in (health.bp, auth.bp, visits.bp, admin.bp, preferences.bp):
+    for blueprint in (
+        health.bp,
+        auth.bp,
+        visits.bp,
+        agenda.bp,
+        rooms.bp,
+        admin.bp,
+        preferences.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
 

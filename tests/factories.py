@@ -106,3 +106,31 @@ def user(org: Organisation, role: Role = Role.PLANNER, **fields) -> User:
     db.session.add(result)
     db.session.flush()
     return result
+
+
+def issue(visit: Visit, comment: str = "Erste Fassung"):
+    """Issue the visit's draft as its next agenda version."""
+    from planner.services.versions import issue_version, load_for_snapshot
+
+    db.session.flush()
+    db.session.expire(visit)
+    return issue_version(load_for_snapshot(visit.id), None, comment)
+
+
+def module(org: Organisation, key: str | None = None, minutes: int = 30, **fields):
+    """Add a programme module to the organisation's catalogue."""
+    from planner.models import ProgrammeModule
+
+    number = next(_counter)
+    result = ProgrammeModule(
+        organisation=org,
+        key=key or f"module-{number}",
+        kind=fields.pop("kind", ItemKind.SESSION),
+        title_de=fields.pop("title_de", f"Baustein {number}"),
+        title_en=fields.pop("title_en", f"Module {number}"),
+        default_duration_minutes=minutes,
+        **fields,
+    )
+    db.session.add(result)
+    db.session.flush()
+    return result

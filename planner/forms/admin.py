@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from planner.enums import Role
+from planner.forms.widgets import choices
 from planner.services.errors import InvalidInput
 from planner.services.users import check_password, normalise_email
 
@@ -18,7 +19,7 @@ def role_choices() -> list[tuple[str, str]]:
         Role.HOST: _l("Host"),
         Role.VIEWER: _l("Viewer"),
     }
-    return [(role.value, names[role]) for role in Role]
+    return choices((role.value, names[role]) for role in Role)
 
 
 class _PasswordMixin:

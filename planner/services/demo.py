@@ -22,6 +22,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.users import create_user, get_or_create_organisation
+from planner.services.versions import issue_version, load_for_snapshot
 
 HOST = "Bochum"
 GUEST = "Wuppertal"
@@ -355,6 +356,8 @@ def load_demo_data() -> DemoResult:
             Participation(visit=visit, person=person, side=row[-1], rsvp_status=RsvpStatus.ACCEPTED)
         )
     db.session.flush()
+    # Guests see issued versions only: the reference visit comes with its first one.
+    issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")
     return DemoResult(visit=visit, created=True, admin_password=admin_password)
 
 

@@ -1,16 +1,29 @@
-"""Reading visits for the start page and the visit page."""
+"""Reading visits: the dashboard, the month view and the visit page."""
 
-from dataclasses import dataclass
-from datetime import date
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import ItemKind, Side
+from planner.enums import ItemKind, ItemStatus, Side
 from planner.extensions import db
-from planner.models import AgendaItem, AuditEntry, Participation, Person, Room, User, Visit
+from planner.models import (
+    AgendaItem,
+    AgendaVersion,
+    AuditEntry,
+    Participation,
+    Person,
+    Room,
+    User,
+    Visit,
+)
 from planner.services.audit import visit_history
+from planner.services.conflicts import Conflict, find_conflicts
 from planner.services.permissions import (
     can_edit_visit,
     can_see_internal,
@@ -18,14 +31,39 @@ from planner.services.permissions import (
     can_view_visit,
     visible_visits,
 )
+from planner.services.versions import (
+    Changes,
+    attendee_ids,
+    latest_version,
+    pending_changes,
+    version_history,
+)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """An agenda item as pages and printouts show it, from the draft or a version."""
+
+    id: int | None
+    uid: str
+    title: str
+    description: str
+    internal_notes: str
+    kind: ItemKind
+    status: ItemStatus
+    starts_at: datetime
+    ends_at: datetime
+    room: str
+    responsible: str
+    participant_count: int
 
 
 @dataclass(frozen=True)
 class AgendaDay:
-    """The items of one day of a visit, in time order."""
+    """The entries of one day of a visit, in time order."""
 
     day: date
-    items: list[AgendaItem]
+    items: list[AgendaEntry]
 
 
 @dataclass(frozen=True)
@@ -40,6 +78,23 @@ class VisitPage:
     show_internal: bool
     can_edit: bool
     can_view_history: bool
+    # Host staff see the working draft; everyone else the latest issued version.
+    is_draft: bool
+    version: AgendaVersion | None
+    versions: list[AgendaVersion] = field(default_factory=list)
+    pending: Changes | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts_by_item: dict[int | None, list[Conflict]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One visit on the dashboard; counts are None where the viewer is a guest."""
+
+    visit: Visit
+    item_count: int | None
+    attendee_count: int | None
+    conflict_count: int | None
 
 
 def _visit_list_query(viewer: User):
@@ -71,6 +126,79 @@ def recent_visits(viewer: User, today: date, limit: int = 20) -> list[Visit]:
     return list(db.session.scalars(query))
 
 
+def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
+    """Return the visits with item, attendee and conflict counts where the viewer hosts."""
+    hosted = [v.id for v in visits if v.host_organisation_id == viewer.organisation_id]
+    items: Counter[int] = Counter()
+    people: Counter[int] = Counter()
+    conflicts: dict[int, list[Conflict]] = {}
+    if hosted:
+        items.update(
+            dict(
+                db.session.execute(
+                    select(AgendaItem.visit_id, func.count())
+                    .where(
+                        AgendaItem.visit_id.in_(hosted),
+                        AgendaItem.status != ItemStatus.CANCELLED,
+                    )
+                    .group_by(AgendaItem.visit_id)
+                ).all()
+            )
+        )
+        people.update(
+            dict(
+                db.session.execute(
+                    select(Participation.visit_id, func.count())
+                    .where(Participation.visit_id.in_(hosted))
+                    .group_by(Participation.visit_id)
+                ).all()
+            )
+        )
+        conflicts = find_conflicts(hosted)
+    return [
+        DashboardRow(
+            visit=visit,
+            item_count=items[visit.id] if visit.id in hosted else None,
+            attendee_count=people[visit.id] if visit.id in hosted else None,
+            conflict_count=len(conflicts.get(visit.id, [])) if visit.id in hosted else None,
+        )
+        for visit in visits
+    ]
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A day of the month view with the visits on it."""
+
+    day: date
+    in_month: bool
+    visits: list[Visit]
+
+
+def month_view(viewer: User, year: int, month: int) -> list[list[MonthDay]]:
+    """Return the month's weeks (Monday first), each day with the visits that run on it."""
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = last + timedelta(days=6 - last.weekday())
+    visits = list(
+        db.session.scalars(
+            _visit_list_query(viewer)
+            .where(Visit.first_day <= grid_end, Visit.last_day >= grid_start)
+            .order_by(Visit.first_day, Visit.id)
+        )
+    )
+    by_day: dict[date, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        day = max(visit.first_day, grid_start)
+        while day <= min(visit.last_day, grid_end):
+            by_day[day].append(visit)
+            day += timedelta(days=1)
+    days = [grid_start + timedelta(days=n) for n in range((grid_end - grid_start).days + 1)]
+    cells = [MonthDay(day, day.month == month, by_day[day]) for day in days]
+    return [cells[n : n + 7] for n in range(0, len(cells), 7)]
+
+
 def protocol_order(participations: list[Participation]) -> list[Participation]:
     """Sort participants by rank (unranked last), then by name."""
     return sorted(
@@ -84,10 +212,62 @@ def protocol_order(participations: list[Participation]) -> list[Participation]:
     )
 
 
+def _entries_from_items(visit: Visit) -> list[AgendaEntry]:
+    attendees = attendee_ids(visit)
+    return [
+        AgendaEntry(
+            id=item.id,
+            uid=item.uid,
+            title=item.title,
+            description=item.description,
+            internal_notes=item.internal_notes,
+            kind=item.kind,
+            status=item.status,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            room=item.room.label if item.room else "",
+            responsible=item.responsible_person.display_name if item.responsible_person else "",
+            participant_count=len(attendees.get(item.id, [])),
+        )
+        for item in visit.items
+    ]
+
+
+def entries_from_snapshot(snapshot: dict[str, Any]) -> list[AgendaEntry]:
+    """Return the agenda entries frozen in a version, in time order."""
+    entries = [
+        AgendaEntry(
+            id=item["id"],
+            uid=item["uid"],
+            title=item["title"],
+            description=item["description"],
+            internal_notes=item["internal_notes"],
+            kind=ItemKind(item["kind"]),
+            status=ItemStatus(item["status"]),
+            starts_at=datetime.fromisoformat(item["starts_at"]),
+            ends_at=datetime.fromisoformat(item["ends_at"]),
+            room=item["room"],
+            responsible=item["responsible"],
+            participant_count=len(item["attendees"]),
+        )
+        for item in snapshot["items"]
+    ]
+    return sorted(entries, key=lambda entry: (entry.starts_at, entry.ends_at, entry.title))
+
+
+def by_day(entries: list[AgendaEntry]) -> list[AgendaDay]:
+    """Group entries by the day they begin on."""
+    return [
+        AgendaDay(day=day, items=list(day_entries))
+        for day, day_entries in groupby(entries, key=lambda entry: entry.starts_at.date())
+    ]
+
+
 def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     """Load a visit as the viewer may see it, or None when the viewer may not see it.
 
-    Guests see neither internal notes nor the host's internal holds.
+    Host staff see the draft with its open conflicts and pending changes; guests see the
+    latest issued version without internal notes and without the host's internal holds.
     """
     visit = db.session.scalar(
         select(Visit)
@@ -108,20 +288,33 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     if visit is None or not can_view_visit(viewer, visit):
         return None
     show_internal = can_see_internal(viewer, visit)
-    items = [item for item in visit.items if show_internal or item.kind != ItemKind.INTERNAL_HOLD]
-    days = [
-        AgendaDay(day=day, items=list(day_items))
-        for day, day_items in groupby(items, key=lambda item: item.starts_at.date())
-    ]
+    latest = latest_version(visit.id)
     ordered = protocol_order(visit.participations)
+    common = {
+        "visit": visit,
+        "guests": [p for p in ordered if p.side == Side.GUEST],
+        "hosts": [p for p in ordered if p.side == Side.HOST],
+        "show_internal": show_internal,
+        "can_edit": can_edit_visit(viewer, visit),
+        "can_view_history": can_view_history(viewer, visit),
+        "version": latest,
+    }
+    if not show_internal:
+        entries = entries_from_snapshot(latest.snapshot) if latest else []
+        entries = [entry for entry in entries if entry.kind != ItemKind.INTERNAL_HOLD]
+        return VisitPage(days=by_day(entries), is_draft=False, **common)
+    conflicts = find_conflicts([visit.id])[visit.id]
+    conflicts_by_item: dict[int | None, list[Conflict]] = defaultdict(list)
+    for conflict in conflicts:
+        conflicts_by_item[conflict.item_id].append(conflict)
     return VisitPage(
-        visit=visit,
-        days=days,
-        guests=[p for p in ordered if p.side == Side.GUEST],
-        hosts=[p for p in ordered if p.side == Side.HOST],
-        show_internal=show_internal,
-        can_edit=can_edit_visit(viewer, visit),
-        can_view_history=can_view_history(viewer, visit),
+        days=by_day(_entries_from_items(visit)),
+        is_draft=True,
+        versions=version_history(visit.id),
+        pending=pending_changes(visit, latest),
+        conflicts=conflicts,
+        conflicts_by_item=dict(conflicts_by_item),
+        **common,
     )
 
 

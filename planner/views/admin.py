@@ -58,7 +58,7 @@ def new_user():
     return render_template("admin/new_user.html", form=form)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int):
     """Change a login's name, role and whether it may be used."""
@@ -85,7 +85,7 @@ def edit_user(user_id: int):
     )
 
 
-@bp.post("/users/<int:user_id>/password")
+@bp.post("/users/<id:user_id>/password")
 @admin_required
 def reset_password(user_id: int):
     """Set a new password for a login and end its sessions."""

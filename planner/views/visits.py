@@ -1,16 +1,45 @@
-"""The start page, the visit page and a visit's history."""
+"""The dashboard, the month view, the visit page and everything done to a visit as a whole."""
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from planner.enums import VisitStatus
+from planner.extensions import db
+from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
+from planner.forms.widgets import choices
+from planner.models import Organisation, Person
+from planner.services.agenda import EditConflict, modules_of
+from planner.services.conflicts import find_conflicts
+from planner.services.errors import InvalidInput
+from planner.services.permissions import EDITING_ROLES
+from planner.services.planning import (
+    TRANSITIONS,
+    VisitValues,
+    change_status,
+    create_visit,
+    delete_visit,
+    duplicate_visit,
+    update_visit,
+)
+from planner.services.versions import (
+    issue_version,
+    latest_version,
+    load_for_snapshot,
+    pending_changes,
+)
 from planner.services.visits import (
+    dashboard,
     load_visit_history,
     load_visit_page,
+    month_view,
     recent_visits,
     upcoming_visits,
 )
+from planner.views.access import visit_for_editing
 
 bp = Blueprint("visits", __name__)
 
@@ -18,26 +47,225 @@ bp = Blueprint("visits", __name__)
 @bp.get("/")
 @login_required
 def index():
-    """List the visits the user's organisation hosts or attends: upcoming, then recent."""
+    """Show the dashboard: upcoming visits with their counts and conflicts, then recent ones."""
     today = date.today()  # noqa: DTZ011 (the server's calendar day decides "upcoming")
     return render_template(
         "visits/index.html",
-        upcoming=upcoming_visits(current_user, today),
+        upcoming=dashboard(current_user, upcoming_visits(current_user, today)),
         recent=recent_visits(current_user, today),
+        today=today,
+        can_create=current_user.role in EDITING_ROLES,
     )
 
 
-@bp.get("/visits/<int:visit_id>")
+@bp.get("/month")
+@bp.get("/month/<int:year>/<int:month>")
+@login_required
+def month(year: int | None = None, month: int | None = None):
+    """Show all visits of a month in a calendar grid."""
+    today = date.today()  # noqa: DTZ011 (the server's calendar day)
+    year, month = year or today.year, month or today.month
+    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+        abort(404)
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return render_template(
+        "visits/month.html",
+        weeks=month_view(current_user, year, month),
+        first=date(year, month, 1),
+        previous=previous,
+        following=following,
+        today=today,
+    )
+
+
+def _visit_form_choices(form: VisitForm, host_id: int) -> None:
+    form.guest_organisations.choices = choices(
+        (org.id, org.name)
+        for org in db.session.scalars(
+            select(Organisation).where(Organisation.id != host_id).order_by(Organisation.name)
+        )
+    )
+    people = db.session.scalars(
+        select(Person)
+        .where(Person.organisation_id == host_id, Person.anonymised_at.is_(None))
+        .order_by(Person.last_name, Person.first_name)
+    )
+    form.contact_person.choices = choices(
+        [(0, _("– nobody –"))] + [(person.id, person.display_name) for person in people]
+    )
+
+
+def _visit_values(form: VisitForm) -> VisitValues:
+    return VisitValues(
+        title=form.title.data,
+        first_day=form.first_day.data,
+        last_day=form.last_day.data,
+        timezone=form.timezone.data,
+        language=form.language.data,
+        purpose=form.purpose.data or "",
+        internal_notes=form.internal_notes.data or "",
+        guest_organisation_ids=list(form.guest_organisations.data or []),
+        new_guest_organisation=form.new_guest_organisation.data or "",
+        contact_person_id=form.contact_person.data or None,
+    )
+
+
+def _form_error(form, error: InvalidInput) -> None:
+    field = getattr(form, error.field, None) or form.title
+    field.errors = [*field.errors, error.message]
+
+
+@bp.route("/visits/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Create a visit hosted by the user's organisation."""
+    if current_user.role not in EDITING_ROLES:
+        abort(403)
+    form = VisitForm()
+    _visit_form_choices(form, current_user.organisation_id)
+    if form.validate_on_submit():
+        try:
+            visit = create_visit(current_user.organisation, _visit_values(form))
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            flash(_("The visit has been created."), "success")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+    return render_template("visits/edit.html", form=form, visit=None, others=None)
+
+
+@bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(visit_id: int):
+    """Change a visit's details, refusing to overwrite another planner's change."""
+    visit = visit_for_editing(visit_id)
+    form = VisitForm(obj=visit)
+    _visit_form_choices(form, visit.host_organisation_id)
+    others = None
+    if request.method == "GET":
+        form.guest_organisations.data = [org.id for org in visit.guest_organisations]
+        form.contact_person.data = visit.contact_person_id or 0
+        form.lock_version.data = str(visit.lock_version)
+    elif form.validate_on_submit():
+        try:
+            update_visit(visit, _visit_values(form), int(form.lock_version.data or 0))
+            db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = conflict.changes
+            form.lock_version.data = str(visit_for_editing(visit_id).lock_version)
+        except InvalidInput as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+    return render_template("visits/edit.html", form=form, visit=visit, others=others)
+
+
+@bp.get("/visits/<id:visit_id>")
 @login_required
 def show(visit_id: int):
-    """Show a visit: its agenda by day and its attendee list."""
+    """Show a visit: agenda by day (the draft to host staff), attendees and versions."""
     page = load_visit_page(visit_id, current_user)
     if page is None:
         abort(404)
-    return render_template("visits/show.html", page=page, visit=page.visit)
+    return render_template(
+        "visits/show.html",
+        page=page,
+        visit=page.visit,
+        modules=modules_of(page.visit.host_organisation_id) if page.can_edit else [],
+        transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
+    )
 
 
-@bp.get("/visits/<int:visit_id>/history")
+@bp.post("/visits/<id:visit_id>/status")
+@login_required
+def status(visit_id: int):
+    """Move a visit to another status."""
+    visit = visit_for_editing(visit_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            change_status(visit, VisitStatus(form.status.data))
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_("The status has been changed."), "success")
+    return redirect(url_for("visits.show", visit_id=visit.id))
+
+
+@bp.route("/visits/<id:visit_id>/duplicate", methods=["GET", "POST"])
+@login_required
+def duplicate(visit_id: int):
+    """Copy a visit onto new dates."""
+    visit = visit_for_editing(visit_id)
+    form = DuplicateForm()
+    if form.validate_on_submit():
+        copy = duplicate_visit(visit, form.first_day.data)
+        db.session.commit()
+        flash(_("The copy has been created as a draft."), "success")
+        return redirect(url_for("visits.show", visit_id=copy.id))
+    return render_template("visits/duplicate.html", form=form, visit=visit)
+
+
+@bp.post("/visits/<id:visit_id>/delete")
+@login_required
+def delete(visit_id: int):
+    """Delete a draft visit."""
+    visit = visit_for_editing(visit_id)
+    try:
+        delete_visit(visit)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("visits.show", visit_id=visit_id))
+    flash(_("The visit has been deleted."), "success")
+    return redirect(url_for("visits.index"))
+
+
+@bp.route("/visits/<id:visit_id>/issue", methods=["GET", "POST"])
+@login_required
+def issue(visit_id: int):
+    """Issue the draft as the next agenda version, after showing changes and conflicts."""
+    visit_for_editing(visit_id)
+    visit = load_for_snapshot(visit_id)
+    conflicts = find_conflicts([visit.id])[visit.id]
+    latest = latest_version(visit.id)
+    changes = pending_changes(visit, latest)
+    form = IssueForm()
+    if form.validate_on_submit():
+        if conflicts and not form.acknowledge_conflicts.data:
+            form.acknowledge_conflicts.errors = [
+                _("Please confirm that you have seen the open conflicts.")
+            ]
+        else:
+            try:
+                version = issue_version(visit, current_user, form.comment.data)
+                db.session.commit()
+            except InvalidInput as error:
+                db.session.rollback()
+                _form_error(form, error)
+            else:
+                flash(_("Version %(number)s has been issued.", number=version.number), "success")
+                return redirect(url_for("visits.show", visit_id=visit.id))
+    return render_template(
+        "visits/issue.html",
+        form=form,
+        visit=visit,
+        conflicts=conflicts,
+        changes=changes,
+        latest=latest,
+    )
+
+
+@bp.get("/visits/<id:visit_id>/history")
 @login_required
 def history(visit_id: int):
     """Show who changed what in a visit, newest first."""

@@ -66,7 +66,7 @@ def test_room_booked_by_items_of_two_visits(bochum, visit):
 
     assert conflict.kind == ConflictKind.ROOM
     assert str(conflict.message) == (
-        f"{room.label} is booked at the same time by “Sitzung” (Dortmund in Bochum)."
+        f"{room.label} ist zur selben Zeit durch „Sitzung“ (Dortmund in Bochum) belegt."
     )
 
 
@@ -133,7 +133,7 @@ def test_person_in_two_visits_at_once(bochum, visit):
     assert conflict.kind == ConflictKind.PERSON
     assert conflict.person_id == mayor.id
     assert str(conflict.message) == (
-        "Thomas Eiskirch takes part in “Sitzung” (Dortmund in Bochum) at the same time."
+        "Thomas Eiskirch nimmt zur selben Zeit an „Sitzung“ (Dortmund in Bochum) teil."
     )
 
 
@@ -174,7 +174,7 @@ def test_more_participants_than_the_room_holds(bochum, visit):
 
     factories.participation(visit, factories.person(bochum, "C"))
     [conflict] = find_conflicts([visit.id])[visit.id]
-    assert str(conflict.message) == f"3 participants, but {room.label} holds 2."
+    assert str(conflict.message) == f"3 Teilnehmende, aber {room.label} fasst 2."
 
 
 @pytest.mark.parametrize(

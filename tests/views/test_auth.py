@@ -183,6 +183,7 @@ def test_guests_do_not_see_the_hosts_internal_holds(client, login):
     factories.item(visit, "2023-02-23 09:00", "2023-02-23 09:30", "Vorbesprechung Protokoll",
                    kind=ItemKind.INTERNAL_HOLD)  # fmt: skip
     factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    factories.issue(visit)
     login(factories.user(visit.guest_organisations[0], Role.VIEWER))
 
     text = _text(client.get(f"/visits/{visit.id}"))

@@ -5,27 +5,21 @@ The rules below are the contract: a route added without a rule here fails the te
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from planner.enums import Role
 from planner.extensions import db
+from planner.models import ProgrammeModule
 from planner.services.demo import load_demo_data
 from tests import factories
 
 # Actors: relation of the user's organisation to the visit, and the user's role.
-ACTORS = [
-    ("anonymous", None),
-    ("host", Role.ADMIN),
-    ("host", Role.PLANNER),
-    ("host", Role.HOST),
-    ("host", Role.VIEWER),
-    ("guest", Role.ADMIN),
-    ("guest", Role.PLANNER),
-    ("guest", Role.VIEWER),
-    ("other", Role.ADMIN),
-    ("other", Role.PLANNER),
+ACTORS = [("anonymous", None)] + [
+    (relation, role) for relation in ("host", "guest", "other") for role in Role
 ]
 
 LOGIN = 302  # anonymous users are sent to the login page
+EDITORS = (Role.ADMIN, Role.PLANNER)
 
 
 def public(ok: int):
@@ -33,9 +27,9 @@ def public(ok: int):
     return lambda relation, role: ok
 
 
-def logged_in(relation, role):
-    """Any logged-in user."""
-    return LOGIN if relation == "anonymous" else 200
+def logged_in(ok: int = 200):
+    """Any logged-in user gets ``ok``."""
+    return lambda relation, role: LOGIN if relation == "anonymous" else ok
 
 
 def visit_readers(relation, role):
@@ -43,13 +37,42 @@ def visit_readers(relation, role):
     return {"anonymous": LOGIN, "host": 200, "guest": 200}.get(relation, 404)
 
 
-def visit_editors(relation, role):
+def visit_editors(ok: int = 200):
     """The host's planners and admins; the visit's other readers are refused."""
+
+    def rule(relation, role):
+        if relation == "anonymous":
+            return LOGIN
+        if relation == "other":
+            return 404
+        return ok if relation == "host" and role in EDITORS else 403
+
+    return rule
+
+
+def catalogue_editors(relation, role):
+    """Planners and admins of any organisation, for their own catalogue."""
     if relation == "anonymous":
         return LOGIN
-    if relation == "other":
-        return 404
-    return 200 if relation == "host" and role in (Role.ADMIN, Role.PLANNER) else 403
+    return 200 if role in EDITORS else 403
+
+
+def host_catalogue_editors(ok: int = 200):
+    """Planners and admins of the organisation that owns the module, building or room."""
+
+    def rule(relation, role):
+        if relation == "anonymous":
+            return LOGIN
+        if role not in EDITORS:
+            return 403
+        return ok if relation == "host" else 404
+
+    return rule
+
+
+def host_members(relation, role):
+    """Anyone of the organisation that owns the room."""
+    return {"anonymous": LOGIN, "host": 200}.get(relation, 404)
 
 
 def admins(relation, role):
@@ -73,41 +96,75 @@ def logged_in_redirect(relation, role):
     return 200 if relation == "anonymous" else 302
 
 
-# (endpoint, method) → rule; POST bodies that a rule needs to be meaningful.
+# (URL rule, method) → rule.
 RULES = {
-    ("static", "GET"): public(200),
-    ("health.healthz", "GET"): public(200),
-    ("auth.login", "GET"): logged_in_redirect,
-    ("auth.login", "POST"): logged_in_redirect,
-    ("auth.logout", "GET"): lambda relation, role: LOGIN if relation == "anonymous" else 200,
-    ("auth.logout", "POST"): public(302),
-    ("preferences.set_language", "POST"): public(302),
-    ("visits.index", "GET"): logged_in,
-    ("visits.show", "GET"): visit_readers,
-    ("visits.history", "GET"): visit_editors,
-    ("admin.users", "GET"): admins,
-    ("admin.new_user", "GET"): admins,
-    ("admin.new_user", "POST"): admins,
-    ("admin.audit", "GET"): admins,
-    ("admin.edit_user", "GET"): host_admins,
-    ("admin.edit_user", "POST"): host_admins,
-    ("admin.reset_password", "POST"): host_admins,
+    ("/static/<path:filename>", "GET"): public(200),
+    ("/healthz", "GET"): public(200),
+    ("/login", "GET"): logged_in_redirect,
+    ("/login", "POST"): logged_in_redirect,
+    ("/logout", "GET"): logged_in(),
+    ("/logout", "POST"): public(302),
+    ("/language", "POST"): public(302),
+    ("/", "GET"): logged_in(),
+    ("/month", "GET"): logged_in(),
+    ("/month/<int:year>/<int:month>", "GET"): logged_in(),
+    ("/visits/new", "GET"): catalogue_editors,
+    ("/visits/new", "POST"): catalogue_editors,
+    ("/visits/<id:visit_id>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/edit", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/edit", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/status", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/duplicate", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/duplicate", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/delete", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/issue", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/issue", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/history", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/items/new", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/items/new", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/items/<id:item_id>/edit", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/items/<id:item_id>/edit", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): visit_editors(302),
+    ("/modules", "GET"): logged_in(),
+    ("/modules/new", "GET"): catalogue_editors,
+    ("/modules/new", "POST"): catalogue_editors,
+    ("/modules/<id:module_id>/edit", "GET"): host_catalogue_editors(),
+    ("/modules/<id:module_id>/edit", "POST"): host_catalogue_editors(),
+    ("/modules/<id:module_id>/delete", "POST"): host_catalogue_editors(302),
+    ("/rooms", "GET"): logged_in(),
+    ("/rooms/venues/new", "GET"): catalogue_editors,
+    ("/rooms/venues/new", "POST"): catalogue_editors,
+    ("/rooms/venues/<id:venue_id>/edit", "GET"): host_catalogue_editors(),
+    ("/rooms/venues/<id:venue_id>/edit", "POST"): host_catalogue_editors(),
+    ("/rooms/new", "GET"): catalogue_editors,
+    ("/rooms/new", "POST"): catalogue_editors,
+    ("/rooms/<id:room_id>/edit", "GET"): host_catalogue_editors(),
+    ("/rooms/<id:room_id>/edit", "POST"): host_catalogue_editors(),
+    ("/rooms/<id:room_id>/occupancy", "GET"): host_members,
+    ("/admin/users", "GET"): admins,
+    ("/admin/users/new", "GET"): admins,
+    ("/admin/users/new", "POST"): admins,
+    ("/admin/audit", "GET"): admins,
+    ("/admin/users/<id:user_id>", "GET"): host_admins,
+    ("/admin/users/<id:user_id>", "POST"): host_admins,
+    ("/admin/users/<id:user_id>/password", "POST"): host_admins,
 }
-POST_DATA = {"preferences.set_language": {"lang": "de", "next": "/"}}
+POST_DATA = {"/language": {"lang": "de", "next": "/"}}
 # Logging out ends the walk's session, so it goes last.
-LAST = ("auth.logout", "POST")
+LAST = ("/logout", "POST")
 
 
 def _routes(app: Flask) -> list[tuple[str, str, object]]:
     routes = []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            routes.append((rule.endpoint, method, rule))
+            routes.append((rule.rule, method, rule))
     return sorted(routes, key=lambda route: (route[:2] == LAST, route[0], route[1]))
 
 
 def test_every_route_has_a_permission_rule(app):
-    routes = {(endpoint, method) for endpoint, method, _ in _routes(app)}
+    routes = {(path, method) for path, method, _ in _routes(app)}
     assert routes - set(RULES) == set(), "add a rule for the new route to RULES"
     assert set(RULES) - routes == set(), "remove the rule of a route that no longer exists"
 
@@ -123,16 +180,40 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "other": factories.organisation("Dortmund"),
     }
     target_user = factories.user(visit.host_organisation, Role.VIEWER, name="Ziel")
+    module = db.session.scalars(select(ProgrammeModule).order_by(ProgrammeModule.id)).first()
+    spare_module = factories.module(visit.host_organisation)
+    room = visit.items[0].room
     if relation != "anonymous":
         login(factories.user(organisations[relation], role))
     db.session.commit()
-    arguments = {"visit_id": visit.id, "user_id": target_user.id, "filename": "css/screen.css"}
+    arguments = {
+        "visit_id": visit.id,
+        "item_id": visit.items[0].id,
+        "user_id": target_user.id,
+        "module_id": module.id,
+        "venue_id": room.venue_id,
+        "room_id": room.id,
+        "year": 2023,
+        "month": 2,
+        "filename": "css/screen.css",
+    }
+    # Routes that remove their object get one of their own, so later routes find theirs.
+    own_arguments = {
+        ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): {
+            "item_id": visit.items[-1].id
+        },
+        ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): {
+            "item_id": visit.items[-2].id
+        },
+        ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
+    }
 
     answers = {}
-    for endpoint, method, rule in _routes(app):
-        url = rule.build({name: arguments[name] for name in rule.arguments})[1]
-        response = client.open(url, method=method, data=POST_DATA.get(endpoint, {}))
-        answers[(endpoint, method)] = response.status_code
+    for path, method, rule in _routes(app):
+        values = {**arguments, **own_arguments.get((path, method), {})}
+        url = rule.build({name: values[name] for name in rule.arguments})[1]
+        response = client.open(url, method=method, data=POST_DATA.get(path, {}))
+        answers[(path, method)] = response.status_code
         response.close()
 
     expected = {route: rule(relation, role) for route, rule in RULES.items()}

@@ -1,0 +1,204 @@
+"""Changing a visit's agenda: items, their times and rooms."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from planner.enums import ItemKind, ItemStatus
+from planner.extensions import db
+from planner.models import AgendaItem, AuditEntry, Person, ProgrammeModule, Room, Venue, Visit
+from planner.services.errors import InvalidInput
+from planner.services.text import clean_text
+
+
+@dataclass(frozen=True)
+class ItemValues:
+    """The values of an agenda item as a form hands them over."""
+
+    title: str
+    kind: ItemKind
+    starts_at: datetime
+    ends_at: datetime
+    setup_minutes: int = 0
+    teardown_minutes: int = 0
+    room_id: int | None = None
+    responsible_person_id: int | None = None
+    description: str = ""
+    internal_notes: str = ""
+    status: ItemStatus = ItemStatus.CONFIRMED
+    module_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OtherChange:
+    """A change someone else saved while a form was open."""
+
+    who: str
+    fields: dict[str, list]
+
+
+class EditConflict(Exception):
+    """The object changed since the form was opened; nothing was saved."""
+
+    def __init__(self, changes: list[OtherChange]) -> None:
+        super().__init__("edited by someone else")
+        self.changes = changes
+
+
+def rooms_of(organisation_id: int) -> list[Room]:
+    """Return the rooms of an organisation's venues, by venue and name."""
+    return list(
+        db.session.scalars(
+            select(Room)
+            .join(Venue)
+            .where(Venue.organisation_id == organisation_id)
+            .order_by(Venue.name, Room.name)
+        )
+    )
+
+
+def modules_of(organisation_id: int) -> list[ProgrammeModule]:
+    """Return an organisation's programme modules, by German title."""
+    return list(
+        db.session.scalars(
+            select(ProgrammeModule)
+            .where(ProgrammeModule.organisation_id == organisation_id)
+            .order_by(ProgrammeModule.title_de)
+        )
+    )
+
+
+def _check(visit: Visit, values: ItemValues) -> ItemValues:
+    if values.ends_at <= values.starts_at:
+        raise InvalidInput("end", _l("The end must lie after the beginning."))
+    if values.room_id is not None:
+        room = db.session.get(Room, values.room_id)
+        if room is None or room.venue.organisation_id != visit.host_organisation_id:
+            raise InvalidInput("room", _l("This room does not exist."))
+    if values.responsible_person_id is not None:
+        person = db.session.get(Person, values.responsible_person_id)
+        if person is None or person.organisation_id != visit.host_organisation_id:
+            raise InvalidInput("responsible", _l("Choose a person of the host organisation."))
+    if values.module_id is not None:
+        module = db.session.get(ProgrammeModule, values.module_id)
+        if module is None or module.organisation_id != visit.host_organisation_id:
+            raise InvalidInput("module", _l("This programme module does not exist."))
+    title = clean_text(values.title)
+    if not title:
+        raise InvalidInput("title", _l("Please enter a title."))
+    return ItemValues(
+        **{
+            **values.__dict__,
+            "title": title,
+            "description": clean_text(values.description, multiline=True),
+            "internal_notes": clean_text(values.internal_notes, multiline=True),
+        }
+    )
+
+
+def add_item(visit: Visit, values: ItemValues) -> AgendaItem:
+    """Add an item to the visit's draft agenda; the caller commits."""
+    values = _check(visit, values)
+    item = AgendaItem(visit=visit, uid=f"{uuid.uuid4()}@{current_app.config['ICAL_DOMAIN']}")
+    _assign(item, values)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def _assign(item: AgendaItem, values: ItemValues) -> None:
+    for key, value in values.__dict__.items():
+        setattr(item, key, value)
+
+
+def changes_since(object_type: str, object_id: int, version: int) -> list[OtherChange]:
+    """Return the audited changes of an object made after it had ``version``."""
+    entries = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(50)
+    )
+    found = []
+    for entry in entries:
+        lock = entry.changes.get("lock_version")
+        if lock and lock[0] is not None and lock[0] >= version:
+            fields = {k: v for k, v in entry.changes.items() if k != "lock_version"}
+            found.append(OtherChange(who=entry.user.name if entry.user else "?", fields=fields))
+    return list(reversed(found))
+
+
+def save_with_lock(obj, expected_version: int, change) -> None:
+    """Apply ``change`` and flush, unless someone else saved the object meanwhile."""
+    if obj.lock_version != expected_version:
+        raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version))
+    change()
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version)) from error
+
+
+def update_item(
+    item: AgendaItem, values: ItemValues, expected_version: int, shift_following: bool = False
+) -> list[AgendaItem]:
+    """Change an item; with ``shift_following``, move the day's later items by as much
+    as its end moved. Return the items that were shifted. The caller commits.
+    """
+    values = _check(item.visit, values)
+    old_end = item.ends_at
+    shifted: list[AgendaItem] = []
+
+    def change() -> None:
+        _assign(item, values)
+        delta = values.ends_at - old_end
+        if shift_following and delta:
+            for other in item.visit.items:
+                if (
+                    other is not item
+                    and other.starts_at >= old_end
+                    and other.starts_at.date() == old_end.date()
+                ):
+                    other.starts_at += delta
+                    other.ends_at += delta
+                    shifted.append(other)
+
+    save_with_lock(item, expected_version, change)
+    return shifted
+
+
+def cancel_item(item: AgendaItem) -> None:
+    """Mark an item as cancelled; it stays on the agenda."""
+    item.status = ItemStatus.CANCELLED
+
+
+def delete_item(item: AgendaItem) -> None:
+    """Remove an item from the draft agenda."""
+    db.session.delete(item)
+
+
+def values_from_module(module: ProgrammeModule, language: str, start: datetime) -> ItemValues:
+    """Return an item's values prefilled from a programme module."""
+    return ItemValues(
+        title=module.title(language),
+        kind=module.kind,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=module.default_duration_minutes),
+        room_id=module.default_room_id,
+        description=module.description(language),
+        module_id=module.id,
+    )
+
+
+def next_free_start(visit: Visit) -> datetime:
+    """Return where a new item most likely goes: after the last item, or 10:00 on day one."""
+    live = [item for item in visit.items if item.status != ItemStatus.CANCELLED]
+    if live:
+        return max(item.ends_at for item in live)
+    return datetime.combine(visit.first_day, datetime.min.time()).replace(hour=10)

@@ -1,0 +1,178 @@
+"""Creating and changing visits: details, status, copies and deletion."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from planner.enums import Language, Side, VisitStatus
+from planner.extensions import db
+from planner.models import AgendaItem, Organisation, Participation, Person, Visit
+from planner.services.agenda import save_with_lock
+from planner.services.errors import InvalidInput
+from planner.services.text import clean_text
+from planner.services.timezones import is_known_zone
+from planner.services.users import get_or_create_organisation
+
+# Where a visit may go from each status; cancelled is reachable until completion.
+TRANSITIONS = {
+    VisitStatus.DRAFT: (VisitStatus.PLANNED, VisitStatus.CANCELLED),
+    VisitStatus.PLANNED: (VisitStatus.DRAFT, VisitStatus.CONFIRMED, VisitStatus.CANCELLED),
+    VisitStatus.CONFIRMED: (VisitStatus.PLANNED, VisitStatus.COMPLETED, VisitStatus.CANCELLED),
+    VisitStatus.COMPLETED: (),
+    VisitStatus.CANCELLED: (VisitStatus.DRAFT,),
+}
+
+
+@dataclass(frozen=True)
+class VisitValues:
+    """A visit's details as a form hands them over."""
+
+    title: str
+    first_day: date
+    last_day: date
+    timezone: str = "Europe/Berlin"
+    language: Language = Language.DE
+    purpose: str = ""
+    internal_notes: str = ""
+    guest_organisation_ids: list[int] = field(default_factory=list)
+    new_guest_organisation: str = ""
+    contact_person_id: int | None = None
+
+
+def _check(host: Organisation, values: VisitValues) -> tuple[VisitValues, list[Organisation]]:
+    title = clean_text(values.title)
+    if not title:
+        raise InvalidInput("title", _l("Please enter a title."))
+    if values.last_day < values.first_day:
+        raise InvalidInput("last_day", _l("The last day cannot lie before the first day."))
+    if not is_known_zone(values.timezone):
+        raise InvalidInput("timezone", _l("Choose a time zone such as Europe/Berlin."))
+    guests = list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.id.in_(values.guest_organisation_ids))
+        )
+    )
+    if len(guests) != len(set(values.guest_organisation_ids)):
+        raise InvalidInput("guest_organisations", _l("An organisation does not exist."))
+    new_name = clean_text(values.new_guest_organisation)
+    if new_name:
+        guests.append(get_or_create_organisation(new_name))
+    if any(guest.id == host.id for guest in guests if guest.id is not None) or any(
+        guest.name == host.name for guest in guests
+    ):
+        raise InvalidInput("guest_organisations", _l("The host cannot be its own guest."))
+    if values.contact_person_id is not None:
+        person = db.session.get(Person, values.contact_person_id)
+        if person is None or person.organisation_id != host.id:
+            raise InvalidInput("contact_person", _l("Choose a person of the host organisation."))
+    clean = VisitValues(
+        **{
+            **values.__dict__,
+            "title": title,
+            "purpose": clean_text(values.purpose, multiline=True),
+            "internal_notes": clean_text(values.internal_notes, multiline=True),
+        }
+    )
+    return clean, list({guest.name: guest for guest in guests}.values())
+
+
+def _assign(visit: Visit, values: VisitValues, guests: list[Organisation]) -> None:
+    visit.title = values.title
+    visit.first_day = values.first_day
+    visit.last_day = values.last_day
+    visit.timezone = values.timezone
+    visit.language = Language(values.language)
+    visit.purpose = values.purpose
+    visit.internal_notes = values.internal_notes
+    visit.contact_person_id = values.contact_person_id
+    visit.guest_organisations = guests
+
+
+def create_visit(host: Organisation, values: VisitValues) -> Visit:
+    """Create a draft visit hosted by ``host``; the caller commits."""
+    values, guests = _check(host, values)
+    visit = Visit(host_organisation=host, status=VisitStatus.DRAFT)
+    _assign(visit, values, guests)
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def update_visit(visit: Visit, values: VisitValues, expected_version: int) -> None:
+    """Change a visit's details unless someone else changed them meanwhile."""
+    values, guests = _check(visit.host_organisation, values)
+    save_with_lock(visit, expected_version, lambda: _assign(visit, values, guests))
+
+
+def change_status(visit: Visit, target: VisitStatus) -> None:
+    """Move a visit to another status along the allowed transitions."""
+    if target not in TRANSITIONS[visit.status]:
+        raise InvalidInput("status", _l("This change of status is not possible."))
+    visit.status = target
+
+
+def duplicate_visit(visit: Visit, first_day: date) -> Visit:
+    """Copy a visit onto new dates: agenda, rooms and host participants, shifted.
+
+    Guests, answers, versions and invitations are not copied.
+    """
+    shift = first_day - visit.first_day
+    copy = Visit(
+        host_organisation=visit.host_organisation,
+        title=visit.title,
+        purpose=visit.purpose,
+        first_day=visit.first_day + shift,
+        last_day=visit.last_day + shift,
+        timezone=visit.timezone,
+        language=visit.language,
+        status=VisitStatus.DRAFT,
+        contact_person_id=visit.contact_person_id,
+        internal_notes=visit.internal_notes,
+    )
+    db.session.add(copy)
+    copies: dict[int, AgendaItem] = {}
+    domain = current_app.config["ICAL_DOMAIN"]
+    for item in visit.items:
+        copies[item.id] = AgendaItem(
+            visit=copy,
+            module_id=item.module_id,
+            starts_at=item.starts_at + timedelta(days=shift.days),
+            ends_at=item.ends_at + timedelta(days=shift.days),
+            setup_minutes=item.setup_minutes,
+            teardown_minutes=item.teardown_minutes,
+            kind=item.kind,
+            title=item.title,
+            description=item.description,
+            internal_notes=item.internal_notes,
+            room_id=item.room_id,
+            responsible_person_id=item.responsible_person_id,
+            status=item.status,
+            uid=f"{uuid.uuid4()}@{domain}",
+        )
+        db.session.add(copies[item.id])
+    for participation in visit.participations:
+        if participation.side != Side.HOST:
+            continue
+        db.session.add(
+            Participation(
+                visit=copy,
+                person_id=participation.person_id,
+                side=Side.HOST,
+                rank=participation.rank,
+                attends_all_items=participation.attends_all_items,
+                items=[copies[item.id] for item in participation.items if item.id in copies],
+            )
+        )
+    db.session.flush()
+    return copy
+
+
+def delete_visit(visit: Visit) -> None:
+    """Delete a visit that is still a draft."""
+    if visit.status != VisitStatus.DRAFT:
+        raise InvalidInput("status", _l("Only drafts can be deleted; cancel the visit instead."))
+    db.session.delete(visit)

@@ -1,0 +1,256 @@
+"""Agenda versions: frozen snapshots of what guests see, and what changed between them.
+
+Planners edit a working draft (the live items). Issuing a version freezes the agenda,
+computes the changes since the previous version and raises the iCalendar SEQUENCE of
+each item that changed in a way that matters to an attendee (time, place, title,
+status) — once per issued version, however many edits came between.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.enums import ItemStatus
+from planner.extensions import db
+from planner.models import (
+    AgendaItem,
+    AgendaVersion,
+    Participation,
+    Room,
+    User,
+    Visit,
+    participation_item,
+)
+from planner.services.errors import InvalidInput
+from planner.services.text import clean_text
+
+# Changes of these fields make an attendee's calendar entry outdated.
+SIGNIFICANT = ("starts_at", "ends_at", "room", "title", "status")
+
+
+@dataclass
+class Changes:
+    """What changed between two agendas, item by item, and whom it concerns."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    moved: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    cancelled: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    affected_person_ids: list[int] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """Return whether nothing changed."""
+        return not (self.new or self.moved or self.changed or self.cancelled or self.removed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the changes as JSON-ready data."""
+        return {
+            "new": self.new,
+            "moved": self.moved,
+            "changed": self.changed,
+            "cancelled": self.cancelled,
+            "removed": self.removed,
+            "affected_person_ids": self.affected_person_ids,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Changes":
+        """Return the changes stored with a version."""
+        return cls(**{key: data.get(key, []) for key in cls.__dataclass_fields__})
+
+
+def attendee_ids(visit: Visit) -> dict[int, list[int]]:
+    """Return the ids of the people attending each item of the visit."""
+    everyone = [p.person_id for p in visit.participations if p.attends_all_items]
+    chosen: dict[int, list[int]] = {item.id: list(everyone) for item in visit.items}
+    rows = db.session.execute(
+        select(participation_item.c.agenda_item_id, Participation.person_id)
+        .join(Participation, participation_item.c.participation_id == Participation.id)
+        .where(Participation.visit_id == visit.id, ~Participation.attends_all_items)
+    )
+    for item_id, person_id in rows:
+        chosen.setdefault(item_id, []).append(person_id)
+    return {item_id: sorted(set(people)) for item_id, people in chosen.items()}
+
+
+def item_snapshot(item: AgendaItem, attendees: list[int]) -> dict[str, Any]:
+    """Return what a version keeps of an item."""
+    return {
+        "id": item.id,
+        "uid": item.uid,
+        "sequence": item.sequence,
+        "title": item.title,
+        "description": item.description,
+        "internal_notes": item.internal_notes,
+        "kind": item.kind.value,
+        "status": item.status.value,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
+        "setup_minutes": item.setup_minutes,
+        "teardown_minutes": item.teardown_minutes,
+        "room_id": item.room_id,
+        "room": item.room.label if item.room else "",
+        "module_id": item.module_id,
+        "responsible": item.responsible_person.display_name if item.responsible_person else "",
+        "attendees": attendees,
+    }
+
+
+def load_for_snapshot(visit_id: int) -> Visit | None:
+    """Load a visit with everything a snapshot reads."""
+    return db.session.scalar(
+        select(Visit)
+        .where(Visit.id == visit_id)
+        .options(
+            selectinload(Visit.items).options(
+                joinedload(AgendaItem.room).joinedload(Room.venue),
+                joinedload(AgendaItem.responsible_person),
+            ),
+            selectinload(Visit.participations),
+        )
+    )
+
+
+def snapshot(visit: Visit) -> dict[str, Any]:
+    """Return the visit's current agenda as a version would freeze it."""
+    attendees = attendee_ids(visit)
+    return {
+        "title": visit.title,
+        "timezone": visit.timezone,
+        "first_day": visit.first_day.isoformat(),
+        "last_day": visit.last_day.isoformat(),
+        "items": [item_snapshot(item, attendees.get(item.id, [])) for item in visit.items],
+    }
+
+
+def _summary(item: dict[str, Any]) -> dict[str, Any]:
+    return {"uid": item["uid"], "title": item["title"], "starts_at": item["starts_at"],
+            "ends_at": item["ends_at"], "room": item["room"]}  # fmt: skip
+
+
+def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
+    """Return what changed from one snapshot to the next (None: nothing issued yet)."""
+    old = {item["uid"]: item for item in (before or {}).get("items", [])}
+    new = {item["uid"]: item for item in after["items"]}
+    changes = Changes()
+    affected: set[int] = set()
+    for uid, item in new.items():
+        previous = old.get(uid)
+        if previous is None:
+            changes.new.append(_summary(item))
+            affected.update(item["attendees"])
+            continue
+        if item["status"] == ItemStatus.CANCELLED and previous["status"] != ItemStatus.CANCELLED:
+            changes.cancelled.append(_summary(item))
+            affected.update(previous["attendees"])
+            continue
+        if (item["starts_at"], item["ends_at"]) != (previous["starts_at"], previous["ends_at"]):
+            changes.moved.append(
+                {
+                    **_summary(item),
+                    "from_starts_at": previous["starts_at"],
+                    "from_ends_at": previous["ends_at"],
+                    "from_room": previous["room"],
+                }  # fmt: skip
+            )
+            affected.update(item["attendees"], previous["attendees"])
+            continue
+        fields = [
+            key for key in ("title", "room", "status", "description") if item[key] != previous[key]
+        ]
+        joined = set(item["attendees"]) ^ set(previous["attendees"])
+        if fields or joined:
+            changes.changed.append({**_summary(item), "fields": fields,
+                                    "from_title": previous["title"],
+                                    "from_room": previous["room"]})  # fmt: skip
+            affected.update(joined)
+            if fields:
+                affected.update(item["attendees"])
+    for uid, item in old.items():
+        if uid not in new:
+            changes.removed.append(_summary(item))
+            affected.update(item["attendees"])
+    changes.affected_person_ids = sorted(affected)
+    return changes
+
+
+def _significant_change(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return any(before[key] != after[key] for key in SIGNIFICANT)
+
+
+def latest_version(visit_id: int) -> AgendaVersion | None:
+    """Return the visit's newest issued version."""
+    return db.session.scalar(
+        select(AgendaVersion)
+        .where(AgendaVersion.visit_id == visit_id)
+        .order_by(AgendaVersion.number.desc())
+        .limit(1)
+    )
+
+
+def version_history(visit_id: int) -> list[AgendaVersion]:
+    """Return the visit's issued versions, newest first, with their authors."""
+    return list(
+        db.session.scalars(
+            select(AgendaVersion)
+            .where(AgendaVersion.visit_id == visit_id)
+            .options(joinedload(AgendaVersion.author))
+            .order_by(AgendaVersion.number.desc())
+        )
+    )
+
+
+def pending_changes(visit: Visit, latest: AgendaVersion | None) -> Changes:
+    """Return what the draft changes compared with the latest issued version."""
+    return compare(latest.snapshot if latest else None, snapshot(visit))
+
+
+def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVersion:
+    """Freeze the draft as the next version; the caller commits.
+
+    Raises ``InvalidInput`` when nothing changed since the last version.
+    """
+    comment = clean_text(comment, multiline=True)
+    previous = latest_version(visit.id)
+    old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
+    draft = snapshot(visit)
+    changes = compare(previous.snapshot if previous else None, draft)
+    if previous is not None and changes.empty:
+        raise InvalidInput("comment", _l("Nothing has changed since the last version."))
+    for item in visit.items:
+        before = old_items.get(item.uid)
+        if before is not None and _significant_change(before, draft_item(draft, item.uid)):
+            item.sequence = before["sequence"] + 1
+    number = (
+        db.session.scalar(
+            select(func.max(AgendaVersion.number)).where(AgendaVersion.visit_id == visit.id)
+        )
+        or 0
+    ) + 1
+    version = AgendaVersion(
+        visit=visit,
+        number=number,
+        comment=comment,
+        author=author,
+        snapshot=snapshot(visit),
+        changes=changes.as_dict(),
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def draft_item(draft: dict[str, Any], uid: str) -> dict[str, Any]:
+    """Return the item of a snapshot with that UID."""
+    return next(item for item in draft["items"] if item["uid"] == uid)
+
+
+def local(iso: str) -> datetime:
+    """Return a snapshot's wall-clock time."""
+    return datetime.fromisoformat(iso)

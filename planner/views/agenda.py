@@ -1,0 +1,293 @@
+"""The agenda builder: adding, changing, cancelling and deleting items; the module catalogue."""
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from planner.enums import ItemKind, ItemStatus, Side
+from planner.extensions import db
+from planner.forms.catalogue import ModuleForm
+from planner.forms.planning import ItemForm
+from planner.forms.widgets import choices
+from planner.i18n import enum_labels
+from planner.models import AgendaItem, ProgrammeModule, Visit
+from planner.services.agenda import (
+    EditConflict,
+    ItemValues,
+    add_item,
+    cancel_item,
+    delete_item,
+    modules_of,
+    next_free_start,
+    rooms_of,
+    update_item,
+    values_from_module,
+)
+from planner.services.catalogue import ModuleValues, save_module
+from planner.services.conflicts import Candidate, find_conflicts
+from planner.services.errors import InvalidInput
+from planner.views.access import (
+    item_for_editing,
+    own_module,
+    require_catalogue_editor,
+    visit_for_editing,
+)
+
+bp = Blueprint("agenda", __name__)
+
+NO_CHOICE = 0
+
+
+def _choices(form: ItemForm, visit: Visit) -> None:
+    labels = enum_labels()
+    form.kind.choices = choices((kind.value, labels["item_kind"][kind]) for kind in ItemKind)
+    form.status.choices = choices(
+        (status.value, labels["item_status"][status])
+        for status in (ItemStatus.CONFIRMED, ItemStatus.TENTATIVE)
+    )
+    form.room.choices = choices(
+        [(NO_CHOICE, _("– no room –"))]
+        + [(room.id, room.label) for room in rooms_of(visit.host_organisation_id)]
+    )
+    hosts = sorted(
+        (p.person for p in visit.participations if p.side == Side.HOST),
+        key=lambda person: (person.last_name, person.first_name),
+    )
+    form.responsible.choices = choices(
+        [(NO_CHOICE, _("– nobody –"))] + [(person.id, person.display_name) for person in hosts]
+    )
+
+
+def _fill(form: ItemForm, values: ItemValues) -> None:
+    form.title.data = values.title
+    form.kind.data = values.kind.value
+    form.day.data = values.starts_at.date()
+    form.start.data = values.starts_at.strftime("%H:%M")
+    form.end.data = values.ends_at.strftime("%H:%M")
+    form.setup_minutes.data = values.setup_minutes
+    form.teardown_minutes.data = values.teardown_minutes
+    form.room.data = values.room_id or NO_CHOICE
+    form.responsible.data = values.responsible_person_id or NO_CHOICE
+    form.status.data = values.status.value
+    form.description.data = values.description
+    form.internal_notes.data = values.internal_notes
+    form.module.data = str(values.module_id or "")
+
+
+def _values(form: ItemForm) -> ItemValues:
+    day = form.day.data
+    return ItemValues(
+        title=form.title.data,
+        kind=ItemKind(form.kind.data),
+        starts_at=datetime.combine(day, form._time(form.start)),
+        ends_at=datetime.combine(day, form._time(form.end)),
+        setup_minutes=form.setup_minutes.data or 0,
+        teardown_minutes=form.teardown_minutes.data or 0,
+        room_id=form.room.data or None,
+        responsible_person_id=form.responsible.data or None,
+        description=form.description.data or "",
+        internal_notes=form.internal_notes.data or "",
+        status=ItemStatus(form.status.data),
+        module_id=int(form.module.data) if (form.module.data or "").isdigit() else None,
+    )
+
+
+def _warnings(visit: Visit, item: AgendaItem | None, values: ItemValues):
+    candidate = Candidate(
+        visit_id=visit.id,
+        item_id=item.id if item else None,
+        title=values.title,
+        starts_at=values.starts_at,
+        ends_at=values.ends_at,
+        setup_minutes=values.setup_minutes,
+        teardown_minutes=values.teardown_minutes,
+        room_id=values.room_id,
+        cancelled=item is not None and item.status == ItemStatus.CANCELLED,
+    )
+    return find_conflicts([visit.id], candidate)[visit.id]
+
+
+def _field_error(form: ItemForm, error: InvalidInput) -> None:
+    field = getattr(form, error.field, None) or form.title
+    field.errors = [*field.errors, error.message]
+
+
+@bp.route("/visits/<id:visit_id>/items/new", methods=["GET", "POST"])
+@login_required
+def new_item(visit_id: int):
+    """Add an item, blank or from a programme module, warning about conflicts first."""
+    visit = visit_for_editing(visit_id)
+    form = ItemForm()
+    _choices(form, visit)
+    warnings = []
+    if request.method == "GET":
+        module_id = request.args.get("module", type=int)
+        module = own_module(module_id) if module_id else None
+        start = next_free_start(visit)
+        if module is not None:
+            _fill(form, values_from_module(module, visit.language, start))
+        else:
+            form.day.data = start.date()
+            form.start.data = start.strftime("%H:%M")
+    elif form.validate_on_submit():
+        values = _values(form)
+        warnings = _warnings(visit, None, values)
+        if not warnings or form.confirm_conflicts.data == "1":
+            try:
+                item = add_item(visit, values)
+                db.session.commit()
+            except InvalidInput as error:
+                db.session.rollback()
+                _field_error(form, error)
+            else:
+                _saved_message(warnings)
+                return redirect(
+                    url_for("visits.show", visit_id=visit.id, _anchor=f"item-{item.id}")
+                )
+        form.confirm_conflicts.data = "1"
+    return render_template(
+        "agenda/edit_item.html", form=form, visit=visit, item=None, warnings=warnings
+    )
+
+
+def _saved_message(warnings) -> None:
+    if warnings:
+        flash(_("Saved despite %(count)s warnings.", count=len(warnings)), "warning")
+    else:
+        flash(_("The item has been saved."), "success")
+
+
+@bp.route("/visits/<id:visit_id>/items/<id:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(visit_id: int, item_id: int):
+    """Change an item, warning about conflicts and refusing to overwrite another's change."""
+    item = item_for_editing(visit_id, item_id)
+    visit = item.visit
+    form = ItemForm()
+    _choices(form, visit)
+    warnings, others = [], None
+    if request.method == "GET":
+        _fill(
+            form, ItemValues(**{key: getattr(item, key) for key in ItemValues.__dataclass_fields__})
+        )
+        form.lock_version.data = str(item.lock_version)
+    elif form.validate_on_submit():
+        values = _values(form)
+        warnings = _warnings(visit, item, values)
+        if not warnings or form.confirm_conflicts.data == "1":
+            expected = int(form.lock_version.data or 0)
+            try:
+                shifted = update_item(item, values, expected, form.shift_following.data)
+                db.session.commit()
+            except EditConflict as conflict:
+                db.session.rollback()
+                others = conflict.changes
+                item = item_for_editing(visit_id, item_id)
+                form.lock_version.data = str(item.lock_version)
+            except InvalidInput as error:
+                db.session.rollback()
+                _field_error(form, error)
+            else:
+                _saved_message(warnings)
+                if shifted:
+                    flash(
+                        _("%(count)s following items moved with it.", count=len(shifted)), "success"
+                    )
+                return redirect(
+                    url_for("visits.show", visit_id=visit.id, _anchor=f"item-{item.id}")
+                )
+        form.confirm_conflicts.data = "1" if warnings else ""
+    return render_template(
+        "agenda/edit_item.html", form=form, visit=visit, item=item, warnings=warnings, others=others
+    )
+
+
+@bp.post("/visits/<id:visit_id>/items/<id:item_id>/cancel")
+@login_required
+def cancel(visit_id: int, item_id: int):
+    """Mark an item as cancelled; it stays on the agenda."""
+    item = item_for_editing(visit_id, item_id)
+    cancel_item(item)
+    db.session.commit()
+    flash(_("“%(title)s” is cancelled.", title=item.title), "success")
+    return redirect(url_for("visits.show", visit_id=visit_id, _anchor=f"item-{item.id}"))
+
+
+@bp.post("/visits/<id:visit_id>/items/<id:item_id>/delete")
+@login_required
+def delete(visit_id: int, item_id: int):
+    """Remove an item from the draft agenda."""
+    item = item_for_editing(visit_id, item_id)
+    title = item.title
+    delete_item(item)
+    db.session.commit()
+    flash(_("“%(title)s” has been deleted.", title=title), "success")
+    return redirect(url_for("visits.show", visit_id=visit_id))
+
+
+# --- the module catalogue --------------------------------------------------------------
+
+
+def _module_form(module: ProgrammeModule | None = None) -> ModuleForm:
+    form = ModuleForm(obj=module)
+    labels = enum_labels()
+    form.kind.choices = choices((kind.value, labels["item_kind"][kind]) for kind in ItemKind)
+    form.default_room.choices = choices(
+        [(NO_CHOICE, _("– no room –"))]
+        + [(room.id, room.label) for room in rooms_of(current_user.organisation_id)]
+    )
+    if module is not None and request.method == "GET":
+        form.default_room.data = module.default_room_id or NO_CHOICE
+        form.kind.data = module.kind.value
+    return form
+
+
+@bp.get("/modules")
+@login_required
+def modules():
+    """List the organisation's programme modules."""
+    return render_template("agenda/modules.html", modules=modules_of(current_user.organisation_id))
+
+
+@bp.route("/modules/new", methods=["GET", "POST"])
+@bp.route("/modules/<id:module_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_module(module_id: int | None = None):
+    """Create or change a programme module."""
+    require_catalogue_editor()
+    module = own_module(module_id) if module_id else None
+    form = _module_form(module)
+    if form.validate_on_submit():
+        values = ModuleValues(
+            title_de=form.title_de.data,
+            title_en=form.title_en.data,
+            kind=ItemKind(form.kind.data),
+            default_duration_minutes=form.default_duration_minutes.data,
+            default_room_id=form.default_room.data or None,
+            description_de=form.description_de.data or "",
+            description_en=form.description_en.data or "",
+        )
+        try:
+            save_module(current_user.organisation, values, module)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("The programme module has been saved."), "success")
+            return redirect(url_for("agenda.modules"))
+    return render_template("agenda/edit_module.html", form=form, module=module)
+
+
+@bp.post("/modules/<id:module_id>/delete")
+@login_required
+def delete_module(module_id: int):
+    """Remove a module from the catalogue; items made from it stay."""
+    require_catalogue_editor()
+    module = own_module(module_id)
+    db.session.delete(module)
+    db.session.commit()
+    flash(_("The programme module has been deleted."), "success")
+    return redirect(url_for("agenda.modules"))

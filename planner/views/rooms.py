@@ -1,0 +1,103 @@
+"""Venues and rooms of the organisation, and a room's occupancy across all visits."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from planner.extensions import db
+from planner.forms.catalogue import RoomForm, VenueForm
+from planner.forms.widgets import choices
+from planner.services.catalogue import room_occupancy, save_room, save_venue, venues_of
+from planner.services.errors import InvalidInput
+from planner.services.permissions import can_view_visit
+from planner.views.access import own_room, own_venue, require_catalogue_editor
+
+bp = Blueprint("rooms", __name__, url_prefix="/rooms")
+
+
+@bp.get("")
+@login_required
+def index():
+    """List the organisation's venues and their rooms."""
+    return render_template("rooms/index.html", venues=venues_of(current_user.organisation_id))
+
+
+@bp.route("/venues/new", methods=["GET", "POST"])
+@bp.route("/venues/<id:venue_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_venue(venue_id: int | None = None):
+    """Create or change a building."""
+    require_catalogue_editor()
+    venue = own_venue(venue_id) if venue_id else None
+    form = VenueForm(obj=venue)
+    if form.validate_on_submit():
+        try:
+            save_venue(
+                current_user.organisation,
+                form.name.data,
+                form.address.data or "",
+                form.accessibility_notes.data or "",
+                venue,
+            )
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("The building has been saved."), "success")
+            return redirect(url_for("rooms.index"))
+    return render_template("rooms/edit_venue.html", form=form, venue=venue)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/<id:room_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_room(room_id: int | None = None):
+    """Create or change a room."""
+    require_catalogue_editor()
+    room = own_room(room_id) if room_id else None
+    form = RoomForm(obj=room)
+    form.venue.choices = choices((v.id, v.name) for v in venues_of(current_user.organisation_id))
+    if request.method == "GET":
+        form.venue.data = room.venue_id if room else request.args.get("venue", type=int)
+    if form.validate_on_submit():
+        try:
+            save_room(
+                current_user.organisation,
+                form.venue.data,
+                form.name.data,
+                form.capacity.data,
+                form.accessibility_notes.data or "",
+                room,
+            )
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("The room has been saved."), "success")
+            return redirect(url_for("rooms.index"))
+    return render_template("rooms/edit_room.html", form=form, room=room)
+
+
+@bp.get("/<id:room_id>/occupancy")
+@login_required
+def occupancy(room_id: int):
+    """Show what keeps a room busy on a day, across all visits."""
+    room = own_room(room_id)
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = date.today()  # noqa: DTZ011 (the server's calendar day)
+    if not date(1900, 1, 1) <= day <= date(2999, 12, 31):
+        abort(400)
+    items = room_occupancy(room, day)
+    return render_template(
+        "rooms/occupancy.html",
+        room=room,
+        day=day,
+        items=items,
+        visible={item.visit_id for item in items if can_view_visit(current_user, item.visit)},
+    )
