@@ -20,8 +20,19 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here) and
+# inject the axe-core accessibility engine from npm.
+AXE_VERSION := 4.10.3
+$(VENV)/.browser: $(VENV)/.installed-test
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+		else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; \
+	fi
+	npm install --silent --no-save --no-package-lock --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test $(VENV)/.browser
 
 translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
 

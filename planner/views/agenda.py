@@ -154,7 +154,7 @@ def new_item(visit_id: int):
 
 def _saved_message(warnings) -> None:
     if warnings:
-        flash(_("Saved despite %(count)s warnings.", count=len(warnings)), "warning")
+        flash(_("Saved despite warnings (%(count)s).", count=len(warnings)), "warning")
     else:
         flash(_("The item has been saved."), "success")
 

@@ -1,0 +1,99 @@
+"""Every kind of page passes axe-core's WCAG 2.1 A and AA rules without serious violations."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from planner.enums import Role
+from planner.extensions import db
+from planner.services.demo import load_demo_data
+from tests import factories
+from tests.browser.conftest import log_in
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = Path(os.environ.get("AXE_CORE_PATH", ROOT / ".venv/node/node_modules/axe-core/axe.min.js"))
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def _violations(page) -> list[str]:
+    # The app's Content-Security-Policy forbids injected scripts; the test context lifts it.
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", RULES
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def axe_page(browser: Browser):
+    """A tab in which axe-core can be injected."""
+    context = browser.new_context(locale="de-DE", bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server, axe_page):
+    visit = load_demo_data().visit
+    host = visit.host_organisation
+    admin = factories.user(host, Role.ADMIN, name="Anna Admin")
+    item = visit.items[0]
+    room = item.room
+    module = visit.items[0].module
+    db.session.commit()
+    page = axe_page
+
+    page.goto(f"{live_server}/login")
+    found = {"/login": _violations(page)}
+
+    log_in(page, live_server, admin.email, PASSWORD)
+    paths = [
+        "/",
+        "/month/2023/2",
+        f"/visits/{visit.id}",
+        f"/visits/{visit.id}/edit",
+        f"/visits/{visit.id}/items/new",
+        f"/visits/{visit.id}/items/{item.id}/edit",
+        f"/visits/{visit.id}/issue",
+        f"/visits/{visit.id}/duplicate",
+        f"/visits/{visit.id}/history",
+        "/visits/new",
+        "/modules",
+        f"/modules/{module.id}/edit",
+        "/rooms",
+        f"/rooms/{room.id}/edit",
+        f"/rooms/venues/{room.venue_id}/edit",
+        f"/rooms/{room.id}/occupancy?day=2023-02-23",
+        "/admin/users",
+        f"/admin/users/{admin.id}",
+        "/admin/audit",
+        "/logout",
+        "/nowhere",
+    ]
+    for path in paths:
+        page.goto(f"{live_server}{path}")
+        found[path] = _violations(page)
+
+    # A form that comes back with errors and conflict warnings.
+    page.goto(f"{live_server}/visits/{visit.id}/items/new")
+    page.get_by_label("Beginn", exact=True).fill("10:15")
+    page.get_by_label("Ende", exact=True).fill("10:00")
+    page.get_by_role("button", name="Speichern").click()
+    found["item form with errors"] = _violations(page)
+
+    assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_the_check_reports_an_unlabelled_field(axe_page):
+    axe_page.set_content(
+        '<html lang="de"><head><title>Probe</title></head>'
+        '<body><main><h1>Probe</h1><input type="text"></main></body></html>'
+    )
+    assert [problem.split(" ")[0] for problem in _violations(axe_page)] == ["label"]
