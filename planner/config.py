@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "protokoll@delegation-planner.invalid",
     "REDIS_URL": None,
     "SECURE_COOKIES": False,
+    "PROXY_COUNT": 0,  # reverse proxies in front of the app that set X-Forwarded-*
     "SESSION_LIFETIME_MINUTES": 480,
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",

@@ -8,6 +8,7 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.extensions import db, login
 from planner.forms.auth import LoginForm
@@ -70,11 +71,21 @@ def init_security(app: Flask) -> None:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        # Behind a reverse proxy the client's address comes from X-Forwarded-For; without
+        # this every client would share the proxy's address and its throttle.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
     _init_login_throttle(app)
 
 
 def _account_key() -> str:
-    return "account:" + request.form.get("email", "").strip().lower()
+    email = request.form.get("email")
+    if email is None and request.is_json:
+        data = request.get_json(silent=True)
+        email = data.get("email") if isinstance(data, dict) else None
+    return "account:" + (email.strip().lower() if isinstance(email, str) else "")
 
 
 def _login_failed(_response) -> bool:

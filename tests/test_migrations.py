@@ -35,7 +35,8 @@ def test_models_and_migrations_agree(empty_app):
     upgrade()
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={"compare_type": True, "compare_server_default": True, "render_as_batch": True},
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []

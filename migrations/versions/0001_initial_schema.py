@@ -50,7 +50,8 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_person_organisation_id_organisation'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
-    sa.UniqueConstraint('organisation_id', 'email', name=op.f('uq_person_organisation_id_email'))
+    sa.UniqueConstraint('organisation_id', 'email', name=op.f('uq_person_organisation_id_email')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_organisation_id'), ['organisation_id'], unique=False)
@@ -129,7 +130,8 @@ def upgrade():
     sa.CheckConstraint('last_day >= first_day', name=op.f('ck_visit_last_day_not_before_first')),
     sa.ForeignKeyConstraint(['contact_person_id'], ['person.id'], name=op.f('fk_visit_contact_person_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['host_organisation_id'], ['organisation.id'], name=op.f('fk_visit_host_organisation_id_organisation'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_first_day', ['first_day', 'id'], unique=False)
@@ -194,7 +196,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_participation_person_id_person'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_participation_visit_id_visit'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participation')),
-    sa.UniqueConstraint('visit_id', 'person_id', name=op.f('uq_participation_visit_id_person_id'))
+    sa.UniqueConstraint('visit_id', 'person_id', name=op.f('uq_participation_visit_id_person_id')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.create_index('ix_participation_person_id', ['person_id'], unique=False)
@@ -254,7 +257,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_agenda_item_room_id_room'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_agenda_item_visit_id_visit'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item')),
-    sa.UniqueConstraint('uid', name=op.f('uq_agenda_item_uid'))
+    sa.UniqueConstraint('uid', name=op.f('uq_agenda_item_uid')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('agenda_item', schema=None) as batch_op:
         batch_op.create_index('ix_agenda_item_responsible_person_id', ['responsible_person_id'], unique=False)

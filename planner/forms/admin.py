@@ -1,11 +1,11 @@
 """Forms of the login administration."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from planner.enums import Role
+from planner.forms.base import Form
 from planner.forms.widgets import choices
 from planner.services.errors import InvalidInput
 from planner.services.users import check_password, normalise_email
@@ -44,7 +44,7 @@ class _PasswordMixin:
             raise ValidationError(error.message) from error
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Name, role and state of an existing login."""
 
     name = StringField(
@@ -54,7 +54,7 @@ class UserForm(FlaskForm):
     active = BooleanField(_l("Login may be used"))
 
 
-class NewUserForm(_PasswordMixin, FlaskForm):
+class NewUserForm(_PasswordMixin, Form):
     """A new login of the admin's organisation."""
 
     email = EmailField(
@@ -74,5 +74,5 @@ class NewUserForm(_PasswordMixin, FlaskForm):
             raise ValidationError(error.message) from error
 
 
-class PasswordForm(_PasswordMixin, FlaskForm):
+class PasswordForm(_PasswordMixin, Form):
     """A password an admin sets for a login."""

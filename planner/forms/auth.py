@@ -1,12 +1,13 @@
 """The login form."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
+from planner.forms.base import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """E-mail address and password of a staff login."""
 
     email = EmailField(

@@ -1,12 +1,13 @@
 """Forms for programme modules, venues and rooms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from planner.forms.base import Form
 
-class ModuleForm(FlaskForm):
+
+class ModuleForm(Form):
     """A programme module of the catalogue."""
 
     title_de = StringField(
@@ -30,7 +31,7 @@ class ModuleForm(FlaskForm):
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
 
 
-class VenueForm(FlaskForm):
+class VenueForm(Form):
     """A building."""
 
     name = StringField(
@@ -40,7 +41,7 @@ class VenueForm(FlaskForm):
     accessibility_notes = TextAreaField(_l("Accessibility"), validators=[Length(max=2000)])
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     """A room of a venue."""
 
     venue = SelectField(_l("Building"), coerce=int, choices=[])

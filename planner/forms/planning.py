@@ -3,7 +3,6 @@
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from planner.enums import Language, VisitStatus
+from planner.forms.base import Form
 from planner.forms.widgets import CheckboxListField, choices
 from planner.services.timezones import known_zones
 
@@ -27,7 +27,7 @@ def zone_choices() -> list[tuple[str, str]]:
     return choices((name, name) for name in [*usual, *rest])
 
 
-class VisitForm(FlaskForm):
+class VisitForm(Form):
     """A visit's details."""
 
     title = StringField(
@@ -61,13 +61,13 @@ class VisitForm(FlaskForm):
             raise ValidationError(_l("The last day cannot lie before the first day."))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """The status a visit moves to."""
 
     status = SelectField(_l("Status"), choices=choices((s.value, s.value) for s in VisitStatus))
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(Form):
     """The first day of a copy of a visit."""
 
     first_day = DateField(
@@ -76,7 +76,7 @@ class DuplicateForm(FlaskForm):
     )
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """A comment for a new agenda version, and the acknowledgement of open conflicts."""
 
     comment = TextAreaField(
@@ -86,7 +86,7 @@ class IssueForm(FlaskForm):
     acknowledge_conflicts = BooleanField(_l("I have seen the open conflicts and issue anyway"))
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     """An agenda item."""
 
     title = StringField(

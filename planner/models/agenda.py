@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import ItemKind, ItemStatus
@@ -53,7 +53,7 @@ class AgendaItem(db.Model):
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
     # Optimistic locking: an UPDATE only succeeds against the version it was read at.
-    lock_version: Mapped[int] = mapped_column(default=1)
+    lock_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -72,6 +72,8 @@ class AgendaItem(db.Model):
         Index("ix_agenda_item_visit_start", "visit_id", "starts_at"),
         Index("ix_agenda_item_room_time", "room_id", "starts_at", "ends_at"),
         Index("ix_agenda_item_responsible_person_id", "responsible_person_id"),
+        # Never reuse the id of a deleted row: the audit trail keeps ids.
+        {"sqlite_autoincrement": True},
     )
 
     @property

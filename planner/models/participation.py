@@ -60,6 +60,8 @@ class Participation(db.Model):
     __table_args__ = (
         UniqueConstraint("visit_id", "person_id"),
         Index("ix_participation_person_id", "person_id"),
+        # Never reuse the id of a deleted row: the audit trail keeps ids.
+        {"sqlite_autoincrement": True},
     )
 
     @property

@@ -45,7 +45,11 @@ class Person(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
 
-    __table_args__ = (UniqueConstraint("organisation_id", "email"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "email"),
+        # Never reuse the id of a deleted row: the audit trail keeps ids.
+        {"sqlite_autoincrement": True},
+    )
 
     @property
     def display_name(self) -> str:

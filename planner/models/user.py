@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import Role
@@ -28,7 +28,7 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the login session's identity: raising it (password reset, deactivation)
     # ends every session of the user at once.
-    session_version: Mapped[int] = mapped_column(default=1)
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import Language, VisitStatus
@@ -55,7 +55,7 @@ class Visit(db.Model):
     )
     internal_notes: Mapped[str] = mapped_column(Text, default="")
     # Optimistic locking: an UPDATE only succeeds against the version it was read at.
-    lock_version: Mapped[int] = mapped_column(default=1)
+    lock_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -80,6 +80,8 @@ class Visit(db.Model):
         Index("ix_visit_first_day", "first_day", "id"),
         Index("ix_visit_last_day", "last_day", "id"),
         Index("ix_visit_host_first_day", "host_organisation_id", "first_day"),
+        # Never reuse the id of a deleted row: the audit trail keeps ids.
+        {"sqlite_autoincrement": True},
     )
 
     def __repr__(self) -> str:

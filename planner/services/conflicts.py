@@ -11,7 +11,7 @@ items of cancelled visits never conflict.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import combinations
@@ -60,6 +60,8 @@ class Slot:
     room_capacity: int | None = None
     venue_id: int | None = None
     person_ids: frozenset[int] = field(default_factory=frozenset)
+    # The visit's host and guest organisations: who may read its titles.
+    organisation_ids: frozenset[int] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -276,7 +278,17 @@ def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
         room_capacity=room.capacity if room else None,
         venue_id=room.venue_id if room else None,
         person_ids=frozenset(person_ids),
+        organisation_ids=frozenset(
+            [visit.host_organisation_id, *(org.id for org in visit.guest_organisations)]
+        ),
     )
+
+
+def _masked(slot: Slot, organisation_id: int | None) -> Slot:
+    """Hide the titles of a visit the viewer's organisation has no part in."""
+    if organisation_id is None or organisation_id in slot.organisation_ids:
+        return slot
+    return replace(slot, title=str(_l("another appointment")), visit_title=str(_l("another visit")))
 
 
 def _attendees(visits: list[Visit]) -> dict[int, set[int]]:
@@ -320,7 +332,10 @@ def _other_items(visits: list[Visit], room_ids: set[int], person_ids: set[int]) 
         & (AgendaItem.status != ItemStatus.CANCELLED)
         & (Visit.status != VisitStatus.CANCELLED)
     )
-    options = (joinedload(AgendaItem.room), joinedload(AgendaItem.visit))
+    options = (
+        joinedload(AgendaItem.room),
+        joinedload(AgendaItem.visit).selectinload(Visit.guest_organisations),
+    )
     slots: dict[int, tuple[AgendaItem, set[int]]] = {}
     if room_ids:
         query = (
@@ -357,15 +372,24 @@ def _load_visits(visit_ids: list[int]) -> list[Visit]:
     query = (
         select(Visit)
         .where(Visit.id.in_(visit_ids))
-        .options(selectinload(Visit.items).joinedload(AgendaItem.room).joinedload(Room.venue))
+        .options(
+            selectinload(Visit.items).joinedload(AgendaItem.room).joinedload(Room.venue),
+            selectinload(Visit.guest_organisations),
+        )
     )
     return list(db.session.scalars(query))
 
 
 def find_conflicts(
-    visit_ids: list[int], candidate: Candidate | None = None
+    visit_ids: list[int],
+    candidate: Candidate | None = None,
+    viewer_organisation_id: int | None = None,
 ) -> dict[int, list[Conflict]]:
-    """Return the warnings of each visit; with a candidate, only those that concern it."""
+    """Return the warnings of each visit; with a candidate, only those that concern it.
+
+    With ``viewer_organisation_id``, other visits' items appear without their titles
+    unless that organisation hosts or attends them.
+    """
     visits = _load_visits(visit_ids)
     if not visits:
         return {}
@@ -386,11 +410,14 @@ def find_conflicts(
         own[candidate.visit_id] = [*slots, candidate_slot] if candidate_slot else slots
 
     all_own = [slot for slots in own.values() for slot in slots]
-    others = _other_items(
-        visits,
-        {s.room_id for s in all_own if s.room_id is not None},
-        {p for s in all_own for p in s.person_ids},
-    )
+    others = [
+        _masked(slot, viewer_organisation_id)
+        for slot in _other_items(
+            visits,
+            {s.room_id for s in all_own if s.room_id is not None},
+            {p for s in all_own for p in s.person_ids},
+        )
+    ]
     names = _names({p for s in [*all_own, *others] for p in s.person_ids})
     transfer = timedelta(minutes=int(current_app.config["TRANSFER_MINUTES"]))
 

@@ -175,4 +175,10 @@ def delete_visit(visit: Visit) -> None:
     """Delete a visit that is still a draft."""
     if visit.status != VisitStatus.DRAFT:
         raise InvalidInput("status", _l("Only drafts can be deleted; cancel the visit instead."))
+    # Deleted one by one, so the audit trail records every item and participation.
+    for participation in visit.participations:
+        db.session.delete(participation)
+    for item in visit.items:
+        db.session.delete(item)
+    db.session.flush()
     db.session.delete(visit)

@@ -5,6 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from planner.enums import Role
@@ -83,4 +84,12 @@ def create_user(*, email: str, name: str, organisation: str, role: str, password
         password_hash=hash_password(password),
     )
     db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        # Another request created the same address between the check and this insert.
+        raise InvalidInput(
+            "email", _l("A login with the e-mail address %(email)s exists already.", email=email)
+        ) from error
     return user

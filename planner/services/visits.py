@@ -2,7 +2,7 @@
 
 import calendar
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import Any
@@ -59,6 +59,19 @@ class AgendaEntry:
 
 
 @dataclass(frozen=True)
+class Attendee:
+    """A participant as the visit page lists them; internal details only for hosts."""
+
+    name: str
+    office_title: str
+    function: str
+    organisation: str
+    phone: str
+    phone_internal: bool
+    rsvp_status: str
+
+
+@dataclass(frozen=True)
 class AgendaDay:
     """The entries of one day of a visit, in time order."""
 
@@ -72,9 +85,10 @@ class VisitPage:
 
     visit: Visit
     days: list[AgendaDay]
-    guests: list[Participation]
-    hosts: list[Participation]
-    # What the viewer may see and do; templates show internal data only when it is set.
+    guests: list[Attendee]
+    hosts: list[Attendee]
+    # Internal data is left out here, on the server, for viewers who may not see it.
+    internal_notes: str
     show_internal: bool
     can_edit: bool
     can_view_history: bool
@@ -154,7 +168,7 @@ def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
                 ).all()
             )
         )
-        conflicts = find_conflicts(hosted)
+        conflicts = find_conflicts(hosted, viewer_organisation_id=viewer.organisation_id)
     return [
         DashboardRow(
             visit=visit,
@@ -209,6 +223,20 @@ def protocol_order(participations: list[Participation]) -> list[Participation]:
             p.person.last_name.casefold(),
             p.person.first_name.casefold(),
         ),
+    )
+
+
+def _attendee(participation: Participation, show_internal: bool) -> Attendee:
+    person = participation.person
+    shown = show_internal or not person.phone_internal
+    return Attendee(
+        name=person.display_name,
+        office_title=person.office_title,
+        function=person.function,
+        organisation=person.organisation.name,
+        phone=person.phone if shown else "",
+        phone_internal=person.phone_internal and shown,
+        rsvp_status=participation.rsvp_status,
     )
 
 
@@ -269,10 +297,11 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     Host staff see the draft with its open conflicts and pending changes; guests see the
     latest issued version without internal notes and without the host's internal holds.
     """
+    # The permission is part of the query: a visit the viewer may not see costs the same
+    # as one that does not exist, so response times do not reveal it either.
+    query = visible_visits(select(Visit).where(Visit.id == visit_id), viewer)
     visit = db.session.scalar(
-        select(Visit)
-        .where(Visit.id == visit_id)
-        .options(
+        query.options(
             joinedload(Visit.host_organisation),
             joinedload(Visit.contact_person),
             selectinload(Visit.guest_organisations),
@@ -289,11 +318,13 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
         return None
     show_internal = can_see_internal(viewer, visit)
     latest = latest_version(visit.id)
-    ordered = protocol_order(visit.participations)
+    ordered = [_attendee(p, show_internal) for p in protocol_order(visit.participations)]
+    sides = [p.side for p in protocol_order(visit.participations)]
     common = {
         "visit": visit,
-        "guests": [p for p in ordered if p.side == Side.GUEST],
-        "hosts": [p for p in ordered if p.side == Side.HOST],
+        "guests": [a for a, side in zip(ordered, sides, strict=True) if side == Side.GUEST],
+        "hosts": [a for a, side in zip(ordered, sides, strict=True) if side == Side.HOST],
+        "internal_notes": visit.internal_notes if show_internal else "",
         "show_internal": show_internal,
         "can_edit": can_edit_visit(viewer, visit),
         "can_view_history": can_view_history(viewer, visit),
@@ -301,9 +332,13 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     }
     if not show_internal:
         entries = entries_from_snapshot(latest.snapshot) if latest else []
-        entries = [entry for entry in entries if entry.kind != ItemKind.INTERNAL_HOLD]
+        entries = [
+            replace(entry, internal_notes="")
+            for entry in entries
+            if entry.kind != ItemKind.INTERNAL_HOLD
+        ]
         return VisitPage(days=by_day(entries), is_draft=False, **common)
-    conflicts = find_conflicts([visit.id])[visit.id]
+    conflicts = find_conflicts([visit.id], viewer_organisation_id=viewer.organisation_id)[visit.id]
     conflicts_by_item: dict[int | None, list[Conflict]] = defaultdict(list)
     for conflict in conflicts:
         conflicts_by_item[conflict.item_id].append(conflict)
@@ -323,7 +358,7 @@ def load_visit_history(visit_id: int, viewer: User) -> tuple[Visit, list[AuditEn
 
     Raises ``PermissionError`` when the viewer sees the visit but not its history.
     """
-    visit = db.session.get(Visit, visit_id)
+    visit = db.session.scalar(visible_visits(select(Visit).where(Visit.id == visit_id), viewer))
     if visit is None or not can_view_visit(viewer, visit):
         return None
     if not can_view_history(viewer, visit):

@@ -106,7 +106,7 @@ def _warnings(visit: Visit, item: AgendaItem | None, values: ItemValues):
         room_id=values.room_id,
         cancelled=item is not None and item.status == ItemStatus.CANCELLED,
     )
-    return find_conflicts([visit.id], candidate)[visit.id]
+    return find_conflicts([visit.id], candidate, current_user.organisation_id)[visit.id]
 
 
 def _field_error(form: ItemForm, error: InvalidInput) -> None:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from planner.extensions import db
 from planner.forms.auth import LoginForm
-from planner.services.auth import authenticate
+from planner.services.auth import authenticate, end_sessions
 from planner.views.navigation import local_target
 
 bp = Blueprint("auth", __name__)
@@ -41,6 +41,10 @@ def login():
 def logout():
     """Ask to confirm (GET) and log out (POST)."""
     if request.method == "POST":
+        if current_user.is_authenticated:
+            # Sessions live in signed cookies: a copy of this one must stop working too.
+            end_sessions(current_user)
+            db.session.commit()
         logout_user()
         language = session.get("lang")
         session.clear()

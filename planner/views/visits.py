@@ -236,7 +236,9 @@ def issue(visit_id: int):
     """Issue the draft as the next agenda version, after showing changes and conflicts."""
     visit_for_editing(visit_id)
     visit = load_for_snapshot(visit_id)
-    conflicts = find_conflicts([visit.id])[visit.id]
+    conflicts = find_conflicts([visit.id], viewer_organisation_id=current_user.organisation_id)[
+        visit.id
+    ]
     latest = latest_version(visit.id)
     changes = pending_changes(visit, latest)
     form = IssueForm()

@@ -131,3 +131,19 @@ def test_admin_audit_page_leaves_out_other_cities_visits(client, login):
 
     assert "Besuch in Bochum" in text
     assert "Besuch in Dortmund" not in text
+
+
+def test_deleting_a_draft_visit_records_its_items_and_participations(app):
+    from planner.services.planning import delete_visit
+
+    visit = factories.visit()
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    participation = factories.participation(visit, factories.person(visit.guest_organisations[0]))
+    db.session.commit()
+    ids = (visit.id, item.id, participation.id)
+
+    delete_visit(visit)
+    db.session.commit()
+
+    deleted = {(e.object_type, e.object_id) for e in _entries() if e.action == AuditAction.DELETE}
+    assert deleted == {("Visit", ids[0]), ("AgendaItem", ids[1]), ("Participation", ids[2])}

@@ -276,3 +276,71 @@ def test_throttling_is_shared_between_workers_through_redis(app_factory):
         for key in connection.scan_iter(f"*{prefix}*"):
             connection.delete(key)
         connection.close()
+
+
+def test_a_copied_session_cookie_stops_working_after_logout(app, client, login):
+    login(factories.user(factories.organisation()))
+    stolen = client.get_cookie("session").value
+
+    client.post("/logout")
+
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/").status_code == 302
+
+
+def test_reactivating_a_login_does_not_revive_its_old_sessions(app, client, login):
+    from planner.services.auth import update_user
+
+    admin = factories.user(factories.organisation(), Role.ADMIN)
+    colleague = factories.user(admin.organisation, Role.PLANNER)
+    login(colleague)
+    update_user(admin, colleague, name=colleague.name, role="planner", active=False)
+    db.session.commit()
+    update_user(admin, colleague, name=colleague.name, role="planner", active=True)
+    db.session.commit()
+
+    assert client.get("/").status_code == 302
+
+
+def test_control_characters_in_the_login_are_no_error(client):
+    response = client.post("/login", data={"email": "lena\x00@bochum.example", "password": "x\x00"})
+    assert response.status_code == 200
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in _text(response)
+
+
+def test_a_json_login_with_odd_values_is_refused_cleanly(client):
+    response = client.post("/login", json={"email": 123, "password": ["a", "b"]})
+    assert response.status_code == 200
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_failed_json_logins_count_for_their_account(client):
+    user = factories.user(factories.organisation())
+    other = factories.user(factories.organisation())
+    db.session.commit()
+    for _ in range(5):
+        client.post("/login", json={"email": user.email, "password": "falsch-falsch"})
+
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    )
+    assert (
+        client.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    )
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_behind_a_proxy_each_client_address_is_throttled_on_its_own(app_factory):
+    client = app_factory(PROXY_COUNT=1, LOGIN_LIMIT_PER_ADDRESS="2 per hour").test_client()
+
+    def attempt(address: str, n: int) -> int:
+        return client.post(
+            "/login",
+            data={"email": f"person{n}@x.example", "password": "falsch-falsch"},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+
+    assert [attempt("203.0.113.7", n) for n in range(3)] == [200, 200, 429]
+    assert attempt("198.51.100.4", 9) == 200

@@ -233,3 +233,49 @@ def test_guessing_the_id_of_another_citys_visit_reveals_nothing(client, login):
         unknown.get_data(as_text=True).replace("/visits/999999", "")
     )
     assert b"Smart-City" not in client.get("/").get_data()
+
+
+def test_a_hidden_visit_costs_the_same_queries_as_a_missing_one(app, client, login):
+    from tests.helpers import count_queries
+
+    visit_id = load_demo_data().visit.id
+    login(factories.user(factories.organisation("Dortmund"), Role.ADMIN))
+
+    with count_queries(db.engine) as hidden:
+        assert client.get(f"/visits/{visit_id}").status_code == 404
+    with count_queries(db.engine) as missing:
+        assert client.get("/visits/999999").status_code == 404
+
+    assert hidden.statements == missing.statements
+
+
+@pytest.mark.parametrize(
+    "path", ["/visits/99999999999999999999", "/visits/0", "/visits/-1", "/admin/users/3000000000"]
+)
+def test_impossible_ids_are_not_found(client, login, path):
+    login(factories.user(factories.organisation(), Role.ADMIN))
+    assert client.get(path).status_code == 404
+
+
+def test_guests_see_no_titles_of_visits_they_have_no_part_in(app, client, login):
+    from datetime import date
+
+    from planner.enums import Side
+
+    visit = load_demo_data().visit
+    bochum = visit.host_organisation
+    mayor = next(p.person for p in visit.participations if p.person.last_name == "Eiskirch")
+    dortmund_visit = factories.visit(
+        factories.organisation("Dortmund"),
+        [factories.organisation("Essen")],
+        first_day=date(2023, 2, 23),
+        title="Geheimer Besuch",
+    )
+    factories.participation(dortmund_visit, mayor, side=Side.GUEST)
+    factories.item(dortmund_visit, "2023-02-23 10:00", "2023-02-23 11:00", "Geheime Sitzung")
+    login(factories.user(bochum, Role.PLANNER))
+
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+
+    assert "nimmt zur selben Zeit an „anderer Termin“ (anderer Besuch) teil" in page
+    assert "Geheim" not in page
