@@ -145,6 +145,17 @@ def save_with_lock(obj, expected_version: int, change) -> None:
         raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version)) from error
 
 
+def following_items(item: AgendaItem) -> list[AgendaItem]:
+    """Return the items of the same day that begin when or after the item ends."""
+    return [
+        other
+        for other in item.visit.items
+        if other is not item
+        and other.starts_at >= item.ends_at
+        and other.starts_at.date() == item.ends_at.date()
+    ]
+
+
 def update_item(
     item: AgendaItem, values: ItemValues, expected_version: int, shift_following: bool = False
 ) -> list[AgendaItem]:
@@ -156,18 +167,14 @@ def update_item(
     shifted: list[AgendaItem] = []
 
     def change() -> None:
+        following = following_items(item) if shift_following else []
         _assign(item, values)
         delta = values.ends_at - old_end
-        if shift_following and delta:
-            for other in item.visit.items:
-                if (
-                    other is not item
-                    and other.starts_at >= old_end
-                    and other.starts_at.date() == old_end.date()
-                ):
-                    other.starts_at += delta
-                    other.ends_at += delta
-                    shifted.append(other)
+        if delta:
+            for other in following:
+                other.starts_at += delta
+                other.ends_at += delta
+                shifted.append(other)
 
     save_with_lock(item, expected_version, change)
     return shifted

@@ -66,6 +66,12 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
         if key in redacted:
             old, new = (REDACTED if old else old), (REDACTED if new else new)
         changes[key] = [_plain(old), _plain(new)]
+    if action is AuditAction.UPDATE and state.mapper.version_id_col is not None and changes:
+        # The flush raised the optimistic-locking version itself; the trail notes from
+        # which version the change was made, so an edit conflict can show what changed.
+        version = state.dict.get(state.mapper.version_id_col.key)
+        if version is not None:
+            changes["lock_version"] = [version - 1, version]
     for relationship in state.mapper.relationships:
         if relationship.secondary is None or action is AuditAction.DELETE:
             continue

@@ -19,6 +19,7 @@ from planner.services.agenda import (
     add_item,
     cancel_item,
     delete_item,
+    following_items,
     modules_of,
     next_free_start,
     rooms_of,
@@ -94,7 +95,9 @@ def _values(form: ItemForm) -> ItemValues:
     )
 
 
-def _warnings(visit: Visit, item: AgendaItem | None, values: ItemValues):
+def _warnings(
+    visit: Visit, item: AgendaItem | None, values: ItemValues, shift_following: bool = False
+):
     candidate = Candidate(
         visit_id=visit.id,
         item_id=item.id if item else None,
@@ -106,7 +109,12 @@ def _warnings(visit: Visit, item: AgendaItem | None, values: ItemValues):
         room_id=values.room_id,
         cancelled=item is not None and item.status == ItemStatus.CANCELLED,
     )
-    return find_conflicts([visit.id], candidate, current_user.organisation_id)[visit.id]
+    found = find_conflicts([visit.id], candidate, current_user.organisation_id)[visit.id]
+    if item is not None and shift_following:
+        # The following items move with this one: running into them is no conflict.
+        moving = {other.id for other in following_items(item)}
+        found = [c for c in found if not (c.kind == "overlap" and c.other_item_id in moving)]
+    return found
 
 
 def _field_error(form: ItemForm, error: InvalidInput) -> None:
@@ -175,7 +183,7 @@ def edit_item(visit_id: int, item_id: int):
         form.lock_version.data = str(item.lock_version)
     elif form.validate_on_submit():
         values = _values(form)
-        warnings = _warnings(visit, item, values)
+        warnings = _warnings(visit, item, values, form.shift_following.data)
         if not warnings or form.confirm_conflicts.data == "1":
             expected = int(form.lock_version.data or 0)
             try:

@@ -46,7 +46,10 @@ def test_changing_an_item_records_old_and_new_values_of_the_changed_fields_only(
 
     entry = _entries("AgendaItem")[-1]
     assert entry.action == AuditAction.UPDATE
-    assert entry.changes == {"title": ["Begrüßung", "Begrüßung im Ratssaal"]}
+    assert entry.changes == {
+        "title": ["Begrüßung", "Begrüßung im Ratssaal"],
+        "lock_version": [1, 2],
+    }
     assert entry.user_id is None  # no login: the command line or a test
 
 

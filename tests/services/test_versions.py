@@ -1,0 +1,126 @@
+"""Issuing agenda versions: snapshots, changes and SEQUENCE."""
+
+from datetime import datetime
+
+import pytest
+
+from planner.enums import ItemStatus, Side
+from planner.extensions import db
+from planner.models import AgendaItem
+from planner.services.errors import InvalidInput
+from planner.services.versions import issue_version, latest_version, load_for_snapshot
+from tests import factories
+
+
+def _issue(visit, comment="Neue Fassung"):
+    version = issue_version(load_for_snapshot(visit.id), None, comment)
+    db.session.commit()
+    return version
+
+
+@pytest.fixture
+def visit(app):
+    visit = factories.visit()
+    guest = factories.person(visit.guest_organisations[0], "Schneidewind")
+    factories.participation(visit, guest, side=Side.GUEST)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    factories.item(visit, "2023-02-23 10:30", "2023-02-23 11:15", "Stelen-Demo")
+    factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:15", "Innovation Unit")
+    db.session.commit()
+    return visit
+
+
+def _item(title: str) -> AgendaItem:
+    return db.session.scalar(db.select(AgendaItem).where(AgendaItem.title == title))
+
+
+def test_first_version_lists_every_item_as_new(visit):
+    version = _issue(visit, "Erste Fassung")
+
+    assert version.number == 1
+    assert version.comment == "Erste Fassung"
+    assert [item["title"] for item in version.snapshot["items"]] == [
+        "Begrüßung", "Stelen-Demo", "Innovation Unit"
+    ]  # fmt: skip
+    assert [item["title"] for item in version.changes["new"]] == [
+        "Begrüßung", "Stelen-Demo", "Innovation Unit"
+    ]  # fmt: skip
+    assert all(item.sequence == 0 for item in visit.items)
+
+
+def test_many_edits_between_two_versions_raise_sequence_once(visit):
+    _issue(visit)
+    session = _item("Innovation Unit")
+    session.starts_at = datetime(2023, 2, 23, 12, 30)
+    session.ends_at = datetime(2023, 2, 23, 13, 45)
+    db.session.commit()
+    session.starts_at = datetime(2023, 2, 23, 11, 30)
+    session.ends_at = datetime(2023, 2, 23, 12, 45)
+    db.session.commit()
+
+    second = _issue(visit)
+
+    assert _item("Innovation Unit").sequence == 1
+    assert _item("Begrüßung").sequence == 0
+    [moved] = second.changes["moved"]
+    assert (moved["title"], moved["from_starts_at"], moved["starts_at"]) == (
+        "Innovation Unit", "2023-02-23T12:00:00", "2023-02-23T11:30:00"
+    )  # fmt: skip
+    assert second.changes["affected_person_ids"] != []
+
+
+def test_a_description_change_is_listed_but_keeps_the_sequence(visit):
+    _issue(visit)
+    _item("Stelen-Demo").description = "Mit Live-Vorführung im Foyer"
+    db.session.commit()
+
+    second = _issue(visit)
+
+    assert _item("Stelen-Demo").sequence == 0
+    assert [(c["title"], c["fields"]) for c in second.changes["changed"]] == [
+        ("Stelen-Demo", ["description"])
+    ]
+
+
+def test_cancelling_an_item_raises_its_sequence_and_lists_it(visit):
+    _issue(visit)
+    _item("Begrüßung").status = ItemStatus.CANCELLED
+    db.session.commit()
+
+    second = _issue(visit)
+
+    assert _item("Begrüßung").sequence == 1
+    assert [c["title"] for c in second.changes["cancelled"]] == ["Begrüßung"]
+
+
+def test_a_sequence_rises_once_per_version_that_changes_the_item(visit):
+    _issue(visit)
+    for number, title in enumerate(["Empfang", "Empfang im Ratssaal"], start=1):
+        _item("Begrüßung" if number == 1 else "Empfang").title = title
+        db.session.commit()
+        _issue(visit)
+        assert _item(title).sequence == number
+
+
+def test_deleted_items_are_listed_as_removed(visit):
+    _issue(visit)
+    db.session.delete(_item("Stelen-Demo"))
+    db.session.commit()
+    assert [c["title"] for c in _issue(visit).changes["removed"]] == ["Stelen-Demo"]
+
+
+def test_nothing_to_issue_when_nothing_changed(visit):
+    _issue(visit)
+    with pytest.raises(InvalidInput, match="Seit der letzten Version hat sich nichts geändert"):
+        issue_version(load_for_snapshot(visit.id), None, "Nochmal")
+    db.session.rollback()
+    assert latest_version(visit.id).number == 1
+
+
+def test_an_issued_version_stays_as_it_was_when_the_draft_changes(visit):
+    first = _issue(visit)
+    _item("Begrüßung").title = "Empfang"
+    db.session.commit()
+    db.session.expire_all()
+    assert [item["title"] for item in latest_version(visit.id).snapshot["items"]][0] == "Begrüßung"
+    assert latest_version(visit.id).id == first.id

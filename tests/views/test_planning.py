@@ -1,0 +1,426 @@
+"""Planning a visit through the pages: forms, warnings, locking, versions, catalogue, rooms."""
+
+import re
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.enums import ItemStatus, Role, Side, VisitStatus
+from planner.extensions import db
+from planner.models import AgendaItem, Participation, ProgrammeModule, Room, Venue, Visit
+from planner.services.demo import load_demo_data
+from tests import factories
+from tests.helpers import count_queries
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+@pytest.fixture
+def demo(app):
+    return load_demo_data().visit
+
+
+@pytest.fixture
+def planner(demo, login):
+    user = factories.user(demo.host_organisation, Role.PLANNER, name="Lena Hoffmann")
+    login(user)
+    return user
+
+
+def _draft(planner, **fields) -> Visit:
+    fields.setdefault("first_day", date(2026, 12, 10))
+    visit = factories.visit(planner.organisation, **fields)
+    db.session.commit()
+    return visit
+
+
+ITEM = {"title": "Pressefoto", "kind": "press", "day": "2026-12-10", "start": "10:00",
+        "end": "10:15", "setup_minutes": "0", "teardown_minutes": "0", "room": "0",
+        "responsible": "0", "status": "confirmed"}  # fmt: skip
+
+
+def test_planner_creates_a_visit_with_a_new_guest_organisation(client, planner, demo):
+    wuppertal = demo.guest_organisations[0]
+    response = client.post("/visits/new", data={
+        "title": "Besuch aus Wuppertal und Dortmund", "first_day": "2026-12-10",
+        "last_day": "2026-12-11", "timezone": "Europe/Berlin", "language": "de",
+        "guest_organisations": [str(wuppertal.id)], "new_guest_organisation": "Dortmund",
+        "contact_person": "0",
+    })  # fmt: skip
+
+    visit = db.session.scalar(select(Visit).where(Visit.title.like("Besuch aus Wuppertal%")))
+    assert response.headers["Location"] == f"/visits/{visit.id}"
+    assert [org.name for org in visit.guest_organisations] == ["Dortmund", "Wuppertal"]
+    assert (visit.status, visit.host_organisation_id) == (
+        VisitStatus.DRAFT,
+        planner.organisation_id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"last_day": "2026-12-09"},
+            "last_day",
+            "Der letzte Tag kann nicht vor dem ersten liegen.",
+        ),
+        ({"first_day": "10.12.2026x"}, "first_day", "Kein gültiges Datum"),
+        ({"title": "   "}, "title", "Bitte geben Sie einen Titel ein."),
+        ({"timezone": "CET"}, "timezone", "Keine gültige Auswahl"),
+    ],
+    ids=["last-before-first", "not-a-date", "blank-title", "abbreviated-zone"],
+)
+def test_impossible_visit_values_are_errors_at_their_field(
+    client, planner, changes, field, message
+):
+    form = {"title": "Besuch", "first_day": "2026-12-10", "last_day": "2026-12-10",
+            "timezone": "Europe/Berlin", "language": "de", "contact_person": "0", **changes}  # fmt: skip
+    page = client.post("/visits/new", data=form).get_data(as_text=True)
+
+    assert re.search(rf'id="{field}-error">[^<]*{re.escape(message)}', page)
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 1  # the demo only
+
+
+def test_item_is_added_from_a_module_with_its_title_duration_and_room(client, planner):
+    visit = _draft(planner)
+    module = db.session.scalar(select(ProgrammeModule).where(ProgrammeModule.key == "steles-demo"))
+
+    page = client.get(f"/visits/{visit.id}/items/new?module={module.id}").get_data(as_text=True)
+
+    assert 'value="Vorführung der digitalen Infostelen"' in page
+    assert 'value="10:00"' in page
+    assert 'value="10:45"' in page
+    assert f'<option selected value="{module.default_room_id}">' in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"end": "09:45"}, "end", "Das Ende muss nach dem Beginn liegen."),
+        ({"room": "987654"}, "room", "Keine gültige Auswahl"),
+        ({"start": "25:00"}, "start", "Bitte geben Sie eine Uhrzeit wie 10:30 ein."),
+        ({"day": "morgen"}, "day", "Kein gültiges Datum"),
+        ({"setup_minutes": "-5"}, "setup_minutes", "Geben Sie 0 bis 600 Minuten ein."),
+    ],
+    ids=["end-before-start", "unknown-room", "not-a-time", "not-a-date", "negative-setup"],
+)
+def test_impossible_item_values_are_errors_at_their_field(client, planner, changes, field, message):
+    visit = _draft(planner)
+    page = client.post(f"/visits/{visit.id}/items/new", data={**ITEM, **changes})
+
+    assert re.search(rf'id="{field}-error">[^<]*{re.escape(message)}', page.get_data(as_text=True))
+    assert db.session.scalar(select(func.count()).where(AgendaItem.visit_id == visit.id)) == 0
+
+
+def test_a_room_of_another_city_cannot_be_booked(client, planner):
+    visit = _draft(planner)
+    foreign = factories.room(factories.organisation("Dortmund"), "Ratssaal Dortmund")
+    db.session.commit()
+    page = client.post(f"/visits/{visit.id}/items/new", data={**ITEM, "room": str(foreign.id)})
+    assert 'id="room-error"' in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).where(AgendaItem.visit_id == visit.id)) == 0
+
+
+def test_overlapping_item_is_saved_only_when_the_planner_saves_over_the_warning(client, planner):
+    visit = _draft(planner)
+    factories.item(visit, "2026-12-10 10:00", "2026-12-10 11:00", "Begrüßung")
+    db.session.commit()
+
+    first = client.post(
+        f"/visits/{visit.id}/items/new", data={**ITEM, "start": "10:30", "end": "10:45"}
+    )
+    assert "Überschneidet sich mit „Begrüßung“ (10:00–11:00)." in _text(first)
+    assert 'name="confirm_conflicts" type="hidden" value="1"' in first.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).where(AgendaItem.visit_id == visit.id)) == 1
+
+    second = client.post(
+        f"/visits/{visit.id}/items/new",
+        data={**ITEM, "start": "10:30", "end": "10:45", "confirm_conflicts": "1"},
+    )
+    assert second.status_code == 302
+    titles = db.session.scalars(select(AgendaItem.title).where(AgendaItem.visit_id == visit.id))
+    assert sorted(titles) == ["Begrüßung", "Pressefoto"]
+    visit_page = _text(client.get(f"/visits/{visit.id}"))
+    assert "Warnungen: 2" in visit_page
+
+
+def _edit_form(item: AgendaItem, **changes) -> dict:
+    return {**ITEM, "title": item.title, "kind": item.kind.value,
+            "day": item.starts_at.date().isoformat(),
+            "start": item.starts_at.strftime("%H:%M"), "end": item.ends_at.strftime("%H:%M"),
+            "lock_version": str(item.lock_version), **changes}  # fmt: skip
+
+
+def test_second_of_two_planners_editing_an_item_is_refused_and_sees_the_change(
+    app, client, planner
+):
+    visit = _draft(planner)
+    item = factories.item(visit, "2026-12-10 10:00", "2026-12-10 11:00", "Begrüßung")
+    colleague = factories.user(planner.organisation, Role.PLANNER, name="Karl Kollege")
+    db.session.commit()
+    form_of_planner = _edit_form(item)  # the first planner opens the form
+
+    other = app.test_client()
+    other.post("/login", data={"email": colleague.email, "password": factories.PASSWORD})
+    other.post(f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, title="Empfang"))
+
+    response = client.post(
+        f"/visits/{visit.id}/items/{item.id}/edit", data={**form_of_planner, "title": "Grußwort"}
+    )
+
+    text = _text(response)
+    assert "Jemand anderes hat während Ihrer Bearbeitung Änderungen gespeichert." in text
+    assert "Karl Kollege: title Begrüßung → Empfang" in text
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).title == "Empfang"
+    # Saving again, now knowingly, replaces the colleague's change.
+    page = response.get_data(as_text=True)
+    lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page)[1]
+    client.post(
+        f"/visits/{visit.id}/items/{item.id}/edit",
+        data={**form_of_planner, "title": "Grußwort", "lock_version": lock},
+    )
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).title == "Grußwort"
+
+
+def test_second_of_two_planners_editing_a_visit_is_refused(app, client, planner):
+    visit = _draft(planner, title="Besuch")
+    stale = str(visit.lock_version)
+    visit.title = "Besuch aus Wuppertal"
+    db.session.commit()
+    form = {"title": "Besuch aus Essen", "first_day": "2026-12-10", "last_day": "2026-12-10",
+            "timezone": "Europe/Berlin", "language": "de", "contact_person": "0",
+            "lock_version": stale}  # fmt: skip
+
+    text = _text(client.post(f"/visits/{visit.id}/edit", data=form))
+
+    assert "title Besuch → Besuch aus Wuppertal" in text
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).title == "Besuch aus Wuppertal"
+
+
+def test_longer_item_shifts_the_days_following_items(client, planner):
+    visit = _draft(planner)
+    first = factories.item(visit, "2026-12-10 10:00", "2026-12-10 10:30", "Begrüßung")
+    factories.item(visit, "2026-12-10 10:30", "2026-12-10 11:15", "Demo")
+    factories.item(visit, "2026-12-10 11:15", "2026-12-10 12:00", "Rundgang")
+    db.session.commit()
+
+    client.post(
+        f"/visits/{visit.id}/items/{first.id}/edit",
+        data=_edit_form(first, end="10:45", shift_following="y"),
+    )
+
+    db.session.expire_all()
+    times = db.session.execute(
+        select(AgendaItem.title, AgendaItem.starts_at, AgendaItem.ends_at)
+        .where(AgendaItem.visit_id == visit.id)
+        .order_by(AgendaItem.starts_at)
+    ).all()
+    assert [(t, s.strftime("%H:%M"), e.strftime("%H:%M")) for t, s, e in times] == [
+        ("Begrüßung", "10:00", "10:45"), ("Demo", "10:45", "11:30"), ("Rundgang", "11:30", "12:15"),
+    ]  # fmt: skip
+
+
+def test_cancelled_item_stays_on_the_agenda_and_deleted_item_goes(client, planner):
+    visit = _draft(planner)
+    kept = factories.item(visit, "2026-12-10 10:00", "2026-12-10 10:30", "Pressefoto")
+    gone = factories.item(visit, "2026-12-10 11:00", "2026-12-10 11:30", "Transfer")
+    db.session.commit()
+    visit_id, kept_id, gone_id = visit.id, kept.id, gone.id
+
+    client.post(f"/visits/{visit_id}/items/{kept_id}/cancel")
+    client.post(f"/visits/{visit_id}/items/{gone_id}/delete")
+
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, kept_id).status == ItemStatus.CANCELLED
+    assert db.session.scalar(select(AgendaItem.id).where(AgendaItem.id == gone_id)) is None
+    assert "Pressefoto abgesagt" in _text(client.get(f"/visits/{visit_id}"))
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "result"),
+    [
+        (VisitStatus.DRAFT, VisitStatus.PLANNED, VisitStatus.PLANNED),
+        (VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.CONFIRMED),
+        (VisitStatus.CONFIRMED, VisitStatus.COMPLETED, VisitStatus.COMPLETED),
+        (VisitStatus.CONFIRMED, VisitStatus.CANCELLED, VisitStatus.CANCELLED),
+        (VisitStatus.DRAFT, VisitStatus.COMPLETED, VisitStatus.DRAFT),
+        (VisitStatus.COMPLETED, VisitStatus.CANCELLED, VisitStatus.COMPLETED),
+    ],
+    ids=lambda value: value.value if isinstance(value, VisitStatus) else value,
+)
+def test_status_moves_along_the_allowed_transitions_only(client, planner, start, target, result):
+    visit = _draft(planner, status=start)
+    client.post(f"/visits/{visit.id}/status", data={"status": target.value})
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).status == result
+
+
+def test_duplicate_copies_agenda_rooms_and_hosts_onto_new_dates(client, planner, demo):
+    response = client.post(f"/visits/{demo.id}/duplicate", data={"first_day": "2027-03-04"})
+
+    copy = db.session.scalar(select(Visit).where(Visit.id != demo.id))
+    assert response.headers["Location"] == f"/visits/{copy.id}"
+    assert (copy.first_day, copy.status, copy.guest_organisations) == (
+        date(2027, 3, 4), VisitStatus.DRAFT, []
+    )  # fmt: skip
+    assert [(i.starts_at, i.title, i.room_id) for i in copy.items] == [
+        (i.starts_at.replace(year=2027, month=3, day=4), i.title, i.room_id) for i in demo.items
+    ]
+    assert not {i.uid for i in copy.items} & {i.uid for i in demo.items}
+    sides = db.session.scalars(select(Participation.side).where(Participation.visit_id == copy.id))
+    assert set(sides) == {Side.HOST}
+
+
+def test_only_draft_visits_can_be_deleted(client, planner, demo):
+    draft = _draft(planner)
+    factories.item(draft, "2026-12-10 10:00", "2026-12-10 10:30")
+    db.session.commit()
+
+    client.post(f"/visits/{demo.id}/delete")
+    client.post(f"/visits/{draft.id}/delete")
+
+    assert db.session.scalars(select(Visit.id)).all() == [demo.id]
+
+
+def test_guests_see_the_issued_version_while_hosts_see_the_draft(app, client, planner, demo):
+    item = demo.items[0]
+    item.title = "Empfang im Ratssaal"
+    db.session.commit()
+    guest = app.test_client()
+    guest_user = factories.user(demo.guest_organisations[0], Role.VIEWER)
+    db.session.commit()
+    guest.post("/login", data={"email": guest_user.email, "password": factories.PASSWORD})
+
+    guest_text = _text(guest.get(f"/visits/{demo.id}"))
+    host_text = _text(client.get(f"/visits/{demo.id}"))
+
+    assert "Begrüßung durch den Oberbürgermeister" in guest_text
+    assert "Empfang im Ratssaal" not in guest_text
+    assert "Entwurf" not in guest_text
+    assert "Empfang im Ratssaal" in host_text
+    assert "Programm Entwurf" in host_text
+    assert "Änderungen seit Version 1" in host_text
+
+
+def test_issuing_with_open_conflicts_needs_an_acknowledgement(client, planner):
+    visit = _draft(planner)
+    factories.item(visit, "2026-12-10 10:00", "2026-12-10 11:00", "A")
+    factories.item(visit, "2026-12-10 10:30", "2026-12-10 11:30", "B")
+    db.session.commit()
+
+    refused = client.post(f"/visits/{visit.id}/issue", data={"comment": "Erste Fassung"})
+    assert "Bitte bestätigen Sie, dass Sie die offenen Konflikte gesehen haben." in _text(refused)
+
+    client.post(
+        f"/visits/{visit.id}/issue", data={"comment": "Erste Fassung", "acknowledge_conflicts": "y"}
+    )
+    text = _text(client.get(f"/visits/{visit.id}"))
+    assert "Version 1" in text
+    assert "Erste Fassung" in text
+
+
+def test_planner_adds_a_module_to_the_catalogue(client, planner):
+    client.post("/modules/new", data={
+        "title_de": "Stadtrundfahrt", "title_en": "City tour", "kind": "transfer",
+        "default_duration_minutes": "90", "default_room": "0",
+    })  # fmt: skip
+    module = db.session.scalar(
+        select(ProgrammeModule).where(ProgrammeModule.title_en == "City tour")
+    )
+    assert (module.default_duration_minutes, module.organisation_id) == (
+        90,
+        planner.organisation_id,
+    )
+    assert "Stadtrundfahrt" in _text(client.get("/modules"))
+
+
+def test_rooms_are_created_and_names_stay_unique_per_building(client, planner):
+    client.post("/rooms/venues/new", data={"name": "Musikforum", "address": "Marienplatz 1"})
+    venue = db.session.scalar(select(Venue).where(Venue.name == "Musikforum"))
+    form = {"venue": str(venue.id), "name": "Großer Saal", "capacity": "900"}
+    client.post("/rooms/new", data=form)
+    again = client.post("/rooms/new", data=form)
+
+    assert "Dieses Gebäude hat bereits einen Raum dieses Namens." in _text(again)
+    rooms = db.session.scalars(select(Room).where(Room.venue_id == venue.id)).all()
+    assert [(room.name, room.capacity) for room in rooms] == [("Großer Saal", 900)]
+
+
+def test_room_occupancy_shows_items_of_all_visits_and_hides_foreign_titles(client, planner, demo):
+    room = demo.items[0].room
+    other = factories.visit(planner.organisation, first_day=date(2023, 2, 23), title="Besuch B")
+    factories.item(other, "2023-02-23 15:00", "2023-02-23 16:00", "Ratssitzung", room=room)
+    db.session.commit()
+
+    text = _text(client.get(f"/rooms/{room.id}/occupancy?day=2023-02-23"))
+
+    assert "Begrüßung durch den Oberbürgermeister" in text
+    assert "Ratssitzung" in text
+    assert text.index("Begrüßung") < text.index("Ratssitzung")
+
+
+def test_dashboard_counts_items_attendees_and_conflicts(client, planner):
+    visit = _draft(planner, first_day=date(2099, 5, 1), title="Zukunftsbesuch")
+    factories.item(visit, "2099-05-01 10:00", "2099-05-01 11:00")
+    factories.item(visit, "2099-05-01 10:30", "2099-05-01 11:30")
+    factories.participation(visit, factories.person(visit.guest_organisations[0]))
+    db.session.commit()
+
+    page = client.get("/").get_data(as_text=True)
+    row = re.search(r"Zukunftsbesuch.*?</tr>", page, re.S)[0]
+    cells = re.findall(r'<td class="number">(.*?)</td>', row, re.S)
+
+    assert [re.sub(r"<[^>]+>", "", c).strip() for c in cells] == ["2", "1", "2"]
+
+
+def test_month_view_shows_the_visits_of_the_month(client, planner, demo):
+    text = _text(client.get("/month/2023/2"))
+    assert "Februar 2023" in text
+    assert "Smart-City-Austausch: Besuch der Stadt Wuppertal" in text
+    assert "Smart-City" not in _text(client.get("/month/2023/3"))
+
+
+def _bulk_visit(host, items: int, people: int) -> int:
+    visit = factories.visit(host, first_day=date(2026, 12, 10), last_day=date(2026, 12, 14))
+    room = factories.room(host)
+    db.session.add_all(
+        AgendaItem(
+            visit=visit,
+            title=f"Punkt {n}",
+            kind="session",
+            uid=f"bulk-{visit.id}-{n}",
+            starts_at=datetime(2026, 12, 10 + n // 48, 0)
+            .replace(minute=0)
+            .replace(hour=(n % 48) // 2, minute=30 * (n % 2)),
+            ends_at=datetime(2026, 12, 10 + n // 48, (n % 48) // 2, 30 * (n % 2)).replace(
+                minute=30 * (n % 2) + 29
+            ),
+            room=room,
+        )  # fmt: skip
+        for n in range(items)
+    )
+    org = visit.guest_organisations[0]
+    persons = [factories.Person(organisation=org, last_name=f"Gast {n}") for n in range(people)]
+    db.session.add_all(persons)
+    db.session.add_all(Participation(visit=visit, person=p, side=Side.GUEST) for p in persons)
+    db.session.commit()
+    return visit.id
+
+
+def test_visit_page_costs_the_same_queries_for_5_and_for_200_items(client, planner):
+    small = _bulk_visit(planner.organisation, items=5, people=10)
+    large = _bulk_visit(planner.organisation, items=200, people=500)
+
+    with count_queries(db.engine) as for_small:
+        assert client.get(f"/visits/{small}").status_code == 200
+    with count_queries(db.engine) as for_large:
+        assert client.get(f"/visits/{large}").status_code == 200
+
+    assert for_large.count == for_small.count
