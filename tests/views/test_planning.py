@@ -78,7 +78,8 @@ def test_impossible_visit_values_are_errors_at_their_field(
     client, planner, changes, field, message
 ):
     form = {"title": "Besuch", "first_day": "2026-12-10", "last_day": "2026-12-10",
-            "timezone": "Europe/Berlin", "language": "de", "contact_person": "0", **changes}  # fmt: skip
+            "timezone": "Europe/Berlin", "language": "de", "contact_person": "0",
+            **changes}  # fmt: skip
     page = client.post("/visits/new", data=form).get_data(as_text=True)
 
     assert re.search(rf'id="{field}-error">[^<]*{re.escape(message)}', page)
