@@ -20,6 +20,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.demo import INTERNAL_PARKING_NOTE
+from planner.services.versions import latest_version
 from tests import factories
 
 MODELS = [Organisation, Venue, Room, ProgrammeModule, Person, Visit, AgendaItem, Participation]
@@ -50,6 +51,9 @@ def test_demo_data_loads_the_wuppertal_visit_to_bochum(runner):
         (datetime(2023, 2, 23, 13, 15), "Abschlussgespräch"),
     ]
     assert visit.items[0].internal_notes == INTERNAL_PARKING_NOTE
+    version = latest_version(visit.id)
+    assert version.number == 1
+    assert [item["title"] for item in version.snapshot["items"]] == [i.title for i in visit.items]
     assert all(item.uid.endswith("@planner.test") for item in visit.items)
 
     by_side = {
