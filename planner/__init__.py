@@ -49,7 +49,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
 
-    from planner.views import admin, agenda, auth, errors, health, preferences, rooms, visits
+    from planner.views import (
+        admin,
+        agenda,
+        auth,
+        errors,
+        health,
+        people,
+        preferences,
+        rooms,
+        visits,
+    )
 
     for blueprint in (
         health.bp,
@@ -57,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         visits.bp,
         agenda.bp,
         rooms.bp,
+        people.bp,
         admin.bp,
         preferences.bp,
     ):

@@ -2,6 +2,7 @@
 
 from planner.models.agenda import AgendaItem
 from planner.models.audit import AuditEntry
+from planner.models.imports import PendingImport
 from planner.models.module import ProgrammeModule
 from planner.models.organisation import Organisation
 from planner.models.outbox import OutboxMessage
@@ -19,6 +20,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "Participation",
+    "PendingImport",
     "Person",
     "ProgrammeModule",
     "Room",

@@ -3,6 +3,8 @@
 Views name the acting user with ``set_actor``; the command line acts as nobody (None).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -22,11 +24,22 @@ SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 REDACTED_FIELDS = {Person: frozenset({"dietary_needs", "accessibility_needs"})}
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"
+REDACT_ALL_KEY = "audit_redact_all"
 
 
 def set_actor(session: Session, user_id: int | None) -> None:
     """Name the user to whom the session's following changes are attributed."""
     session.info[ACTOR_KEY] = user_id
+
+
+@contextmanager
+def redact_everything(session: Session) -> Iterator[None]:
+    """Record the flushes inside the block without any values (for anonymisation)."""
+    session.info[REDACT_ALL_KEY] = True
+    try:
+        yield
+    finally:
+        session.info.pop(REDACT_ALL_KEY, None)
 
 
 def _plain(value: Any) -> Any:
@@ -46,6 +59,8 @@ def _visit_id(obj: Any) -> int | None:
 def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
     state = inspect(obj)
     redacted = REDACTED_FIELDS.get(type(obj), frozenset())
+    if state.session is not None and state.session.info.get(REDACT_ALL_KEY):
+        redacted = frozenset(column.key for column in state.mapper.column_attrs)
     changes: dict[str, Any] = {}
     for column in state.mapper.column_attrs:
         key = column.key

@@ -25,6 +25,7 @@ from planner.models import (
 from planner.services.audit import visit_history
 from planner.services.conflicts import Conflict, find_conflicts
 from planner.services.permissions import (
+    can_edit_delegation,
     can_edit_visit,
     can_see_internal,
     can_view_history,
@@ -91,6 +92,7 @@ class VisitPage:
     internal_notes: str
     show_internal: bool
     can_edit: bool
+    can_edit_delegation: bool
     can_view_history: bool
     # Host staff see the working draft; everyone else the latest issued version.
     is_draft: bool
@@ -327,6 +329,10 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
         "internal_notes": visit.internal_notes if show_internal else "",
         "show_internal": show_internal,
         "can_edit": can_edit_visit(viewer, visit),
+        "can_edit_delegation": any(
+            can_edit_delegation(viewer, visit, org)
+            for org in [visit.host_organisation, *visit.guest_organisations]
+        ),
         "can_view_history": can_view_history(viewer, visit),
         "version": latest,
     }

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.enums import Role
 from planner.extensions import db
-from planner.models import ProgrammeModule
+from planner.models import PendingImport, ProgrammeModule
 from planner.services.demo import load_demo_data
 from tests import factories
 
@@ -66,6 +66,19 @@ def host_catalogue_editors(ok: int = 200):
         if role not in EDITORS:
             return 403
         return ok if relation == "host" else 404
+
+    return rule
+
+
+def delegation_editors(ok: int = 200):
+    """Planners and admins of the host or of a guest organisation; other readers refused."""
+
+    def rule(relation, role):
+        if relation == "anonymous":
+            return LOGIN
+        if relation == "other":
+            return 404
+        return ok if role in EDITORS else 403
 
     return rule
 
@@ -142,6 +155,30 @@ RULES = {
     ("/rooms/<id:room_id>/edit", "GET"): host_catalogue_editors(),
     ("/rooms/<id:room_id>/edit", "POST"): host_catalogue_editors(),
     ("/rooms/<id:room_id>/occupancy", "GET"): host_members,
+    ("/people", "GET"): logged_in(),
+    ("/people/new", "GET"): catalogue_editors,
+    ("/people/new", "POST"): catalogue_editors,
+    ("/people/<id:person_id>", "GET"): visit_readers,
+    ("/people/<id:person_id>/edit", "GET"): delegation_editors(),
+    ("/people/<id:person_id>/edit", "POST"): delegation_editors(),
+    ("/people/<id:person_id>/export.json", "GET"): delegation_editors(),
+    ("/people/<id:person_id>/anonymise", "POST"): delegation_editors(302),
+    ("/people/<id:person_id>/delete", "POST"): delegation_editors(302),
+    ("/visits/<id:visit_id>/participants", "GET"): delegation_editors(),
+    ("/visits/<id:visit_id>/participants/add", "POST"): delegation_editors(),
+    ("/visits/<id:visit_id>/participants/new", "POST"): delegation_editors(),
+    ("/visits/<id:visit_id>/participants/ranks", "POST"): delegation_editors(302),
+    ("/visits/<id:visit_id>/participants/<id:participation_id>/remove", "POST"): (
+        delegation_editors(302)
+    ),
+    ("/visits/<id:visit_id>/attendance", "GET"): delegation_editors(),
+    ("/visits/<id:visit_id>/attendance", "POST"): delegation_editors(302),
+    ("/visits/<id:visit_id>/import", "GET"): delegation_editors(),
+    ("/visits/<id:visit_id>/import", "POST"): delegation_editors(),
+    ("/visits/<id:visit_id>/import/<token>", "GET"): delegation_editors(),
+    ("/visits/<id:visit_id>/import/<token>", "POST"): delegation_editors(),
+    ("/visits/<id:visit_id>/attendees.csv", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/attendees.xlsx", "GET"): visit_readers,
     ("/admin/users", "GET"): admins,
     ("/admin/users/new", "GET"): admins,
     ("/admin/users/new", "POST"): admins,
@@ -183,10 +220,24 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     module = db.session.scalars(select(ProgrammeModule).order_by(ProgrammeModule.id)).first()
     spare_module = factories.module(visit.host_organisation)
     room = visit.items[0].room
+    guest_participation = next(p for p in visit.participations if p.side == "guest")
+    actor = None
     if relation != "anonymous":
-        login(factories.user(organisations[relation], role))
+        actor = factories.user(organisations[relation], role)
+        login(actor)
+    pending = PendingImport(
+        token="walk-token",
+        visit_id=visit.id,
+        user_id=(actor or target_user).id,
+        filename="liste.csv",
+        content="Vorname;Nachname\nUwe;Schneidewind\n".encode(),
+    )
+    db.session.add(pending)
     db.session.commit()
     arguments = {
+        "person_id": guest_participation.person_id,
+        "participation_id": guest_participation.id,
+        "token": "walk-token",
         "visit_id": visit.id,
         "item_id": visit.items[0].id,
         "user_id": target_user.id,

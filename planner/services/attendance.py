@@ -1,0 +1,149 @@
+"""Who takes part in a visit, in which order, and in which of its items."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from planner.enums import Side
+from planner.extensions import db
+from planner.models import AgendaItem, Organisation, Participation, Person, User, Visit
+from planner.services.errors import InvalidInput
+from planner.services.permissions import can_edit_delegation
+from planner.services.visits import protocol_order
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One participant's line of the attendance matrix."""
+
+    participation: Participation
+    attending: frozenset[int]
+    editable: bool
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Who attends which item of a visit, loaded with a fixed number of queries."""
+
+    visit: Visit
+    items: list[AgendaItem]
+    rows: list[MatrixRow]
+
+
+def side_for(visit: Visit, person: Person) -> Side:
+    """Return the side a person takes in a visit, from the person's organisation."""
+    return Side.HOST if person.organisation_id == visit.host_organisation_id else Side.GUEST
+
+
+def visit_organisations(visit: Visit) -> list[Organisation]:
+    """Return the host and the guest organisations of a visit."""
+    return [visit.host_organisation, *visit.guest_organisations]
+
+
+def editable_organisations(user: User, visit: Visit) -> list[Organisation]:
+    """Return the organisations whose delegation the user may change in this visit."""
+    return [org for org in visit_organisations(visit) if can_edit_delegation(user, visit, org)]
+
+
+def load_participations(visit_id: int) -> list[Participation]:
+    """Return a visit's participants in protocol order, guests first."""
+    participations = db.session.scalars(
+        select(Participation)
+        .where(Participation.visit_id == visit_id)
+        .options(joinedload(Participation.person).joinedload(Person.organisation))
+    ).all()
+    ordered = protocol_order(list(participations))
+    return [p for p in ordered if p.side == Side.GUEST] + [
+        p for p in ordered if p.side == Side.HOST
+    ]
+
+
+def add_participant(user: User, visit: Visit, person: Person) -> Participation:
+    """Add a person to the visit on the side of their organisation; the caller commits."""
+    if person.organisation_id not in {org.id for org in visit_organisations(visit)}:
+        raise InvalidInput("person", _l("The person's organisation does not take part."))
+    if not can_edit_delegation(user, visit, person.organisation):
+        raise PermissionError
+    taken = db.session.scalar(
+        select(Participation.id).where(
+            Participation.visit_id == visit.id, Participation.person_id == person.id
+        )
+    )
+    if taken:
+        raise InvalidInput("person", _l("This person takes part already."))
+    participation = Participation(visit=visit, person=person, side=side_for(visit, person))
+    db.session.add(participation)
+    db.session.flush()
+    return participation
+
+
+def remove_participant(user: User, participation: Participation) -> None:
+    """Remove a participant from the visit."""
+    if not can_edit_delegation(user, participation.visit, participation.person.organisation):
+        raise PermissionError
+    db.session.delete(participation)
+
+
+def set_ranks(user: User, visit: Visit, ranks: dict[int, int | None]) -> None:
+    """Set the protocol rank of participants; only those the user may change."""
+    for participation in load_participations(visit.id):
+        if participation.id in ranks and can_edit_delegation(
+            user, visit, participation.person.organisation
+        ):
+            participation.rank = ranks[participation.id]
+
+
+def load_matrix(user: User, visit_id: int) -> Matrix:
+    """Return the attendance matrix of a visit."""
+    visit = db.session.scalar(
+        select(Visit)
+        .where(Visit.id == visit_id)
+        .options(
+            selectinload(Visit.items),
+            selectinload(Visit.guest_organisations),
+            joinedload(Visit.host_organisation),
+        )
+    )
+    participations = load_participations(visit_id)
+    chosen = db.session.scalars(
+        select(Participation)
+        .where(Participation.visit_id == visit_id)
+        .options(selectinload(Participation.items))
+    ).all()
+    attending_items = {p.id: {item.id for item in p.items} for p in chosen}
+    all_items = frozenset(item.id for item in visit.items)
+    rows = [
+        MatrixRow(
+            participation=p,
+            attending=all_items if p.attends_all_items else frozenset(attending_items[p.id]),
+            editable=can_edit_delegation(user, visit, p.person.organisation),
+        )
+        for p in participations
+    ]
+    return Matrix(visit=visit, items=list(visit.items), rows=rows)
+
+
+def save_matrix(user: User, matrix: Matrix, attending: dict[int, set[int]]) -> int:
+    """Set who attends what for the rows the user may change; return how many changed.
+
+    A participant ticked for every item attends all items, including ones added later.
+    """
+    items_by_id = {item.id: item for item in matrix.items}
+    changed = 0
+    for row in matrix.rows:
+        if not row.editable:
+            continue
+        wanted = attending.get(row.participation.id, set()) & set(items_by_id)
+        if wanted == set(row.attending):
+            continue
+        participation = row.participation
+        if wanted == set(items_by_id):
+            participation.attends_all_items = True
+            participation.items = []
+        else:
+            participation.attends_all_items = False
+            participation.items = [items_by_id[item_id] for item_id in sorted(wanted)]
+        changed += 1
+    return changed

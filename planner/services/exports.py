@@ -1,0 +1,103 @@
+"""Attendee lists as spreadsheets: CSV for German Excel and .xlsx, in protocol order."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from planner.enums import Side
+from planner.models import Participation, User, Visit
+from planner.services.attendance import load_participations
+from planner.services.permissions import can_edit_delegation, can_see_internal
+
+# Text that a spreadsheet would run as a formula, or that hides a formula behind a tab.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Quote a cell that begins like a formula, so a spreadsheet shows it as text."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _columns() -> list[str]:
+    return [
+        _("Side"), _("Rank"), _("Salutation"), _("Title"), _("First name"), _("Last name"),
+        _("Office title"), _("Function"), _("Organisation"), _("Email"), _("Phone"),
+        _("Language"), _("Dietary needs"), _("Accessibility needs"), _("Escort"),
+        _("Parking"), _("Answer"),
+    ]  # fmt: skip
+
+
+def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]]]:
+    """Return the header and the rows the viewer may see: guests, then hosts.
+
+    Contact details and needs appear only for people whose list the viewer may
+    change; internal phone numbers only for host staff.
+    """
+    internal = can_see_internal(viewer, visit)
+    yes, no = _("yes"), _("no")
+    rows = []
+    for participation in load_participations(visit.id):
+        person = participation.person
+        own = internal or can_edit_delegation(viewer, visit, person.organisation)
+        phone = person.phone if own and (internal or not person.phone_internal) else ""
+        rows.append(
+            [
+                _("Guest") if participation.side == Side.GUEST else _("Host"),
+                str(participation.effective_rank or ""),
+                person.salutation,
+                person.academic_title,
+                person.first_name,
+                person.last_name,
+                person.office_title,
+                person.function,
+                person.organisation.name,
+                (person.email or "") if own else "",
+                phone,
+                person.language.value,
+                person.dietary_needs if own else "",
+                person.accessibility_needs if own else "",
+                (yes if person.needs_escort else no) if own else "",
+                (yes if person.needs_parking else no) if own else "",
+                _rsvp(participation),
+            ]
+        )
+    return _columns(), rows
+
+
+def _rsvp(participation: Participation) -> str:
+    return participation.rsvp_status.value
+
+
+def to_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """Return CSV as German Excel opens it: semicolons, UTF-8 with BOM, CRLF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(title: str, header: list[str], rows: Iterable[list[str]]) -> bytes:
+    """Return an .xlsx workbook whose cells are all text, never formulas."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31] or "Teilnehmende"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([None] * len(row))
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=sheet.max_row, column=column)
+            cell.value = value
+            # Explicitly text: openpyxl would otherwise store "=..." as a formula.
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,526 @@
+"""People, the participants of a visit, who attends what, imports and exports."""
+
+import json
+import secrets
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.forms.people import (
+    ExistingParticipantForm,
+    NewParticipantForm,
+    PersonForm,
+    UploadForm,
+)
+from planner.forms.widgets import choices
+from planner.models import Participation, PendingImport, Person, Visit
+from planner.models.types import utcnow
+from planner.services.attendance import (
+    add_participant,
+    editable_organisations,
+    load_matrix,
+    load_participations,
+    remove_participant,
+    save_matrix,
+    set_ranks,
+)
+from planner.services.errors import InvalidInput
+from planner.services.exports import attendee_rows, to_csv, to_xlsx
+from planner.services.imports import (
+    FIELD_LABELS,
+    ImportRefused,
+    apply,
+    check,
+    guess_mapping,
+    read_table,
+)
+from planner.services.people import (
+    PersonValues,
+    anonymise,
+    can_edit_person,
+    can_see_person,
+    delete_person,
+    personal_data,
+    save_person,
+    search_people,
+)
+from planner.services.permissions import EDITING_ROLES, can_view_visit
+
+bp = Blueprint("people", __name__)
+
+
+def _visible_visit(visit_id: int) -> Visit:
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or not can_view_visit(current_user, visit):
+        abort(404)
+    return visit
+
+
+def _delegation_editor_visit(visit_id: int) -> Visit:
+    """Return a visit in which the user may change at least one delegation list."""
+    visit = _visible_visit(visit_id)
+    if not editable_organisations(current_user, visit):
+        abort(403)
+    return visit
+
+
+def _person(person_id: int, edit: bool = False) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or not can_see_person(current_user, person):
+        abort(404)
+    if edit and not can_edit_person(current_user, person):
+        abort(403)
+    return person
+
+
+def _values(form: PersonForm) -> PersonValues:
+    return PersonValues(
+        **{key: getattr(form, key).data for key in PersonValues.__dataclass_fields__}
+    )
+
+
+def _field_error(form, error: InvalidInput) -> None:
+    field = getattr(form, error.field, None) or form.last_name
+    field.errors = [*field.errors, error.message]
+
+
+# --- people -----------------------------------------------------------------------------
+
+
+@bp.get("/people")
+@login_required
+def index():
+    """Search the people of the organisation and of the visits it hosts."""
+    query = request.args.get("q", "")
+    return render_template(
+        "people/index.html", people=search_people(current_user, query), query=query
+    )
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(person_id: int | None = None):
+    """Create a person of the user's organisation, or change a person."""
+    if person_id is None and current_user.role not in EDITING_ROLES:
+        abort(403)
+    person = _person(person_id, edit=True) if person_id else None
+    form = PersonForm(obj=person)
+    if request.method == "GET" and person is not None:
+        form.language.data = person.language.value
+    if form.validate_on_submit():
+        organisation = person.organisation if person else current_user.organisation
+        try:
+            saved = save_person(organisation, _values(form), person)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(_("The person has been saved."), "success")
+            return redirect(url_for("people.show", person_id=saved.id))
+    return render_template("people/edit.html", form=form, person=person)
+
+
+@bp.get("/people/<id:person_id>")
+@login_required
+def show(person_id: int):
+    """Show a person and the visits they take part in."""
+    person = _person(person_id)
+    participations = [
+        p
+        for p in db.session.scalars(
+            select(Participation).where(Participation.person_id == person.id)
+        )
+        if can_view_visit(current_user, p.visit)
+    ]
+    return render_template(
+        "people/show.html",
+        person=person,
+        participations=participations,
+        can_edit=can_edit_person(current_user, person),
+    )
+
+
+@bp.get("/people/<id:person_id>/export.json")
+@login_required
+def export_person(person_id: int):
+    """Download everything stored about a person (a data subject's access request)."""
+    person = _person(person_id, edit=True)
+    body = json.dumps(personal_data(person), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="person-{person.id}.json"'},
+    )
+
+
+@bp.post("/people/<id:person_id>/anonymise")
+@login_required
+def anonymise_person(person_id: int):
+    """Replace what identifies a person; agendas and lists keep their shape."""
+    person = _person(person_id, edit=True)
+    anonymise(person)
+    db.session.commit()
+    flash(_("The person has been anonymised."), "success")
+    return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.post("/people/<id:person_id>/delete")
+@login_required
+def delete(person_id: int):
+    """Delete a person who takes part in no visit."""
+    person = _person(person_id, edit=True)
+    try:
+        delete_person(person)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("people.show", person_id=person_id))
+    flash(_("The person has been deleted."), "success")
+    return redirect(url_for("people.index"))
+
+
+# --- participants of a visit ----------------------------------------------------------
+
+
+def _participant_forms(visit: Visit):
+    organisations = editable_organisations(current_user, visit)
+    taking_part = {p.person_id for p in visit.participations}
+    candidates = [
+        person
+        for person in db.session.scalars(
+            select(Person)
+            .where(
+                Person.organisation_id.in_([org.id for org in organisations]),
+                Person.anonymised_at.is_(None),
+            )
+            .order_by(Person.last_name, Person.first_name)
+        )
+        if person.id not in taking_part
+    ]
+    existing = ExistingParticipantForm(prefix="existing")
+    existing.person.choices = choices(
+        (person.id, f"{person.display_name} ({person.organisation.name})") for person in candidates
+    )
+    new = NewParticipantForm(prefix="new")
+    new.organisation.choices = choices((org.id, org.name) for org in organisations)
+    return existing, new
+
+
+def _render_participants(visit: Visit, existing=None, new=None):
+    if existing is None or new is None:
+        existing, new = _participant_forms(visit)
+    editable = {org.id for org in editable_organisations(current_user, visit)}
+    return render_template(
+        "people/participants.html",
+        visit=visit,
+        participations=load_participations(visit.id),
+        editable=editable,
+        existing_form=existing,
+        new_form=new,
+    )
+
+
+@bp.get("/visits/<id:visit_id>/participants")
+@login_required
+def participants(visit_id: int):
+    """Show the delegation and host lists with their order, for changing them."""
+    return _render_participants(_delegation_editor_visit(visit_id))
+
+
+@bp.post("/visits/<id:visit_id>/participants/add")
+@login_required
+def add_existing(visit_id: int):
+    """Add a stored person to the visit."""
+    visit = _delegation_editor_visit(visit_id)
+    existing, new = _participant_forms(visit)
+    if existing.validate_on_submit():
+        person = _person(existing.person.data)
+        try:
+            add_participant(current_user, visit, person)
+            db.session.commit()
+        except PermissionError:
+            abort(403)
+        except InvalidInput as error:
+            db.session.rollback()
+            existing.person.errors = [error.message]
+        else:
+            flash(_("%(name)s takes part now.", name=person.display_name), "success")
+            return redirect(url_for("people.participants", visit_id=visit.id))
+    return _render_participants(visit, existing, new)
+
+
+@bp.post("/visits/<id:visit_id>/participants/new")
+@login_required
+def add_new(visit_id: int):
+    """Create a person and add them to the visit."""
+    visit = _delegation_editor_visit(visit_id)
+    existing, new = _participant_forms(visit)
+    if new.validate_on_submit():
+        organisation = next(
+            org
+            for org in editable_organisations(current_user, visit)
+            if org.id == new.organisation.data
+        )
+        try:
+            person = save_person(organisation, _values(new))
+            add_participant(current_user, visit, person)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            _field_error(new, error)
+        else:
+            flash(_("%(name)s takes part now.", name=person.display_name), "success")
+            return redirect(url_for("people.participants", visit_id=visit.id))
+    return _render_participants(visit, existing, new)
+
+
+@bp.post("/visits/<id:visit_id>/participants/<id:participation_id>/remove")
+@login_required
+def remove(visit_id: int, participation_id: int):
+    """Remove a participant from the visit."""
+    visit = _delegation_editor_visit(visit_id)
+    participation = db.session.get(Participation, participation_id)
+    if participation is None or participation.visit_id != visit.id:
+        abort(404)
+    try:
+        remove_participant(current_user, participation)
+    except PermissionError:
+        abort(403)
+    db.session.commit()
+    flash(_("The participant has been removed."), "success")
+    return redirect(url_for("people.participants", visit_id=visit.id))
+
+
+@bp.post("/visits/<id:visit_id>/participants/ranks")
+@login_required
+def ranks(visit_id: int):
+    """Save the protocol order of the participants."""
+    visit = _delegation_editor_visit(visit_id)
+    ranks: dict[int, int | None] = {}
+    for key, value in request.form.items():
+        if key.startswith("rank-") and key[5:].isdigit():
+            value = value.strip()
+            if value and not (value.isdigit() and len(value) <= 4):
+                flash(_("A rank must be a whole number from 0 to 9999."), "error")
+                return redirect(url_for("people.participants", visit_id=visit.id))
+            ranks[int(key[5:])] = int(value) if value else None
+    set_ranks(current_user, visit, ranks)
+    db.session.commit()
+    flash(_("The order has been saved."), "success")
+    return redirect(url_for("people.participants", visit_id=visit.id))
+
+
+# --- who attends what -------------------------------------------------------------------
+
+
+@bp.route("/visits/<id:visit_id>/attendance", methods=["GET", "POST"])
+@login_required
+def attendance(visit_id: int):
+    """Show and change which participant attends which item."""
+    visit = _delegation_editor_visit(visit_id)
+    matrix = load_matrix(current_user, visit.id)
+    if request.method == "POST":
+        # CSRF is checked by CSRFProtect before the view runs.
+        attending: dict[int, set[int]] = {}
+        for key in request.form:
+            if key.startswith("a-"):
+                participation_id, _sep, item_id = key[2:].partition("-")
+                if participation_id.isdigit() and item_id.isdigit():
+                    attending.setdefault(int(participation_id), set()).add(int(item_id))
+        toggle = request.form.get("toggle", "")
+        kind, _sep, target = toggle.partition(":")
+        item_ids = {item.id for item in matrix.items}
+        for row in matrix.rows:
+            chosen = attending.setdefault(row.participation.id, set())
+            if kind == "item-all" and target.isdigit():
+                chosen.add(int(target))
+            elif kind == "item-none" and target.isdigit():
+                chosen.discard(int(target))
+            elif kind == "person-all" and target == str(row.participation.id):
+                chosen.update(item_ids)
+            elif kind == "person-none" and target == str(row.participation.id):
+                chosen.clear()
+        changed = save_matrix(current_user, matrix, attending)
+        db.session.commit()
+        flash(_("Attendance saved for %(count)s participants.", count=changed), "success")
+        return redirect(url_for("people.attendance", visit_id=visit.id))
+    return render_template("people/attendance.html", visit=visit, matrix=matrix)
+
+
+# --- import and export -----------------------------------------------------------------
+
+
+def _upload_form(visit: Visit) -> UploadForm:
+    form = UploadForm()
+    form.organisation.choices = choices(
+        (org.id, org.name) for org in editable_organisations(current_user, visit)
+    )
+    return form
+
+
+@bp.route("/visits/<id:visit_id>/import", methods=["GET", "POST"])
+@login_required
+def upload(visit_id: int):
+    """Upload an attendee list, checked for size and type before anything else."""
+    visit = _delegation_editor_visit(visit_id)
+    form = _upload_form(visit)
+    if form.validate_on_submit():
+        limit = int(current_app.config["IMPORT_MAX_BYTES"])
+        content = form.file.data.read(limit + 1)
+        filename = form.file.data.filename or "upload"
+        try:
+            if len(content) > limit:
+                raise ImportRefused(
+                    _("The file is larger than %(size)s MB.", size=round(limit / 1_000_000, 1))
+                )
+            read_table(content, filename, form.encoding.data or None)
+        except ImportRefused as error:
+            form.file.errors = [str(error.message)]
+        else:
+            # Uploads that were never imported are dropped after a day.
+            db.session.execute(
+                sql_delete(PendingImport).where(
+                    PendingImport.created_at < utcnow() - timedelta(days=1)
+                )
+            )
+            pending = PendingImport(
+                token=secrets.token_urlsafe(24),
+                visit_id=visit.id,
+                user_id=current_user.id,
+                filename=filename[:255],
+                content=content,
+            )
+            db.session.add(pending)
+            db.session.commit()
+            return redirect(
+                url_for(
+                    "people.review_import",
+                    visit_id=visit.id,
+                    token=pending.token,
+                    organisation=form.organisation.data,
+                    encoding=form.encoding.data,
+                )
+            )
+    return render_template("people/upload.html", form=form, visit=visit)
+
+
+@bp.route("/visits/<id:visit_id>/import/<token>", methods=["GET", "POST"])
+@login_required
+def review_import(visit_id: int, token: str):
+    """Preview an upload row by row, correct the column mapping, then import all or none."""
+    visit = _delegation_editor_visit(visit_id)
+    pending = db.session.scalar(
+        select(PendingImport).where(
+            PendingImport.token == token,
+            PendingImport.visit_id == visit.id,
+            PendingImport.user_id == current_user.id,
+        )
+    )
+    if pending is None:
+        abort(404)
+    organisations = {org.id: org for org in editable_organisations(current_user, visit)}
+    source = request.form if request.method == "POST" else request.args
+    organisation = organisations.get(source.get("organisation", type=int)) or next(
+        iter(organisations.values())
+    )
+    encoding = source.get("encoding") or None
+    if encoding not in (None, "utf-8", "windows-1252"):
+        encoding = None
+    try:
+        table = read_table(pending.content, pending.filename, encoding)
+        mapping = guess_mapping(table.header)
+        if request.method == "POST":
+            mapping = [
+                request.form.get(f"column-{index}", mapping[index]) for index in range(len(mapping))
+            ]
+            mapping = [name if name in FIELD_LABELS else "" for name in mapping]
+        preview = check(table, mapping, current_user, visit, organisation)
+    except ImportRefused as error:
+        return render_template(
+            "people/review_import.html",
+            visit=visit,
+            pending=pending,
+            error=error.message,
+            preview=None,
+            organisations=organisations.values(),
+            organisation=organisation,
+            labels=FIELD_LABELS,
+            encoding=encoding,
+        )
+    if request.method == "POST" and request.form.get("action") == "import":
+        try:
+            created, added = apply(preview, current_user, visit)
+            db.session.delete(pending)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(
+                _("Imported: %(added)s participants added, %(created)s of them new people.",
+                  added=added, created=created),
+                "success",
+            )  # fmt: skip
+            return redirect(url_for("people.participants", visit_id=visit.id))
+    return render_template(
+        "people/review_import.html",
+        visit=visit,
+        pending=pending,
+        error=None,
+        preview=preview,
+        organisations=organisations.values(),
+        organisation=organisation,
+        labels=FIELD_LABELS,
+        encoding=encoding,
+    )
+
+
+def _export_name(visit: Visit, extension: str) -> str:
+    return f"teilnehmende-besuch-{visit.id}.{extension}"
+
+
+@bp.get("/visits/<id:visit_id>/attendees.csv")
+@login_required
+def attendees_csv(visit_id: int):
+    """Download the attendee list as CSV for German Excel."""
+    visit = _visible_visit(visit_id)
+    header, rows = attendee_rows(current_user, visit)
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{_export_name(visit, "csv")}"',
+        },
+    )
+
+
+@bp.get("/visits/<id:visit_id>/attendees.xlsx")
+@login_required
+def attendees_xlsx(visit_id: int):
+    """Download the attendee list as an Excel workbook."""
+    visit = _visible_visit(visit_id)
+    header, rows = attendee_rows(current_user, visit)
+    return Response(
+        to_xlsx(_("Attendees"), header, rows),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(visit, "xlsx")}"'},
+    )
