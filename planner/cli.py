@@ -1,6 +1,7 @@
 """Flask commands: ``flask --app planner <command>``."""
 
 import sys
+from datetime import date
 
 import click
 from flask import Flask
@@ -13,9 +14,11 @@ from planner.extensions import db
 from planner.models import Visit
 from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput
+from planner.services.people import purge
 from planner.services.users import create_user
 
 users_cli = AppGroup("users", help="Manage staff logins.")
+people_cli = AppGroup("people", help="Personal data of participants.")
 
 
 @click.command("demo-data")
@@ -66,7 +69,23 @@ def create_user_command(email: str, name: str, org: str, role: str) -> None:
     click.echo(f"Created {user.role} {user.email} in {user.organisation.name}.")
 
 
+@people_cli.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    required=True,
+    type=click.IntRange(min=0),
+    help="Anonymise participants of visits that ended more than DAYS ago.",
+)
+def purge_people_command(days: int) -> None:
+    """Anonymise people whose visits all ended more than DAYS ago; agendas stay intact."""
+    count = purge(days, date.today())  # noqa: DTZ011 (the server's calendar day)
+    db.session.commit()
+    click.echo(f"Anonymised {count} people.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's command line."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(users_cli)
+    app.cli.add_command(people_cli)

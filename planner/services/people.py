@@ -141,12 +141,13 @@ def save_person(
     organisation: Organisation, values: PersonValues, person: Person | None = None
 ) -> Person:
     """Create or change a person; the caller commits."""
-    if person is None:
-        person = Person(organisation=organisation)
-        db.session.add(person)
-    apply_values(person, values)
-    if email_taken(organisation.id, person.email, person.id):
-        raise InvalidInput("email", _l("Another person of this organisation has this address."))
+    with db.session.no_autoflush:
+        if person is None:
+            person = Person(organisation=organisation)
+            db.session.add(person)
+        apply_values(person, values)
+        if email_taken(organisation.id, person.email, person.id):
+            raise InvalidInput("email", _l("Another person of this organisation has this address."))
     db.session.flush()
     return person
 

@@ -230,7 +230,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         visit_id=visit.id,
         user_id=(actor or target_user).id,
         filename="liste.csv",
-        content="Vorname;Nachname\nUwe;Schneidewind\n".encode(),
+        content=b"Vorname;Nachname\nUwe;Schneidewind\n",
     )
     db.session.add(pending)
     db.session.commit()

@@ -1,0 +1,318 @@
+"""Participants, who attends what, imports and exports through the pages."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from planner.enums import Role, Side
+from planner.extensions import db
+from planner.models import AuditEntry, Participation, Person, Visit
+from planner.services.demo import load_demo_data
+from tests import factories
+from tests.helpers import count_queries
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _text(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+
+
+@pytest.fixture
+def demo(app):
+    return load_demo_data().visit
+
+
+@pytest.fixture
+def host_planner(demo, login):
+    user = factories.user(demo.host_organisation, Role.PLANNER)
+    login(user)
+    return user
+
+
+def _csv_rows(response) -> list[list[str]]:
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_csv_export_lists_guests_then_hosts_in_protocol_order(client, host_planner, demo):
+    response = client.get(f"/visits/{demo.id}/attendees.csv")
+
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="teilnehmende-besuch-' in response.headers["Content-Disposition"]
+    rows = _csv_rows(response)
+    assert rows[0][:6] == ["Seite", "Rang", "Anrede", "Titel", "Vorname", "Nachname"]
+    assert [(row[0], row[5]) for row in rows[1:]] == [
+        ("Gast", "Schneidewind"), ("Gast", "Albers"), ("Gast", "Reuter"),
+        ("Gastgeber", "Eiskirch"), ("Gastgeber", "Kopietz"), ("Gastgeber", "Kücük"),
+        ("Gastgeber", "Hoffmann"),
+    ]  # fmt: skip
+    assert b"\r\n" in response.get_data()
+
+
+def test_formula_shaped_cells_are_exported_neutralised(client, host_planner, demo):
+    guest = demo.guest_organisations[0]
+    name = '=HYPERLINK("http://evil.example";"Klick")'
+    factories.participation(
+        demo, factories.person(guest, name, function="@SUM(A1)", phone="+49 202 1")
+    )
+    db.session.commit()
+
+    rows = _csv_rows(client.get(f"/visits/{demo.id}/attendees.csv"))
+    evil = next(row for row in rows if "HYPERLINK" in row[5])
+    assert evil[5] == '\'=HYPERLINK("http://evil.example";"Klick")'
+    assert evil[7] == "'@SUM(A1)"
+    assert evil[10] == "'+49 202 1"
+
+    workbook = load_workbook(io.BytesIO(client.get(f"/visits/{demo.id}/attendees.xlsx").data))
+    cells = [cell for row in workbook.active.iter_rows() for cell in row]
+    formula_cell = next(cell for cell in cells if "HYPERLINK" in str(cell.value))
+    # In a workbook every cell is stored as text: no formula runs when it is opened.
+    assert formula_cell.data_type == "s"
+    assert formula_cell.value == '=HYPERLINK("http://evil.example";"Klick")'
+    assert {cell.data_type for cell in cells if cell.value is not None} == {"s"}
+
+
+def test_exported_csv_reimports_to_the_same_people(client, host_planner, demo):
+    exported = client.get(f"/visits/{demo.id}/attendees.csv").get_data()
+    people_before = db.session.scalar(select(func.count()).select_from(Person))
+    other = factories.visit(demo.host_organisation, demo.guest_organisations, title="Rückbesuch")
+    db.session.commit()
+
+    response = client.post(
+        f"/visits/{other.id}/import",
+        data={
+            "file": (io.BytesIO(exported), "export.csv"),
+            "organisation": demo.guest_organisations[0].id,
+        },
+        content_type="multipart/form-data",
+    )
+    review = response.headers["Location"]
+    client.post(review, data={"action": "import", "organisation": demo.guest_organisations[0].id})
+
+    assert db.session.scalar(select(func.count()).select_from(Person)) == people_before
+    original = {(p.person_id, p.side) for p in demo.participations}
+    copied = db.session.scalars(select(Participation).where(Participation.visit_id == other.id))
+    assert {(p.person_id, p.side) for p in copied} == original
+
+
+def test_import_preview_shows_problems_by_row_and_field_and_saves_nothing(
+    client, host_planner, demo
+):
+    people_before = db.session.scalar(select(func.count()).select_from(Person))
+    content = (DATA / "broken_duplicate_emails.csv").read_bytes()
+    response = client.post(
+        f"/visits/{demo.id}/import",
+        data={
+            "file": (io.BytesIO(content), "liste.csv"),
+            "organisation": demo.guest_organisations[0].id,
+        },
+        content_type="multipart/form-data",
+    )
+    review = client.get(response.headers["Location"])
+    text = _text(review)
+
+    assert "Zeile 4 – E-Mail: dieselbe Adresse wie in Zeile 2." in text
+    assert "Zeile 5 – Name: fehlt." in text
+    assert "Entspricht Prof. Dr. Uwe Schneidewind, bereits gespeichert." in text
+    assert "Zeilen importieren" not in text
+
+    forced = client.post(response.headers["Location"], data={"action": "import"})
+    assert "Zeilen mit Problemen: 2. Es wurde nichts importiert." in _text(forced)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == people_before
+
+
+def test_the_column_mapping_can_be_corrected(client, host_planner, demo):
+    content = "Kürzel;Wer\nUS;Schneidewind\n".encode()
+    response = client.post(
+        f"/visits/{demo.id}/import",
+        data={
+            "file": (io.BytesIO(content), "liste.csv"),
+            "organisation": demo.guest_organisations[0].id,
+        },
+        content_type="multipart/form-data",
+    )
+    first = client.get(response.headers["Location"])
+    assert "Keine Spalte enthält die Namen" in _text(first)
+
+    corrected = client.post(
+        response.headers["Location"], data={"column-0": "", "column-1": "last_name"}
+    )
+    assert "1 Zeilen importieren" in _text(corrected)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("broken_wrong_type.pdf", "Bitte laden Sie eine .csv- oder .xlsx-Datei hoch."),
+        ("broken_binary_renamed.csv", "Das ist keine CSV-Datei: sie enthält Binärdaten."),
+    ],
+    ids=["wrong-type", "binary"],
+)
+def test_unusable_uploads_are_refused_at_the_file_field(client, host_planner, demo, name, message):
+    response = client.post(
+        f"/visits/{demo.id}/import",
+        data={"file": (io.BytesIO((DATA / name).read_bytes()), name),
+              "organisation": demo.guest_organisations[0].id},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert f'id="file-error">{message}' in response.get_data(as_text=True)
+
+
+def test_uploads_over_the_size_limit_are_refused(app_factory, demo):
+    small_app = app_factory(IMPORT_MAX_BYTES=100)
+    planner = factories.user(demo.host_organisation, Role.PLANNER)
+    db.session.commit()
+    client = small_app.test_client()
+    client.post("/login", data={"email": planner.email, "password": factories.PASSWORD})
+    response = client.post(
+        f"/visits/{demo.id}/import",
+        data={"file": (io.BytesIO(b"Nachname\n" + b"Schneidewind\n" * 20), "liste.csv"),
+              "organisation": demo.guest_organisations[0].id},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert "Die Datei ist größer als 0.0 MB." in _text(response)
+
+
+def test_a_guest_planner_cannot_remove_a_host(client, login, demo):
+    login(factories.user(demo.guest_organisations[0], Role.PLANNER))
+    host = next(p for p in demo.participations if p.side == Side.HOST)
+
+    assert client.post(f"/visits/{demo.id}/participants/{host.id}/remove").status_code == 403
+    assert db.session.get(Participation, host.id) is not None
+
+
+def test_a_guest_planner_adds_a_new_member_of_its_own_delegation(client, login, demo):
+    wuppertal = demo.guest_organisations[0]
+    login(factories.user(wuppertal, Role.PLANNER))
+
+    response = client.post(f"/visits/{demo.id}/participants/new", data={
+        "new-organisation": str(wuppertal.id), "new-first_name": "Anna", "new-last_name": "Neu",
+        "new-language": "de", "new-email": "anna.neu@wuppertal.example",
+    })  # fmt: skip
+
+    assert response.status_code == 302, re.findall(r"field-error[^<]*<", response.get_data(True))
+    person = db.session.scalar(select(Person).where(Person.last_name == "Neu"))
+    assert person.organisation_id == wuppertal.id
+    part = db.session.scalar(select(Participation).where(Participation.person_id == person.id))
+    assert (part.visit_id, part.side) == (demo.id, Side.GUEST)
+
+
+def test_ranks_set_the_protocol_order(client, host_planner, demo):
+    guests = [p for p in demo.participations if p.side == Side.GUEST]
+    ranks = {f"rank-{p.id}": str(10 - n) for n, p in enumerate(guests)}
+    client.post(f"/visits/{demo.id}/participants/ranks", data=ranks)
+    rows = _csv_rows(client.get(f"/visits/{demo.id}/attendees.csv"))
+    assert [row[5] for row in rows[1:4]] == ["Reuter", "Albers", "Schneidewind"]
+
+
+def test_attendance_toggles_per_item_and_per_person(client, host_planner, demo):
+    first, second = demo.items[0], demo.items[1]
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+    everyone = {f"a-{p.id}-{i.id}": "on" for p in demo.participations for i in demo.items}
+
+    client.post(
+        f"/visits/{demo.id}/attendance", data={**everyone, "toggle": f"item-none:{first.id}"}
+    )
+    db.session.expire_all()
+    assert all(not p.attends_all_items and first not in p.items for p in demo.participations)
+
+    client.post(f"/visits/{demo.id}/attendance", data={"toggle": f"person-all:{mayor.id}"})
+    db.session.expire_all()
+    mayor = db.session.get(Participation, mayor.id)
+    assert mayor.attends_all_items
+    assert second in db.session.get(Visit, demo.id).items
+
+
+def test_a_guest_planner_cannot_change_what_hosts_attend(client, login, demo):
+    login(factories.user(demo.guest_organisations[0], Role.PLANNER))
+    client.post(f"/visits/{demo.id}/attendance", data={})  # everything unticked
+    db.session.expire_all()
+    by_side = {p.side: p.attends_all_items for p in db.session.get(Visit, demo.id).participations}
+    assert by_side == {Side.GUEST: False, Side.HOST: True}
+
+
+def _bulk(visit, people: int, items: int):
+    org = visit.guest_organisations[0]
+    for n in range(items):
+        factories.item(visit, "2023-02-23 15:00", "2023-02-23 15:30", f"Punkt {n}")
+    for n in range(people):
+        factories.participation(
+            visit, factories.person(org, f"Gast {n}"), attends_all_items=n % 2 == 0
+        )
+    db.session.commit()
+
+
+def test_attendance_page_costs_the_same_queries_however_many_people_and_items(
+    client, host_planner, demo
+):
+    small = factories.visit(demo.host_organisation, [demo.guest_organisations[0]])
+    large = factories.visit(demo.host_organisation, [demo.guest_organisations[0]])
+    _bulk(small, people=2, items=2)
+    _bulk(large, people=30, items=12)
+    small_id, large_id = small.id, large.id
+
+    with count_queries(db.engine) as for_small:
+        assert client.get(f"/visits/{small_id}/attendance").status_code == 200
+    with count_queries(db.engine) as for_large:
+        assert client.get(f"/visits/{large_id}/attendance").status_code == 200
+
+    assert for_large.count == for_small.count
+
+
+def test_a_person_can_be_exported_and_anonymised(client, host_planner, demo):
+    mayor = next(p.person for p in demo.participations if p.person.last_name == "Schneidewind")
+    mayor.dietary_needs = "vegetarisch"
+    db.session.commit()
+    mayor_id = mayor.id
+
+    data = client.get(f"/people/{mayor_id}/export.json").get_json()
+    assert data["person"]["last_name"] == "Schneidewind"
+    assert data["person"]["dietary_needs"] == "vegetarisch"
+    assert [p["visit"] for p in data["participations"]] == [demo.title]
+
+    client.post(f"/people/{mayor_id}/anonymise")
+
+    db.session.expire_all()
+    person = db.session.get(Person, mayor_id)
+    assert (person.last_name, person.first_name, person.email, person.dietary_needs) == (
+        "Anonymisiert", "", None, ""
+    )  # fmt: skip
+    trail = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "Person", AuditEntry.object_id == mayor_id
+        )
+    )
+    assert all("Schneidewind" not in str(entry.changes) for entry in trail)
+    assert len(db.session.get(Visit, demo.id).items) == 5
+
+
+def test_people_purge_anonymises_participants_of_long_past_visits(app, runner, demo):
+    from datetime import date, timedelta
+
+    recent = factories.visit(demo.host_organisation, [demo.guest_organisations[0]],
+                             first_day=date.today() - timedelta(days=10))  # noqa: DTZ011  # fmt: skip
+    still_active = next(p.person for p in demo.participations if p.person.last_name == "Eiskirch")
+    factories.participation(recent, still_active, side=Side.HOST)
+    db.session.commit()
+
+    result = runner.invoke(args=["people", "purge", "--older-than", "365"])
+
+    assert result.exit_code == 0, result.output
+    assert "Anonymised 6 people." in result.output
+    names = {p.person.last_name for p in db.session.get(Visit, demo.id).participations}
+    assert names == {"Anonymisiert", "Eiskirch"}
+    assert len(db.session.get(Visit, demo.id).items) == 5
+
+
+def test_people_search_finds_by_name_organisation_and_email(client, host_planner, demo):
+    assert "Schneidewind" in _text(client.get("/people?q=schneide"))
+    assert "Schneidewind" in _text(client.get("/people?q=wuppertal"))
+    assert "Schneidewind" not in _text(client.get("/people?q=kopietz"))
