@@ -8,6 +8,7 @@ from playwright.sync_api import Browser
 
 from planner.enums import Role
 from planner.extensions import db
+from planner.models import PendingImport
 from planner.services.demo import load_demo_data
 from tests import factories
 from tests.browser.conftest import log_in
@@ -16,6 +17,7 @@ from tests.factories import PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(os.environ.get("AXE_CORE_PATH", ROOT / ".venv/node/node_modules/axe-core/axe.min.js"))
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DATA = ROOT / "tests" / "data"
 
 
 def _violations(page) -> list[str]:
@@ -47,6 +49,11 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
     item = visit.items[0]
     room = item.room
     module = visit.items[0].module
+    person = visit.participations[0].person
+    pending = PendingImport(token="axe-token", visit_id=visit.id, user_id=admin.id,
+                            filename="liste.csv",
+                            content=(DATA / "broken_duplicate_emails.csv").read_bytes())  # fmt: skip
+    db.session.add(pending)
     db.session.commit()
     page = axe_page
 
@@ -71,6 +78,13 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         f"/rooms/{room.id}/edit",
         f"/rooms/venues/{room.venue_id}/edit",
         f"/rooms/{room.id}/occupancy?day=2023-02-23",
+        "/people",
+        f"/people/{person.id}",
+        f"/people/{person.id}/edit",
+        f"/visits/{visit.id}/participants",
+        f"/visits/{visit.id}/attendance",
+        f"/visits/{visit.id}/import",
+        f"/visits/{visit.id}/import/axe-token",
         "/admin/users",
         f"/admin/users/{admin.id}",
         "/admin/audit",
