@@ -21,14 +21,17 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 # Browser tests drive Debian's Chromium (Playwright cannot download browsers here) and
-# inject the axe-core accessibility engine from npm.
+# inject the axe-core accessibility engine from npm; calendar tests read every .ics
+# again with ical.js, the parser inside Thunderbird.
 AXE_VERSION := 4.10.3
-$(VENV)/.browser: $(VENV)/.installed-test
+ICAL_JS_VERSION := 2.1.0
+$(VENV)/.browser: $(VENV)/.installed-test Makefile
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 		else sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; fi; \
 	fi
-	npm install --silent --no-save --no-package-lock --prefix $(VENV)/node axe-core@$(AXE_VERSION)
+	npm install --silent --no-save --no-package-lock --prefix $(VENV)/node \
+		axe-core@$(AXE_VERSION) ical.js@$(ICAL_JS_VERSION)
 	touch $@
 
 install: $(VENV)/.installed

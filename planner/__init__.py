@@ -53,6 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
         agenda,
         auth,
+        calendar,
         errors,
         health,
         people,
@@ -68,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         agenda.bp,
         rooms.bp,
         people.bp,
+        calendar.bp,
         admin.bp,
         preferences.bp,
     ):
@@ -85,6 +87,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
 
     from planner.i18n import template_helpers
+    from planner.services.feeds import feed_addresses
 
     app.context_processor(template_helpers)
+    app.jinja_env.globals["feed_addresses"] = feed_addresses
     return app

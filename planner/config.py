@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "TRANSFER_MINUTES": 15,
+    "ICAL_ALARM_MINUTES": 15,  # reminder before each item in calendars; 0: none
     "IMPORT_MAX_BYTES": 5_000_000,
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

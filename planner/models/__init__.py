@@ -2,6 +2,7 @@
 
 from planner.models.agenda import AgendaItem
 from planner.models.audit import AuditEntry
+from planner.models.feed import FeedToken
 from planner.models.imports import PendingImport
 from planner.models.module import ProgrammeModule
 from planner.models.organisation import Organisation
@@ -17,6 +18,7 @@ __all__ = [
     "AgendaItem",
     "AgendaVersion",
     "AuditEntry",
+    "FeedToken",
     "Organisation",
     "OutboxMessage",
     "Participation",

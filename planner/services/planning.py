@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from planner.enums import Language, Side, VisitStatus
+from planner.enums import ItemStatus, Language, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Organisation, Participation, Person, Visit
 from planner.services.agenda import save_with_lock
@@ -112,6 +112,11 @@ def change_status(visit: Visit, target: VisitStatus) -> None:
     """Move a visit to another status along the allowed transitions."""
     if target not in TRANSITIONS[visit.status]:
         raise InvalidInput("status", _l("This change of status is not possible."))
+    if VisitStatus.CANCELLED in (target, visit.status):
+        # Calendars cancel (or bring back) every item: each needs a higher SEQUENCE.
+        for item in visit.items:
+            if item.status != ItemStatus.CANCELLED:
+                item.sequence += 1
     visit.status = target
 
 

@@ -96,10 +96,19 @@ def item_snapshot(item: AgendaItem, attendees: list[int]) -> dict[str, Any]:
         "teardown_minutes": item.teardown_minutes,
         "room_id": item.room_id,
         "room": item.room.label if item.room else "",
+        "location": _location(item),
+        "created_at": item.created_at.isoformat() if item.created_at else None,
         "module_id": item.module_id,
         "responsible": item.responsible_person.display_name if item.responsible_person else "",
         "attendees": attendees,
     }
+
+
+def _location(item: AgendaItem) -> str:
+    if item.room is None:
+        return ""
+    address = " ".join(item.room.venue.address.split())
+    return f"{item.room.label}, {address}" if address else item.room.label
 
 
 def load_for_snapshot(visit_id: int) -> Visit | None:
@@ -226,7 +235,8 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
     for item in visit.items:
         before = old_items.get(item.uid)
         if before is not None and _significant_change(before, draft_item(draft, item.uid)):
-            item.sequence = before["sequence"] + 1
+            # Never below the live value: cancelling a visit raised it already.
+            item.sequence = max(item.sequence, before["sequence"] + 1)
     number = (
         db.session.scalar(
             select(func.max(AgendaVersion.number)).where(AgendaVersion.visit_id == visit.id)

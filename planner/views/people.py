@@ -28,7 +28,7 @@ from planner.forms.people import (
     UploadForm,
 )
 from planner.forms.widgets import choices
-from planner.models import Participation, PendingImport, Person, Visit
+from planner.models import FeedToken, Participation, PendingImport, Person, Visit
 from planner.models.types import utcnow
 from planner.services.attendance import (
     add_participant,
@@ -228,8 +228,19 @@ def _render_participants(visit: Visit, existing=None, new=None):
     if existing is None or new is None:
         existing, new = _participant_forms(visit)
     editable = {org.id for org in editable_organisations(current_user, visit)}
+    feeds = {
+        feed.person_id: feed
+        for feed in db.session.scalars(
+            select(FeedToken).where(
+                FeedToken.visit_id == visit.id,
+                FeedToken.kind == "person",
+                FeedToken.revoked_at.is_(None),
+            )
+        )
+    }
     return render_template(
         "people/participants.html",
+        feeds=feeds,
         visit=visit,
         participations=load_participations(visit.id),
         editable=editable,

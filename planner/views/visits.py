@@ -15,6 +15,7 @@ from planner.models import Organisation, Person
 from planner.services.agenda import EditConflict, modules_of
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
+from planner.services.feeds import active_feed
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
     TRANSITIONS,
@@ -55,6 +56,7 @@ def index():
         recent=recent_visits(current_user, today),
         today=today,
         can_create=current_user.role in EDITING_ROLES,
+        feed=active_feed(current_user, "user"),
     )
 
 
@@ -177,6 +179,7 @@ def show(visit_id: int):
         "visits/show.html",
         page=page,
         visit=page.visit,
+        feed=active_feed(current_user, "visit", visit=page.visit),
         modules=modules_of(page.visit.host_organisation_id) if page.can_edit else [],
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
     )

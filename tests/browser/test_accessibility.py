@@ -50,9 +50,14 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
     room = item.room
     module = visit.items[0].module
     person = visit.participations[0].person
-    pending = PendingImport(token="axe-token", visit_id=visit.id, user_id=admin.id,
-                            filename="liste.csv",
-                            content=(DATA / "broken_duplicate_emails.csv").read_bytes())  # fmt: skip
+    content = (DATA / "broken_duplicate_emails.csv").read_bytes()
+    pending = PendingImport(
+        token="axe-token",
+        visit_id=visit.id,
+        user_id=admin.id,
+        filename="liste.csv",
+        content=content,
+    )
     db.session.add(pending)
     db.session.commit()
     page = axe_page

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.enums import Role
 from planner.extensions import db
-from planner.models import PendingImport, ProgrammeModule
+from planner.models import FeedToken, PendingImport, ProgrammeModule
 from planner.services.demo import load_demo_data
 from tests import factories
 
@@ -179,6 +179,18 @@ RULES = {
     ("/visits/<id:visit_id>/import/<token>", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/attendees.csv", "GET"): visit_readers,
     ("/visits/<id:visit_id>/attendees.xlsx", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/agenda.ics", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/items/<id:item_id>.ics", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/feeds", "POST"): lambda relation, role: {
+        "anonymous": LOGIN,
+        "host": 302,
+        "guest": 302,
+    }.get(relation, 404),
+    ("/feeds/<token>.ics", "GET"): public(200),
+    ("/feeds/<id:feed_id>/revoke", "POST"): logged_in(404),
+    ("/account/feed", "POST"): logged_in(302),
     ("/admin/users", "GET"): admins,
     ("/admin/users/new", "GET"): admins,
     ("/admin/users/new", "POST"): admins,
@@ -233,8 +245,12 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         content=b"Vorname;Nachname\nUwe;Schneidewind\n",
     )
     db.session.add(pending)
+    feed = FeedToken(token="walk-feed", kind="visit", visit=visit, user=target_user)
+    db.session.add(feed)
+    host_person = next(p.person_id for p in visit.participations if p.side == "host")
     db.session.commit()
     arguments = {
+        "feed_id": feed.id,
         "person_id": guest_participation.person_id,
         "participation_id": guest_participation.id,
         "token": "walk-token",
@@ -257,6 +273,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
             "item_id": visit.items[-2].id
         },
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
+        ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
+        ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): {"person_id": host_person},
+        ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): {"person_id": host_person},
     }
 
     answers = {}

@@ -1,0 +1,280 @@
+"""Every calendar the planner gives out, built with the icalendar library.
+
+Downloads and feeds use METHOD:PUBLISH and carry no ATTENDEE lines (RFC 5546 forbids
+them there, and they would leak e-mail addresses); e-mailed invites use REQUEST and
+CANCEL with the organiser and the one recipient. Times carry their IANA TZID with a
+VTIMEZONE written as yearly rules. Descriptions are public text only: internal notes
+never leave the host organisation.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Alarm, Calendar, Event, vCalAddress, vText
+from sqlalchemy import func, select
+
+from planner.enums import ItemStatus, Language, VisitStatus
+from planner.extensions import db
+from planner.i18n import enum_labels
+from planner.models import AgendaVersion, Person, ProgrammeModule, Visit
+from planner.services.timezones import zone
+from planner.services.vtimezone import vtimezone
+
+PRODID = "-//Delegation Visit Planner//Protokoll//DE"
+STATUS = {
+    ItemStatus.CONFIRMED: "CONFIRMED",
+    ItemStatus.TENTATIVE: "TENTATIVE",
+    ItemStatus.CANCELLED: "CANCELLED",
+}
+PARTSTAT = {
+    "needs-action": "NEEDS-ACTION",
+    "accepted": "ACCEPTED",
+    "declined": "DECLINED",
+    "tentative": "TENTATIVE",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The one attendee of an e-mailed invitation."""
+
+    email: str
+    name: str
+    partstat: str = "needs-action"
+    role: str = "REQ-PARTICIPANT"
+
+
+@dataclass
+class CalendarRequest:
+    """What to build: which agenda, for whom, in which form."""
+
+    visit: Visit
+    snapshot: dict[str, Any]
+    issued_at: datetime
+    language: str
+    name: str
+    method: str = "PUBLISH"
+    feed: bool = False
+    person_id: int | None = None
+    uids: set[str] | None = None
+    participant_names: dict[int, str] = field(default_factory=dict)
+    recipient: Recipient | None = None
+    organizer_name: str = ""
+
+
+def _module_texts(snapshot: dict[str, Any]) -> dict[int, ProgrammeModule]:
+    ids = {item["module_id"] for item in snapshot["items"] if item.get("module_id")}
+    if not ids:
+        return {}
+    modules = db.session.scalars(select(ProgrammeModule).where(ProgrammeModule.id.in_(ids)))
+    return {module.id: module for module in modules}
+
+
+def _texts(item: dict[str, Any], module: ProgrammeModule | None, visit_language, language):
+    """Return title and description, in the reader's language where the module has both."""
+    title, description = item["title"], item["description"]
+    if module is not None and language != visit_language:
+        if title == module.title(visit_language):
+            title = module.title(language)
+        if description == module.description(visit_language) and module.description(language):
+            description = module.description(language)
+    return title, description
+
+
+def _attendees_of(item: dict[str, Any]) -> list[int]:
+    return item.get("attendees", [])
+
+
+def visit_url(visit: Visit) -> str:
+    """Return the address of the visit page."""
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/visits/{visit.id}"
+
+
+def build(request: CalendarRequest) -> Calendar:
+    """Build the calendar a request asks for."""
+    visit, snapshot = request.visit, request.snapshot
+    items = [
+        item
+        for item in snapshot["items"]
+        if (request.uids is None or item["uid"] in request.uids)
+        and (request.person_id is None or request.person_id in _attendees_of(item))
+        and item["kind"] != "internal-hold"
+    ]
+    modules = _module_texts(snapshot)
+    tz = zone(visit.timezone)
+    stamp = request.issued_at.astimezone(UTC)
+    cancelled_visit = visit.status == VisitStatus.CANCELLED
+    with force_locale(request.language):
+        kind_labels = {key.value: str(label) for key, label in enum_labels()["item_kind"].items()}
+        participants_label = _("Participants")
+        calendar = Calendar()
+        calendar.add("prodid", PRODID)
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", request.method)
+        calendar.add("name", request.name)
+        calendar.add("x-wr-calname", request.name)
+        calendar.add("x-wr-timezone", visit.timezone)
+        if request.feed:
+            calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+            calendar.add("x-published-ttl", "PT1H")
+        years = [datetime.fromisoformat(item["starts_at"]).year for item in items] or [
+            visit.first_day.year
+        ]
+        if visit.timezone != "UTC":  # UTC times are written with Z and need no VTIMEZONE
+            calendar.add_component(vtimezone(visit.timezone, min(years), max(years)))
+        for item in items:
+            calendar.add_component(
+                _event(
+                    request,
+                    item,
+                    modules,
+                    tz,
+                    stamp,
+                    cancelled_visit,
+                    kind_labels,
+                    participants_label,
+                )  # fmt: skip
+            )
+    return calendar
+
+
+def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, participants_label):
+    visit = request.visit
+    title, description = _texts(
+        item, modules.get(item.get("module_id")), visit.language, request.language
+    )
+    names = [
+        request.participant_names[p] for p in _attendees_of(item) if p in request.participant_names
+    ]
+    if names:
+        description = f"{description}\n\n{participants_label}: {', '.join(names)}".strip()
+    status = ItemStatus(item["status"])
+    sequence = item["sequence"]
+    if (cancelled_visit or request.method == "CANCEL") and status != ItemStatus.CANCELLED:
+        # The item disappears with its visit: a higher SEQUENCE makes clients accept it.
+        status, sequence = ItemStatus.CANCELLED, sequence + 1
+    event = Event()
+    event.add("uid", item["uid"])
+    event.add("sequence", sequence)
+    event.add("dtstamp", stamp)
+    created = item.get("created_at")
+    event.add("created", datetime.fromisoformat(created) if created else stamp)
+    event.add("last-modified", stamp)
+    event.add("dtstart", datetime.fromisoformat(item["starts_at"]).replace(tzinfo=tz))
+    event.add("dtend", datetime.fromisoformat(item["ends_at"]).replace(tzinfo=tz))
+    event.add("summary", title)
+    if description:
+        event.add("description", description)
+    location = item.get("location") or item.get("room")
+    if location:
+        event.add("location", location)
+    event.add("url", visit_url(visit))
+    event.add("categories", [kind_labels.get(item["kind"], item["kind"])])
+    event.add("status", STATUS[status])
+    event.add("transp", "TRANSPARENT" if status == ItemStatus.CANCELLED else "OPAQUE")
+    if request.method in ("REQUEST", "CANCEL"):
+        _add_people(event, request)
+    minutes = int(current_app.config["ICAL_ALARM_MINUTES"])
+    if minutes and status != ItemStatus.CANCELLED and request.method != "CANCEL":
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", title)
+        alarm.add("trigger", timedelta(minutes=-minutes))
+        event.add_component(alarm)
+    return event
+
+
+def _add_people(event: Event, request: CalendarRequest) -> None:
+    organizer = vCalAddress(f"mailto:{current_app.config['MAIL_FROM']}")
+    if request.organizer_name:
+        organizer.params["CN"] = vText(request.organizer_name)
+    event.add("organizer", organizer)
+    recipient = request.recipient
+    if recipient is None:
+        return
+    attendee = vCalAddress(f"mailto:{recipient.email}")
+    attendee.params["CN"] = vText(recipient.name)
+    attendee.params["ROLE"] = vText(recipient.role)
+    attendee.params["PARTSTAT"] = vText(PARTSTAT.get(recipient.partstat, "NEEDS-ACTION"))
+    attendee.params["RSVP"] = vText("TRUE")
+    attendee.params["CUTYPE"] = vText("INDIVIDUAL")
+    event.add("attendee", attendee, encode=0)
+
+
+def combine(calendars: list[Calendar], name: str, feed: bool = True) -> Calendar:
+    """Put the events of several visits' calendars into one, each VTIMEZONE once."""
+    combined = Calendar()
+    combined.add("prodid", PRODID)
+    combined.add("version", "2.0")
+    combined.add("calscale", "GREGORIAN")
+    combined.add("method", "PUBLISH")
+    combined.add("name", name)
+    combined.add("x-wr-calname", name)
+    if feed:
+        combined.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        combined.add("x-published-ttl", "PT1H")
+    zones: dict[str, Any] = {}
+    events = []
+    for calendar in calendars:
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE":
+                zones.setdefault(str(component["TZID"]), component)
+            else:
+                events.append(component)
+    for component in [*zones.values(), *events]:
+        combined.add_component(component)
+    return combined
+
+
+def serialise(calendar: Calendar) -> bytes:
+    """Return the calendar as RFC 5545 text: CRLF line ends, lines folded at 75 octets."""
+    return calendar.to_ical()
+
+
+def participant_names(snapshot: dict[str, Any]) -> dict[int, str]:
+    """Return the names of everyone attending an item of the snapshot."""
+    ids = {person for item in snapshot["items"] for person in _attendees_of(item)}
+    if not ids:
+        return {}
+    people = db.session.scalars(select(Person).where(Person.id.in_(ids)))
+    return {person.id: person.display_name for person in people}
+
+
+def etag(*parts: Any) -> str:
+    """Return a strong validator for a calendar built from the given inputs."""
+    text = json.dumps([str(part) for part in parts], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def language_of(person: Person | None, visit: Visit) -> str:
+    """Return the language a calendar is written in: the person's, else the visit's."""
+    if person is not None:
+        return Language(person.language).value
+    return Language(visit.language).value
+
+
+def latest_versions(visit_ids: list[int]) -> dict[int, AgendaVersion]:
+    """Return the latest issued version of each visit, with one query."""
+    if not visit_ids:
+        return {}
+    newest = (
+        select(AgendaVersion.visit_id, func.max(AgendaVersion.number).label("number"))
+        .where(AgendaVersion.visit_id.in_(visit_ids))
+        .group_by(AgendaVersion.visit_id)
+        .subquery()
+    )
+    versions = db.session.scalars(
+        select(AgendaVersion).join(
+            newest,
+            (AgendaVersion.visit_id == newest.c.visit_id)
+            & (AgendaVersion.number == newest.c.number),
+        )
+    )
+    return {version.visit_id: version for version in versions}

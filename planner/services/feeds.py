@@ -1,0 +1,196 @@
+"""What each download and feed contains, for whom, and the tokens that open feeds."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import FeedToken, Participation, Person, User, Visit
+from planner.models.types import utcnow
+from planner.services.calendars import (
+    CalendarRequest,
+    build,
+    combine,
+    etag,
+    language_of,
+    latest_versions,
+    participant_names,
+    serialise,
+)
+from planner.services.permissions import (
+    can_edit_delegation,
+    can_see_internal,
+    can_view_visit,
+    visible_visits,
+)
+from planner.services.versions import latest_version, load_for_snapshot, snapshot
+
+
+@dataclass(frozen=True)
+class Source:
+    """The agenda a calendar is made from: an issued version, or the live draft."""
+
+    snapshot: dict
+    issued_at: datetime
+    tag: str
+    draft: bool
+
+
+@dataclass(frozen=True)
+class Download:
+    """A calendar ready to send, with its validators for conditional requests."""
+
+    body: bytes | None
+    etag: str
+    last_modified: datetime | None
+    filename: str
+
+
+def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | None:
+    """Return what the viewer gets: host staff may have the draft, everyone else the
+    latest issued version; None when nothing was ever issued and the draft is not theirs.
+    """
+    may_draft = viewer is not None and can_see_internal(viewer, visit)
+    version = latest_version(visit.id)
+    if may_draft and (want_draft or version is None):
+        live = load_for_snapshot(visit.id)
+        return Source(snapshot(live), utcnow(), f"draft-{utcnow().isoformat()}", True)
+    if version is None:
+        return None
+    return Source(version.snapshot, version.issued_at, f"v{version.id}", False)
+
+
+def _name(visit: Visit, source: Source, language: str, suffix: str = "") -> str:
+    with force_locale(language):
+        name = visit.title + (f" – {suffix}" if suffix else "")
+        return f"{name} ({_('Draft')})" if source.draft else name
+
+
+def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: bool = False,
+                   uids: set[str] | None = None, person: Person | None = None,
+                   filename: str = "agenda.ics", build_body: bool = True) -> Download:  # fmt: skip
+    """Build one visit's calendar (or a part of it) for a viewer."""
+    language = language_of(person, visit)
+    internal = viewer is not None and can_see_internal(viewer, visit) and not feed
+    tag = etag(source.tag, visit.status, language, internal, feed, sorted(uids or []),
+               person.id if person else None)  # fmt: skip
+    if not build_body:
+        return Download(None, tag, source.issued_at, filename)
+    request = CalendarRequest(
+        visit=visit,
+        snapshot=source.snapshot,
+        issued_at=source.issued_at,
+        language=language,
+        name=_name(visit, source, language, person.display_name if person else ""),
+        feed=feed,
+        person_id=person.id if person else None,
+        uids=uids,
+        participant_names=participant_names(source.snapshot) if internal else {},
+    )
+    return Download(serialise(build(request)), tag, source.issued_at, filename)
+
+
+def create_feed(user: User, kind: str, visit: Visit | None = None,
+                person: Person | None = None) -> FeedToken:  # fmt: skip
+    """Create a subscription feed; the caller checks the permission and commits."""
+    feed = FeedToken(
+        token=secrets.token_urlsafe(32),
+        kind=kind,
+        visit=visit,
+        person=person,
+        user=user,
+    )
+    db.session.add(feed)
+    db.session.flush()
+    return feed
+
+
+def active_feed(user: User, kind: str, visit: Visit | None = None,
+                person: Person | None = None) -> FeedToken | None:  # fmt: skip
+    """Return the user's feed of that kind, if one is open."""
+    query = select(FeedToken).where(
+        FeedToken.user_id == user.id, FeedToken.kind == kind, FeedToken.revoked_at.is_(None)
+    )
+    if visit is not None:
+        query = query.where(FeedToken.visit_id == visit.id)
+    if person is not None:
+        query = query.where(FeedToken.person_id == person.id)
+    return db.session.scalars(query.order_by(FeedToken.id.desc())).first()
+
+
+def can_manage_feed(user: User, feed: FeedToken) -> bool:
+    """Return whether the user may revoke the feed: its creator, or who may change the
+    attendee's delegation list for a personal feed."""
+    if feed.user_id == user.id:
+        return True
+    if feed.kind == "person" and feed.visit is not None and feed.person is not None:
+        return can_edit_delegation(user, feed.visit, feed.person.organisation)
+    return False
+
+
+def revoke(feed: FeedToken) -> None:
+    """Close a feed for good: its address answers 404 from now on."""
+    feed.revoked_at = utcnow()
+
+
+def open_feed(token: str) -> FeedToken | None:
+    """Return the open feed of a token; revoked, unknown or orphaned feeds give None."""
+    if not token or len(token) > 64:
+        return None
+    feed = db.session.scalar(
+        select(FeedToken).where(FeedToken.token == token, FeedToken.revoked_at.is_(None))
+    )
+    if feed is None or not feed.user.active:
+        return None
+    if feed.kind in ("visit", "person") and not can_view_visit(feed.user, feed.visit):
+        return None
+    if feed.kind == "person":
+        taking_part = db.session.scalar(
+            select(Participation.id).where(
+                Participation.visit_id == feed.visit_id, Participation.person_id == feed.person_id
+            )
+        )
+        if taking_part is None:
+            return None
+    return feed
+
+
+def feed_download(feed: FeedToken, build_body: bool = True) -> Download | None:
+    """Build a feed's calendar from the latest issued versions."""
+    if feed.kind in ("visit", "person"):
+        source = source_for(feed.visit, None, want_draft=False)
+        if source is None:
+            return None
+        return visit_download(feed.visit, None, source, feed=True, person=feed.person,
+                              filename="feed.ics", build_body=build_body)  # fmt: skip
+    visits = list(db.session.scalars(visible_visits(select(Visit), feed.user).order_by(Visit.id)))
+    versions = latest_versions([visit.id for visit in visits])
+    issued = [visit for visit in visits if visit.id in versions]
+    tag = etag("user", [(v.id, versions[v.id].id, v.status) for v in issued])
+    last = max((versions[v.id].issued_at for v in issued), default=None)
+    if not build_body:
+        return Download(None, tag, last, "feed.ics")
+    calendars = []
+    for visit in issued:
+        version = versions[visit.id]
+        source = Source(version.snapshot, version.issued_at, f"v{version.id}", False)
+        request = CalendarRequest(
+            visit=visit, snapshot=source.snapshot, issued_at=source.issued_at,
+            language=language_of(None, visit), name=visit.title, feed=True,
+        )  # fmt: skip
+        calendars.append(build(request))
+    with force_locale(feed.user.organisation.locale.value):
+        name = _("Visits of %(organisation)s", organisation=feed.user.organisation.name)
+    return Download(serialise(combine(calendars, name)), tag, last, "feed.ics")
+
+
+def feed_addresses(feed: FeedToken) -> tuple[str, str]:
+    """Return a feed's https address and its webcal:// form for calendar programs."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    url = f"{base}/feeds/{feed.token}.ics"
+    return url, "webcal://" + url.split("://", 1)[1]

@@ -1,0 +1,145 @@
+"""Calendar downloads and feeds over HTTP: types, names, tokens and conditional requests."""
+
+import pytest
+from sqlalchemy import select
+
+from planner.enums import Role
+from planner.extensions import db
+from planner.models import FeedToken
+from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
+from planner.services.versions import issue_version, load_for_snapshot
+from tests import factories
+from tests.calendars import read_both
+
+
+@pytest.fixture
+def demo(app):
+    return load_demo_data().visit
+
+
+def _feed_url(client, visit_id: int) -> str:
+    client.post(f"/visits/{visit_id}/feeds")
+    token = db.session.scalar(select(FeedToken.token).order_by(FeedToken.id.desc()))
+    return f"/feeds/{token}.ics"
+
+
+def test_visit_download_is_a_calendar_attachment(client, login, demo):
+    login(factories.user(demo.guest_organisations[0], Role.VIEWER))
+
+    response = client.get(f"/visits/{demo.id}/agenda.ics")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="smart-city-austausch-besuch-der-stadt-wuppertal.ics"'
+    )
+    assert len(read_both(response.data)) == 5
+
+
+def test_guests_get_no_internal_notes_in_downloads_or_feeds(client, login, demo):
+    login(factories.user(demo.guest_organisations[0], Role.PLANNER))
+
+    download = client.get(f"/visits/{demo.id}/agenda.ics").data.decode()
+    feed = client.get(_feed_url(client, demo.id)).data.decode()
+
+    for text in (download, feed):
+        assert "INTERN" not in text
+        assert INTERNAL_PARKING_NOTE not in text
+        assert "ATTENDEE" not in text
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in feed
+    assert "X-PUBLISHED-TTL:PT1H" in feed
+
+
+def test_feed_answers_304_while_nothing_changed_and_200_after_a_new_version(client, login, demo):
+    planner = factories.user(demo.host_organisation, Role.PLANNER)
+    login(planner)
+    url = _feed_url(client, demo.id)
+    anonymous = client.application.test_client()
+
+    first = anonymous.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = anonymous.get(url, headers={"If-None-Match": etag})
+    since = anonymous.get(url, headers={"If-Modified-Since": modified})
+
+    assert (first.status_code, again.status_code, since.status_code) == (200, 304, 304)
+    assert again.data == b""
+
+    demo.items[0].title = "Empfang im Ratssaal"
+    db.session.commit()
+    assert anonymous.get(url, headers={"If-None-Match": etag}).status_code == 304  # draft only
+    issue_version(load_for_snapshot(demo.id), planner, "Neuer Titel")
+    db.session.commit()
+    changed = anonymous.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "Empfang im Ratssaal" in changed.data.decode()
+
+
+def test_a_revoked_or_unknown_feed_is_not_found(client, login, demo):
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+    url = _feed_url(client, demo.id)
+    feed = db.session.scalar(select(FeedToken))
+    assert client.get(url).status_code == 200
+
+    client.post(f"/feeds/{feed.id}/revoke")
+
+    assert client.get(url).status_code == 404
+    assert client.get("/feeds/not-a-token.ics").status_code == 404
+
+
+def test_a_feed_ends_when_its_owner_loses_access(client, login, demo):
+    viewer = factories.user(demo.guest_organisations[0], Role.VIEWER)
+    login(viewer)
+    url = _feed_url(client, demo.id)
+    viewer.active = False
+    db.session.commit()
+    assert client.application.test_client().get(url).status_code == 404
+
+
+def test_the_user_feed_has_every_issued_visit_of_the_organisation(client, login, demo):
+    other = factories.visit(demo.host_organisation, title="Besuch aus Dortmund")
+    factories.item(other, "2023-02-23 15:00", "2023-02-23 16:00", "Austausch")
+    factories.visit(demo.host_organisation, title="Nie herausgegeben")
+    db.session.commit()
+    issue_version(load_for_snapshot(other.id), None, "Erste Fassung")
+    db.session.commit()
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+
+    client.post("/account/feed", data={"next": "/"})
+    token = db.session.scalar(select(FeedToken.token).where(FeedToken.kind == "user"))
+    body = client.application.test_client().get(f"/feeds/{token}.ics").data
+
+    assert len(read_both(body)) == 6
+    assert body.decode().count("BEGIN:VTIMEZONE") == 1
+
+
+def test_a_visit_never_issued_has_no_calendar_for_guests_but_a_draft_for_hosts(client, login, demo):
+    visit = factories.visit(demo.host_organisation, [demo.guest_organisations[0]])
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    db.session.commit()
+    guest = client.application.test_client()
+    guest_user = factories.user(demo.guest_organisations[0], Role.VIEWER)
+    db.session.commit()
+    guest.post("/login", data={"email": guest_user.email, "password": factories.PASSWORD})
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+
+    assert guest.get(f"/visits/{visit.id}/agenda.ics").status_code == 404
+    draft = client.get(f"/visits/{visit.id}/agenda.ics")
+    assert draft.status_code == 200
+    assert f"X-WR-CALNAME:{visit.title} (Entwurf)" in draft.data.decode()
+
+
+def test_an_item_download_has_just_that_item(client, login, demo):
+    login(factories.user(demo.guest_organisations[0], Role.VIEWER))
+    item = demo.items[2]
+    response = client.get(f"/visits/{demo.id}/items/{item.id}.ics")
+    assert list(read_both(response.data)) == [item.uid]
+
+
+def test_an_attendee_calendar_needs_a_participant(client, login, demo):
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+    outsider = factories.person(demo.host_organisation, "Niemand")
+    db.session.commit()
+    assert client.get(f"/visits/{demo.id}/people/{outsider.id}.ics").status_code == 404
+    member = demo.participations[0].person_id
+    assert client.get(f"/visits/{demo.id}/people/{member}.ics").status_code == 200
