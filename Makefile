@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app planner
 TRANSLATIONS := planner/translations
 CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test lint translations extract-messages install install-test clean
+.PHONY: run test lint bench translations extract-messages install install-test clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ test: install-test translations lint
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Print the benchmark figures (they never pass or fail on time).
+bench: install translations
+	$(BIN)/python bench/ics.py
 
 ## Refresh the message catalogues after changing user-facing strings.
 extract-messages: install
