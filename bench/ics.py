@@ -46,8 +46,13 @@ def _median_ms(work) -> tuple[float, float]:
 
 def _setup() -> int:
     host, guest = Organisation(name="Bochum"), Organisation(name="Wuppertal")
-    visit = Visit(host_organisation=host, guest_organisations=[guest], title="Benchmark",
-                  first_day=datetime(2026, 3, 1).date(), last_day=datetime(2026, 3, 30).date())  # fmt: skip
+    visit = Visit(
+        host_organisation=host,
+        guest_organisations=[guest],
+        title="Benchmark",
+        first_day=datetime(2026, 3, 1).date(),
+        last_day=datetime(2026, 3, 30).date(),
+    )
     db.session.add(visit)
     start = datetime(2026, 3, 1, 8)
     for n in range(ITEMS):
