@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         calendar,
         errors,
         health,
+        outbox,
         people,
         preferences,
         rooms,
@@ -70,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         rooms.bp,
         people.bp,
         calendar.bp,
+        outbox.bp,
         admin.bp,
         preferences.bp,
     ):

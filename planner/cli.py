@@ -4,7 +4,7 @@ import sys
 from datetime import date
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -14,11 +14,13 @@ from planner.extensions import db
 from planner.models import Visit
 from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput
+from planner.services.outbox import mail_backend, run_loop, send_pending
 from planner.services.people import purge
 from planner.services.users import create_user
 
 users_cli = AppGroup("users", help="Manage staff logins.")
 people_cli = AppGroup("people", help="Personal data of participants.")
+outbox_cli = AppGroup("outbox", help="E-mail waiting in the outbox.")
 
 
 @click.command("demo-data")
@@ -84,8 +86,22 @@ def purge_people_command(days: int) -> None:
     click.echo(f"Anonymised {count} people.")
 
 
+@outbox_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep sending as messages become due.")
+def outbox_send_command(loop: bool) -> None:
+    """Deliver the messages that are due: once, or again and again with --loop."""
+    if loop:
+        interval = float(current_app.config["OUTBOX_LOOP_SECONDS"])
+        click.echo(f"Sending the outbox every {interval:g} seconds when idle ({mail_backend()}).")
+        run_loop(interval)
+        return
+    sent, failed = send_pending()
+    click.echo(f"Sent {sent} messages, {failed} not sent ({mail_backend()}).")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's command line."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(people_cli)
+    app.cli.add_command(outbox_cli)

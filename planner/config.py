@@ -14,12 +14,20 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None: generated once and kept in instance/secret_key
     "ICAL_DOMAIN": "delegation-planner.invalid",
     "BASE_URL": "http://127.0.0.1:5000",
-    "SMTP_HOST": "localhost",
+    # No host: messages are printed to the console, never sent by accident.
+    "SMTP_HOST": "",
     "SMTP_PORT": 25,
     "SMTP_SECURITY": "none",
     "SMTP_USER": "",
     "SMTP_PASSWORD": "",
     "MAIL_FROM": "protokoll@delegation-planner.invalid",
+    "MAIL_FROM_NAME": "",
+    "MAIL_BACKEND": None,  # "smtp" or "console"; by default smtp when SMTP_HOST is set
+    "SMTP_TIMEOUT": 20,
+    "OUTBOX_MAX_ATTEMPTS": 8,
+    "OUTBOX_RETRY_SECONDS": 60,  # doubles with each failed attempt
+    "OUTBOX_LOOP_SECONDS": 15,
+    "RSVP_MAX_AGE_DAYS": 120,
     "REDIS_URL": None,
     "SECURE_COOKIES": False,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app that set X-Forwarded-*

@@ -7,7 +7,15 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
-from planner.enums import AuditAction, ItemKind, ItemStatus, Role, RsvpStatus, VisitStatus
+from planner.enums import (
+    AuditAction,
+    ItemKind,
+    ItemStatus,
+    OutboxStatus,
+    Role,
+    RsvpStatus,
+    VisitStatus,
+)
 
 
 def select_locale() -> str:
@@ -74,6 +82,14 @@ def enum_labels() -> dict[str, Any]:
             RsvpStatus.ACCEPTED: _l("Accepted"),
             RsvpStatus.DECLINED: _l("Declined"),
             RsvpStatus.TENTATIVE: _l("Tentative"),
+        },
+        "outbox": {
+            OutboxStatus.DRAFT: _l("Draft"),
+            OutboxStatus.PENDING: _l("Waiting"),
+            OutboxStatus.SENDING: _l("Sending"),
+            OutboxStatus.SENT: _l("Sent"),
+            OutboxStatus.FAILED: _l("Failed"),
+            OutboxStatus.DISCARDED: _l("Discarded"),
         },
         "audit": {
             AuditAction.CREATE: _l("created"),

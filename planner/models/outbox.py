@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import OutboxStatus
@@ -24,6 +24,15 @@ class OutboxMessage(db.Model):
     person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
+    participation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participation.id", ondelete="SET NULL"), index=True
+    )
+    # invite, update or cancel; the agenda version and the UIDs the calendar carries.
+    kind: Mapped[str] = mapped_column(String(20), default="invite")
+    version_number: Mapped[int | None]
+    item_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(2), default="de")
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.DRAFT
     )

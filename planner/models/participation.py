@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import RsvpStatus, Side
@@ -51,6 +51,10 @@ class Participation(db.Model):
     # Protocol order within this visit; falls back to the person's precedence rank.
     rank: Mapped[int | None]
     attends_all_items: Mapped[bool] = mapped_column(default=True)
+    # What the participant's own calendar holds from our invitations: the version it
+    # shows and the UIDs it contains (set when a message is delivered).
+    invited_version: Mapped[int | None]
+    invited_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visit: Mapped[Visit] = relationship(back_populates="participations")

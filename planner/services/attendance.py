@@ -10,6 +10,7 @@ from planner.enums import Side
 from planner.extensions import db
 from planner.models import AgendaItem, Organisation, Participation, Person, User, Visit
 from planner.services.errors import InvalidInput
+from planner.services.invitations import draft_removal
 from planner.services.permissions import can_edit_delegation
 from planner.services.visits import protocol_order
 
@@ -83,6 +84,8 @@ def remove_participant(user: User, participation: Participation) -> None:
     """Remove a participant from the visit."""
     if not can_edit_delegation(user, participation.visit, participation.person.organisation):
         raise PermissionError
+    draft_removal(participation)
+    db.session.flush()
     db.session.delete(participation)
 
 

@@ -24,6 +24,7 @@ from planner.models import (
 )
 from planner.services.audit import visit_history
 from planner.services.conflicts import Conflict, find_conflicts
+from planner.services.invitations import draft_count, outdated_invitations
 from planner.services.permissions import (
     can_edit_delegation,
     can_edit_visit,
@@ -99,6 +100,8 @@ class VisitPage:
     version: AgendaVersion | None
     versions: list[AgendaVersion] = field(default_factory=list)
     pending: Changes | None = None
+    outdated_invites: int = 0
+    draft_messages: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     conflicts_by_item: dict[int | None, list[Conflict]] = field(default_factory=dict)
 
@@ -353,6 +356,8 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
         is_draft=True,
         versions=version_history(visit.id),
         pending=pending_changes(visit, latest),
+        outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
+        draft_messages=draft_count(visit.id),
         conflicts=conflicts,
         conflicts_by_item=dict(conflicts_by_item),
         **common,

@@ -16,6 +16,7 @@ from planner.services.agenda import EditConflict, modules_of
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
+from planner.services.invitations import draft_updates, draft_visit_cancellation
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
     TRANSITIONS,
@@ -27,6 +28,7 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.versions import (
+    Changes,
     issue_version,
     latest_version,
     load_for_snapshot,
@@ -193,7 +195,12 @@ def status(visit_id: int):
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            change_status(visit, VisitStatus(form.status.data))
+            target = VisitStatus(form.status.data)
+            change_status(visit, target)
+            if target == VisitStatus.CANCELLED:
+                count = draft_visit_cancellation(visit, latest_version(visit.id))
+                if count:
+                    flash(_("Cancellations drafted: %(count)s.", count=count), "success")
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
@@ -253,12 +260,16 @@ def issue(visit_id: int):
         else:
             try:
                 version = issue_version(visit, current_user, form.comment.data)
+                # Updates for those invited already, in the same transaction as the version.
+                drafted = draft_updates(visit, version, Changes.from_dict(version.changes))
                 db.session.commit()
             except InvalidInput as error:
                 db.session.rollback()
                 _form_error(form, error)
             else:
                 flash(_("Version %(number)s has been issued.", number=version.number), "success")
+                if drafted:
+                    flash(_("Updates drafted for review: %(count)s.", count=drafted), "success")
                 return redirect(url_for("visits.show", visit_id=visit.id))
     return render_template(
         "visits/issue.html",

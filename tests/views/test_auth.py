@@ -146,6 +146,8 @@ def test_security_headers_on_every_response(client):
 def test_templates_have_no_inline_scripts_styles_or_event_handlers():
     offending = []
     for template in (ROOT / "templates").rglob("*.html"):
+        if template.parent.name == "email":
+            continue  # mail programs need inline styles; no browser policy applies there
         text = template.read_text()
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=", text):
             offending.append(template.name)

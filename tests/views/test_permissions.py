@@ -7,10 +7,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from planner.enums import Role
+from planner.enums import OutboxStatus, Role
 from planner.extensions import db
-from planner.models import FeedToken, PendingImport, ProgrammeModule
+from planner.models import FeedToken, OutboxMessage, PendingImport, ProgrammeModule
 from planner.services.demo import load_demo_data
+from planner.services.invitations import rsvp_token
 from tests import factories
 
 # Actors: relation of the user's organisation to the visit, and the user's role.
@@ -191,6 +192,15 @@ RULES = {
     ("/feeds/<token>.ics", "GET"): public(200),
     ("/feeds/<id:feed_id>/revoke", "POST"): logged_in(404),
     ("/account/feed", "POST"): logged_in(302),
+    ("/visits/<id:visit_id>/outbox", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/invitations", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/outbox/send", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/outbox/<id:message_id>", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/outbox/<id:message_id>", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/outbox/<id:message_id>/discard", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): visit_editors(302),
+    ("/rsvp/<token>", "GET"): public(200),
+    ("/rsvp/<token>", "POST"): public(200),
     ("/admin/users", "GET"): admins,
     ("/admin/users/new", "GET"): admins,
     ("/admin/users/new", "POST"): admins,
@@ -199,7 +209,7 @@ RULES = {
     ("/admin/users/<id:user_id>", "POST"): host_admins,
     ("/admin/users/<id:user_id>/password", "POST"): host_admins,
 }
-POST_DATA = {"/language": {"lang": "de", "next": "/"}}
+POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
 LAST = ("/logout", "POST")
 
@@ -248,8 +258,16 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     feed = FeedToken(token="walk-feed", kind="visit", visit=visit, user=target_user)
     db.session.add(feed)
     host_person = next(p.person_id for p in visit.participations if p.side == "host")
+    draft, failed = (
+        OutboxMessage(visit=visit, status=status, message_id=f"<{status}@walk>",
+                      to_address="uwe@wuppertal.example", subject="Einladung", body_text="Text")
+        for status in (OutboxStatus.DRAFT, OutboxStatus.FAILED)
+    )  # fmt: skip
+    db.session.add_all([draft, failed])
     db.session.commit()
+    rsvp = rsvp_token(guest_participation)
     arguments = {
+        "message_id": draft.id,
         "feed_id": feed.id,
         "person_id": guest_participation.person_id,
         "participation_id": guest_participation.id,
@@ -274,6 +292,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         },
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
+        ("/rsvp/<token>", "GET"): {"token": rsvp},
+        ("/rsvp/<token>", "POST"): {"token": rsvp},
+        ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): {"message_id": failed.id},
         ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): {"person_id": host_person},
         ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): {"person_id": host_person},
     }

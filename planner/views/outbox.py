@@ -1,0 +1,153 @@
+"""Sending invitations, reviewing the outbox, and answers (RSVP) without a login."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from planner.enums import OutboxStatus, RsvpStatus
+from planner.extensions import db
+from planner.forms.outbox import MessageForm
+from planner.models import OutboxMessage
+from planner.services.invitations import (
+    answer,
+    draft_invitations,
+    read_rsvp_token,
+    text_to_html,
+)
+from planner.services.versions import latest_version
+from planner.views.access import visit_for_editing
+
+bp = Blueprint("outbox", __name__)
+
+
+def _message(visit_id: int, message_id: int) -> OutboxMessage:
+    visit_for_editing(visit_id)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.visit_id != visit_id:
+        abort(404)
+    return message
+
+
+@bp.get("/visits/<id:visit_id>/outbox")
+@login_required
+def index(visit_id: int):
+    """List the visit's messages: drafts to review, waiting, sent and failed."""
+    visit = visit_for_editing(visit_id)
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.visit_id == visit.id)
+        .order_by(OutboxMessage.id.desc())
+    ).all()
+    return render_template("outbox/index.html", visit=visit, messages=messages)
+
+
+@bp.post("/visits/<id:visit_id>/invitations")
+@login_required
+def invite(visit_id: int):
+    """Draft invitations for every participant with an address who has none yet."""
+    visit = visit_for_editing(visit_id)
+    version = latest_version(visit.id)
+    if version is None:
+        flash(_("Issue a version of the agenda first."), "error")
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    count = draft_invitations(visit, version)
+    db.session.commit()
+    flash(_("Invitations drafted: %(count)s. Review and send them here.", count=count), "success")
+    return redirect(url_for("outbox.index", visit_id=visit.id))
+
+
+@bp.post("/visits/<id:visit_id>/outbox/send")
+@login_required
+def send_drafts(visit_id: int):
+    """Release every draft of the visit to the outbox worker."""
+    visit = visit_for_editing(visit_id)
+    drafts = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.visit_id == visit.id, OutboxMessage.status == OutboxStatus.DRAFT
+        )
+    ).all()
+    for message in drafts:
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = None
+    db.session.commit()
+    flash(_("Messages released for sending: %(count)s.", count=len(drafts)), "success")
+    return redirect(url_for("outbox.index", visit_id=visit.id))
+
+
+@bp.route("/visits/<id:visit_id>/outbox/<id:message_id>", methods=["GET", "POST"])
+@login_required
+def edit(visit_id: int, message_id: int):
+    """Change the subject and text of a draft before it goes out."""
+    message = _message(visit_id, message_id)
+    form = MessageForm(obj=message)
+    editable = message.status == OutboxStatus.DRAFT
+    if request.method == "POST" and not editable:
+        abort(409)
+    if form.validate_on_submit():
+        message.subject = form.subject.data
+        message.body_text = form.body_text.data
+        message.body_html = text_to_html(form.body_text.data)
+        db.session.commit()
+        flash(_("The message has been saved."), "success")
+        return redirect(url_for("outbox.index", visit_id=visit_id))
+    return render_template(
+        "outbox/edit.html", message=message, form=form, visit=message.visit, editable=editable
+    )
+
+
+@bp.post("/visits/<id:visit_id>/outbox/<id:message_id>/discard")
+@login_required
+def discard(visit_id: int, message_id: int):
+    """Drop a draft or a message that failed."""
+    message = _message(visit_id, message_id)
+    if message.status not in (OutboxStatus.DRAFT, OutboxStatus.FAILED, OutboxStatus.PENDING):
+        abort(409)
+    message.status = OutboxStatus.DISCARDED
+    db.session.commit()
+    flash(_("The message has been discarded."), "success")
+    return redirect(url_for("outbox.index", visit_id=visit_id))
+
+
+@bp.post("/visits/<id:visit_id>/outbox/<id:message_id>/retry")
+@login_required
+def retry(visit_id: int, message_id: int):
+    """Send a failed message again."""
+    message = _message(visit_id, message_id)
+    if message.status != OutboxStatus.FAILED:
+        abort(409)
+    message.status = OutboxStatus.PENDING
+    message.next_attempt_at = None
+    message.attempts = 0
+    db.session.commit()
+    flash(_("The message will be sent again."), "success")
+    return redirect(url_for("outbox.index", visit_id=visit_id))
+
+
+# --- answers without a login -----------------------------------------------------------
+
+
+ANSWERS = {
+    "accepted": RsvpStatus.ACCEPTED,
+    "tentative": RsvpStatus.TENTATIVE,
+    "declined": RsvpStatus.DECLINED,
+}
+
+
+@bp.route("/rsvp/<token>", methods=["GET", "POST"])
+def rsvp(token: str):
+    """Show an invited person's answer form (GET) and record the answer (POST)."""
+    participation = read_rsvp_token(token)
+    if participation is None:
+        return render_template("outbox/rsvp_invalid.html"), 400
+    if request.method == "POST":
+        chosen = ANSWERS.get(request.form.get("answer", ""))
+        if chosen is None:
+            abort(400)
+        answer(participation, chosen)
+        db.session.commit()
+        return render_template("outbox/rsvp.html", participation=participation, saved=True,
+                               token=token, preselected=chosen.value)  # fmt: skip
+    preselected = request.args.get("answer", "")
+    return render_template("outbox/rsvp.html", participation=participation, saved=False,
+                           token=token, preselected=preselected)  # fmt: skip

@@ -1,0 +1,361 @@
+"""Invitations through the outbox, delivered to a real SMTP server in the test process."""
+
+import threading
+import time
+from datetime import datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from planner.enums import ItemStatus, Language, OutboxStatus, RsvpStatus, VisitStatus
+from planner.extensions import db
+from planner.models import OutboxMessage, Participation, Person
+from planner.models.types import utcnow
+from planner.services.demo import load_demo_data
+from planner.services.invitations import (
+    RSVP_SALT,
+    draft_invitations,
+    draft_updates,
+    draft_visit_cancellation,
+    outdated_invitations,
+)
+from planner.services.outbox import send_pending
+from planner.services.planning import change_status
+from planner.services.versions import Changes, issue_version, latest_version, load_for_snapshot
+from tests.smtp import free_port, smtp_server
+
+
+@pytest.fixture
+def smtp(app):
+    with smtp_server() as (collector, port):
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_SECURITY="none")
+        yield collector
+
+
+@pytest.fixture
+def demo(app):
+    visit = load_demo_data().visit
+    guest = next(p.person for p in visit.participations if p.person.last_name == "Albers")
+    guest.language = Language.EN
+    db.session.commit()
+    return visit
+
+
+def _release() -> None:
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "draft")):
+        message.status = OutboxStatus.PENDING
+    db.session.commit()
+
+
+def _invite_and_send(visit) -> None:
+    draft_invitations(visit, latest_version(visit.id))
+    db.session.commit()
+    _release()
+    send_pending()
+
+
+def _issue(visit, comment="Neue Fassung"):
+    version = issue_version(load_for_snapshot(visit.id), None, comment)
+    drafted = draft_updates(visit, version, Changes.from_dict(version.changes))
+    db.session.commit()
+    return version, drafted
+
+
+def _calendar(mail) -> Calendar:
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    return Calendar.from_ical(part.get_content())
+
+
+def test_invitations_go_one_per_participant_in_their_language_as_itip_requests(smtp, demo):
+    _invite_and_send(demo)
+
+    addresses = sorted(str(mail["To"]) for mail in smtp.messages)
+    assert addresses == sorted(p.person.email for p in demo.participations)
+    english = next(m for m in smtp.messages if str(m["To"]) == "miriam.albers@wuppertal.example")
+    german = next(m for m in smtp.messages if str(m["To"]).startswith("uwe.schneidewind"))
+    assert str(english["Subject"]) == f"Invitation: {demo.title}"
+    assert str(german["Subject"]) == f"Einladung: {demo.title}"
+
+    assert german.get_content_type() == "multipart/mixed"
+    alternative = german.get_payload()[0]
+    assert alternative.get_content_type() == "multipart/alternative"
+    parts = alternative.get_payload()
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
+    assert parts[2].get_param("method") == "REQUEST"
+    assert parts[2].get_param("charset").upper() == "UTF-8"
+    attachment = german.get_payload()[1]
+    assert attachment.get_filename() == "invite.ics"
+
+    body = parts[0].get_content()
+    assert "Alle Zeiten: Europe/Berlin" in body
+    assert "10:00–10:30  Begrüßung durch den Oberbürgermeister" in body
+    assert f"/visits/{demo.id}" in body
+    assert "/rsvp/" in body
+
+    calendar = _calendar(german)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    events = calendar.walk("VEVENT")
+    assert {str(e["UID"]) for e in events} == {item.uid for item in demo.items}
+    assert {int(e["SEQUENCE"]) for e in events} == {0}
+    assert {str(e["ATTENDEE"]) for e in events} == {"mailto:uwe.schneidewind@wuppertal.example"}
+    assert str(events[0]["ORGANIZER"]) == "mailto:protokoll@planner.test"
+    assert str(german["Reply-To"]) == "protokoll@bochum.example"
+    assert english.get_payload()[0].get_payload()[0].get_content().startswith("Dear Ms Albers,")
+    assert body.startswith("Sehr geehrter Herr Prof. Dr. Schneidewind,")
+
+
+def test_an_update_keeps_uids_raises_sequence_and_reaches_only_those_affected(smtp, demo):
+    selective = next(p for p in demo.participations if p.person.last_name == "Reuter")
+    selective.attends_all_items = False
+    selective.items = [demo.items[0]]
+    db.session.commit()
+    _issue(demo, "Reuter nur zur Begrüßung")
+    _invite_and_send(demo)
+    smtp.messages.clear()
+
+    moved = demo.items[3]  # the Innovation Unit session, which Reuter does not attend
+    moved.starts_at, moved.ends_at = datetime(2023, 2, 23, 12, 30), datetime(2023, 2, 23, 13, 45)
+    demo.items[4].starts_at = datetime(2023, 2, 23, 13, 45)
+    demo.items[4].ends_at = datetime(2023, 2, 23, 14, 15)
+    db.session.commit()
+    version, drafted = _issue(demo)
+    _release()
+    send_pending()
+
+    recipients = {str(m["To"]) for m in smtp.messages}
+    assert "jonas.reuter@wuppertal.example" not in recipients
+    assert len(recipients) == len(demo.participations) - 1 == drafted
+    mail = next(m for m in smtp.messages if str(m["To"]).startswith("uwe."))
+    events = {str(e["UID"]): e for e in _calendar(mail).walk("VEVENT")}
+    assert set(events) == {item.uid for item in demo.items}
+    assert int(events[moved.uid]["SEQUENCE"]) == 1
+    assert int(events[demo.items[0].uid]["SEQUENCE"]) == 0
+    body = mail.get_payload()[0].get_payload()[0].get_content()
+    assert "Smart City Innovation Unit: das „Bochumer Modell“ wurde von 12:00 auf 12:30" in body
+    reuter = db.session.get(Participation, selective.id)
+    assert reuter.invited_version == version.number
+    assert outdated_invitations(demo.id, version.number) == 0
+
+
+def test_a_cancelled_item_is_cancelled_for_exactly_those_invited_to_it(smtp, demo):
+    selective = next(p for p in demo.participations if p.person.last_name == "Reuter")
+    selective.attends_all_items = False
+    selective.items = [demo.items[0]]
+    db.session.commit()
+    _issue(demo, "Reuter nur zur Begrüßung")
+    _invite_and_send(demo)
+    smtp.messages.clear()
+
+    demo.items[2].status = ItemStatus.CANCELLED
+    db.session.commit()
+    _issue(demo)
+    _release()
+    send_pending()
+
+    cancels = [m for m in smtp.messages if str(_calendar(m)["METHOD"]) == "CANCEL"]
+    assert {str(m["To"]) for m in cancels} == {
+        p.person.email for p in demo.participations if p.id != selective.id
+    }
+    event = _calendar(cancels[0]).walk("VEVENT")[0]
+    assert (str(event["UID"]), str(event["STATUS"]), int(event["SEQUENCE"])) == (
+        demo.items[2].uid, "CANCELLED", 1
+    )  # fmt: skip
+    assert cancels[0].get_payload()[0].get_payload()[2].get_param("method") == "CANCEL"
+
+
+def test_a_person_removed_from_an_item_gets_a_cancellation_of_it(smtp, demo):
+    _invite_and_send(demo)
+    smtp.messages.clear()
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+    mayor.attends_all_items = False
+    mayor.items = list(demo.items[:-1])
+    db.session.commit()
+
+    _issue(demo)
+    _release()
+    send_pending()
+
+    assert [str(m["To"]) for m in smtp.messages] == ["uwe.schneidewind@wuppertal.example"]
+    [event] = _calendar(smtp.messages[0]).walk("VEVENT")
+    assert str(event["UID"]) == demo.items[-1].uid
+    assert str(_calendar(smtp.messages[0])["METHOD"]) == "CANCEL"
+
+
+def test_a_cancelled_visit_cancels_everything_for_everyone_invited(smtp, demo):
+    demo.status = VisitStatus.CONFIRMED
+    db.session.commit()
+    _invite_and_send(demo)
+    smtp.messages.clear()
+
+    change_status(demo, VisitStatus.CANCELLED)
+    draft_visit_cancellation(demo, latest_version(demo.id))
+    db.session.commit()
+    _release()
+    send_pending()
+
+    assert len(smtp.messages) == len(demo.participations)
+    for mail in smtp.messages:
+        calendar = _calendar(mail)
+        assert str(calendar["METHOD"]) == "CANCEL"
+        assert len(calendar.walk("VEVENT")) == 5
+
+
+def test_a_refusing_server_leaves_messages_waiting_with_the_error_until_it_accepts(smtp, demo):
+    smtp.refuse = True
+    draft_invitations(demo, latest_version(demo.id))
+    db.session.commit()
+    _release()
+    message_ids = set(db.session.scalars(select(OutboxMessage.message_id)))
+
+    sent, failed = send_pending()
+
+    assert sent == 0
+    assert failed >= 1
+    waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.attempts > 0)).all()
+    assert waiting
+    assert all(m.status == OutboxStatus.PENDING for m in waiting)
+    assert all("554" in m.last_error for m in waiting)
+    assert all(m.next_attempt_at > utcnow() for m in waiting)
+
+    smtp.refuse = False
+    for message in db.session.scalars(select(OutboxMessage)):
+        message.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    send_pending()
+
+    assert {str(m["Message-ID"]) for m in smtp.messages} == message_ids
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {OutboxStatus.SENT}
+
+
+def test_a_server_that_is_down_leaves_messages_waiting(app, demo):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port())
+    draft_invitations(demo, latest_version(demo.id))
+    db.session.commit()
+    _release()
+
+    send_pending()
+
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    assert message.status == OutboxStatus.PENDING
+    assert "ConnectionRefusedError" in message.last_error
+
+
+def test_a_message_stays_failed_after_the_maximum_attempts(app, demo):
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=2)
+    draft_invitations(demo, latest_version(demo.id))
+    db.session.commit()
+    _release()
+    for _ in range(2):
+        for message in db.session.scalars(select(OutboxMessage)):
+            message.next_attempt_at = None
+        db.session.commit()
+        send_pending(batch=100)
+    statuses = set(db.session.scalars(select(OutboxMessage.status)))
+    assert statuses == {OutboxStatus.FAILED}
+
+
+def test_a_message_claimed_by_a_worker_that_died_is_sent_again_with_its_message_id(smtp, demo):
+    draft_invitations(demo, latest_version(demo.id))
+    db.session.commit()
+    message = db.session.scalars(select(OutboxMessage)).first()
+    message.status = OutboxStatus.SENDING
+    message.claimed_by = "crashed-worker"
+    message.claimed_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+
+    send_pending()
+
+    assert [str(m["Message-ID"]) for m in smtp.messages] == [message.message_id]
+
+
+def test_a_rolled_back_change_leaves_no_message(app, demo):
+    demo.items[0].title = "Empfang"
+    db.session.commit()
+    _invite_and_send(demo)  # console backend: nothing leaves, the invites count as sent
+    before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+
+    version = issue_version(load_for_snapshot(demo.id), None, "Wird verworfen")
+    draft_updates(demo, version, Changes.from_dict(version.changes))
+    db.session.rollback()
+
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == before
+    assert latest_version(demo.id).number == 1
+
+
+def test_rsvp_links_change_the_answer_and_bad_links_change_nothing(app, client, demo):
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+    mayor.rsvp_status = RsvpStatus.NEEDS_ACTION
+    db.session.commit()
+    from planner.services.invitations import rsvp_token
+
+    token = rsvp_token(mayor)
+    page = client.get(f"/rsvp/{token}?answer=declined")
+    assert page.status_code == 200
+    assert 'value="declined" checked' in page.get_data(as_text=True)
+    db.session.refresh(mayor)
+    assert mayor.rsvp_status == RsvpStatus.NEEDS_ACTION  # looking at a link changes nothing
+
+    client.post(f"/rsvp/{token}", data={"answer": "declined"})
+    db.session.refresh(mayor)
+    assert mayor.rsvp_status == RsvpStatus.DECLINED
+
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    old = _expired_token(app, mayor)
+    for bad in (tampered, old, "nonsense"):
+        response = client.post(f"/rsvp/{bad}", data={"answer": "accepted"})
+        assert response.status_code == 400
+        assert "Dieser Link ist nicht gültig" in response.get_data(as_text=True)
+    db.session.refresh(mayor)
+    assert mayor.rsvp_status == RsvpStatus.DECLINED
+
+
+def _expired_token(app, participation) -> str:
+    class Backdated(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - 400 * 86400
+
+    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=RSVP_SALT, signer=Backdated)
+    return serializer.dumps({"p": participation.id, "v": participation.visit_id})
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_two_workers_deliver_200_messages_exactly_once(app, smtp, demo):
+    person = db.session.scalar(select(Person))
+    db.session.add_all(
+        OutboxMessage(
+            visit=demo,
+            person=person,
+            status=OutboxStatus.PENDING,
+            message_id=f"<load-{n}@planner.test>",
+            to_address=f"p{n}@x.example",
+            subject=f"Nachricht {n}",
+            body_text="Text",
+        )  # fmt: skip
+        for n in range(200)
+    )
+    db.session.commit()
+    errors = []
+
+    def worker(name: str) -> None:
+        try:
+            with app.app_context():
+                send_pending(batch=5, worker=name)
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 (reported to the test below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(f"worker-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    received = [str(m["Message-ID"]) for m in smtp.messages]
+    assert len(received) == len(set(received)) == 200
+    claimed_by = set(db.session.scalars(select(OutboxMessage.claimed_by).where(
+        OutboxMessage.message_id.like("<load-%")
+    )))  # fmt: skip
+    assert claimed_by == {"worker-0", "worker-1"}
