@@ -57,8 +57,9 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 ## Print the benchmark figures (they never pass or fail on time).
-bench: install translations
+bench: install-test translations
 	$(BIN)/python bench/ics.py
+	$(BIN)/python bench/pdf.py
 
 ## Refresh the message catalogues after changing user-facing strings.
 extract-messages: install

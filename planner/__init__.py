@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         outbox,
         people,
         preferences,
+        printing,
         rooms,
         visits,
     )
@@ -72,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         people.bp,
         calendar.bp,
         outbox.bp,
+        printing.bp,
         admin.bp,
         preferences.bp,
     ):

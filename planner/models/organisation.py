@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.enums import Language
@@ -19,6 +19,10 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Berlin")
     locale: Mapped[Language] = mapped_column(enum_column(Language, "language"), default=Language.DE)
+    # Branding of printouts: a logo (PNG or SVG, validated on upload) and an accent colour.
+    accent_colour: Mapped[str] = mapped_column(String(7), default="#0b4f8a")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_mime: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

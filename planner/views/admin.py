@@ -6,10 +6,12 @@ from flask_login import current_user
 
 from planner.extensions import db
 from planner.forms.admin import NewUserForm, PasswordForm, UserForm
+from planner.forms.branding import BrandingForm
 from planner.models import User
 from planner.services.accounts import organisation_users
 from planner.services.audit import organisation_history
 from planner.services.auth import set_password, update_user
+from planner.services.branding import set_colour, set_logo
 from planner.services.errors import InvalidInput
 from planner.services.permissions import can_manage_user
 from planner.services.users import create_user
@@ -99,6 +101,33 @@ def reset_password(user_id: int):
     return render_template(
         "admin/edit_user.html", user=user, form=UserForm(obj=user), password_form=password_form
     )
+
+
+@bp.route("/branding", methods=["GET", "POST"])
+@admin_required
+def branding():
+    """Set the logo and accent colour of the organisation's printouts."""
+    organisation = current_user.organisation
+    form = BrandingForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            set_colour(organisation, form.accent_colour.data)
+            if form.remove_logo.data:
+                organisation.logo, organisation.logo_mime = None, None
+            elif form.logo.data:
+                upload = form.logo.data
+                try:
+                    set_logo(organisation, upload.filename or "", upload.read(600_000))
+                finally:
+                    upload.close()  # large uploads are spooled to a temporary file
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("The branding has been saved."), "success")
+            return redirect(url_for("admin.branding"))
+    return render_template("admin/branding.html", form=form, organisation=organisation)
 
 
 @bp.get("/audit")

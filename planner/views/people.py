@@ -395,8 +395,12 @@ def upload(visit_id: int):
     form = _upload_form(visit)
     if form.validate_on_submit():
         limit = int(current_app.config["IMPORT_MAX_BYTES"])
-        content = form.file.data.read(limit + 1)
-        filename = form.file.data.filename or "upload"
+        upload = form.file.data
+        try:
+            content = upload.read(limit + 1)
+            filename = upload.filename or "upload"
+        finally:
+            upload.close()  # large uploads are spooled to a temporary file
         try:
             if len(content) > limit:
                 raise ImportRefused(

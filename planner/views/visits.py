@@ -27,6 +27,7 @@ from planner.services.planning import (
     duplicate_visit,
     update_visit,
 )
+from planner.services.printing import print_documents
 from planner.services.versions import (
     Changes,
     issue_version,
@@ -182,6 +183,7 @@ def show(visit_id: int):
         page=page,
         visit=page.visit,
         feed=active_feed(current_user, "visit", visit=page.visit),
+        print_documents=print_documents(page.show_internal),
         modules=modules_of(page.visit.host_organisation_id) if page.can_edit else [],
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
     )

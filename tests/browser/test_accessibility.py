@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from planner.enums import Role
+from planner.enums import OutboxStatus, Role
 from planner.extensions import db
-from planner.models import PendingImport
+from planner.models import OutboxMessage, PendingImport
 from planner.services.demo import load_demo_data
+from planner.services.invitations import rsvp_token
 from tests import factories
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
@@ -59,7 +60,12 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         content=content,
     )
     db.session.add(pending)
+    draft = OutboxMessage(visit=visit, status=OutboxStatus.DRAFT, message_id="<axe@planner.test>",
+                          to_address="uwe@wuppertal.example", subject="Einladung",
+                          body_text="Guten Tag")  # fmt: skip
+    db.session.add(draft)
     db.session.commit()
+    token = rsvp_token(visit.participations[0])
     page = axe_page
 
     page.goto(f"{live_server}/login")
@@ -90,6 +96,13 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         f"/visits/{visit.id}/attendance",
         f"/visits/{visit.id}/import",
         f"/visits/{visit.id}/import/axe-token",
+        f"/visits/{visit.id}/outbox",
+        f"/visits/{visit.id}/outbox/{draft.id}",
+        f"/rsvp/{token}?answer=accepted",
+        "/rsvp/not-a-valid-token",
+        f"/visits/{visit.id}/print/agenda",
+        f"/visits/{visit.id}/print/run-sheet",
+        "/admin/branding",
         "/admin/users",
         f"/admin/users/{admin.id}",
         "/admin/audit",

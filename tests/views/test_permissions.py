@@ -20,6 +20,12 @@ ACTORS = [("anonymous", None)] + [
 ]
 
 LOGIN = 302  # anonymous users are sent to the login page
+# The smallest valid PNG: one transparent pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+    "0000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082"
+)
 EDITORS = (Role.ADMIN, Role.PLANNER)
 
 
@@ -201,6 +207,12 @@ RULES = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): visit_editors(302),
     ("/rsvp/<token>", "GET"): public(200),
     ("/rsvp/<token>", "POST"): public(200),
+    ("/visits/<id:visit_id>/print/<document>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/print/<document>.pdf", "GET"): visit_readers,
+    ("/branding/<id:organisation_id>/logo", "GET"): logged_in(),
+    ("/branding/<id:organisation_id>/theme.css", "GET"): logged_in(),
+    ("/admin/branding", "GET"): admins,
+    ("/admin/branding", "POST"): admins,
     ("/admin/users", "GET"): admins,
     ("/admin/users/new", "GET"): admins,
     ("/admin/users/new", "POST"): admins,
@@ -266,7 +278,12 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     db.session.add_all([draft, failed])
     db.session.commit()
     rsvp = rsvp_token(guest_participation)
+    visit.host_organisation.logo = PNG
+    visit.host_organisation.logo_mime = "image/png"
+    db.session.commit()
     arguments = {
+        "document": "agenda",
+        "organisation_id": visit.host_organisation_id,
         "message_id": draft.id,
         "feed_id": feed.id,
         "person_id": guest_participation.person_id,

@@ -1,0 +1,185 @@
+"""What the printed documents show: the data of the agenda, run-sheet, lists and cards.
+
+Guest documents print the latest issued version and never internal notes or phone
+numbers; the host's run-sheet and door sheets print the draft when it differs from the
+issued version, marked as a draft.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from planner.enums import ItemKind, Side
+from planner.extensions import db
+from planner.models import Participation, Person, Room, User, Visit
+from planner.services.attendance import load_participations
+from planner.services.permissions import can_see_internal
+from planner.services.versions import latest_version, load_for_snapshot, snapshot
+from planner.services.visits import AgendaDay, AgendaEntry, by_day, entries_from_snapshot
+
+DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
+HOST_DOCUMENTS = ("run-sheet", "door-sheets")
+
+
+def print_documents(host: bool) -> list[tuple[str, str]]:
+    """Return the documents a viewer may print, with their translated names."""
+    names = {
+        "agenda": _l("Agenda"),
+        "run-sheet": _l("Run-sheet"),
+        "attendees": _l("Attendees"),
+        "badges": _l("Name badges"),
+        "table-cards": _l("Table cards"),
+        "door-sheets": _l("Door sheets"),
+    }
+    return [(doc, names[doc]) for doc in DOCUMENTS if host or doc not in HOST_DOCUMENTS]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A name as it appears on a badge, a table card or a list."""
+
+    salutation: str
+    name: str
+    office_title: str
+    function: str
+    organisation: str
+    side: Side
+
+
+@dataclass(frozen=True)
+class RunSheetItem:
+    """An agenda entry with what the hosts need on the day."""
+
+    entry: AgendaEntry
+    participants: list[str]
+    room_notes: str
+
+
+@dataclass(frozen=True)
+class DoorSheet:
+    """The items of one room on one day."""
+
+    room: str
+    day: date
+    items: list[AgendaEntry]
+
+
+@dataclass
+class PrintData:
+    """Everything a printed document of a visit needs."""
+
+    visit: Visit
+    document: str
+    language: str
+    is_draft: bool
+    version_number: int | None
+    days: list[AgendaDay] = field(default_factory=list)
+    people: list[Badge] = field(default_factory=list)
+    run_sheet: list[tuple[date, list[RunSheetItem]]] = field(default_factory=list)
+    contacts: list[Person] = field(default_factory=list)
+    needs: list[Person] = field(default_factory=list)
+    door_sheets: list[DoorSheet] = field(default_factory=list)
+
+
+def _badge(participation: Participation) -> Badge:
+    person = participation.person
+    return Badge(
+        salutation=person.salutation,
+        name=person.display_name,
+        office_title=person.office_title,
+        function=person.function,
+        organisation=person.organisation.name,
+        side=participation.side,
+    )
+
+
+def load_print_data(visit: Visit, viewer: User, document: str, language: str) -> PrintData | None:
+    """Return the data of a document, or None when there is nothing the viewer may print."""
+    host = can_see_internal(viewer, visit)
+    version = latest_version(visit.id)
+    wants_draft = document in HOST_DOCUMENTS
+    if host and (version is None or wants_draft):
+        live = load_for_snapshot(visit.id)
+        frozen = snapshot(live)
+        draft = version is None or frozen["items"] != version.snapshot["items"]
+        source = frozen if draft else version.snapshot
+    elif version is not None:
+        source, draft = version.snapshot, False
+    else:
+        return None
+    entries = entries_from_snapshot(source)
+    if not host:
+        entries = [e for e in entries if e.kind != ItemKind.INTERNAL_HOLD]
+    if document != "run-sheet":
+        entries = [_public(entry) for entry in entries]
+    data = PrintData(
+        visit=visit,
+        document=document,
+        language=language,
+        is_draft=draft,
+        version_number=version.number if version else None,
+        days=by_day(entries),
+    )
+    participations = load_participations(visit.id)
+    data.people = [_badge(p) for p in participations]
+    if document == "run-sheet":
+        _fill_run_sheet(data, source, participations)
+    if document == "door-sheets":
+        data.door_sheets = _door_sheets(entries)
+    return data
+
+
+def _public(entry: AgendaEntry) -> AgendaEntry:
+    return replace(entry, internal_notes="")
+
+
+def _fill_run_sheet(data: PrintData, source: dict, participations: list[Participation]) -> None:
+    names = {p.person_id: p.person.display_name for p in participations}
+    rooms = {
+        room.id: room
+        for room in db.session.scalars(
+            select(Room)
+            .where(Room.id.in_({i["room_id"] for i in source["items"] if i.get("room_id")}))
+            .options(joinedload(Room.venue))
+        )
+    }
+    attendees = {item["uid"]: item.get("attendees", []) for item in source["items"]}
+    room_of = {item["uid"]: item.get("room_id") for item in source["items"]}
+    for day in data.days:
+        rows = []
+        for entry in day.items:
+            room = rooms.get(room_of.get(entry.uid))
+            notes = " ".join(
+                part for part in (room.accessibility_notes if room else "",
+                                  room.venue.accessibility_notes if room else "") if part
+            )  # fmt: skip
+            people = [names[p] for p in attendees.get(entry.uid, []) if p in names]
+            rows.append(RunSheetItem(entry=entry, participants=people, room_notes=notes))
+        data.run_sheet.append((day.day, rows))
+    people = [p.person for p in participations]
+    contact = data.visit.contact_person
+    data.contacts = [person for person in [contact, *people] if person and person.phone]
+    data.contacts = list({person.id: person for person in data.contacts}.values())
+    data.needs = [
+        person
+        for person in people
+        if person.dietary_needs
+        or person.accessibility_needs
+        or person.needs_escort
+        or person.needs_parking
+    ]
+
+
+def _door_sheets(entries: list[AgendaEntry]) -> list[DoorSheet]:
+    grouped: dict[tuple[str, date], list[AgendaEntry]] = defaultdict(list)
+    for entry in entries:
+        if entry.room:
+            grouped[(entry.room, entry.starts_at.date())].append(entry)
+    return [
+        DoorSheet(room=room, day=day, items=items)
+        for (room, day), items in sorted(grouped.items(), key=lambda pair: (pair[0][1], pair[0][0]))
+    ]
