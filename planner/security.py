@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from planner.database import write_intent
 from planner.extensions import db, login
 from planner.forms.auth import LoginForm
 from planner.services.audit import set_actor
@@ -56,6 +57,7 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def name_the_actor() -> None:
+        write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
         set_actor(db.session, current_user.id if current_user.is_authenticated else None)
 
     @app.after_request

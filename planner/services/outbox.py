@@ -22,6 +22,7 @@ from email.utils import format_datetime, formataddr
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from planner.database import write_intent
 from planner.enums import OutboxStatus
 from planner.extensions import db
 from planner.models import OutboxMessage
@@ -184,6 +185,16 @@ def send_one(message_id: int, worker: str, transport: Callable[[EmailMessage], N
 
 def send_pending(batch: int = 20, worker: str | None = None) -> tuple[int, int]:
     """Send every due message once; return how many were sent and how many failed."""
+    # Claims and results are writes: on SQLite, take the lock when a transaction begins.
+    intent = write_intent.set(True)
+    try:
+        return _send_pending(batch, worker)
+    finally:
+        db.session.commit()
+        write_intent.reset(intent)
+
+
+def _send_pending(batch: int, worker: str | None) -> tuple[int, int]:
     worker = worker or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
     backend = mail_backend()
     sent = failed = 0
