@@ -1,6 +1,7 @@
 """Flask commands: ``flask --app planner <command>``."""
 
 import sys
+import time
 from datetime import date
 
 import click
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from planner.enums import Role
 from planner.extensions import db
 from planner.models import Visit
+from planner.services.benchdata import generate
 from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput
 from planner.services.outbox import mail_backend, run_loop, send_pending
@@ -99,9 +101,29 @@ def outbox_send_command(loop: bool) -> None:
     click.echo(f"Sent {sent} messages, {failed} not sent ({mail_backend()}).")
 
 
+@click.command("bench-data")
+@click.option("--visits", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--items-per-visit", type=click.IntRange(min=0), default=10, show_default=True)
+@click.option("--people", type=click.IntRange(min=1), default=500, show_default=True)
+@click.option("--participants-per-visit", type=click.IntRange(min=0), default=10,
+              show_default=True)  # fmt: skip
+@with_appcontext
+def bench_data_command(visits: int, items_per_visit: int, people: int,
+                       participants_per_visit: int) -> None:  # fmt: skip
+    """Fill the database with synthetic visits for benchmarks, in bulk."""
+    started = time.perf_counter()
+    ids = generate(visits, items_per_visit, people, participants_per_visit)
+    db.session.commit()
+    click.echo(
+        f"Inserted {len(ids)} visits, {len(ids) * items_per_visit} items and {people} people "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's command line."""
     app.cli.add_command(demo_data_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(bench_data_command)

@@ -145,6 +145,25 @@ def recent_visits(viewer: User, today: date, limit: int = 20) -> list[Visit]:
     return list(db.session.scalars(query))
 
 
+def search_visits(
+    viewer: User, text: str = "", before: tuple[date, int] | None = None, limit: int = 50
+) -> list[Visit]:
+    """Return a page of the visits the viewer may see, newest first, matching the text.
+
+    Pages follow the last row seen (keyset), so the hundredth page costs what the
+    first does.
+    """
+    query = _visit_list_query(viewer).order_by(Visit.first_day.desc(), Visit.id.desc())
+    for word in text.split():
+        query = query.where(func.lower(Visit.title).like(f"%{word.lower()}%"))
+    if before is not None:
+        day, visit_id = before
+        query = query.where(
+            (Visit.first_day < day) | ((Visit.first_day == day) & (Visit.id < visit_id))
+        )
+    return list(db.session.scalars(query.limit(limit)))
+
+
 def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
     """Return the visits with item, attendee and conflict counts where the viewer hosts."""
     hosted = [v.id for v in visits if v.host_organisation_id == viewer.organisation_id]

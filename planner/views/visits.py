@@ -41,6 +41,7 @@ from planner.services.visits import (
     load_visit_page,
     month_view,
     recent_visits,
+    search_visits,
     upcoming_visits,
 )
 from planner.views.access import visit_for_editing
@@ -61,6 +62,23 @@ def index():
         can_create=current_user.role in EDITING_ROLES,
         feed=active_feed(current_user, "user"),
     )
+
+
+@bp.get("/visits")
+@login_required
+def list_visits():
+    """Search all visits of the organisation, newest first, page by page."""
+    query = request.args.get("q", "")[:200]
+    before = None
+    after_day, _sep, after_id = request.args.get("before", "").partition("_")
+    if after_id.isdigit():
+        try:
+            before = (date.fromisoformat(after_day), int(after_id))
+        except ValueError:
+            before = None
+    visits = search_visits(current_user, query, before)
+    following = f"{visits[-1].first_day.isoformat()}_{visits[-1].id}" if len(visits) == 50 else None
+    return render_template("visits/list.html", visits=visits, query=query, following=following)
 
 
 @bp.get("/month")

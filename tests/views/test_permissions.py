@@ -127,6 +127,7 @@ RULES = {
     ("/language", "POST"): public(302),
     ("/", "GET"): logged_in(),
     ("/month", "GET"): logged_in(),
+    ("/visits", "GET"): logged_in(),
     ("/month/<int:year>/<int:month>", "GET"): logged_in(),
     ("/visits/new", "GET"): catalogue_editors,
     ("/visits/new", "POST"): catalogue_editors,

@@ -176,3 +176,26 @@ def test_start_page_costs_the_same_number_of_queries_however_many_visits(app, cl
     with count_queries(db.engine) as for_many:
         client.get("/")
     assert for_many.count == for_one.count
+
+
+def test_visit_search_finds_by_title_and_pages_through_older_visits(client, login):
+    bochum = factories.organisation("Bochum")
+    for number in range(55):
+        factories.visit(bochum, title=f"Besuch Nummer {number}",
+                        first_day=date(2024, 1, 1) + timedelta(days=number))  # fmt: skip
+    factories.visit(factories.organisation("Dortmund"), title="Besuch Nummer 99")
+    login(factories.user(bochum))
+
+    first = _text(client.get("/visits?q=nummer"))
+    page = client.get("/visits?q=nummer").get_data(as_text=True)
+    following = re.search(r'href="(/visits\?q=nummer&amp;before=[^"]+)"', page)[1].replace(
+        "&amp;", "&"
+    )
+    second = _text(client.get(following))
+
+    assert "Besuch Nummer 54" in first
+    assert "Besuch Nummer 5 " in first
+    assert "Besuch Nummer 4 " not in first
+    assert "Besuch Nummer 4 " in second
+    assert "Besuch Nummer 99" not in first + second
+    assert "Besuch Nummer 7" in _text(client.get("/visits?q=nummer 7"))
