@@ -27,6 +27,11 @@ def zone_choices() -> list[tuple[str, str]]:
     return choices((name, name) for name in [*usual, *rest])
 
 
+def _check_year(field) -> None:
+    if field.data and not 1900 <= field.data.year <= 2999:
+        raise ValidationError(_l("Please enter a date between 1900 and 2999."))
+
+
 class VisitForm(Form):
     """A visit's details."""
 
@@ -55,8 +60,13 @@ class VisitForm(Form):
     internal_notes = TextAreaField(_l("Internal notes"), validators=[Length(max=5000)])
     lock_version = HiddenField()
 
+    def validate_first_day(self, field) -> None:
+        """Accept days of this millennium and the last century."""
+        _check_year(field)
+
     def validate_last_day(self, field) -> None:
         """Refuse a last day before the first."""
+        _check_year(field)
         if self.first_day.data and field.data and field.data < self.first_day.data:
             raise ValidationError(_l("The last day cannot lie before the first day."))
 
@@ -74,6 +84,10 @@ class DuplicateForm(Form):
         _l("First day of the copy"),
         validators=[InputRequired(message=_l("Please enter a date."))],
     )
+
+    def validate_first_day(self, field) -> None:
+        """Accept days of this millennium and the last century."""
+        _check_year(field)
 
 
 class IssueForm(Form):
@@ -125,6 +139,10 @@ class ItemForm(Form):
             return time.fromisoformat(field.data.strip())
         except (AttributeError, ValueError):
             return None
+
+    def validate_day(self, field) -> None:
+        """Accept days of this millennium and the last century."""
+        _check_year(field)
 
     def validate_start(self, field) -> None:
         """Accept times such as 10:30."""

@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import Side
+from planner.enums import ItemKind, Side
 from planner.extensions import db
 from planner.models import AgendaItem, Organisation, Participation, Person, User, Visit
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
-from planner.services.permissions import can_edit_delegation
+from planner.services.permissions import can_edit_delegation, can_see_internal
+from planner.services.versions import latest_version
 from planner.services.visits import protocol_order
 
 
@@ -116,16 +117,24 @@ def load_matrix(user: User, visit_id: int) -> Matrix:
         .options(selectinload(Participation.items))
     ).all()
     attending_items = {p.id: {item.id for item in p.items} for p in chosen}
-    all_items = frozenset(item.id for item in visit.items)
+    items = list(visit.items)
+    if not can_see_internal(user, visit):
+        # Guests see the issued agenda only: no drafts, no internal holds.
+        version = latest_version(visit.id)
+        issued = {i["uid"] for i in version.snapshot["items"]} if version else set()
+        items = [i for i in items if i.uid in issued and i.kind != ItemKind.INTERNAL_HOLD]
+    all_items = frozenset(item.id for item in items)
     rows = [
         MatrixRow(
             participation=p,
-            attending=all_items if p.attends_all_items else frozenset(attending_items[p.id]),
+            attending=all_items
+            if p.attends_all_items
+            else frozenset(attending_items[p.id]) & all_items,
             editable=can_edit_delegation(user, visit, p.person.organisation),
         )
         for p in participations
     ]
-    return Matrix(visit=visit, items=list(visit.items), rows=rows)
+    return Matrix(visit=visit, items=items, rows=rows)
 
 
 def save_matrix(user: User, matrix: Matrix, attending: dict[int, set[int]]) -> int:

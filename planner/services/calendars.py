@@ -107,7 +107,9 @@ def build(request: CalendarRequest) -> Calendar:
         and item["kind"] != "internal-hold"
     ]
     modules = _module_texts(snapshot)
-    tz = zone(visit.timezone)
+    # The zone the version was issued in: a change of the draft's zone is not published yet.
+    zone_name = snapshot.get("timezone") or visit.timezone
+    tz = zone(zone_name)
     stamp = request.issued_at.astimezone(UTC)
     cancelled_visit = visit.status == VisitStatus.CANCELLED
     with force_locale(request.language):
@@ -120,15 +122,15 @@ def build(request: CalendarRequest) -> Calendar:
         calendar.add("method", request.method)
         calendar.add("name", request.name)
         calendar.add("x-wr-calname", request.name)
-        calendar.add("x-wr-timezone", visit.timezone)
+        calendar.add("x-wr-timezone", zone_name)
         if request.feed:
             calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
             calendar.add("x-published-ttl", "PT1H")
         years = [datetime.fromisoformat(item["starts_at"]).year for item in items] or [
             visit.first_day.year
         ]
-        if visit.timezone != "UTC":  # UTC times are written with Z and need no VTIMEZONE
-            calendar.add_component(vtimezone(visit.timezone, min(years), max(years)))
+        if zone_name != "UTC":  # UTC times are written with Z and need no VTIMEZONE
+            calendar.add_component(vtimezone(zone_name, min(years), max(years)))
         for item in items:
             calendar.add_component(
                 _event(

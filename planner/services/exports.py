@@ -47,7 +47,7 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
         rows.append(
             [
                 _("Guest") if participation.side == Side.GUEST else _("Host"),
-                str(participation.effective_rank or ""),
+                "" if participation.effective_rank is None else str(participation.effective_rank),
                 person.salutation,
                 person.academic_title,
                 person.first_name,

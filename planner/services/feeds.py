@@ -79,8 +79,10 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
     internal = viewer is not None and can_see_internal(viewer, visit) and not feed
     tag = etag(source.tag, visit.status, language, internal, feed, sorted(uids or []),
                person.id if person else None)  # fmt: skip
+    # The visit's own changes (a cancellation) change the calendar too.
+    modified = max(source.issued_at, visit.updated_at) if visit.updated_at else source.issued_at
     if not build_body:
-        return Download(None, tag, source.issued_at, filename)
+        return Download(None, tag, modified, filename)
     request = CalendarRequest(
         visit=visit,
         snapshot=source.snapshot,
@@ -92,7 +94,7 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
         uids=uids,
         participant_names=participant_names(source.snapshot) if internal else {},
     )
-    return Download(serialise(build(request)), tag, source.issued_at, filename)
+    return Download(serialise(build(request)), tag, modified, filename)
 
 
 def create_feed(user: User, kind: str, visit: Visit | None = None,
@@ -172,7 +174,10 @@ def feed_download(feed: FeedToken, build_body: bool = True) -> Download | None:
     versions = latest_versions([visit.id for visit in visits])
     issued = [visit for visit in visits if visit.id in versions]
     tag = etag("user", [(v.id, versions[v.id].id, v.status) for v in issued])
-    last = max((versions[v.id].issued_at for v in issued), default=None)
+    last = max(
+        (max(versions[v.id].issued_at, v.updated_at or versions[v.id].issued_at) for v in issued),
+        default=None,
+    )
     if not build_body:
         return Download(None, tag, last, "feed.ics")
     calendars = []

@@ -9,7 +9,6 @@ row is checked before anything is saved, and one bad row stops the whole import.
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from planner.extensions import db
 from planner.models import Organisation, Participation, Person, User, Visit
 from planner.services.attendance import editable_organisations, side_for
 from planner.services.errors import InvalidInput
-from planner.services.people import PersonValues, apply_values
+from planner.services.people import PersonValues, apply_values, visible_people
 from planner.services.text import clean_text
 from planner.services.users import normalise_email
 
@@ -71,6 +70,12 @@ FIELD_LABELS = {
     "precedence_rank": _l("Precedence rank"),
     "side": _l("Side"),
 }
+# Longest values the person columns hold.
+LIMITS = {
+    "salutation": 50, "academic_title": 100, "first_name": 100, "last_name": 100,
+    "office_title": 200, "function": 200, "email": 254, "phone": 50,
+    "dietary_needs": 2000, "accessibility_needs": 2000, "organisation": 200,
+}  # fmt: skip
 YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr"}
 NO = {"nein", "n", "no", "0", "false", "falsch", ""}
 # A spreadsheet export puts a quote before text that looks like a formula; undo it.
@@ -179,15 +184,15 @@ def _read_csv(content: bytes, encoding: str | None) -> Table:
 def _read_xlsx(content: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        sheet = workbook.worksheets[0]
+        cells = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells.append((number, ["" if value is None else _cell_text(value) for value in row]))
+            if len(cells) > MAX_ROWS + 50:
+                break
+        workbook.close()
+    except Exception as error:  # noqa: BLE001 (a broken workbook can fail in many ways)
         raise ImportRefused(_l("The Excel file cannot be read.")) from error
-    sheet = workbook.worksheets[0]
-    cells = []
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells.append((number, ["" if value is None else _cell_text(value) for value in row]))
-        if len(cells) > MAX_ROWS + 50:
-            break
-    workbook.close()
     return _table(cells)
 
 
@@ -273,7 +278,7 @@ def check(
             else:
                 emails_seen[key] = number
         rows.append(row)
-    _match_existing(rows)
+    _match_existing(rows, user)
     return Preview(table=table, mapping=mapping, rows=rows)
 
 
@@ -305,7 +310,12 @@ def _check_row(row: RowCheck, editable, visit_orgs, default: Organisation) -> No
         if name in values and _flag(values[name]) is None:
             _fail(row, name, _l("%(field)s: “%(value)s” is neither yes nor no.",
                                 field=FIELD_LABELS[name], value=values[name]))  # fmt: skip
-    if values.get("precedence_rank") and not values["precedence_rank"].isdigit():
+    for name, limit in LIMITS.items():
+        if len(values.get(name, "")) > limit:
+            _fail(row, name, _l("%(field)s: longer than %(limit)s characters.",
+                                field=FIELD_LABELS[name], limit=limit))  # fmt: skip
+    rank = values.get("precedence_rank", "")
+    if rank and not (rank.isdecimal() and len(rank) <= 4):
         _fail(row, "precedence_rank", _l("Precedence rank: “%(value)s” is not a whole number.",
                                          value=values["precedence_rank"]))  # fmt: skip
     if values.get("language") and values["language"].casefold()[:2] not in ("de", "en"):
@@ -327,20 +337,34 @@ def _check_row(row: RowCheck, editable, visit_orgs, default: Organisation) -> No
                                       org=values["organisation"]))  # fmt: skip
 
 
-def _match_existing(rows: list[RowCheck]) -> None:
-    """Find people already stored with the same address in the same organisation."""
+def _match_existing(rows: list[RowCheck], user: User) -> None:
+    """Find people already stored with the same address in the same organisation.
+
+    Only people the user may see are matched and updated; an address that belongs to
+    someone else of that organisation cannot be used, and the row says so without
+    naming that person.
+    """
     keys = {(row.organisation.id, row.values["email"]) for row in rows
             if row.organisation is not None and row.values.get("email")}  # fmt: skip
     if not keys:
         return
     emails = {email for _, email in keys}
-    people = db.session.scalars(select(Person).where(func.lower(Person.email).in_(emails)))
+    people = list(db.session.scalars(select(Person).where(func.lower(Person.email).in_(emails))))
+    visible = set(
+        db.session.scalars(
+            select(Person.id).where(
+                Person.id.in_([person.id for person in people]), visible_people(user)
+            )
+        )
+    )
     found = {(person.organisation_id, person.email): person for person in people}
     for row in rows:
         if row.organisation is None:
             continue
         person = found.get((row.organisation.id, row.values.get("email")))
-        if person is not None:
+        if person is not None and person.id not in visible:
+            _fail(row, "email", _l("Email: this address cannot be used here."))
+        elif person is not None:
             row.existing = person
             row.notes.append(
                 str(_l("Matches %(name)s, who is stored already.", name=person.display_name))

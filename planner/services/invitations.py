@@ -239,6 +239,24 @@ def _has_open(participation_ids: list[int]) -> set[int]:
     return set(rows)
 
 
+def withdraw_open(participation_id: int) -> int:
+    """Discard the invitations and updates to a person that have not gone out yet.
+
+    A newer message replaces them: sending both would put an outdated calendar into
+    the recipient's programme after the current one.
+    """
+    open_messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.participation_id == participation_id,
+            OutboxMessage.kind.in_(("invite", "update")),
+            OutboxMessage.status.in_((OutboxStatus.DRAFT, OutboxStatus.PENDING)),
+        )
+    ).all()
+    for message in open_messages:
+        message.status = OutboxStatus.DISCARDED
+    return len(open_messages)
+
+
 def draft_invitations(visit: Visit, version: AgendaVersion) -> int:
     """Draft an invitation for every reachable participant who has none yet."""
     participations = [p for p in _participations(visit.id) if _reachable(p)]
@@ -270,10 +288,14 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
     }
     count = 0
     for participation in _participations(visit.id):
-        if participation.invited_version is None:
-            continue
         attended = [i for i in _attended(version.snapshot, participation.person_id)
                     if i["status"] != ItemStatus.CANCELLED]  # fmt: skip
+        if participation.invited_version is None:
+            # An invitation still waiting shows an older agenda: replace it.
+            if withdraw_open(participation.id) and attended and _reachable(participation):
+                _draft(visit, version, participation, "invite", attended, [])
+                count += 1
+            continue
         live = {item["uid"] for item in attended}
         had = set(participation.invited_uids or [])
         lost = had - live
@@ -286,6 +308,7 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
         if not _reachable(participation):
             continue
         if gained or changed:
+            withdraw_open(participation.id)
             summary = _summary(changes, gained | changed, participation.person.language.value)
             _draft(visit, version, participation, "update", attended, summary)
             count += 1
@@ -307,6 +330,7 @@ def draft_visit_cancellation(visit: Visit, version: AgendaVersion | None) -> int
     items = {item["uid"]: item for item in version.snapshot["items"]}
     count = 0
     for participation in _participations(visit.id):
+        withdraw_open(participation.id)
         uids = [uid for uid in participation.invited_uids or [] if uid in items]
         if not uids or not _reachable(participation):
             continue
@@ -354,6 +378,7 @@ def draft_removal(participation: Participation) -> bool:
         .order_by(AgendaVersion.number.desc())
         .limit(1)
     )
+    withdraw_open(participation.id)
     if version is None or not participation.invited_uids or not _reachable(participation):
         return False
     items = [i for i in version.snapshot["items"] if i["uid"] in set(participation.invited_uids)]

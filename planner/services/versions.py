@@ -147,6 +147,9 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     """Return what changed from one snapshot to the next (None: nothing issued yet)."""
     old = {item["uid"]: item for item in (before or {}).get("items", [])}
     new = {item["uid"]: item for item in after["items"]}
+    if before and before.get("timezone") and before.get("timezone") != after.get("timezone"):
+        # Every time now means another instant: each item has moved.
+        old = {uid: {**item, "starts_at": "", "ends_at": ""} for uid, item in old.items()}
     changes = Changes()
     affected: set[int] = set()
     for uid, item in new.items():
@@ -230,11 +233,20 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
     old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
     draft = snapshot(visit)
     changes = compare(previous.snapshot if previous else None, draft)
-    if previous is not None and changes.empty:
+    raised = any(
+        item.sequence > old_items[item.uid]["sequence"]
+        for item in visit.items
+        if item.uid in old_items
+    )
+    if previous is not None and changes.empty and not raised:
+        # A visit brought back from cancellation has nothing new but must be published.
         raise InvalidInput("comment", _l("Nothing has changed since the last version."))
+    moved_zone = previous is not None and previous.snapshot.get("timezone") != draft["timezone"]
     for item in visit.items:
         before = old_items.get(item.uid)
-        if before is not None and _significant_change(before, draft_item(draft, item.uid)):
+        if before is not None and (
+            moved_zone or _significant_change(before, draft_item(draft, item.uid))
+        ):
             # Never below the live value: cancelling a visit raised it already.
             item.sequence = max(item.sequence, before["sequence"] + 1)
     number = (

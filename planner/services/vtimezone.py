@@ -19,7 +19,7 @@ from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 _NAME = r"(?:<[^>]+>|[A-Za-z]{3,})"
 _OFFSET = r"[+-]?\d{1,2}(?::\d{2}(?::\d{2})?)?"
-_RULE = r"M(\d{1,2})\.(\d)\.(\d)(?:/(\d{1,2}(?::\d{2}(?::\d{2})?)?))?"
+_RULE = r"M(\d{1,2})\.(\d)\.(\d)(?:/([+-]?\d{1,3}(?::\d{2}(?::\d{2})?)?))?"
 _POSIX = re.compile(rf"^({_NAME})({_OFFSET})(?:({_NAME})({_OFFSET})?,{_RULE},{_RULE})?$")
 _DAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
 EPOCH_YEAR = 1970
@@ -69,6 +69,9 @@ def _parse(posix: str) -> _Rule | None:
     dst_offset = -_seconds(dst_off) if dst_off else std_offset + timedelta(hours=1)
     start = _Change(int(changes[0]), int(changes[1]), int(changes[2]), _seconds(changes[3] or "2"))
     end = _Change(int(changes[4]), int(changes[5]), int(changes[6]), _seconds(changes[7] or "2"))
+    if not all(timedelta(0) <= change.at < timedelta(hours=24) for change in (start, end)):
+        # A change "at 26:00" belongs to another weekday: an RRULE cannot say that.
+        return None
     return _Rule(std.strip("<>"), std_offset, dst.strip("<>"), dst_offset, start, end)
 
 

@@ -91,8 +91,14 @@ def _values(form: ItemForm) -> ItemValues:
         description=form.description.data or "",
         internal_notes=form.internal_notes.data or "",
         status=ItemStatus(form.status.data),
-        module_id=int(form.module.data) if (form.module.data or "").isdigit() else None,
+        module_id=_number(form.module.data),
     )
+
+
+def _number(text: str | None) -> int | None:
+    """Return a whole number sent back by a hidden field, or None if it is not one."""
+    text = (text or "").strip()
+    return int(text) if text.isdecimal() and len(text) < 10 else None
 
 
 def _warnings(
@@ -185,7 +191,7 @@ def edit_item(visit_id: int, item_id: int):
         values = _values(form)
         warnings = _warnings(visit, item, values, form.shift_following.data)
         if not warnings or form.confirm_conflicts.data == "1":
-            expected = int(form.lock_version.data or 0)
+            expected = _number(form.lock_version.data) or 0
             try:
                 shifted = update_item(item, values, expected, form.shift_following.data)
                 db.session.commit()

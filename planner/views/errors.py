@@ -1,7 +1,9 @@
 """Error pages in the interface's language."""
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from planner.extensions import db
 
 
 def register(app: Flask) -> None:
@@ -9,4 +11,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if isinstance(error, InternalServerError):
+            # The failed transaction must not take the error page down with it.
+            db.session.rollback()
         return render_template("errors/error.html", error=error), error.code

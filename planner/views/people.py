@@ -58,6 +58,7 @@ from planner.services.people import (
     personal_data,
     save_person,
     search_people,
+    visible_people,
 )
 from planner.services.permissions import EDITING_ROLES, can_view_visit
 
@@ -210,6 +211,8 @@ def _participant_forms(visit: Visit):
             .where(
                 Person.organisation_id.in_([org.id for org in organisations]),
                 Person.anonymised_at.is_(None),
+                # Only people the user may see: naming a city as guest opens no lists.
+                visible_people(current_user),
             )
             .order_by(Person.last_name, Person.first_name)
         )
@@ -327,9 +330,9 @@ def ranks(visit_id: int):
     visit = _delegation_editor_visit(visit_id)
     ranks: dict[int, int | None] = {}
     for key, value in request.form.items():
-        if key.startswith("rank-") and key[5:].isdigit():
+        if key.startswith("rank-") and key[5:].isdecimal() and len(key) < 20:
             value = value.strip()
-            if value and not (value.isdigit() and len(value) <= 4):
+            if value and not (value.isdecimal() and len(value) <= 4):
                 flash(_("A rank must be a whole number from 0 to 9999."), "error")
                 return redirect(url_for("people.participants", visit_id=visit.id))
             ranks[int(key[5:])] = int(value) if value else None
@@ -354,7 +357,12 @@ def attendance(visit_id: int):
         for key in request.form:
             if key.startswith("a-"):
                 participation_id, _sep, item_id = key[2:].partition("-")
-                if participation_id.isdigit() and item_id.isdigit():
+                if (
+                    participation_id.isdecimal()
+                    and item_id.isdecimal()
+                    and len(participation_id) < 10
+                    and len(item_id) < 10
+                ):
                     attending.setdefault(int(participation_id), set()).add(int(item_id))
         toggle = request.form.get("toggle", "")
         kind, _sep, target = toggle.partition(":")

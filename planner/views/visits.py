@@ -174,7 +174,9 @@ def edit(visit_id: int):
         form.lock_version.data = str(visit.lock_version)
     elif form.validate_on_submit():
         try:
-            update_visit(visit, _visit_values(form), int(form.lock_version.data or 0))
+            lock = (form.lock_version.data or "").strip()
+            expected = int(lock) if lock.isdecimal() and len(lock) < 10 else 0
+            update_visit(visit, _visit_values(form), expected)
             db.session.commit()
         except EditConflict as conflict:
             db.session.rollback()

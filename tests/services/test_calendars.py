@@ -287,3 +287,33 @@ def test_a_visit_brought_back_after_cancellation_gets_a_still_higher_sequence(bo
     assert (cancelled["status"], cancelled["sequence"]) == ("CANCELLED", 1)
     assert restored["status"] == "CONFIRMED"
     assert restored["sequence"] > cancelled["sequence"]
+
+
+def test_a_new_time_zone_of_the_draft_is_published_only_when_issued(bochum):
+    visit = factories.visit(bochum)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    _issue(visit)
+    visit.timezone = "Europe/London"
+    db.session.commit()
+
+    before = read_both(_download(visit))[item.uid]
+    _issue(visit, "Der Besuch findet in London statt")
+    after = read_both(_download(visit))[item.uid]
+
+    assert before["start"] == "2023-02-23T09:00:00.000Z"
+    assert (after["start"], after["sequence"]) == ("2023-02-23T10:00:00.000Z", 1)
+
+
+def test_a_visit_brought_back_can_be_issued_without_other_changes(bochum):
+    visit = factories.visit(bochum, status=VisitStatus.PLANNED)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    _issue(visit)
+    change_status(visit, VisitStatus.CANCELLED)
+    db.session.commit()
+    change_status(visit, VisitStatus.DRAFT)
+    db.session.commit()
+
+    _issue(visit, "Findet doch statt")
+
+    event = read_both(_download(visit))[item.uid]
+    assert (event["status"], event["sequence"]) == ("CONFIRMED", 2)

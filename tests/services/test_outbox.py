@@ -359,3 +359,37 @@ def test_two_workers_deliver_200_messages_exactly_once(app, smtp, demo):
         OutboxMessage.message_id.like("<load-%")
     )))  # fmt: skip
     assert claimed_by == {"worker-0", "worker-1"}
+
+
+def test_an_invitation_not_yet_sent_is_replaced_by_one_with_the_new_agenda(smtp, demo):
+    draft_invitations(demo, latest_version(demo.id))
+    db.session.commit()
+    moved = demo.items[3]
+    moved.starts_at, moved.ends_at = datetime(2023, 2, 23, 12, 30), datetime(2023, 2, 23, 13, 45)
+    demo.items[4].starts_at = datetime(2023, 2, 23, 13, 45)
+    demo.items[4].ends_at = datetime(2023, 2, 23, 14, 15)
+    db.session.commit()
+
+    _issue(demo)
+    _release()
+    send_pending()
+
+    assert len(smtp.messages) == len(demo.participations)
+    for mail in smtp.messages:
+        events = {str(e["UID"]): e for e in _calendar(mail).walk("VEVENT")}
+        assert events[moved.uid].decoded("DTSTART").strftime("%H:%M") == "12:30"
+
+
+def test_cancelling_a_visit_withdraws_invitations_still_waiting(smtp, demo):
+    demo.status = VisitStatus.CONFIRMED
+    draft_invitations(demo, latest_version(demo.id))
+    _release()
+
+    change_status(demo, VisitStatus.CANCELLED)
+    draft_visit_cancellation(demo, latest_version(demo.id))
+    db.session.commit()
+    send_pending()
+
+    assert smtp.messages == []
+    statuses = set(db.session.scalars(select(OutboxMessage.status)))
+    assert statuses == {OutboxStatus.DISCARDED}

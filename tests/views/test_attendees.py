@@ -316,3 +316,60 @@ def test_people_search_finds_by_name_organisation_and_email(client, host_planner
     assert "Schneidewind" in _text(client.get("/people?q=schneide"))
     assert "Schneidewind" in _text(client.get("/people?q=wuppertal"))
     assert "Schneidewind" not in _text(client.get("/people?q=kopietz"))
+
+
+def test_naming_a_city_as_guest_opens_none_of_its_people(client, login, demo):
+    bochum = demo.host_organisation
+    kopietz = next(p.person for p in demo.participations if p.person.last_name == "Kopietz")
+    dortmund = factories.organisation("Dortmund")
+    trap = factories.visit(dortmund, [bochum], title="Einladung nach Dortmund")
+    login(factories.user(dortmund, Role.PLANNER))
+
+    page = _text(client.get(f"/visits/{trap.id}/participants"))
+    content = f"Vorname;Nachname;Organisation;E-Mail\nX;Gehackt;Bochum;{kopietz.email}\n"
+    response = client.post(
+        f"/visits/{trap.id}/import",
+        data={"file": (io.BytesIO(content.encode()), "l.csv"), "organisation": bochum.id},
+        content_type="multipart/form-data",
+    )
+    review = _text(client.get(response.headers["Location"]))
+    client.post(response.headers["Location"], data={"action": "import"})
+
+    assert "Kopietz" not in page
+    assert "Eiskirch" not in page
+    assert "E-Mail: diese Adresse kann hier nicht verwendet werden." in review
+    assert "Kopietz" not in review
+    db.session.expire_all()
+    assert db.session.get(Person, kopietz.id).last_name == "Kopietz"
+
+
+def test_guests_see_only_issued_items_in_the_attendance_matrix(client, login, demo):
+    from planner.enums import ItemKind
+
+    factories.item(demo, "2023-02-23 08:00", "2023-02-23 08:30", "Interne Vorbesprechung",
+                   kind=ItemKind.INTERNAL_HOLD)  # fmt: skip
+    factories.item(demo, "2023-02-23 15:00", "2023-02-23 16:00", "Noch nicht herausgegeben")
+    login(factories.user(demo.guest_organisations[0], Role.PLANNER))
+
+    page = _text(client.get(f"/visits/{demo.id}/attendance"))
+
+    assert "Begrüßung durch den Oberbürgermeister" in page
+    assert "Interne Vorbesprechung" not in page
+    assert "Noch nicht herausgegeben" not in page
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{"rank-1": "²"}, {"rank-²": "3"}, {"rank-1": "99999999999999999999"}],
+    ids=["superscript-rank", "superscript-key", "huge-rank"],
+)
+def test_odd_ranks_are_refused_without_an_error(client, host_planner, demo, form):
+    response = client.post(f"/visits/{demo.id}/participants/ranks", data=form)
+    assert response.status_code == 302
+
+
+def test_a_broken_workbook_is_refused(app):
+    from planner.services.imports import ImportRefused, read_table
+
+    with pytest.raises(ImportRefused, match="Excel"):
+        read_table(b"PK\x03\x04" + b"\x00" * 200, "liste.xlsx")

@@ -143,3 +143,24 @@ def test_an_attendee_calendar_needs_a_participant(client, login, demo):
     assert client.get(f"/visits/{demo.id}/people/{outsider.id}.ics").status_code == 404
     member = demo.participations[0].person_id
     assert client.get(f"/visits/{demo.id}/people/{member}.ics").status_code == 200
+
+
+def test_a_cancellation_is_not_hidden_behind_if_modified_since(client, login, demo):
+    from planner.enums import VisitStatus
+    from planner.services.planning import change_status
+
+    demo.status = VisitStatus.CONFIRMED
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+    url = _feed_url(client, demo.id)
+    anonymous = client.application.test_client()
+    modified = anonymous.get(url).headers["Last-Modified"]
+
+    import time
+
+    time.sleep(1.1)  # Last-Modified counts whole seconds
+    change_status(demo, VisitStatus.CANCELLED)
+    db.session.commit()
+
+    response = anonymous.get(url, headers={"If-Modified-Since": modified})
+    assert response.status_code == 200
+    assert "STATUS:CANCELLED" in response.data.decode()

@@ -425,3 +425,28 @@ def test_visit_page_costs_the_same_queries_for_5_and_for_200_items(client, plann
         assert client.get(f"/visits/{large}").status_code == 200
 
     assert for_large.count == for_small.count
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"day": "0001-01-01"}, "day"), ({"day": "9999-12-31"}, "day")],
+    ids=["year-1", "year-9999"],
+)
+def test_dates_far_away_are_errors_not_crashes(client, planner, changes, field):
+    visit = _draft(planner)
+    response = client.post(f"/visits/{visit.id}/items/new", data={**ITEM, **changes})
+    assert response.status_code == 200
+    assert f'id="{field}-error">Bitte geben Sie ein Datum zwischen 1900 und 2999 ein.' in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_a_tampered_lock_version_is_no_crash(client, planner):
+    visit = _draft(planner)
+    item = factories.item(visit, "2026-12-10 10:00", "2026-12-10 11:00", "Begrüßung")
+    db.session.commit()
+    response = client.post(
+        f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, lock_version="²")
+    )
+    assert response.status_code == 200
+    assert "Jemand anderes" in _text(response)
