@@ -124,14 +124,16 @@ def visit_overlaps(slots: list[Slot]) -> list[Conflict]:
 
 def room_double_bookings(slots: list[Slot], others: list[Slot]) -> list[Conflict]:
     """Warn about a room booked by two items at once, set-up and tear-down included."""
+    by_room: dict[int, list[Slot]] = defaultdict(list)
+    for slot in [*slots, *others]:
+        if slot.room_id is not None:
+            by_room[slot.room_id].append(slot)
     found = []
     for this in slots:
         if this.room_id is None:
             continue
-        for other in [*slots, *others]:
-            if other is this or other.room_id != this.room_id:
-                continue
-            if this.item_id is not None and other.item_id == this.item_id:
+        for other in by_room[this.room_id]:
+            if other is this or (this.item_id is not None and other.item_id == this.item_id):
                 continue
             if overlaps(this.busy_start, this.busy_end, other.busy_start, other.busy_end):
                 found.append(
@@ -155,30 +157,36 @@ def person_double_bookings(
     slots: list[Slot], others: list[Slot], names: dict[int, str]
 ) -> list[Conflict]:
     """Warn about a person taking part in two items of any visits at the same time."""
+    by_person: dict[int, list[Slot]] = defaultdict(list)
+    for other in others:
+        for person_id in other.person_ids:
+            by_person[person_id].append(other)
     found = []
     for this in slots:
-        for other in [*slots, *others]:
-            if other.visit_id == this.visit_id:
+        candidates: dict[int, Slot] = {}
+        for person_id in this.person_ids:
+            for other in by_person.get(person_id, ()):
                 # Inside one visit the overlap warning says it already.
+                if other.visit_id != this.visit_id:
+                    candidates[id(other)] = other
+        for other in candidates.values():
+            if not overlaps(this.start, this.end, other.start, other.end):
                 continue
-            shared = this.person_ids & other.person_ids
-            if shared and overlaps(this.start, this.end, other.start, other.end):
-                for person_id in sorted(shared):
-                    found.append(
-                        Conflict(
-                            ConflictKind.PERSON,
-                            this.item_id,
-                            _l(
-                                "%(person)s takes part in “%(other)s” (%(visit)s) "
-                                "at the same time.",
-                                person=names.get(person_id, "?"),
-                                other=other.title,
-                                visit=other.visit_title,
-                            ),
-                            other_item_id=other.item_id,
-                            person_id=person_id,
-                        )
+            for person_id in sorted(this.person_ids & other.person_ids):
+                found.append(
+                    Conflict(
+                        ConflictKind.PERSON,
+                        this.item_id,
+                        _l(
+                            "%(person)s takes part in “%(other)s” (%(visit)s) at the same time.",
+                            person=names.get(person_id, "?"),
+                            other=other.title,
+                            visit=other.visit_title,
+                        ),
+                        other_item_id=other.item_id,
+                        person_id=person_id,
                     )
+                )
     return found
 
 
@@ -325,12 +333,25 @@ def _other_items(visits: list[Visit], room_ids: set[int], person_ids: set[int]) 
         return []
     visit_ids = [visit.id for visit in visits]
     window_start, window_end = _window(visits)
+    # First the other visits whose days touch the window (ix_visit_first_day), then
+    # their items and people: a person's thousand visits of other years stay unread.
+    neighbours = list(
+        db.session.scalars(
+            select(Visit.id).where(
+                Visit.first_day <= window_end.date(),
+                Visit.last_day >= window_start.date(),
+                Visit.status != VisitStatus.CANCELLED,
+                Visit.id.not_in(visit_ids),
+            )
+        )
+    )
+    if not neighbours:
+        return []
     in_window = (
-        (AgendaItem.starts_at < window_end)
+        AgendaItem.visit_id.in_(neighbours)
+        & (AgendaItem.starts_at < window_end)
         & (AgendaItem.ends_at > window_start)
-        & AgendaItem.visit_id.not_in(visit_ids)
         & (AgendaItem.status != ItemStatus.CANCELLED)
-        & (Visit.status != VisitStatus.CANCELLED)
     )
     options = (
         joinedload(AgendaItem.room),
@@ -339,10 +360,7 @@ def _other_items(visits: list[Visit], room_ids: set[int], person_ids: set[int]) 
     slots: dict[int, tuple[AgendaItem, set[int]]] = {}
     if room_ids:
         query = (
-            select(AgendaItem)
-            .join(Visit, AgendaItem.visit_id == Visit.id)
-            .where(in_window, AgendaItem.room_id.in_(room_ids))
-            .options(*options)
+            select(AgendaItem).where(in_window, AgendaItem.room_id.in_(room_ids)).options(*options)
         )
         for item in db.session.scalars(query):
             slots[item.id] = (item, set())
@@ -358,9 +376,13 @@ def _other_items(visits: list[Visit], room_ids: set[int], person_ids: set[int]) 
         )
         query = (
             select(AgendaItem, Participation.person_id)
-            .join(Visit, AgendaItem.visit_id == Visit.id)
-            .join(Participation, Participation.visit_id == Visit.id)
-            .where(in_window, Participation.person_id.in_(person_ids), attends)
+            .join(Participation, Participation.visit_id == AgendaItem.visit_id)
+            .where(
+                in_window,
+                Participation.visit_id.in_(neighbours),
+                Participation.person_id.in_(person_ids),
+                attends,
+            )
             .options(*options)
         )
         for item, person_id in db.session.execute(query):
