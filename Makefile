@@ -58,6 +58,7 @@ lint: install-test
 
 ## Print the benchmark figures (they never pass or fail on time).
 bench: install-test translations
+	cd bench && ../$(BIN)/python run.py && ../$(BIN)/python load.py
 	$(BIN)/python bench/ics.py
 	$(BIN)/python bench/pdf.py
 
