@@ -128,3 +128,25 @@ def test_each_installation_gets_its_own_demo_admin_password(app, runner):
         db.session.execute(delete(User))
         db.session.commit()
     assert len(passwords) == 2
+
+
+def test_bench_data_inserts_visits_items_and_people_in_bulk(runner):
+    result = runner.invoke(
+        args=["bench-data", "--visits", "30", "--items-per-visit", "4", "--people", "25",
+              "--participants-per-visit", "6"]
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert "Inserted 30 visits, 120 items and 25 people" in result.output
+    assert _counts()["Visit"] == 30
+    assert _counts()["AgendaItem"] == 120
+    assert _counts()["Participation"] == 180
+    rooms = db.session.scalars(select(AgendaItem.room_id).distinct()).all()
+    assert len(rooms) == 10  # rooms shared across visits
+    visits_per_person = db.session.execute(
+        select(Participation.person_id, func.count()).group_by(Participation.person_id)
+    ).all()
+    assert max(count for _, count in visits_per_person) > 1  # people attend several visits
+    # New rows after the bulk insert get fresh ids (PostgreSQL's sequences moved on).
+    fresh = factories.visit()
+    assert fresh.id == 31
