@@ -199,3 +199,12 @@ def test_visit_search_finds_by_title_and_pages_through_older_visits(client, logi
     assert "Besuch Nummer 4 " in second
     assert "Besuch Nummer 99" not in first + second
     assert "Besuch Nummer 7" in _text(client.get("/visits?q=nummer 7"))
+
+
+def test_every_page_title_is_plain_text(client, login):
+    visit = _demo_as_host(login)
+    for path in ("/", f"/visits/{visit.id}", "/visits", "/month", "/people", "/rooms"):
+        page = client.get(path).get_data(as_text=True)
+        title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
+        assert "<" not in title, path
+        assert title.endswith("· Delegationsbesuche"), path
