@@ -178,7 +178,10 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
     if location:
         event.add("location", location)
     event.add("url", visit_url(visit))
-    event.add("categories", [kind_labels.get(item["kind"], item["kind"])])
+    module = modules.get(item.get("module_id"))
+    # The programme module names the category (“Empfang”, “Rundgang”); else the kind.
+    category = module.title(request.language) if module else kind_labels.get(item["kind"], "")
+    event.add("categories", [category or item["kind"]])
     event.add("status", STATUS[status])
     event.add("transp", "TRANSPARENT" if status == ItemStatus.CANCELLED else "OPAQUE")
     if request.method in ("REQUEST", "CANCEL"):

@@ -233,8 +233,10 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     participation.items.append(lunch)
     _issue(visit)
 
-    events = read_both(_download(visit, person=guest))
+    body = _download(visit, person=guest)
+    events = read_both(body)
 
+    assert "CATEGORIES:Lunch" in body.decode()
     assert list(events) == [lunch.uid]
     assert events[lunch.uid]["summary"] == "Lunch"
     assert other.uid not in events
