@@ -21,7 +21,14 @@ from sqlalchemy.orm import joinedload
 
 from planner.enums import ItemStatus, OutboxStatus, RsvpStatus
 from planner.extensions import db
-from planner.models import AgendaVersion, OutboxMessage, Participation, Person, Visit
+from planner.models import (
+    AgendaItem,
+    AgendaVersion,
+    OutboxMessage,
+    Participation,
+    Person,
+    Visit,
+)
 from planner.models.types import utcnow
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise, visit_url
 from planner.services.versions import Changes
@@ -239,6 +246,20 @@ def _has_open(participation_ids: list[int]) -> set[int]:
     return set(rows)
 
 
+def _raise_sequences(visit_id: int, uids: list[str]) -> None:
+    """Raise the live SEQUENCE of items a person is told are cancelled for them.
+
+    The CANCEL carries SEQUENCE + 1; a later invitation to the same item must not carry
+    less, or calendar programs would ignore it.
+    """
+    items = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.visit_id == visit_id, AgendaItem.uid.in_(uids))
+    )
+    for item in items:
+        if item.status != ItemStatus.CANCELLED:
+            item.sequence += 1
+
+
 def withdraw_open(participation_id: int) -> int:
     """Discard the invitations and updates to a person that have not gone out yet.
 
@@ -318,6 +339,7 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
                      if uid in current or uid in old_items]  # fmt: skip
             summary = _summary(changes, lost, participation.person.language.value)
             _draft(visit, version, participation, "cancel", items, summary)
+            _raise_sequences(visit.id, sorted(lost))
             count += 1
     db.session.flush()
     return count
@@ -387,6 +409,7 @@ def draft_removal(participation: Participation) -> bool:
     with force_locale(participation.person.language.value):
         summary = [_("You no longer take part in this visit.")]
     _draft(participation.visit, version, participation, "cancel", items, summary)
+    _raise_sequences(participation.visit_id, [item["uid"] for item in items])
     return True
 
 

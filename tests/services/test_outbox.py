@@ -393,3 +393,26 @@ def test_cancelling_a_visit_withdraws_invitations_still_waiting(smtp, demo):
     assert smtp.messages == []
     statuses = set(db.session.scalars(select(OutboxMessage.status)))
     assert statuses == {OutboxStatus.DISCARDED}
+
+
+def test_an_invitation_after_a_cancellation_carries_a_higher_sequence(smtp, demo):
+    _invite_and_send(demo)
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+    last = demo.items[-1]
+    mayor.attends_all_items = False
+    mayor.items = list(demo.items[:-1])
+    db.session.commit()
+    _issue(demo, "Ohne Abschlussgespräch")
+    _release()
+    send_pending()
+    mayor.attends_all_items = True
+    mayor.items = []
+    db.session.commit()
+    _issue(demo, "Doch mit Abschlussgespräch")
+    _release()
+    smtp.messages.clear()
+    send_pending()
+
+    to_mayor = [m for m in smtp.messages if str(m["To"]).startswith("uwe.")]
+    events = {str(e["UID"]): e for m in to_mayor for e in _calendar(m).walk("VEVENT")}
+    assert int(events[last.uid]["SEQUENCE"]) >= 1  # the CANCEL before it carried 1
