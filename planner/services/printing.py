@@ -77,6 +77,11 @@ class PrintData:
     language: str
     is_draft: bool
     version_number: int | None
+    # Title, days and zone as the printed agenda has them (issued, or the draft's).
+    title: str = ""
+    first_day: date | None = None
+    last_day: date | None = None
+    timezone: str = ""
     days: list[AgendaDay] = field(default_factory=list)
     people: list[Badge] = field(default_factory=list)
     run_sheet: list[tuple[date, list[RunSheetItem]]] = field(default_factory=list)
@@ -123,6 +128,12 @@ def load_print_data(visit: Visit, viewer: User, document: str, language: str) ->
         is_draft=draft,
         version_number=version.number if version else None,
         days=by_day(entries),
+        title=source.get("title", visit.title),
+        first_day=date.fromisoformat(source["first_day"])
+        if "first_day" in source
+        else visit.first_day,
+        last_day=date.fromisoformat(source["last_day"]) if "last_day" in source else visit.last_day,
+        timezone=source.get("timezone", visit.timezone),
     )
     participations = load_participations(visit.id)
     data.people = [_badge(p) for p in participations]

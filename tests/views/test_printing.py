@@ -277,3 +277,11 @@ def test_pdf_rendering_fetches_nothing_from_the_network(app):
         server.shutdown()
         server.server_close()
     assert hits == []
+
+
+def test_the_guest_agenda_prints_the_issued_title_until_a_new_version(client, host, demo):
+    demo.title = "Neuer Arbeitstitel"
+    db.session.commit()
+    _, agenda = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf"))
+    assert "Smart-City-Austausch: Besuch der Stadt Wuppertal" in agenda
+    assert "Neuer Arbeitstitel" not in agenda
