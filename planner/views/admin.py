@@ -15,7 +15,7 @@ from planner.services.branding import set_colour, set_logo
 from planner.services.errors import InvalidInput
 from planner.services.permissions import can_manage_user
 from planner.services.users import create_user
-from planner.views.navigation import admin_required
+from planner.views.navigation import admin_required, show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -53,7 +53,7 @@ def new_user():
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            getattr(form, error.field, form.email).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("The login %(email)s has been created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
@@ -123,7 +123,7 @@ def branding():
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("The branding has been saved."), "success")
             return redirect(url_for("admin.branding"))

@@ -35,6 +35,7 @@ from planner.views.access import (
     require_catalogue_editor,
     visit_for_editing,
 )
+from planner.views.navigation import show_error
 
 bp = Blueprint("agenda", __name__)
 
@@ -123,11 +124,6 @@ def _warnings(
     return found
 
 
-def _field_error(form: ItemForm, error: InvalidInput) -> None:
-    field = getattr(form, error.field, None) or form.title
-    field.errors = [*field.errors, error.message]
-
-
 @bp.route("/visits/<id:visit_id>/items/new", methods=["GET", "POST"])
 @login_required
 def new_item(visit_id: int):
@@ -154,7 +150,7 @@ def new_item(visit_id: int):
                 db.session.commit()
             except InvalidInput as error:
                 db.session.rollback()
-                _field_error(form, error)
+                show_error(form, error)
             else:
                 _saved_message(warnings)
                 return redirect(
@@ -202,7 +198,7 @@ def edit_item(visit_id: int, item_id: int):
                 form.lock_version.data = str(item.lock_version)
             except InvalidInput as error:
                 db.session.rollback()
-                _field_error(form, error)
+                show_error(form, error)
             else:
                 _saved_message(warnings)
                 if shifted:
@@ -288,7 +284,7 @@ def edit_module(module_id: int | None = None):
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("The programme module has been saved."), "success")
             return redirect(url_for("agenda.modules"))

@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 from flask import abort, url_for
 from flask_login import current_user, login_required
+from wtforms import Field
 
+from planner.services.errors import InvalidInput
 from planner.services.permissions import can_administer
 
 
@@ -33,3 +35,11 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def show_error(form, error: InvalidInput) -> None:
+    """Show a service's refusal at the field it names, else at the form's first field."""
+    field = getattr(form, error.field, None)
+    if not isinstance(field, Field):
+        field = next(f for f in form if f.type not in ("CSRFTokenField", "HiddenField"))
+    field.errors = [*field.errors, error.message]

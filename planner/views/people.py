@@ -61,6 +61,7 @@ from planner.services.people import (
     visible_people,
 )
 from planner.services.permissions import EDITING_ROLES, can_view_visit
+from planner.views.navigation import show_error
 
 bp = Blueprint("people", __name__)
 
@@ -95,11 +96,6 @@ def _values(form: PersonForm) -> PersonValues:
     )
 
 
-def _field_error(form, error: InvalidInput) -> None:
-    field = getattr(form, error.field, None) or form.last_name
-    field.errors = [*field.errors, error.message]
-
-
 # --- people -----------------------------------------------------------------------------
 
 
@@ -131,7 +127,7 @@ def edit(person_id: int | None = None):
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            _field_error(form, error)
+            show_error(form, error)
         else:
             flash(_("The person has been saved."), "success")
             return redirect(url_for("people.show", person_id=saved.id))
@@ -299,7 +295,7 @@ def add_new(visit_id: int):
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            _field_error(new, error)
+            show_error(new, error)
         else:
             flash(_("%(name)s takes part now.", name=person.display_name), "success")
             return redirect(url_for("people.participants", visit_id=visit.id))

@@ -13,6 +13,7 @@ from planner.services.catalogue import room_occupancy, save_room, save_venue, ve
 from planner.services.errors import InvalidInput
 from planner.services.permissions import can_view_visit
 from planner.views.access import own_room, own_venue, require_catalogue_editor
+from planner.views.navigation import show_error
 
 bp = Blueprint("rooms", __name__, url_prefix="/rooms")
 
@@ -44,7 +45,7 @@ def edit_venue(venue_id: int | None = None):
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("The building has been saved."), "success")
             return redirect(url_for("rooms.index"))
@@ -75,7 +76,7 @@ def edit_room(room_id: int | None = None):
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
             flash(_("The room has been saved."), "success")
             return redirect(url_for("rooms.index"))

@@ -45,6 +45,7 @@ from planner.services.visits import (
     upcoming_visits,
 )
 from planner.views.access import visit_for_editing
+from planner.views.navigation import show_error
 
 bp = Blueprint("visits", __name__)
 
@@ -134,11 +135,6 @@ def _visit_values(form: VisitForm) -> VisitValues:
     )
 
 
-def _form_error(form, error: InvalidInput) -> None:
-    field = getattr(form, error.field, None) or form.title
-    field.errors = [*field.errors, error.message]
-
-
 @bp.route("/visits/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -153,7 +149,7 @@ def new():
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_error(form, error)
         else:
             flash(_("The visit has been created."), "success")
             return redirect(url_for("visits.show", visit_id=visit.id))
@@ -184,7 +180,7 @@ def edit(visit_id: int):
             form.lock_version.data = str(visit_for_editing(visit_id).lock_version)
         except InvalidInput as error:
             db.session.rollback()
-            _form_error(form, error)
+            show_error(form, error)
         else:
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("visits.show", visit_id=visit.id))
@@ -287,7 +283,7 @@ def issue(visit_id: int):
                 db.session.commit()
             except InvalidInput as error:
                 db.session.rollback()
-                _form_error(form, error)
+                show_error(form, error)
             else:
                 flash(_("Version %(number)s has been issued.", number=version.number), "success")
                 if drafted:
