@@ -1,5 +1,6 @@
 """Helpers for tests: counting SQL statements, reading pages."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,3 +34,8 @@ def count_queries(engine: Engine) -> Iterator[QueryCount]:
         yield seen
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def page_text(response) -> str:
+    """Return a page's text as a reader sees it: tags removed, white space folded."""
+    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())

@@ -1,7 +1,5 @@
 """Admins manage the logins of their own organisation."""
 
-import re
-
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -10,12 +8,9 @@ from planner.extensions import db
 from planner.models import User
 from tests import factories
 from tests.factories import PASSWORD
+from tests.helpers import page_text
 
 NEW_PASSWORD = "ein-ganz-neues-passwort"
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def _admin(login):
@@ -30,7 +25,7 @@ def test_admin_lists_only_the_logins_of_its_own_organisation(client, login):
     factories.user(factories.organisation("Wuppertal"), Role.ADMIN, name="Wilma Wuppertal")
     db.session.commit()
 
-    text = _text(client.get("/admin/users"))
+    text = page_text(client.get("/admin/users"))
 
     assert "Anmeldungen: Bochum" in text
     assert "Bernd Bochum" in text
@@ -51,7 +46,9 @@ def test_admin_creates_a_login_in_its_own_organisation(client, login):
         Role.HOST,
         admin.organisation_id,
     )
-    assert "Die Anmeldung neu@bochum.example wurde angelegt." in _text(client.get("/admin/users"))
+    assert "Die Anmeldung neu@bochum.example wurde angelegt." in page_text(
+        client.get("/admin/users")
+    )
 
 
 def test_new_login_form_explains_each_problem_at_its_field(client, login):
@@ -113,7 +110,9 @@ def test_admin_changes_a_role(client, login):
 def test_admin_cannot_lock_itself_out(client, login):
     admin = _admin(login)
     response = client.post(f"/admin/users/{admin.id}", data={"name": admin.name, "role": "viewer"})
-    assert "Sie können sich nicht selbst die Administrationsrechte entziehen." in _text(response)
+    assert "Sie können sich nicht selbst die Administrationsrechte entziehen." in page_text(
+        response
+    )
     db.session.expire_all()
     assert (db.session.get(User, admin.id).role, db.session.get(User, admin.id).active) == (
         Role.ADMIN,
@@ -147,7 +146,7 @@ def test_password_reset_refuses_a_short_password(client, login):
     response = client.post(
         f"/admin/users/{colleague.id}/password", data={"password": "kurz", "password_again": "kurz"}
     )
-    assert "Das Passwort muss mindestens 12 Zeichen lang sein." in _text(response)
+    assert "Das Passwort muss mindestens 12 Zeichen lang sein." in page_text(response)
     db.session.expire_all()
     assert db.session.get(User, colleague.id).password_hash == old_hash
 

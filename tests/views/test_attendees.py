@@ -14,13 +14,9 @@ from planner.extensions import db
 from planner.models import AuditEntry, Participation, Person, Visit
 from planner.services.demo import load_demo_data
 from tests import factories
-from tests.helpers import count_queries
+from tests.helpers import count_queries, page_text
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 @pytest.fixture
@@ -116,7 +112,7 @@ def test_import_preview_shows_problems_by_row_and_field_and_saves_nothing(
         content_type="multipart/form-data",
     )
     review = client.get(response.headers["Location"])
-    text = _text(review)
+    text = page_text(review)
 
     assert "Zeile 4 – E-Mail: dieselbe Adresse wie in Zeile 2." in text
     assert "Zeile 5 – Name: fehlt." in text
@@ -124,7 +120,7 @@ def test_import_preview_shows_problems_by_row_and_field_and_saves_nothing(
     assert "Zeilen importieren" not in text
 
     forced = client.post(response.headers["Location"], data={"action": "import"})
-    assert "Zeilen mit Problemen: 2. Es wurde nichts importiert." in _text(forced)
+    assert "Zeilen mit Problemen: 2. Es wurde nichts importiert." in page_text(forced)
     assert db.session.scalar(select(func.count()).select_from(Person)) == people_before
 
 
@@ -139,12 +135,12 @@ def test_the_column_mapping_can_be_corrected(client, host_planner, demo):
         content_type="multipart/form-data",
     )
     first = client.get(response.headers["Location"])
-    assert "Keine Spalte enthält die Namen" in _text(first)
+    assert "Keine Spalte enthält die Namen" in page_text(first)
 
     corrected = client.post(
         response.headers["Location"], data={"column-0": "", "column-1": "last_name"}
     )
-    assert "1 Zeilen importieren" in _text(corrected)
+    assert "1 Zeilen importieren" in page_text(corrected)
 
 
 @pytest.mark.parametrize(
@@ -178,7 +174,7 @@ def test_uploads_over_the_size_limit_are_refused(app_factory, demo):
               "organisation": demo.guest_organisations[0].id},
         content_type="multipart/form-data",
     )  # fmt: skip
-    assert "Die Datei ist größer als 0.0 MB." in _text(response)
+    assert "Die Datei ist größer als 0.0 MB." in page_text(response)
 
 
 def test_a_guest_planner_cannot_remove_a_host(client, login, demo):
@@ -313,9 +309,9 @@ def test_people_purge_anonymises_participants_of_long_past_visits(app, runner, d
 
 
 def test_people_search_finds_by_name_organisation_and_email(client, host_planner, demo):
-    assert "Schneidewind" in _text(client.get("/people?q=schneide"))
-    assert "Schneidewind" in _text(client.get("/people?q=wuppertal"))
-    assert "Schneidewind" not in _text(client.get("/people?q=kopietz"))
+    assert "Schneidewind" in page_text(client.get("/people?q=schneide"))
+    assert "Schneidewind" in page_text(client.get("/people?q=wuppertal"))
+    assert "Schneidewind" not in page_text(client.get("/people?q=kopietz"))
 
 
 def test_naming_a_city_as_guest_opens_none_of_its_people(client, login, demo):
@@ -325,14 +321,14 @@ def test_naming_a_city_as_guest_opens_none_of_its_people(client, login, demo):
     trap = factories.visit(dortmund, [bochum], title="Einladung nach Dortmund")
     login(factories.user(dortmund, Role.PLANNER))
 
-    page = _text(client.get(f"/visits/{trap.id}/participants"))
+    page = page_text(client.get(f"/visits/{trap.id}/participants"))
     content = f"Vorname;Nachname;Organisation;E-Mail\nX;Gehackt;Bochum;{kopietz.email}\n"
     response = client.post(
         f"/visits/{trap.id}/import",
         data={"file": (io.BytesIO(content.encode()), "l.csv"), "organisation": bochum.id},
         content_type="multipart/form-data",
     )
-    review = _text(client.get(response.headers["Location"]))
+    review = page_text(client.get(response.headers["Location"]))
     client.post(response.headers["Location"], data={"action": "import"})
 
     assert "Kopietz" not in page
@@ -351,7 +347,7 @@ def test_guests_see_only_issued_items_in_the_attendance_matrix(client, login, de
     factories.item(demo, "2023-02-23 15:00", "2023-02-23 16:00", "Noch nicht herausgegeben")
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
 
-    page = _text(client.get(f"/visits/{demo.id}/attendance"))
+    page = page_text(client.get(f"/visits/{demo.id}/attendance"))
 
     assert "Begrüßung durch den Oberbürgermeister" in page
     assert "Interne Vorbesprechung" not in page

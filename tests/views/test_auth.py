@@ -14,12 +14,9 @@ from planner.models import User
 from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from tests import factories
 from tests.factories import PASSWORD
+from tests.helpers import page_text
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 def _csrf_token(response) -> str:
@@ -66,13 +63,13 @@ def test_wrong_password_is_refused_with_a_message(client):
     response = client.post("/login", data={"email": user.email, "password": "falsch-falsch"})
 
     assert response.status_code == 200
-    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in _text(response)
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in page_text(response)
     assert client.get("/").status_code == 302
 
 
 def test_unknown_address_gets_the_same_message_as_a_wrong_password(client):
     response = client.post("/login", data={"email": "nobody@x.test", "password": PASSWORD})
-    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in _text(response)
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in page_text(response)
 
 
 def test_deactivated_login_cannot_log_in(client):
@@ -158,7 +155,7 @@ def test_guest_city_sees_the_agenda_without_internal_notes_or_phones(client, log
     visit = load_demo_data().visit
     login(factories.user(visit.guest_organisations[0], Role.PLANNER))
 
-    text = _text(client.get(f"/visits/{visit.id}"))
+    text = page_text(client.get(f"/visits/{visit.id}"))
 
     assert "Begrüßung durch den Oberbürgermeister" in text
     assert "Empfang der Delegation und Eintrag ins Goldene Buch." in text
@@ -172,7 +169,7 @@ def test_host_staff_see_internal_notes_and_internal_phones(client, login):
     visit = load_demo_data().visit
     login(factories.user(visit.host_organisation, Role.VIEWER))
 
-    text = _text(client.get(f"/visits/{visit.id}"))
+    text = page_text(client.get(f"/visits/{visit.id}"))
 
     assert INTERNAL_PARKING_NOTE in text
     assert "+49 234 555 0142 (intern)" in text
@@ -188,7 +185,7 @@ def test_guests_do_not_see_the_hosts_internal_holds(client, login):
     factories.issue(visit)
     login(factories.user(visit.guest_organisations[0], Role.VIEWER))
 
-    text = _text(client.get(f"/visits/{visit.id}"))
+    text = page_text(client.get(f"/visits/{visit.id}"))
 
     assert "Empfang" in text
     assert "Vorbesprechung Protokoll" not in text
@@ -235,7 +232,7 @@ def test_failed_logins_of_one_account_are_throttled(client):
 
     assert answers == [200] * 5
     assert throttled.status_code == 429
-    assert "Zu viele fehlgeschlagene Anmeldeversuche" in _text(throttled)
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in page_text(throttled)
     assert client.get("/").status_code == 302
     # Another account from the same address may still log in.
     assert (
@@ -308,7 +305,7 @@ def test_reactivating_a_login_does_not_revive_its_old_sessions(app, client, logi
 def test_control_characters_in_the_login_are_no_error(client):
     response = client.post("/login", data={"email": "lena\x00@bochum.example", "password": "x\x00"})
     assert response.status_code == 200
-    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in _text(response)
+    assert "Die E-Mail-Adresse oder das Passwort ist falsch." in page_text(response)
 
 
 def test_a_json_login_with_odd_values_is_refused_cleanly(client):

@@ -1,7 +1,5 @@
 """The outbox pages and the `outbox send` command."""
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -10,11 +8,8 @@ from planner.extensions import db
 from planner.models import OutboxMessage
 from planner.services.demo import load_demo_data
 from tests import factories
+from tests.helpers import page_text
 from tests.smtp import smtp_server
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
 
 
 @pytest.fixture
@@ -36,10 +31,10 @@ def test_send_invitations_drafts_them_for_review_in_the_outbox(client, planner, 
     drafts = db.session.scalars(select(OutboxMessage)).all()
     assert {m.status for m in drafts} == {OutboxStatus.DRAFT}
     assert len(drafts) == len(demo.participations)
-    page = _text(client.get(f"/visits/{demo.id}/outbox"))
+    page = page_text(client.get(f"/visits/{demo.id}/outbox"))
     assert "Alle Entwürfe senden" in page
     assert "Einladung: Smart-City-Austausch" in page
-    assert f"Entwürfe: {len(drafts)}" in _text(client.get(f"/visits/{demo.id}"))
+    assert f"Entwürfe: {len(drafts)}" in page_text(client.get(f"/visits/{demo.id}"))
 
     # A second click drafts nothing twice.
     client.post(f"/visits/{demo.id}/invitations")
@@ -94,7 +89,7 @@ def test_a_failed_message_can_be_sent_again(client, planner, demo):
                             last_error="SMTPRecipientsRefused: 550")  # fmt: skip
     db.session.add(message)
     db.session.commit()
-    assert "SMTPRecipientsRefused: 550" in _text(client.get(f"/visits/{demo.id}/outbox"))
+    assert "SMTPRecipientsRefused: 550" in page_text(client.get(f"/visits/{demo.id}/outbox"))
 
     client.post(f"/visits/{demo.id}/outbox/{message.id}/retry")
 

@@ -11,11 +11,7 @@ from planner.extensions import db
 from planner.models import AgendaItem, Participation, ProgrammeModule, Room, Venue, Visit
 from planner.services.demo import load_demo_data
 from tests import factories
-from tests.helpers import count_queries
-
-
-def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+from tests.helpers import count_queries, page_text
 
 
 @pytest.fixture
@@ -134,7 +130,7 @@ def test_overlapping_item_is_saved_only_when_the_planner_saves_over_the_warning(
     first = client.post(
         f"/visits/{visit.id}/items/new", data={**ITEM, "start": "10:30", "end": "10:45"}
     )
-    assert "Überschneidet sich mit „Begrüßung“ (10:00–11:00)." in _text(first)
+    assert "Überschneidet sich mit „Begrüßung“ (10:00–11:00)." in page_text(first)
     assert 'name="confirm_conflicts" type="hidden" value="1"' in first.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).where(AgendaItem.visit_id == visit.id)) == 1
 
@@ -145,7 +141,7 @@ def test_overlapping_item_is_saved_only_when_the_planner_saves_over_the_warning(
     assert second.status_code == 302
     titles = db.session.scalars(select(AgendaItem.title).where(AgendaItem.visit_id == visit.id))
     assert sorted(titles) == ["Begrüßung", "Pressefoto"]
-    visit_page = _text(client.get(f"/visits/{visit.id}"))
+    visit_page = page_text(client.get(f"/visits/{visit.id}"))
     assert "Warnungen: 2" in visit_page
 
 
@@ -173,7 +169,7 @@ def test_second_of_two_planners_editing_an_item_is_refused_and_sees_the_change(
         f"/visits/{visit.id}/items/{item.id}/edit", data={**form_of_planner, "title": "Grußwort"}
     )
 
-    text = _text(response)
+    text = page_text(response)
     assert "Jemand anderes hat während Ihrer Bearbeitung Änderungen gespeichert." in text
     assert "Karl Kollege: title Begrüßung → Empfang" in text
     db.session.expire_all()
@@ -198,7 +194,7 @@ def test_second_of_two_planners_editing_a_visit_is_refused(app, client, planner)
             "timezone": "Europe/Berlin", "language": "de", "contact_person": "0",
             "lock_version": stale}  # fmt: skip
 
-    text = _text(client.post(f"/visits/{visit.id}/edit", data=form))
+    text = page_text(client.post(f"/visits/{visit.id}/edit", data=form))
 
     assert "title Besuch → Besuch aus Wuppertal" in text
     db.session.expire_all()
@@ -241,7 +237,7 @@ def test_cancelled_item_stays_on_the_agenda_and_deleted_item_goes(client, planne
     db.session.expire_all()
     assert db.session.get(AgendaItem, kept_id).status == ItemStatus.CANCELLED
     assert db.session.scalar(select(AgendaItem.id).where(AgendaItem.id == gone_id)) is None
-    assert "Pressefoto abgesagt" in _text(client.get(f"/visits/{visit_id}"))
+    assert "Pressefoto abgesagt" in page_text(client.get(f"/visits/{visit_id}"))
 
 
 @pytest.mark.parametrize(
@@ -299,8 +295,8 @@ def test_guests_see_the_issued_version_while_hosts_see_the_draft(app, client, pl
     db.session.commit()
     guest.post("/login", data={"email": guest_user.email, "password": factories.PASSWORD})
 
-    guest_text = _text(guest.get(f"/visits/{demo.id}"))
-    host_text = _text(client.get(f"/visits/{demo.id}"))
+    guest_text = page_text(guest.get(f"/visits/{demo.id}"))
+    host_text = page_text(client.get(f"/visits/{demo.id}"))
 
     assert "Begrüßung durch den Oberbürgermeister" in guest_text
     assert "Empfang im Ratssaal" not in guest_text
@@ -317,12 +313,14 @@ def test_issuing_with_open_conflicts_needs_an_acknowledgement(client, planner):
     db.session.commit()
 
     refused = client.post(f"/visits/{visit.id}/issue", data={"comment": "Erste Fassung"})
-    assert "Bitte bestätigen Sie, dass Sie die offenen Konflikte gesehen haben." in _text(refused)
+    assert "Bitte bestätigen Sie, dass Sie die offenen Konflikte gesehen haben." in page_text(
+        refused
+    )
 
     client.post(
         f"/visits/{visit.id}/issue", data={"comment": "Erste Fassung", "acknowledge_conflicts": "y"}
     )
-    text = _text(client.get(f"/visits/{visit.id}"))
+    text = page_text(client.get(f"/visits/{visit.id}"))
     assert "Version 1" in text
     assert "Erste Fassung" in text
 
@@ -339,7 +337,7 @@ def test_planner_adds_a_module_to_the_catalogue(client, planner):
         90,
         planner.organisation_id,
     )
-    assert "Stadtrundfahrt" in _text(client.get("/modules"))
+    assert "Stadtrundfahrt" in page_text(client.get("/modules"))
 
 
 def test_rooms_are_created_and_names_stay_unique_per_building(client, planner):
@@ -349,7 +347,7 @@ def test_rooms_are_created_and_names_stay_unique_per_building(client, planner):
     client.post("/rooms/new", data=form)
     again = client.post("/rooms/new", data=form)
 
-    assert "Dieses Gebäude hat bereits einen Raum dieses Namens." in _text(again)
+    assert "Dieses Gebäude hat bereits einen Raum dieses Namens." in page_text(again)
     rooms = db.session.scalars(select(Room).where(Room.venue_id == venue.id)).all()
     assert [(room.name, room.capacity) for room in rooms] == [("Großer Saal", 900)]
 
@@ -360,7 +358,7 @@ def test_room_occupancy_shows_items_of_all_visits_and_hides_foreign_titles(clien
     factories.item(other, "2023-02-23 15:00", "2023-02-23 16:00", "Ratssitzung", room=room)
     db.session.commit()
 
-    text = _text(client.get(f"/rooms/{room.id}/occupancy?day=2023-02-23"))
+    text = page_text(client.get(f"/rooms/{room.id}/occupancy?day=2023-02-23"))
 
     assert "Begrüßung durch den Oberbürgermeister" in text
     assert "Ratssitzung" in text
@@ -382,10 +380,10 @@ def test_dashboard_counts_items_attendees_and_conflicts(client, planner):
 
 
 def test_month_view_shows_the_visits_of_the_month(client, planner, demo):
-    text = _text(client.get("/month/2023/2"))
+    text = page_text(client.get("/month/2023/2"))
     assert "Februar 2023" in text
     assert "Smart-City-Austausch: Besuch der Stadt Wuppertal" in text
-    assert "Smart-City" not in _text(client.get("/month/2023/3"))
+    assert "Smart-City" not in page_text(client.get("/month/2023/3"))
 
 
 def _bulk_visit(host, items: int, people: int) -> int:
@@ -449,4 +447,4 @@ def test_a_tampered_lock_version_is_no_crash(client, planner):
         f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, lock_version="²")
     )
     assert response.status_code == 200
-    assert "Jemand anderes" in _text(response)
+    assert "Jemand anderes" in page_text(response)

@@ -7,12 +7,7 @@ from planner.enums import ItemStatus, Role, RsvpStatus, Side
 from planner.extensions import db
 from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from tests import factories
-from tests.helpers import count_queries
-
-
-def _text(response) -> str:
-    """Return the page's text without tags, white space folded."""
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+from tests.helpers import count_queries, page_text
 
 
 def _demo_as_host(login, role: Role = Role.VIEWER):
@@ -39,7 +34,7 @@ def test_start_page_lists_upcoming_visits_before_past_ones(client, login):
     login(factories.user(bochum))
     db.session.commit()
 
-    text = _text(client.get("/"))
+    text = page_text(client.get("/"))
 
     upcoming, past = text.split("Vergangene Besuche")
     assert upcoming.index("Besuch aus Essen") < upcoming.index("Besuch aus Dortmund")
@@ -53,7 +48,7 @@ def test_visit_page_shows_the_demo_agenda_by_day_with_its_time_zone(client, logi
     response = client.get(f"/visits/{visit.id}")
 
     assert response.status_code == 200
-    text = _text(response)
+    text = page_text(response)
     assert "Alle Zeiten: Europe/Berlin" in text
     assert "Donnerstag, 23. Februar 2023" in text
     assert "10:00–10:30 Begrüßung durch den Oberbürgermeister" in text
@@ -75,7 +70,7 @@ def test_visit_page_lists_delegation_then_hosts_in_protocol_order(client, login)
     )
     db.session.commit()
 
-    text = _text(client.get(f"/visits/{visit.id}"))
+    text = page_text(client.get(f"/visits/{visit.id}"))
 
     delegation, hosts_part = text.split("Delegation", 1)[1].split("Gastgebende", 1)
     assert delegation.index("Meier") < delegation.index("Zander") < delegation.index("Adler")
@@ -91,7 +86,7 @@ def test_visit_page_marks_cancelled_and_tentative_items(client, login):
                    status=ItemStatus.TENTATIVE)  # fmt: skip
     db.session.commit()
 
-    text = _text(client.get(f"/visits/{visit.id}"))
+    text = page_text(client.get(f"/visits/{visit.id}"))
 
     assert "Pressefoto abgesagt" in text
     assert "Mittagessen vorläufig" in text
@@ -100,7 +95,7 @@ def test_visit_page_marks_cancelled_and_tentative_items(client, login):
 def test_visit_page_in_english(client, login):
     visit = _demo_as_host(login)
 
-    text = _text(client.get(f"/visits/{visit.id}?lang=en"))
+    text = page_text(client.get(f"/visits/{visit.id}?lang=en"))
 
     assert "All times: Europe/Berlin" in text
     assert "Thursday, February 23, 2023" in text
@@ -114,7 +109,7 @@ def test_language_switch_keeps_english_for_later_pages(client, login):
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/visits/{visit.id}"
-    assert "All times: Europe/Berlin" in _text(client.get(f"/visits/{visit.id}"))
+    assert "All times: Europe/Berlin" in page_text(client.get(f"/visits/{visit.id}"))
 
 
 def test_language_switch_does_not_redirect_to_other_sites(client):
@@ -126,12 +121,12 @@ def test_unknown_visit_is_not_found(client, login):
     login(factories.user(factories.organisation()))
     response = client.get("/visits/4711")
     assert response.status_code == 404
-    assert "Seite nicht gefunden" in _text(response)
+    assert "Seite nicht gefunden" in page_text(response)
 
 
 def test_visit_page_shows_internal_notes_marked_as_internal(client, login):
     visit = _demo_as_host(login)
-    assert f"Intern: {INTERNAL_PARKING_NOTE}" in _text(client.get(f"/visits/{visit.id}"))
+    assert f"Intern: {INTERNAL_PARKING_NOTE}" in page_text(client.get(f"/visits/{visit.id}"))
 
 
 def _visit_with(items: int, people: int, **fields):
@@ -186,19 +181,19 @@ def test_visit_search_finds_by_title_and_pages_through_older_visits(client, logi
     factories.visit(factories.organisation("Dortmund"), title="Besuch Nummer 99")
     login(factories.user(bochum))
 
-    first = _text(client.get("/visits?q=nummer"))
+    first = page_text(client.get("/visits?q=nummer"))
     page = client.get("/visits?q=nummer").get_data(as_text=True)
     following = re.search(r'href="(/visits\?q=nummer&amp;before=[^"]+)"', page)[1].replace(
         "&amp;", "&"
     )
-    second = _text(client.get(following))
+    second = page_text(client.get(following))
 
     assert "Besuch Nummer 54" in first
     assert "Besuch Nummer 5 " in first
     assert "Besuch Nummer 4 " not in first
     assert "Besuch Nummer 4 " in second
     assert "Besuch Nummer 99" not in first + second
-    assert "Besuch Nummer 7" in _text(client.get("/visits?q=nummer 7"))
+    assert "Besuch Nummer 7" in page_text(client.get("/visits?q=nummer 7"))
 
 
 def test_every_page_title_is_plain_text(client, login):
