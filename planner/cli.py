@@ -18,11 +18,16 @@ from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput
 from planner.services.outbox import mail_backend, run_loop, send_pending
 from planner.services.people import purge
+from planner.services.replies import UnreadableMessage, receive
 from planner.services.users import create_user
 
 users_cli = AppGroup("users", help="Manage staff logins.")
 people_cli = AppGroup("people", help="Personal data of participants.")
 outbox_cli = AppGroup("outbox", help="E-mail waiting in the outbox.")
+mail_cli = AppGroup("mail", help="Answers that calendar programs send back.")
+
+# sysexits.h: what an MTA understands from a delivery program.
+EX_DATAERR = 65
 
 
 @click.command("demo-data")
@@ -101,6 +106,26 @@ def outbox_send_command(loop: bool) -> None:
     click.echo(f"Sent {sent} messages, {failed} not sent ({mail_backend()}).")
 
 
+@mail_cli.command("receive")
+def mail_receive_command() -> None:
+    """Read one e-mail (an iMIP REPLY) from standard input, as an MTA pipe hands it over.
+
+    Exits 0 when the message was understood or deliberately ignored, 65 when it could
+    not be read.
+    """
+    limit = int(current_app.config["MAIL_MAX_BYTES"])
+    raw = sys.stdin.buffer.read(limit + 1)
+    try:
+        received = receive(raw)
+        db.session.commit()
+    except UnreadableMessage as error:
+        db.session.rollback()
+        click.echo(f"Message not read: {error}", err=True)
+        sys.exit(EX_DATAERR)
+    note = " (seen before; nothing changed)" if received.duplicate else ""
+    click.echo(f"Message read: {', '.join(received.outcomes)}{note}.")
+
+
 @click.command("bench-data")
 @click.option("--visits", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--items-per-visit", type=click.IntRange(min=0), default=10, show_default=True)
@@ -126,4 +151,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(people_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(bench_data_command)

@@ -22,12 +22,16 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_PASSWORD": "",
     "MAIL_FROM": "protokoll@delegation-planner.invalid",
     "MAIL_FROM_NAME": "",
+    # The ORGANIZER of invitations: calendar programs send answers here, so it must be
+    # a mailbox the planner reads (mail receive / mail fetch). Empty: MAIL_FROM.
+    "ORGANIZER_EMAIL": "",
     "MAIL_BACKEND": None,  # "smtp" or "console"; by default smtp when SMTP_HOST is set
     "SMTP_TIMEOUT": 20,
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_RETRY_SECONDS": 60,  # doubles with each failed attempt
     "OUTBOX_LOOP_SECONDS": 15,
     "RSVP_MAX_AGE_DAYS": 120,
+    "MAIL_MAX_BYTES": 2_000_000,  # a bigger incoming message is not read
     "REDIS_URL": None,
     "SECURE_COOKIES": False,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app that set X-Forwarded-*

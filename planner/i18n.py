@@ -83,6 +83,17 @@ def enum_labels() -> dict[str, Any]:
             RsvpStatus.DECLINED: _l("Declined"),
             RsvpStatus.TENTATIVE: _l("Tentative"),
         },
+        # What became of an answer that a calendar program sent (services/replies.py).
+        "reply_outcome": {
+            "applied": _l("Answer recorded"),
+            "outdated": _l("Older than the latest invitation or answer: not applied"),
+            "forged": _l("Sender is not the invited person: not applied"),
+            "unknown-item": _l("Unknown item: not applied"),
+            "not-invited": _l("Person not invited to this item: not applied"),
+            "counter": _l("Counter-proposal: please answer the person yourself"),
+            "declinecounter": _l("Declined counter-proposal (for information)"),
+            "ignored": _l("Not an answer: ignored"),
+        },
         "outbox": {
             OutboxStatus.DRAFT: _l("Draft"),
             OutboxStatus.PENDING: _l("Waiting"),

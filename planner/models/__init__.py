@@ -1,6 +1,7 @@
 """The domain model: one module per concept, all importable from here."""
 
 from planner.models.agenda import AgendaItem
+from planner.models.answer import InboundMessage, ItemAnswer
 from planner.models.audit import AuditEntry
 from planner.models.feed import FeedToken
 from planner.models.imports import PendingImport
@@ -19,6 +20,8 @@ __all__ = [
     "AgendaVersion",
     "AuditEntry",
     "FeedToken",
+    "InboundMessage",
+    "ItemAnswer",
     "Organisation",
     "OutboxMessage",
     "Participation",

@@ -10,7 +10,7 @@ from planner.enums import ItemKind, ItemStatus
 from planner.extensions import db
 from planner.models.module import ProgrammeModule
 from planner.models.person import Person
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 from planner.models.venue import Room
 
 if TYPE_CHECKING:
@@ -72,8 +72,7 @@ class AgendaItem(db.Model):
         Index("ix_agenda_item_visit_start", "visit_id", "starts_at"),
         Index("ix_agenda_item_room_time", "room_id", "starts_at", "ends_at"),
         Index("ix_agenda_item_responsible_person_id", "responsible_person_id"),
-        # Never reuse the id of a deleted row: the audit trail keeps ids.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
     @property

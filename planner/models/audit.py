@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import AuditAction
 from planner.extensions import db
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 from planner.models.user import User
 
 
@@ -32,4 +32,5 @@ class AuditEntry(db.Model):
     __table_args__ = (
         Index("ix_audit_entry_visit_created", "visit_id", "created_at"),
         Index("ix_audit_entry_object", "object_type", "object_id"),
+        NEVER_REUSE_IDS,
     )

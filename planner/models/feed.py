@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.person import Person
-from planner.models.types import UTCDateTime, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 from planner.models.user import User
 from planner.models.visit import Visit
 
@@ -45,4 +45,5 @@ class FeedToken(db.Model):
         ),
         Index("ix_feed_token_visit", "visit_id", "kind"),
         Index("ix_feed_token_user", "user_id", "kind"),
+        NEVER_REUSE_IDS,
     )

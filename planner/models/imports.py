@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
-from planner.models.types import UTCDateTime, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class PendingImport(db.Model):
@@ -24,3 +24,5 @@ class PendingImport(db.Model):
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (NEVER_REUSE_IDS,)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import ItemKind, Language
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import enum_column
+from planner.models.types import NEVER_REUSE_IDS, enum_column
 from planner.models.venue import Room
 
 
@@ -34,6 +34,7 @@ class ProgrammeModule(db.Model):
     __table_args__ = (
         UniqueConstraint("organisation_id", "key"),
         CheckConstraint("default_duration_minutes > 0", name="duration_positive"),
+        NEVER_REUSE_IDS,
     )
 
     def title(self, language: Language | str) -> str:

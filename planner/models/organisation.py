@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.enums import Language
 from planner.extensions import db
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 
 
 class Organisation(db.Model):
@@ -24,6 +24,8 @@ class Organisation(db.Model):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     logo_mime: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"

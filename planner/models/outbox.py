@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import OutboxStatus
 from planner.extensions import db
 from planner.models.person import Person
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 from planner.models.visit import Visit
 
 
@@ -58,4 +58,5 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         Index("ix_outbox_message_status_next_attempt", "status", "next_attempt_at"),
+        NEVER_REUSE_IDS,
     )

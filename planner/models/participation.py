@@ -1,15 +1,16 @@
 """Who takes part in a visit, on which side, with which answer, in which items."""
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import RsvpStatus, Side
 from planner.extensions import db
 from planner.models.agenda import AgendaItem
 from planner.models.person import Person
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 from planner.models.visit import Visit
 
 participation_item = Table(
@@ -27,6 +28,11 @@ participation_item = Table(
         index=True,
     ),
 )
+
+
+def new_nonce() -> str:
+    """Return a fresh random value for a participant's answer links."""
+    return secrets.token_urlsafe(16)
 
 
 class Participation(db.Model):
@@ -55,6 +61,9 @@ class Participation(db.Model):
     # shows and the UIDs it contains (set when a message is delivered).
     invited_version: Mapped[int | None]
     invited_uids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Signed into the answer links: a link names this random value, never the row id,
+    # and dies with the participation.
+    rsvp_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visit: Mapped[Visit] = relationship(back_populates="participations")
@@ -64,8 +73,7 @@ class Participation(db.Model):
     __table_args__ = (
         UniqueConstraint("visit_id", "person_id"),
         Index("ix_participation_person_id", "person_id"),
-        # Never reuse the id of a deleted row: the audit trail keeps ids.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
     @property

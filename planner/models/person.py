@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import Language
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 
 
 class Person(db.Model):
@@ -47,8 +47,7 @@ class Person(db.Model):
 
     __table_args__ = (
         UniqueConstraint("organisation_id", "email"),
-        # Never reuse the id of a deleted row: the audit trail keeps ids.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
     @property

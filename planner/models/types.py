@@ -30,6 +30,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+# Table option: SQLite never hands out the id of a deleted row again (AUTOINCREMENT).
+# Ids appear in links, tokens and the audit trail, so a reused id would point at
+# someone else's data.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 def utcnow() -> datetime:
     """Return the current instant, aware, in UTC."""
     return datetime.now(UTC)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import Role
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 
 
 class User(db.Model):
@@ -33,6 +33,8 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     # Flask-Login's user interface.
     is_authenticated = True

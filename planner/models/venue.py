@@ -5,6 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.organisation import Organisation
+from planner.models.types import NEVER_REUSE_IDS
 
 
 class Venue(db.Model):
@@ -25,7 +26,7 @@ class Venue(db.Model):
         back_populates="venue", order_by="Room.name", passive_deletes=True
     )
 
-    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "name"), NEVER_REUSE_IDS)
 
 
 class Room(db.Model):
@@ -46,6 +47,7 @@ class Room(db.Model):
     __table_args__ = (
         UniqueConstraint("venue_id", "name"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        NEVER_REUSE_IDS,
     )
 
     @property

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.types import UTCDateTime, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 from planner.models.user import User
 from planner.models.visit import Visit
 
@@ -37,4 +37,5 @@ class AgendaVersion(db.Model):
     __table_args__ = (
         UniqueConstraint("visit_id", "number"),
         CheckConstraint("number > 0", name="number_positive"),
+        NEVER_REUSE_IDS,
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import Language, VisitStatus
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from planner.models.agenda import AgendaItem
@@ -80,8 +80,7 @@ class Visit(db.Model):
         Index("ix_visit_first_day", "first_day", "id"),
         Index("ix_visit_last_day", "last_day", "id"),
         Index("ix_visit_host_first_day", "host_organisation_id", "first_day"),
-        # Never reuse the id of a deleted row: the audit trail keeps ids.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
     def __repr__(self) -> str:

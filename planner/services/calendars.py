@@ -66,6 +66,9 @@ class CalendarRequest:
     participant_names: dict[int, str] = field(default_factory=dict)
     recipient: Recipient | None = None
     organizer_name: str = ""
+    # The URL of each event; None: the visit page (for staff). A calendar sent to a
+    # person links to their own answer page, which needs no login.
+    url: str | None = None
 
 
 def _module_texts(snapshot: dict[str, Any]) -> dict[int, ProgrammeModule]:
@@ -177,7 +180,7 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
     location = item.get("location") or item.get("room")
     if location:
         event.add("location", location)
-    event.add("url", visit_url(visit))
+    event.add("url", request.url or visit_url(visit))
     module = modules.get(item.get("module_id"))
     # The programme module names the category (“Empfang”, “Rundgang”); else the kind.
     category = module.title(request.language) if module else kind_labels.get(item["kind"], "")
@@ -197,7 +200,8 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
 
 
 def _add_people(event: Event, request: CalendarRequest) -> None:
-    organizer = vCalAddress(f"mailto:{current_app.config['MAIL_FROM']}")
+    # Calendar programs send their answers (iMIP REPLY) here: a mailbox we read.
+    organizer = vCalAddress(f"mailto:{organizer_address()}")
     if request.organizer_name:
         organizer.params["CN"] = vText(request.organizer_name)
     event.add("organizer", organizer)
@@ -211,6 +215,12 @@ def _add_people(event: Event, request: CalendarRequest) -> None:
     attendee.params["RSVP"] = vText("TRUE")
     attendee.params["CUTYPE"] = vText("INDIVIDUAL")
     event.add("attendee", attendee, encode=0)
+
+
+def organizer_address() -> str:
+    """Return the ORGANIZER mailbox, which receives the replies of calendar programs."""
+    config = current_app.config
+    return (config.get("ORGANIZER_EMAIL") or config["MAIL_FROM"]).strip()
 
 
 def combine(calendars: list[Calendar], name: str, feed: bool = True) -> Calendar:

@@ -1,13 +1,16 @@
 """Invitations by e-mail: drafted into the outbox with the change that causes them.
 
-An invitation (METHOD:REQUEST) carries every item the person attends; after a new
-agenda version, only the people whom the changes affect get an update (the same UIDs,
-higher SEQUENCE) or a cancellation (METHOD:CANCEL) of the items they lost. Every
-message is rendered when it is drafted, in the recipient's language, and waits as a
-draft until a planner sends it from the outbox.
+Every iTIP message carries exactly one UID (RFC 5546; Outlook and Thunderbird act on
+the first event of a message only): a person invited to five items gets a cover letter
+with the whole programme (a .ics to keep, METHOD:PUBLISH, no ATTENDEE) and then five
+meeting requests (METHOD:REQUEST) that their calendar files one by one. After a new
+agenda version, only the people whom the changes affect get an update of the items
+that changed (same UID, higher SEQUENCE) or a cancellation (METHOD:CANCEL) of the
+items they lost. Every message is rendered when it is drafted, in the recipient's
+language, and waits as a draft until a planner sends it from the outbox.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import make_msgid
 from typing import Any
@@ -15,7 +18,8 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -29,11 +33,10 @@ from planner.models import (
     Person,
     Visit,
 )
-from planner.models.types import utcnow
-from planner.services.calendars import CalendarRequest, Recipient, build, serialise, visit_url
+from planner.services.answers import answer_url, answers_of
+from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.versions import Changes
 
-RSVP_SALT = "rsvp"
 OPEN = (OutboxStatus.DRAFT, OutboxStatus.PENDING, OutboxStatus.SENDING)
 
 
@@ -46,36 +49,6 @@ class Line:
     title: str
     place: str
     cancelled: bool
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RSVP_SALT)
-
-
-def rsvp_token(participation: Participation) -> str:
-    """Return the signed token of a participant's answer links."""
-    return _serializer().dumps({"p": participation.id, "v": participation.visit_id})
-
-
-def read_rsvp_token(token: str) -> Participation | None:
-    """Return the participation a valid, unexpired token stands for, else None."""
-    max_age = int(current_app.config["RSVP_MAX_AGE_DAYS"]) * 86400
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except (SignatureExpired, BadSignature):
-        return None
-    if not isinstance(data, dict):
-        return None
-    participation = db.session.get(Participation, data.get("p"))
-    if participation is None or participation.visit_id != data.get("v"):
-        return None
-    return participation
-
-
-def answer(participation: Participation, status: RsvpStatus) -> None:
-    """Record a participant's answer."""
-    participation.rsvp_status = status
-    participation.rsvp_at = utcnow()
 
 
 # Salutations are stored as typed, mostly in German; letters use the reader's language.
@@ -153,51 +126,35 @@ def _summary(changes: Changes, uids: set[str], language: str) -> list[str]:
     return sentences
 
 
-def _draft(visit: Visit, version: AgendaVersion, participation: Participation, kind: str,
-           items: list[dict[str, Any]], summary: list[str]) -> OutboxMessage:  # fmt: skip
-    person: Person = participation.person
-    language = person.language.value
-    method = "CANCEL" if kind == "cancel" else "REQUEST"
+# Kinds of outbox messages: a cover letter per person and version (with the whole
+# programme as METHOD:PUBLISH), then one iTIP message per item.
+LETTERS = ("letter-invite", "letter-update", "letter-cancel")
+REQUESTS = ("invite", "update")
+REPLACEABLE = (*REQUESTS, "letter-invite", "letter-update")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one person is sent for one version: items to request and to cancel."""
+
+    participation: Participation
+    occasion: str  # invite, update or cancel: the cover letter's wording
+    requests: list[tuple[str, dict[str, Any]]]  # (invite or update, snapshot item)
+    cancels: list[dict[str, Any]]
+    summary: list[str]
+    changes: Changes = field(default_factory=Changes)
+
+
+def _organizer(visit: Visit) -> str:
     contact = visit.contact_person
-    organizer = contact.display_name if contact else visit.host_organisation.name
-    snapshot = {**version.snapshot, "items": items}
-    calendar = build(
-        CalendarRequest(
-            visit=visit,
-            snapshot=snapshot,
-            issued_at=version.issued_at,
-            language=language,
-            name=visit.title,
-            method=method,
-            organizer_name=organizer,
-            recipient=Recipient(
-                person.email, person.display_name, partstat=participation.rsvp_status.value
-            ),
-        )  # fmt: skip
-    )
-    token = rsvp_token(participation)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    with force_locale(language):
-        subject = {
-            "invite": _("Invitation: %(title)s", title=visit.title),
-            "update": _("Updated: %(title)s", title=visit.title),
-            "cancel": _("Cancelled: %(title)s", title=visit.title),
-        }[kind]
-        body_text = render_template(
-            "email/invitation.txt",
-            kind=kind,
-            visit=visit,
-            greeting=greeting(person, language),
-            lines=_lines(items, language),
-            summary=summary,
-            zone=visit.timezone,
-            url=visit_url(visit),
-            rsvp={
-                answer: f"{base}/rsvp/{token}?answer={answer}"
-                for answer in ("accepted", "tentative", "declined")
-            },  # fmt: skip
-            organizer=organizer,
-        )
+    return contact.display_name if contact else visit.host_organisation.name
+
+
+def _message(visit: Visit, version: AgendaVersion, participation: Participation, kind: str,
+             subject: str, body_text: str, items: list[dict[str, Any]],
+             calendar: bytes | None, method: str | None) -> OutboxMessage:  # fmt: skip
+    person: Person = participation.person
+    contact = visit.contact_person
     message = OutboxMessage(
         visit=visit,
         person=person,
@@ -210,14 +167,130 @@ def _draft(visit: Visit, version: AgendaVersion, participation: Participation, k
         body_text=body_text,
         body_html=text_to_html(body_text),
         ical_method=method,
-        ical=serialise(calendar).decode("utf-8"),
+        ical=calendar.decode("utf-8") if calendar is not None else None,
         version_number=version.number,
         item_uids=[item["uid"] for item in items],
-        language=language,
+        language=person.language.value,
         reply_to=(contact.email or "") if contact else "",
     )
     db.session.add(message)
     return message
+
+
+def _calendar(visit: Visit, version: AgendaVersion, participation: Participation,
+              items: list[dict[str, Any]], method: str) -> bytes:  # fmt: skip
+    person = participation.person
+    recipient = None
+    if method != "PUBLISH":
+        [item] = items  # one UID per iTIP message (RFC 5546)
+        answer = _item_answers(participation).get(item["id"])
+        recipient = Recipient(
+            person.email, person.display_name, partstat=answer.value if answer else "needs-action"
+        )
+    return serialise(
+        build(
+            CalendarRequest(
+                visit=visit,
+                snapshot={**version.snapshot, "items": items},
+                issued_at=version.issued_at,
+                language=person.language.value,
+                name=visit.title,
+                method=method,
+                organizer_name=_organizer(visit),
+                recipient=recipient,
+                url=answer_url(participation),
+            )
+        )
+    )
+
+
+def _item_answers(participation: Participation) -> dict[int, RsvpStatus]:
+    return {item_id: answer.status for item_id, answer in answers_of(participation).items()}
+
+
+def _rsvp_links(participation: Participation, item_id: int | None = None) -> dict[str, str]:
+    """Return the answer links: for the whole programme, or for one item."""
+    page = answer_url(participation)
+    one = f"&item={item_id}" if item_id is not None else ""
+    return {
+        answer: f"{page}?answer={answer}{one}" for answer in ("accepted", "tentative", "declined")
+    }
+
+
+def _item_subject(kind: str, item: dict[str, Any], visit: Visit) -> str:
+    title = f"{item['title']} – {visit.title}"
+    if kind == "invite":
+        return _("Invitation: %(title)s", title=title)
+    if kind == "update":
+        return _("Updated: %(title)s", title=title)
+    return _("Cancelled: %(title)s", title=title)
+
+
+def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
+    """Draft a person's messages: the cover letter first, then one per item.
+
+    A first invitation always comes with a cover letter (the whole programme and a
+    .ics of it to keep); an update or cancellation of a single item travels alone.
+    Returns how many messages were drafted.
+    """
+    participation = plan.participation
+    person = participation.person
+    language = person.language.value
+    itip = len(plan.requests) + len(plan.cancels)
+    if not itip:
+        return 0
+    base = {
+        "visit": visit,
+        "greeting": greeting(person, language),
+        "zone": version.snapshot.get("timezone") or visit.timezone,
+        "page": answer_url(participation),
+        "rsvp": _rsvp_links(participation),
+        "organizer": _organizer(visit),
+    }
+    drafted = 0
+    with force_locale(language):
+        if plan.occasion == "invite" or itip > 1:
+            programme = _attended(version.snapshot, person.id)
+            shown = [i for i in programme if i["status"] != ItemStatus.CANCELLED]
+            subject = {
+                "invite": _("Invitation: %(title)s", title=visit.title),
+                "update": _("Updated: %(title)s", title=visit.title),
+                "cancel": _("Cancelled: %(title)s", title=visit.title),
+            }[plan.occasion]
+            # The programme to keep: what still takes place for them.
+            gone = {item["uid"] for item in plan.cancels}
+            keep = [i for i in shown if i["uid"] not in gone]
+            body = render_template(
+                "email/letter.txt", **base, occasion=plan.occasion, summary=plan.summary,
+                lines=_lines(shown, language), requests=len(plan.requests),
+                cancels=len(plan.cancels), attached=bool(keep),
+                cancelled_lines=_lines(plan.cancels, language),
+            )  # fmt: skip
+            calendar = _calendar(visit, version, participation, keep, "PUBLISH") if keep else None
+            _message(visit, version, participation, f"letter-{plan.occasion}", subject, body,
+                     [], calendar, "PUBLISH" if calendar else None)  # fmt: skip
+            drafted += 1
+        for kind, item in plan.requests:
+            body = render_template(
+                "email/item.txt", **{**base, "rsvp": _rsvp_links(participation, item["id"])},
+                kind=kind, lines=_lines([item], language),
+                summary=_summary(plan.changes, {item["uid"]}, language),
+            )  # fmt: skip
+            calendar = _calendar(visit, version, participation, [item], "REQUEST")
+            _message(visit, version, participation, kind, _item_subject(kind, item, visit),
+                     body, [item], calendar, "REQUEST")  # fmt: skip
+            drafted += 1
+        for item in plan.cancels:
+            body = render_template(
+                "email/item.txt", **base, kind="cancel", lines=_lines([item], language),
+                summary=plan.summary if itip == 1 else [],
+            )  # fmt: skip
+            calendar = _calendar(visit, version, participation, [item], "CANCEL")
+            _message(visit, version, participation, "cancel",
+                     _item_subject("cancel", item, visit), body, [item], calendar,
+                     "CANCEL")  # fmt: skip
+            drafted += 1
+    return drafted
 
 
 def _participations(visit_id: int) -> list[Participation]:
@@ -260,64 +333,75 @@ def _raise_sequences(visit_id: int, uids: list[str]) -> None:
             item.sequence += 1
 
 
-def withdraw_open(participation_id: int) -> int:
+def withdraw_open(participation_id: int) -> set[str]:
     """Discard the invitations and updates to a person that have not gone out yet.
 
     A newer message replaces them: sending both would put an outdated calendar into
-    the recipient's programme after the current one.
+    the recipient's programme after the current one. Returns the UIDs they were for,
+    so that the caller drafts them again from the new version.
     """
     open_messages = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.participation_id == participation_id,
-            OutboxMessage.kind.in_(("invite", "update")),
+            OutboxMessage.kind.in_(REPLACEABLE),
             OutboxMessage.status.in_((OutboxStatus.DRAFT, OutboxStatus.PENDING)),
         )
     ).all()
+    uids: set[str] = set()
     for message in open_messages:
         message.status = OutboxStatus.DISCARDED
-    return len(open_messages)
+        uids.update(message.item_uids or [])
+    return uids
+
+
+def _live(snapshot: dict[str, Any], person_id: int) -> list[dict[str, Any]]:
+    return [i for i in _attended(snapshot, person_id) if i["status"] != ItemStatus.CANCELLED]
 
 
 def draft_invitations(visit: Visit, version: AgendaVersion) -> int:
-    """Draft an invitation for every reachable participant who has none yet."""
+    """Draft invitations for every reachable participant who has none yet.
+
+    Returns how many people will be invited.
+    """
     participations = [p for p in _participations(visit.id) if _reachable(p)]
     busy = _has_open([p.id for p in participations])
     count = 0
     for participation in participations:
         if participation.invited_version is not None or participation.id in busy:
             continue
-        items = [i for i in _attended(version.snapshot, participation.person_id)
-                 if i["status"] != ItemStatus.CANCELLED]  # fmt: skip
-        if items:
-            _draft(visit, version, participation, "invite", items, [])
-            count += 1
+        items = _live(version.snapshot, participation.person_id)
+        plan = Plan(participation, "invite", [("invite", i) for i in items], [], [])
+        count += bool(_draft_plan(visit, version, plan))
     db.session.flush()
     return count
 
 
 def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int:
-    """Draft updates and cancellations for the invited people a new version affects."""
+    """Draft updates and cancellations for the invited people a new version affects.
+
+    Returns how many people will receive messages.
+    """
     previous = db.session.scalar(
         select(AgendaVersion).where(
             AgendaVersion.visit_id == visit.id, AgendaVersion.number == version.number - 1
         )
     )
     old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
+    current = {item["uid"]: item for item in version.snapshot["items"]}
     # Who attends an item is not news to the others: only what they see counts.
     touched = {item["uid"] for group in (changes.new, changes.moved) for item in group} | {
         item["uid"] for item in changes.changed if item["fields"]
     }
     count = 0
     for participation in _participations(visit.id):
-        attended = [i for i in _attended(version.snapshot, participation.person_id)
-                    if i["status"] != ItemStatus.CANCELLED]  # fmt: skip
+        attended = _live(version.snapshot, participation.person_id)
+        live = {item["uid"] for item in attended}
         if participation.invited_version is None:
             # An invitation still waiting shows an older agenda: replace it.
             if withdraw_open(participation.id) and attended and _reachable(participation):
-                _draft(visit, version, participation, "invite", attended, [])
-                count += 1
+                plan = Plan(participation, "invite", [("invite", i) for i in attended], [], [])
+                count += bool(_draft_plan(visit, version, plan))
             continue
-        live = {item["uid"] for item in attended}
         had = set(participation.invited_uids or [])
         lost = had - live
         gained = live - had
@@ -328,21 +412,29 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
             continue
         if not _reachable(participation):
             continue
-        if gained or changed:
-            withdraw_open(participation.id)
-            summary = _summary(changes, gained | changed, participation.person.language.value)
-            _draft(visit, version, participation, "update", attended, summary)
-            count += 1
-        if lost:
-            current = {item["uid"]: item for item in version.snapshot["items"]}
-            items = [current.get(uid) or old_items[uid] for uid in sorted(lost)
-                     if uid in current or uid in old_items]  # fmt: skip
-            summary = _summary(changes, lost, participation.person.language.value)
-            _draft(visit, version, participation, "cancel", items, summary)
-            _raise_sequences(visit.id, sorted(lost))
-            count += 1
+        waiting = withdraw_open(participation.id) if gained or changed else set()
+        renew = gained | changed | (waiting & live)
+        requests = [("invite" if i["uid"] in gained else "update", i)
+                    for i in attended if i["uid"] in renew]  # fmt: skip
+        cancels = [current.get(uid) or old_items[uid] for uid in sorted(lost)
+                   if uid in current or uid in old_items]  # fmt: skip
+        language = participation.person.language.value
+        plan = Plan(participation, "update" if requests else "cancel", requests, cancels,
+                    _summary(changes, renew | lost, language), changes)  # fmt: skip
+        count += bool(_draft_plan(visit, version, plan))
+        _raise_sequences(visit.id, sorted(lost))
     db.session.flush()
     return count
+
+
+def _draft_cancellation(participation: Participation, version: AgendaVersion,
+                        items: list[dict[str, Any]], sentence: LazyString) -> bool:  # fmt: skip
+    if not items:
+        return False
+    with force_locale(participation.person.language.value):
+        summary = [str(sentence)]
+    plan = Plan(participation, "cancel", [], items, summary)
+    return bool(_draft_plan(participation.visit, version, plan))
 
 
 def draft_visit_cancellation(visit: Visit, version: AgendaVersion | None) -> int:
@@ -354,12 +446,9 @@ def draft_visit_cancellation(visit: Visit, version: AgendaVersion | None) -> int
     for participation in _participations(visit.id):
         withdraw_open(participation.id)
         uids = [uid for uid in participation.invited_uids or [] if uid in items]
-        if not uids or not _reachable(participation):
-            continue
-        with force_locale(participation.person.language.value):
-            summary = [_("The visit is cancelled.")]
-        _draft(visit, version, participation, "cancel", [items[uid] for uid in uids], summary)
-        count += 1
+        if uids and _reachable(participation):
+            count += _draft_cancellation(participation, version, [items[uid] for uid in uids],
+                                         _l("The visit is cancelled."))  # fmt: skip
     db.session.flush()
     return count
 
@@ -378,7 +467,11 @@ def outdated_invitations(visit_id: int, latest_number: int | None) -> int:
 
 def delivered(message: OutboxMessage) -> None:
     """Note in the participation what the recipient's calendar holds now."""
-    if message.participation_id is None or message.version_number is None:
+    if (
+        message.participation_id is None
+        or message.version_number is None
+        or message.kind in LETTERS
+    ):
         return
     participation = db.session.get(Participation, message.participation_id)
     if participation is None:
@@ -387,7 +480,7 @@ def delivered(message: OutboxMessage) -> None:
     if message.kind == "cancel":
         uids -= set(message.item_uids)
     else:
-        uids = set(message.item_uids)
+        uids |= set(message.item_uids)
     participation.invited_uids = sorted(uids)
     participation.invited_version = max(participation.invited_version or 0, message.version_number)
 
@@ -403,14 +496,13 @@ def draft_removal(participation: Participation) -> bool:
     withdraw_open(participation.id)
     if version is None or not participation.invited_uids or not _reachable(participation):
         return False
-    items = [i for i in version.snapshot["items"] if i["uid"] in set(participation.invited_uids)]
-    if not items:
-        return False
-    with force_locale(participation.person.language.value):
-        summary = [_("You no longer take part in this visit.")]
-    _draft(participation.visit, version, participation, "cancel", items, summary)
-    _raise_sequences(participation.visit_id, [item["uid"] for item in items])
-    return True
+    invited = set(participation.invited_uids)
+    items = [i for i in version.snapshot["items"] if i["uid"] in invited]
+    drafted = _draft_cancellation(participation, version, items,
+                                  _l("You no longer take part in this visit."))  # fmt: skip
+    if drafted:
+        _raise_sequences(participation.visit_id, [item["uid"] for item in items])
+    return drafted
 
 
 def draft_count(visit_id: int) -> int:
@@ -420,3 +512,41 @@ def draft_count(visit_id: int) -> int:
         .select_from(OutboxMessage)
         .where(OutboxMessage.visit_id == visit_id, OutboxMessage.status == OutboxStatus.DRAFT)
     )
+
+
+@dataclass(frozen=True)
+class OutboxGroup:
+    """The messages of a visit's outbox to one recipient, and what they amount to."""
+
+    name: str
+    address: str
+    messages: list[OutboxMessage]
+
+    def counted(self, *kinds: str) -> int:
+        """Return how many messages of these kinds go (or went) out, discarded ones aside."""
+        return sum(
+            1
+            for message in self.messages
+            if message.kind in kinds and message.status != OutboxStatus.DISCARDED
+        )
+
+
+def outbox_groups(visit_id: int) -> list[OutboxGroup]:
+    """Return the visit's messages by recipient, the most recently drafted first."""
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.visit_id == visit_id)
+        .options(joinedload(OutboxMessage.person))
+        .order_by(OutboxMessage.id.desc())
+    ).all()
+    groups: dict[tuple, list[OutboxMessage]] = {}
+    for message in messages:
+        groups.setdefault((message.person_id, message.to_address), []).append(message)
+    return [
+        OutboxGroup(
+            name=batch[0].person.display_name if batch[0].person else batch[0].to_address,
+            address=batch[0].to_address,
+            messages=sorted(batch, key=lambda m: m.id),
+        )
+        for batch in groups.values()
+    ]

@@ -35,8 +35,12 @@ STALE_CLAIM = timedelta(minutes=10)
 
 
 def compose(message: OutboxMessage) -> EmailMessage:
-    """Return the MIME message: text, HTML and the calendar as alternatives, and the
-    calendar again as an invite.ics attachment."""
+    """Return the MIME message.
+
+    An iTIP message (one REQUEST or CANCEL) has text, HTML and the calendar as
+    alternatives, and the calendar again as an invite.ics attachment; a cover letter
+    has text and HTML and the whole programme as a .ics file (PUBLISH) to keep.
+    """
     config = current_app.config
     mail = EmailMessage()
     mail["Subject"] = message.subject
@@ -50,7 +54,16 @@ def compose(message: OutboxMessage) -> EmailMessage:
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
-    if message.ical:
+    if message.ical and message.ical_method == "PUBLISH":
+        # The whole programme to keep: a file, not an invitation to act on.
+        mail.add_attachment(
+            message.ical.encode("utf-8"),
+            maintype="text",
+            subtype="calendar",
+            params={"method": "PUBLISH", "charset": "UTF-8"},
+            filename="programm.ics" if message.language == "de" else "programme.ics",
+        )
+    elif message.ical:
         method = message.ical_method or "REQUEST"
         mail.add_alternative(
             message.ical.encode("utf-8"),

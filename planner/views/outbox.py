@@ -1,6 +1,17 @@
 """Sending invitations, reviewing the outbox, and answers (RSVP) without a login."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
@@ -9,12 +20,9 @@ from planner.enums import OutboxStatus, RsvpStatus
 from planner.extensions import db
 from planner.forms.outbox import MessageForm
 from planner.models import OutboxMessage
-from planner.services.invitations import (
-    answer,
-    draft_invitations,
-    read_rsvp_token,
-    text_to_html,
-)
+from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
+from planner.services.invitations import draft_invitations, outbox_groups, text_to_html
+from planner.services.replies import replies_of
 from planner.services.versions import latest_version
 from planner.views.access import visit_for_editing
 
@@ -34,12 +42,12 @@ def _message(visit_id: int, message_id: int) -> OutboxMessage:
 def index(visit_id: int):
     """List the visit's messages: drafts to review, waiting, sent and failed."""
     visit = visit_for_editing(visit_id)
-    messages = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.visit_id == visit.id)
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    return render_template("outbox/index.html", visit=visit, messages=messages)
+    return render_template(
+        "outbox/index.html",
+        visit=visit,
+        groups=outbox_groups(visit.id),
+        replies=replies_of(visit.id),
+    )
 
 
 @bp.post("/visits/<id:visit_id>/invitations")
@@ -53,7 +61,14 @@ def invite(visit_id: int):
         return redirect(url_for("visits.show", visit_id=visit.id))
     count = draft_invitations(visit, version)
     db.session.commit()
-    flash(_("Invitations drafted: %(count)s. Review and send them here.", count=count), "success")
+    flash(
+        ngettext(
+            "Invitations drafted for %(num)d person. Review and send them here.",
+            "Invitations drafted for %(num)d people. Review and send them here.",
+            count,
+        ),
+        "success",
+    )
     return redirect(url_for("outbox.index", visit_id=visit.id))
 
 
@@ -134,20 +149,62 @@ ANSWERS = {
 }
 
 
+def _chosen(value: str | None) -> RsvpStatus | None:
+    return ANSWERS.get(value or "")
+
+
 @bp.route("/rsvp/<token>", methods=["GET", "POST"])
 def rsvp(token: str):
-    """Show an invited person's answer form (GET) and record the answer (POST)."""
+    """Show a person's own programme with an answer per item (GET); record answers (POST).
+
+    The link in the e-mail may preselect an answer for all items or for one
+    (``?answer=accepted&item=12``); looking at the page changes nothing.
+    """
     participation = read_rsvp_token(token)
     if participation is None:
         return render_template("outbox/rsvp_invalid.html"), 400
+    saved = False
     if request.method == "POST":
-        chosen = ANSWERS.get(request.form.get("answer", ""))
-        if chosen is None:
+        everything = _chosen(request.form.get("answer"))
+        per_item = {
+            int(key.removeprefix("item-")): _chosen(value)
+            for key, value in request.form.items()
+            if key.startswith("item-") and key.removeprefix("item-").isdigit()
+        }
+        if everything is None and (not per_item or None in per_item.values()):
             abort(400)
-        answer(participation, chosen)
+        record_answers(participation, everything, per_item)
         db.session.commit()
-        return render_template("outbox/rsvp.html", participation=participation, saved=True,
-                               token=token, preselected=chosen.value)  # fmt: skip
-    preselected = request.args.get("answer", "")
-    return render_template("outbox/rsvp.html", participation=participation, saved=False,
-                           token=token, preselected=preselected)  # fmt: skip
+        saved = True
+    version, items = own_items(participation)
+    preselected = {}
+    if not saved:
+        wanted = _chosen(request.args.get("answer"))
+        only = request.args.get("item", type=int)
+        preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
+    # The person's own language, unless they chose another on the page.
+    language = request.args.get("lang", participation.person.language.value)
+    if language not in current_app.config["LANGUAGES"]:
+        language = participation.person.language.value
+    with force_locale(language):
+        return render_template(
+            "outbox/rsvp.html", participation=participation, saved=saved, token=token,
+            version=version, items=items, preselected=preselected,
+        )  # fmt: skip
+
+
+@bp.get("/rsvp/<token>/programme.ics")
+def rsvp_calendar(token: str):
+    """Download the person's own issued programme as a calendar file."""
+    participation = read_rsvp_token(token)
+    if participation is None:
+        return render_template("outbox/rsvp_invalid.html"), 400
+    body = own_calendar(participation)
+    if body is None:
+        abort(404)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="programme.ics"',
+                 "Cache-Control": "private, no-store"},
+    )  # fmt: skip

@@ -9,8 +9,8 @@ from playwright.sync_api import Browser
 from planner.enums import OutboxStatus, Role
 from planner.extensions import db
 from planner.models import OutboxMessage, PendingImport
+from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
-from planner.services.invitations import rsvp_token
 from tests import factories
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD

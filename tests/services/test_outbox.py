@@ -13,9 +13,9 @@ from planner.enums import ItemStatus, Language, OutboxStatus, RsvpStatus, VisitS
 from planner.extensions import db
 from planner.models import OutboxMessage, Participation, Person
 from planner.models.types import utcnow
+from planner.services.answers import RSVP_SALT, rsvp_token
 from planner.services.demo import load_demo_data
 from planner.services.invitations import (
-    RSVP_SALT,
     draft_invitations,
     draft_updates,
     draft_visit_cancellation,
@@ -68,45 +68,87 @@ def _calendar(mail) -> Calendar:
     return Calendar.from_ical(part.get_content())
 
 
-def test_invitations_go_one_per_participant_in_their_language_as_itip_requests(smtp, demo):
+def _itip(mail) -> tuple[str, list[str]]:
+    """Return the METHOD and the UIDs of a message's calendar."""
+    calendar = _calendar(mail)
+    return str(calendar["METHOD"]), [str(e["UID"]) for e in calendar.walk("VEVENT")]
+
+
+def _to(smtp, prefix: str) -> list:
+    return [m for m in smtp.messages if str(m["To"]).startswith(prefix)]
+
+
+def _text(mail) -> str:
+    return next(p for p in mail.walk() if p.get_content_type() == "text/plain").get_content()
+
+
+def test_invitations_go_as_a_cover_letter_then_one_request_per_item(smtp, demo):
     _invite_and_send(demo)
 
-    addresses = sorted(str(mail["To"]) for mail in smtp.messages)
-    assert addresses == sorted(p.person.email for p in demo.participations)
-    english = next(m for m in smtp.messages if str(m["To"]) == "miriam.albers@wuppertal.example")
-    german = next(m for m in smtp.messages if str(m["To"]).startswith("uwe.schneidewind"))
-    assert str(english["Subject"]) == f"Invitation: {demo.title}"
-    assert str(german["Subject"]) == f"Einladung: {demo.title}"
+    items = sorted(demo.items, key=lambda item: item.starts_at)
+    people = {p.person.email for p in demo.participations}
+    assert {str(mail["To"]) for mail in smtp.messages} == people
+    assert len(smtp.messages) == len(people) * (1 + len(items))
+    german = _to(smtp, "uwe.schneidewind")
+    english = _to(smtp, "miriam.albers")
 
-    assert german.get_content_type() == "multipart/mixed"
-    alternative = german.get_payload()[0]
-    assert alternative.get_content_type() == "multipart/alternative"
+    letter = german[0]
+    assert str(letter["Subject"]) == f"Einladung: {demo.title}"
+    assert [p.get_content_type() for p in letter.walk()] == [
+        "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "text/calendar"
+    ]  # fmt: skip
+    attachment = list(letter.walk())[-1]
+    assert attachment.get_filename() == "programm.ics"
+    assert attachment.get_param("method") == "PUBLISH"
+    programme = Calendar.from_ical(attachment.get_content())
+    assert str(programme["METHOD"]) == "PUBLISH"
+    assert {str(e["UID"]) for e in programme.walk("VEVENT")} == {item.uid for item in items}
+    assert all("ATTENDEE" not in event for event in programme.walk("VEVENT"))
+    body = _text(letter)
+    assert body.startswith("Sehr geehrter Herr Prof. Dr. Schneidewind,")
+    assert "Sie erhalten 5 Kalendereinladungen in eigenen Nachrichten" in body
+    assert "Alle Zeiten: Europe/Berlin" in body
+    assert "10:00–10:30  Begrüßung durch den Oberbürgermeister" in body
+    assert "/rsvp/" in body
+
+    requests = german[1:]
+    assert [_itip(mail) for mail in requests] == [("REQUEST", [item.uid]) for item in items]
+    first = requests[0]
+    assert str(first["Subject"]) == f"Einladung: {items[0].title} – {demo.title}"
+    alternative = first.get_payload()[0]
     parts = alternative.get_payload()
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
     assert parts[2].get_param("method") == "REQUEST"
-    assert parts[2].get_param("charset").upper() == "UTF-8"
-    attachment = german.get_payload()[1]
-    assert attachment.get_filename() == "invite.ics"
+    assert first.get_payload()[1].get_filename() == "invite.ics"
+    [event] = _calendar(first).walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 0
+    assert str(event["ATTENDEE"]) == "mailto:uwe.schneidewind@wuppertal.example"
+    assert str(event["ORGANIZER"]) == "mailto:protokoll@planner.test"
+    assert str(event["URL"]).startswith("http://planner.test/rsvp/")
+    assert f"&item={items[0].id}" in _text(first)
+    assert str(first["Reply-To"]) == "protokoll@bochum.example"
 
-    body = parts[0].get_content()
-    assert "Alle Zeiten: Europe/Berlin" in body
-    assert "10:00–10:30  Begrüßung durch den Oberbürgermeister" in body
-    assert f"/visits/{demo.id}" in body
-    assert "/rsvp/" in body
-
-    calendar = _calendar(german)
-    assert str(calendar["METHOD"]) == "REQUEST"
-    events = calendar.walk("VEVENT")
-    assert {str(e["UID"]) for e in events} == {item.uid for item in demo.items}
-    assert {int(e["SEQUENCE"]) for e in events} == {0}
-    assert {str(e["ATTENDEE"]) for e in events} == {"mailto:uwe.schneidewind@wuppertal.example"}
-    assert str(events[0]["ORGANIZER"]) == "mailto:protokoll@planner.test"
-    assert str(german["Reply-To"]) == "protokoll@bochum.example"
-    assert english.get_payload()[0].get_payload()[0].get_content().startswith("Dear Ms Albers,")
-    assert body.startswith("Sehr geehrter Herr Prof. Dr. Schneidewind,")
+    assert str(english[0]["Subject"]) == f"Invitation: {demo.title}"
+    assert _text(english[0]).startswith("Dear Ms Albers,")
+    assert "You receive 5 calendar invitations in separate messages" in _text(english[0])
+    assert list(english[0].walk())[-1].get_filename() == "programme.ics"
 
 
-def test_an_update_keeps_uids_raises_sequence_and_reaches_only_those_affected(smtp, demo):
+def test_the_organizer_is_the_configured_mailbox_for_replies(app, smtp, demo):
+    app.config["ORGANIZER_EMAIL"] = "antworten@bochum.example"
+    _invite_and_send(demo)
+
+    requests = [m for m in smtp.messages if _itip(m)[0] == "REQUEST"]
+    assert requests
+    for mail in requests:
+        [event] = _calendar(mail).walk("VEVENT")
+        assert str(event["ORGANIZER"]) == "mailto:antworten@bochum.example"
+        assert event["ORGANIZER"].params["CN"] == "Lena Hoffmann"
+
+
+def test_an_update_raises_the_sequence_of_the_moved_items_and_reaches_only_those_affected(
+    smtp, demo
+):
     selective = next(p for p in demo.participations if p.person.last_name == "Reuter")
     selective.attends_all_items = False
     selective.items = [demo.items[0]]
@@ -127,13 +169,17 @@ def test_an_update_keeps_uids_raises_sequence_and_reaches_only_those_affected(sm
     recipients = {str(m["To"]) for m in smtp.messages}
     assert "jonas.reuter@wuppertal.example" not in recipients
     assert len(recipients) == len(demo.participations) - 1 == drafted
-    mail = next(m for m in smtp.messages if str(m["To"]).startswith("uwe."))
-    events = {str(e["UID"]): e for e in _calendar(mail).walk("VEVENT")}
-    assert set(events) == {item.uid for item in demo.items}
-    assert int(events[moved.uid]["SEQUENCE"]) == 1
-    assert int(events[demo.items[0].uid]["SEQUENCE"]) == 0
-    body = mail.get_payload()[0].get_payload()[0].get_content()
-    assert "Smart City Innovation Unit: das „Bochumer Modell“ wurde von 12:00 auf 12:30" in body
+    mails = _to(smtp, "uwe.")
+    assert str(mails[0]["Subject"]) == f"Aktualisiert: {demo.title}"  # two items: a letter
+    assert "Sie erhalten 2 Kalendereinladungen" in _text(mails[0])
+    assert [_itip(m) for m in mails[1:]] == [
+        ("REQUEST", [moved.uid]), ("REQUEST", [demo.items[4].uid])
+    ]  # fmt: skip
+    [event] = _calendar(mails[1]).walk("VEVENT")
+    assert int(event["SEQUENCE"]) == 1
+    assert "Smart City Innovation Unit: das „Bochumer Modell“ wurde von 12:00 auf 12:30" in (
+        _text(mails[1])
+    )
     reuter = db.session.get(Participation, selective.id)
     assert reuter.invited_version == version.number
     assert outdated_invitations(demo.id, version.number) == 0
@@ -154,15 +200,17 @@ def test_a_cancelled_item_is_cancelled_for_exactly_those_invited_to_it(smtp, dem
     _release()
     send_pending()
 
-    cancels = [m for m in smtp.messages if str(_calendar(m)["METHOD"]) == "CANCEL"]
-    assert {str(m["To"]) for m in cancels} == {
+    # One item: the cancellation travels alone, no cover letter.
+    assert {str(m["To"]) for m in smtp.messages} == {
         p.person.email for p in demo.participations if p.id != selective.id
     }
-    event = _calendar(cancels[0]).walk("VEVENT")[0]
-    assert (str(event["UID"]), str(event["STATUS"]), int(event["SEQUENCE"])) == (
-        demo.items[2].uid, "CANCELLED", 1
-    )  # fmt: skip
-    assert cancels[0].get_payload()[0].get_payload()[2].get_param("method") == "CANCEL"
+    assert [_itip(m) for m in smtp.messages] == [("CANCEL", [demo.items[2].uid])] * len(
+        smtp.messages
+    )
+    event = _calendar(smtp.messages[0]).walk("VEVENT")[0]
+    assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 1)
+    assert smtp.messages[0].get_payload()[0].get_payload()[2].get_param("method") == "CANCEL"
+    assert str(smtp.messages[0]["Subject"]).startswith(f"Abgesagt: {demo.items[2].title} – ")
 
 
 def test_a_person_removed_from_an_item_gets_a_cancellation_of_it(smtp, demo):
@@ -178,12 +226,10 @@ def test_a_person_removed_from_an_item_gets_a_cancellation_of_it(smtp, demo):
     send_pending()
 
     assert [str(m["To"]) for m in smtp.messages] == ["uwe.schneidewind@wuppertal.example"]
-    [event] = _calendar(smtp.messages[0]).walk("VEVENT")
-    assert str(event["UID"]) == demo.items[-1].uid
-    assert str(_calendar(smtp.messages[0])["METHOD"]) == "CANCEL"
+    assert _itip(smtp.messages[0]) == ("CANCEL", [demo.items[-1].uid])
 
 
-def test_a_cancelled_visit_cancels_everything_for_everyone_invited(smtp, demo):
+def test_a_cancelled_visit_cancels_every_item_in_its_own_message(smtp, demo):
     demo.status = VisitStatus.CONFIRMED
     db.session.commit()
     _invite_and_send(demo)
@@ -195,11 +241,13 @@ def test_a_cancelled_visit_cancels_everything_for_everyone_invited(smtp, demo):
     _release()
     send_pending()
 
-    assert len(smtp.messages) == len(demo.participations)
-    for mail in smtp.messages:
-        calendar = _calendar(mail)
-        assert str(calendar["METHOD"]) == "CANCEL"
-        assert len(calendar.walk("VEVENT")) == 5
+    assert len(smtp.messages) == len(demo.participations) * (1 + 5)
+    mails = _to(smtp, "uwe.")
+    assert str(mails[0]["Subject"]) == f"Abgesagt: {demo.title}"
+    assert "Der Besuch ist abgesagt." in _text(mails[0])
+    assert not [p for p in mails[0].walk() if p.get_content_type() == "text/calendar"]
+    assert sorted(_itip(m)[1][0] for m in mails[1:]) == sorted(i.uid for i in demo.items)
+    assert {_itip(m)[0] for m in mails[1:]} == {"CANCEL"}
 
 
 def test_a_refusing_server_leaves_messages_waiting_with_the_error_until_it_accepts(smtp, demo):
@@ -288,8 +336,6 @@ def test_rsvp_links_change_the_answer_and_bad_links_change_nothing(app, client, 
     mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
     mayor.rsvp_status = RsvpStatus.NEEDS_ACTION
     db.session.commit()
-    from planner.services.invitations import rsvp_token
-
     token = rsvp_token(mayor)
     page = client.get(f"/rsvp/{token}?answer=declined")
     assert page.status_code == 200
@@ -317,7 +363,7 @@ def _expired_token(app, participation) -> str:
             return int(time.time()) - 400 * 86400
 
     serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=RSVP_SALT, signer=Backdated)
-    return serializer.dumps({"p": participation.id, "v": participation.visit_id})
+    return serializer.dumps({"n": participation.rsvp_nonce})
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)
@@ -374,10 +420,14 @@ def test_an_invitation_not_yet_sent_is_replaced_by_one_with_the_new_agenda(smtp,
     _release()
     send_pending()
 
-    assert len(smtp.messages) == len(demo.participations)
-    for mail in smtp.messages:
-        events = {str(e["UID"]): e for e in _calendar(mail).walk("VEVENT")}
-        assert events[moved.uid].decoded("DTSTART").strftime("%H:%M") == "12:30"
+    # The waiting invitations went to nobody; the new ones carry the new time.
+    assert len(smtp.messages) == len(demo.participations) * (1 + 5)
+    to_moved = [m for m in smtp.messages if _itip(m) == ("REQUEST", [moved.uid])]
+    assert len(to_moved) == len(demo.participations)
+    for mail in to_moved:
+        [event] = _calendar(mail).walk("VEVENT")
+        assert event.decoded("DTSTART").strftime("%H:%M") == "12:30"
+        assert int(event["SEQUENCE"]) == 1
 
 
 def test_cancelling_a_visit_withdraws_invitations_still_waiting(smtp, demo):

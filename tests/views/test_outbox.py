@@ -30,10 +30,14 @@ def test_send_invitations_drafts_them_for_review_in_the_outbox(client, planner, 
     assert response.headers["Location"] == f"/visits/{demo.id}/outbox"
     drafts = db.session.scalars(select(OutboxMessage)).all()
     assert {m.status for m in drafts} == {OutboxStatus.DRAFT}
-    assert len(drafts) == len(demo.participations)
+    # Per person: a cover letter, then one invitation per item (five in the demo).
+    assert len(drafts) == len(demo.participations) * 6
     page = page_text(client.get(f"/visits/{demo.id}/outbox"))
     assert "Alle Entwürfe senden" in page
+    assert "Prof. Dr. Uwe Schneidewind &lt;uwe.schneidewind@wuppertal.example&gt;" in page
+    assert page.count("6 Nachrichten: 1 Anschreiben, 5 Einladungen") == len(demo.participations)
     assert "Einladung: Smart-City-Austausch" in page
+    assert "Einladung: Begrüßung durch den Oberbürgermeister – Smart-City-Austausch" in page
     assert f"Entwürfe: {len(drafts)}" in page_text(client.get(f"/visits/{demo.id}"))
 
     # A second click drafts nothing twice.
@@ -67,8 +71,8 @@ def test_send_all_releases_drafts_and_the_command_delivers_them(app, client, run
         result = runner.invoke(args=["outbox", "send"])
 
     assert result.exit_code == 0, result.output
-    assert f"Sent {len(demo.participations)} messages, 0 not sent (smtp)." in result.output
-    assert len(collector.messages) == len(demo.participations)
+    assert f"Sent {len(demo.participations) * 6} messages, 0 not sent (smtp)." in result.output
+    assert len(collector.messages) == len(demo.participations) * 6
 
 
 def test_without_an_smtp_host_messages_are_printed_not_sent(app, runner, client, planner, demo):

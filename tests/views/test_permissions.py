@@ -10,8 +10,8 @@ from sqlalchemy import select
 from planner.enums import OutboxStatus, Role
 from planner.extensions import db
 from planner.models import FeedToken, OutboxMessage, PendingImport, ProgrammeModule
+from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
-from planner.services.invitations import rsvp_token
 from tests import factories
 
 # Actors: relation of the user's organisation to the visit, and the user's role.
@@ -208,6 +208,7 @@ RULES = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): visit_editors(302),
     ("/rsvp/<token>", "GET"): public(200),
     ("/rsvp/<token>", "POST"): public(200),
+    ("/rsvp/<token>/programme.ics", "GET"): public(200),
     ("/visits/<id:visit_id>/print/<document>", "GET"): visit_readers,
     ("/visits/<id:visit_id>/print/<document>.pdf", "GET"): visit_readers,
     ("/branding/<id:organisation_id>/logo", "GET"): logged_in(),
@@ -312,6 +313,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
         ("/rsvp/<token>", "GET"): {"token": rsvp},
         ("/rsvp/<token>", "POST"): {"token": rsvp},
+        ("/rsvp/<token>/programme.ics", "GET"): {"token": rsvp},
         ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): {"message_id": failed.id},
         ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): {"person_id": host_person},
         ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): {"person_id": host_person},
