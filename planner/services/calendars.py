@@ -66,6 +66,8 @@ class CalendarRequest:
     participant_names: dict[int, str] = field(default_factory=dict)
     recipient: Recipient | None = None
     organizer_name: str = ""
+    # A reminder (VALARM) before each item; feeds over all visits leave it out by default.
+    reminders: bool = True
 
 
 def _module_texts(snapshot: dict[str, Any]) -> dict[int, ProgrammeModule]:
@@ -186,7 +188,7 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
     event.add("transp", "TRANSPARENT" if status == ItemStatus.CANCELLED else "OPAQUE")
     if request.method in ("REQUEST", "CANCEL"):
         _add_people(event, request)
-    minutes = int(current_app.config["ICAL_ALARM_MINUTES"])
+    minutes = int(current_app.config["ICAL_ALARM_MINUTES"]) if request.reminders else 0
     if minutes and status != ItemStatus.CANCELLED and request.method != "CANCEL":
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -325,9 +325,9 @@ def _vevents(body: bytes) -> dict[str, Event]:
     return {str(event["UID"]): event for event in Calendar.from_ical(body).walk("VEVENT")}
 
 
-def _user_feed(org) -> bytes:
+def _user_feed(org, reminders: bool = False) -> bytes:
     user = factories.user(org, Role.VIEWER)
-    feed = create_feed(user, "user")
+    feed = create_feed(user, "user", reminders=reminders)
     db.session.commit()
     return feed_download(feed).body
 
@@ -481,3 +481,15 @@ def test_last_modified_is_never_later_than_dtstamp(bochum):
     event = _vevents(_download(visit))[item.uid]
 
     assert event.decoded("LAST-MODIFIED") == event.decoded("DTSTAMP")
+
+
+def test_a_staff_feed_over_all_visits_has_reminders_only_when_chosen(bochum):
+    visit = factories.visit(bochum)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    _issue(visit)
+
+    without = _vevents(_user_feed(bochum))[item.uid]
+    chosen = _vevents(_user_feed(bochum, reminders=True))[item.uid]
+
+    assert without.walk("VALARM") == []
+    assert [alarm.decoded("TRIGGER") for alarm in chosen.walk("VALARM")] == [timedelta(minutes=-15)]
