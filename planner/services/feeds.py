@@ -142,7 +142,7 @@ def can_manage_feed(user: User, feed: FeedToken) -> bool:
 
 
 def revoke(feed: FeedToken) -> None:
-    """Close a feed for good: its address answers 404 from now on."""
+    """Close a feed for good: its address answers 410 Gone from now on."""
     feed.revoked_at = utcnow()
 
 

@@ -130,10 +130,18 @@ def person_ics(visit_id: int, person_id: int):
 
 @bp.get("/feeds/<token>.ics")
 def feed(token: str):
-    """Serve a subscription feed; a revoked or unknown token is not found."""
+    """Serve a subscription feed; a revoked or unknown token is gone.
+
+    410 tells calendar programs to stop asking; the answer is the same whether the
+    token never existed, was revoked or lost its access.
+    """
     opened = open_feed(token)
     if opened is None:
-        abort(404)
+        return Response(
+            _("This subscription address is not valid (any more).") + "\n",
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     return _conditional(lambda body: feed_download(opened, build_body=body))
 
 

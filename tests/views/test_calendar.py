@@ -78,7 +78,14 @@ def test_feed_answers_304_while_nothing_changed_and_200_after_a_new_version(clie
     assert "Empfang im Ratssaal" in changed.data.decode()
 
 
-def test_a_revoked_or_unknown_feed_is_not_found(client, login, demo):
+GONE = (410, "text/plain; charset=utf-8", "Diese Abonnement-Adresse gilt nicht (mehr).\n")
+
+
+def _answer(response) -> tuple[int, str, str]:
+    return response.status_code, response.content_type, response.get_data(as_text=True)
+
+
+def test_a_revoked_or_unknown_feed_is_gone_and_both_answer_alike(client, login, demo):
     login(factories.user(demo.host_organisation, Role.VIEWER))
     url = _feed_url(client, demo.id)
     feed = db.session.scalar(select(FeedToken))
@@ -86,8 +93,9 @@ def test_a_revoked_or_unknown_feed_is_not_found(client, login, demo):
 
     client.post(f"/feeds/{feed.id}/revoke")
 
-    assert client.get(url).status_code == 404
-    assert client.get("/feeds/not-a-token.ics").status_code == 404
+    assert _answer(client.get(url)) == GONE
+    assert _answer(client.get("/feeds/not-a-token.ics")) == GONE
+    assert _answer(client.get(f"/feeds/{'x' * 80}.ics")) == GONE
 
 
 def test_a_feed_ends_when_its_owner_loses_access(client, login, demo):
@@ -96,7 +104,7 @@ def test_a_feed_ends_when_its_owner_loses_access(client, login, demo):
     url = _feed_url(client, demo.id)
     viewer.active = False
     db.session.commit()
-    assert client.application.test_client().get(url).status_code == 404
+    assert _answer(client.application.test_client().get(url)) == GONE
 
 
 def test_the_user_feed_has_every_issued_visit_of_the_organisation(client, login, demo):
