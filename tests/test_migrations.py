@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from planner.extensions import db
 from tests.conftest import DATABASES, make_app
@@ -48,3 +48,33 @@ def test_downgrade_to_nothing_and_back(empty_app):
     assert _tables() == set()
     upgrade()
     assert _tables() == set(db.metadata.tables)
+
+
+def test_feeds_of_one_visit_keep_their_reminders_and_feeds_of_all_visits_lose_them(empty_app):
+    upgrade(revision="0007_branding")
+    statements = [
+        "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
+        " VALUES (1, 'Bochum', 'Europe/Berlin', 'de', '2026-01-01 00:00:00', '#0b4f8a')",
+        "INSERT INTO user_account (id, organisation_id, email, name, password_hash, role,"
+        " active, created_at) VALUES (1, 1, 'p@bochum.example', 'P', 'x', 'planner', TRUE,"
+        " '2026-01-01 00:00:00')",
+        "INSERT INTO visit (id, host_organisation_id, title, purpose, first_day, last_day,"
+        " timezone, language, status, internal_notes, created_at, updated_at) VALUES (1, 1,"
+        " 'Besuch', '', '2026-02-23', '2026-02-23', 'Europe/Berlin', 'de', 'planned', '',"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO feed_token (id, token, kind, visit_id, user_id, created_at) VALUES"
+        " (1, 'v', 'visit', 1, 1, '2026-01-01 00:00:00'),"
+        " (2, 'u', 'user', NULL, 1, '2026-01-01 00:00:00')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(text("SELECT kind, reminders FROM feed_token ORDER BY id"))
+        assert [(kind, bool(reminders)) for kind, reminders in rows] == [
+            ("visit", True),
+            ("user", False),
+        ]

@@ -16,7 +16,8 @@ class FeedToken(db.Model):
     """A calendar subscription: a visit's agenda, one attendee's items, or a user's visits.
 
     ``kind`` says which: "visit" (visit_id), "person" (visit_id and person_id) or
-    "user" (every visit the user's organisation hosts or attends).
+    "user" (every visit the user's organisation hosts or attends). ``reminders`` says
+    whether its events carry a reminder (VALARM); it is chosen when the feed is created.
     """
 
     __tablename__ = "feed_token"
@@ -28,6 +29,7 @@ class FeedToken(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     # Who created the feed; a user feed shows what this user's organisation may see.
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    reminders: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -69,6 +69,8 @@ class CalendarRequest:
     # The URL of each event; None: the visit page (for staff). A calendar sent to a
     # person links to their own answer page, which needs no login.
     url: str | None = None
+    # A reminder (VALARM) before each item; feeds over all visits leave it out by default.
+    reminders: bool = True
 
 
 def _module_texts(snapshot: dict[str, Any]) -> dict[int, ProgrammeModule]:
@@ -129,9 +131,11 @@ def build(request: CalendarRequest) -> Calendar:
         if request.feed:
             calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
             calendar.add("x-published-ttl", "PT1H")
-        years = [datetime.fromisoformat(item["starts_at"]).year for item in items] or [
-            visit.first_day.year
-        ]
+        years = [
+            datetime.fromisoformat(item[key]).year
+            for item in items
+            for key in ("starts_at", "ends_at")
+        ] or [visit.first_day.year]
         if zone_name != "UTC":  # UTC times are written with Z and need no VTIMEZONE
             calendar.add_component(vtimezone(zone_name, min(years), max(years)))
         for item in items:
@@ -171,25 +175,23 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
     event.add("dtstamp", stamp)
     created = item.get("created_at")
     event.add("created", datetime.fromisoformat(created) if created else stamp)
-    event.add("last-modified", stamp)
+    event.add("last-modified", _last_modified(item, stamp))
     event.add("dtstart", datetime.fromisoformat(item["starts_at"]).replace(tzinfo=tz))
     event.add("dtend", datetime.fromisoformat(item["ends_at"]).replace(tzinfo=tz))
-    event.add("summary", title)
+    event.add("summary", _summary(title, status, request.method))
     if description:
         event.add("description", description)
     location = item.get("location") or item.get("room")
     if location:
         event.add("location", location)
     event.add("url", request.url or visit_url(visit))
-    module = modules.get(item.get("module_id"))
-    # The programme module names the category (“Empfang”, “Rundgang”); else the kind.
-    category = module.title(request.language) if module else kind_labels.get(item["kind"], "")
-    event.add("categories", [category or item["kind"]])
+    # The kind names the category (“Empfang”, “Rundgang”), in the reader's language.
+    event.add("categories", [kind_labels.get(item["kind"]) or item["kind"]])
     event.add("status", STATUS[status])
     event.add("transp", "TRANSPARENT" if status == ItemStatus.CANCELLED else "OPAQUE")
     if request.method in ("REQUEST", "CANCEL"):
         _add_people(event, request)
-    minutes = int(current_app.config["ICAL_ALARM_MINUTES"])
+    minutes = int(current_app.config["ICAL_ALARM_MINUTES"]) if request.reminders else 0
     if minutes and status != ItemStatus.CANCELLED and request.method != "CANCEL":
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
@@ -197,6 +199,27 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
         alarm.add("trigger", timedelta(minutes=-minutes))
         event.add_component(alarm)
     return event
+
+
+def _last_modified(item: dict[str, Any], stamp: datetime) -> datetime:
+    """Return the item's own last change, never later than the calendar's DTSTAMP.
+
+    Snapshots issued before items kept ``updated_at`` fall back to the issue time.
+    """
+    updated = item.get("updated_at")
+    if not updated:
+        return stamp
+    return min(datetime.fromisoformat(updated).astimezone(UTC), stamp)
+
+
+def _summary(title: str, status: ItemStatus, method: str) -> str:
+    """Return the SUMMARY: a published cancelled item says so before its title.
+
+    Invitations (REQUEST, CANCEL) keep the plain title; their METHOD and STATUS speak.
+    """
+    if method == "PUBLISH" and status == ItemStatus.CANCELLED:
+        return _("Cancelled: %(title)s", title=title)
+    return title
 
 
 def _add_people(event: Event, request: CalendarRequest) -> None:
@@ -224,7 +247,11 @@ def organizer_address() -> str:
 
 
 def combine(calendars: list[Calendar], name: str, feed: bool = True) -> Calendar:
-    """Put the events of several visits' calendars into one, each VTIMEZONE once."""
+    """Put the events of several visits' calendars into one, each VTIMEZONE once.
+
+    Each zone's VTIMEZONE is built anew for every year its events touch: the ones of
+    the visits' own calendars cover only that visit's years.
+    """
     combined = Calendar()
     combined.add("prodid", PRODID)
     combined.add("version", "2.0")
@@ -235,15 +262,20 @@ def combine(calendars: list[Calendar], name: str, feed: bool = True) -> Calendar
     if feed:
         combined.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
         combined.add("x-published-ttl", "PT1H")
-    zones: dict[str, Any] = {}
+    years: dict[str, set[int]] = {}
     events = []
     for calendar in calendars:
         for component in calendar.subcomponents:
             if component.name == "VTIMEZONE":
-                zones.setdefault(str(component["TZID"]), component)
-            else:
-                events.append(component)
-    for component in [*zones.values(), *events]:
+                continue
+            events.append(component)
+            for key in ("DTSTART", "DTEND"):
+                if key in component and "TZID" in component[key].params:
+                    tzid = str(component[key].params["TZID"])
+                    years.setdefault(tzid, set()).add(component[key].dt.year)
+    for tzid, used in sorted(years.items()):
+        combined.add_component(vtimezone(tzid, min(used), max(used)))
+    for component in events:
         combined.add_component(component)
     return combined
 

@@ -73,12 +73,13 @@ def _name(visit: Visit, source: Source, language: str, suffix: str = "") -> str:
 
 def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: bool = False,
                    uids: set[str] | None = None, person: Person | None = None,
-                   filename: str = "agenda.ics", build_body: bool = True) -> Download:  # fmt: skip
+                   filename: str = "agenda.ics", build_body: bool = True,
+                   reminders: bool = True) -> Download:  # fmt: skip
     """Build one visit's calendar (or a part of it) for a viewer."""
     language = language_of(person, visit)
     internal = viewer is not None and can_see_internal(viewer, visit) and not feed
     tag = etag(source.tag, visit.status, language, internal, feed, sorted(uids or []),
-               person.id if person else None)  # fmt: skip
+               person.id if person else None, reminders)  # fmt: skip
     # The visit's own changes (a cancellation) change the calendar too.
     modified = max(source.issued_at, visit.updated_at) if visit.updated_at else source.issued_at
     if not build_body:
@@ -93,19 +94,24 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
         person_id=person.id if person else None,
         uids=uids,
         participant_names=participant_names(source.snapshot) if internal else {},
+        reminders=reminders,
     )
     return Download(serialise(build(request)), tag, modified, filename)
 
 
 def create_feed(user: User, kind: str, visit: Visit | None = None,
-                person: Person | None = None) -> FeedToken:  # fmt: skip
-    """Create a subscription feed; the caller checks the permission and commits."""
+                person: Person | None = None, reminders: bool = False) -> FeedToken:  # fmt: skip
+    """Create a subscription feed; the caller checks the permission and commits.
+
+    ``reminders`` puts a reminder before each item (the reader chooses it in the form).
+    """
     feed = FeedToken(
         token=secrets.token_urlsafe(32),
         kind=kind,
         visit=visit,
         person=person,
         user=user,
+        reminders=reminders,
     )
     db.session.add(feed)
     db.session.flush()
@@ -136,7 +142,7 @@ def can_manage_feed(user: User, feed: FeedToken) -> bool:
 
 
 def revoke(feed: FeedToken) -> None:
-    """Close a feed for good: its address answers 404 from now on."""
+    """Close a feed for good: its address answers 410 Gone from now on."""
     feed.revoked_at = utcnow()
 
 
@@ -169,11 +175,12 @@ def feed_download(feed: FeedToken, build_body: bool = True) -> Download | None:
         if source is None:
             return None
         return visit_download(feed.visit, None, source, feed=True, person=feed.person,
-                              filename="feed.ics", build_body=build_body)  # fmt: skip
+                              filename="feed.ics", build_body=build_body,
+                              reminders=feed.reminders)  # fmt: skip
     visits = list(db.session.scalars(visible_visits(select(Visit), feed.user).order_by(Visit.id)))
     versions = latest_versions([visit.id for visit in visits])
     issued = [visit for visit in visits if visit.id in versions]
-    tag = etag("user", [(v.id, versions[v.id].id, v.status) for v in issued])
+    tag = etag("user", [(v.id, versions[v.id].id, v.status) for v in issued], feed.reminders)
     last = max(
         (max(versions[v.id].issued_at, v.updated_at or versions[v.id].issued_at) for v in issued),
         default=None,
@@ -187,6 +194,7 @@ def feed_download(feed: FeedToken, build_body: bool = True) -> Download | None:
         request = CalendarRequest(
             visit=visit, snapshot=source.snapshot, issued_at=source.issued_at,
             language=language_of(None, visit), name=visit.title, feed=True,
+            reminders=feed.reminders,
         )  # fmt: skip
         calendars.append(build(request))
     with force_locale(feed.user.organisation.locale.value):

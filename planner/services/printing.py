@@ -102,6 +102,14 @@ def _badge(participation: Participation) -> Badge:
     )
 
 
+def _printed(snapshot: dict) -> list[dict]:
+    """Return a snapshot's items without ``updated_at``: a time stamp is not a change."""
+    return [
+        {key: value for key, value in item.items() if key != "updated_at"}
+        for item in snapshot["items"]
+    ]
+
+
 def load_print_data(visit: Visit, viewer: User, document: str, language: str) -> PrintData | None:
     """Return the data of a document, or None when there is nothing the viewer may print."""
     host = can_see_internal(viewer, visit)
@@ -110,7 +118,7 @@ def load_print_data(visit: Visit, viewer: User, document: str, language: str) ->
     if host and (version is None or wants_draft):
         live = load_for_snapshot(visit.id)
         frozen = snapshot(live)
-        draft = version is None or frozen["items"] != version.snapshot["items"]
+        draft = version is None or _printed(frozen) != _printed(version.snapshot)
         source = frozen if draft else version.snapshot
     elif version is not None:
         source, draft = version.snapshot, False

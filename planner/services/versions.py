@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from planner.enums import ItemStatus
 from planner.extensions import db
@@ -98,6 +99,8 @@ def item_snapshot(item: AgendaItem, attendees: list[int]) -> dict[str, Any]:
         "room": item.room.label if item.room else "",
         "location": _location(item),
         "created_at": item.created_at.isoformat() if item.created_at else None,
+        # The calendar's LAST-MODIFIED; versions issued before it was kept use their issue time.
+        "updated_at": item.updated_at.isoformat() if item.updated_at else None,
         "module_id": item.module_id,
         "responsible": item.responsible_person.display_name if item.responsible_person else "",
         "attendees": attendees,
@@ -248,7 +251,11 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
             moved_zone or _significant_change(before, draft_item(draft, item.uid))
         ):
             # Never below the live value: cancelling a visit raised it already.
-            item.sequence = max(item.sequence, before["sequence"] + 1)
+            sequence = max(item.sequence, before["sequence"] + 1)
+            if sequence != item.sequence:
+                item.sequence = sequence
+                # Issuing is no edit: updated_at (LAST-MODIFIED) keeps the planner's change.
+                flag_modified(item, "updated_at")
     number = (
         db.session.scalar(
             select(func.max(AgendaVersion.number)).where(AgendaVersion.visit_id == visit.id)

@@ -130,11 +130,24 @@ def person_ics(visit_id: int, person_id: int):
 
 @bp.get("/feeds/<token>.ics")
 def feed(token: str):
-    """Serve a subscription feed; a revoked or unknown token is not found."""
+    """Serve a subscription feed; a revoked or unknown token is gone.
+
+    410 tells calendar programs to stop asking; the answer is the same whether the
+    token never existed, was revoked or lost its access.
+    """
     opened = open_feed(token)
     if opened is None:
-        abort(404)
+        return Response(
+            _("This subscription address is not valid (any more).") + "\n",
+            status=410,
+            content_type="text/plain; charset=utf-8",
+        )
     return _conditional(lambda body: feed_download(opened, build_body=body))
+
+
+def _wants_reminders() -> bool:
+    """Return whether the creation form asked for a reminder before each item."""
+    return request.form.get("reminders") == "1"
 
 
 # --- managing feeds ---------------------------------------------------------------------
@@ -146,7 +159,7 @@ def create_visit_feed(visit_id: int):
     """Open a subscription to the visit's agenda for the current user."""
     visit = _visit(visit_id)
     if active_feed(current_user, "visit", visit=visit) is None:
-        create_feed(current_user, "visit", visit=visit)
+        create_feed(current_user, "visit", visit=visit, reminders=_wants_reminders())
         db.session.commit()
     flash(_("Your subscription address is ready."), "success")
     return redirect(url_for("visits.show", visit_id=visit.id, _anchor="calendar"))
@@ -161,7 +174,9 @@ def create_person_feed(visit_id: int, person_id: int):
     if not can_edit_delegation(current_user, visit, person.organisation):
         abort(403)
     if active_feed(current_user, "person", visit=visit, person=person) is None:
-        create_feed(current_user, "person", visit=visit, person=person)
+        create_feed(
+            current_user, "person", visit=visit, person=person, reminders=_wants_reminders()
+        )
         db.session.commit()
     flash(_("The subscription address for %(name)s is ready.", name=person.display_name), "success")
     return redirect(url_for("people.participants", visit_id=visit.id))
@@ -172,7 +187,7 @@ def create_person_feed(visit_id: int, person_id: int):
 def create_user_feed():
     """Open a subscription to every visit of the user's organisation."""
     if active_feed(current_user, "user") is None:
-        create_feed(current_user, "user")
+        create_feed(current_user, "user", reminders=_wants_reminders())
         db.session.commit()
     flash(_("Your subscription address is ready."), "success")
     return redirect(local_target(request.form.get("next"), "visits.index"))

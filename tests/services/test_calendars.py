@@ -1,15 +1,15 @@
 """Calendars: instants, SEQUENCE, UIDs, folding, escaping and time zones, read by two parsers."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
-from planner.enums import ItemStatus, Language, Role, Side, VisitStatus
+from planner.enums import ItemKind, ItemStatus, Language, Role, Side, VisitStatus
 from planner.extensions import db
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
-from planner.services.feeds import source_for, visit_download
+from planner.services.feeds import create_feed, feed_download, source_for, visit_download
 from planner.services.planning import change_status
 from planner.services.versions import issue_version, latest_version, load_for_snapshot
 from tests import factories
@@ -227,7 +227,7 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
     module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
     lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
-                           module=module)  # fmt: skip
+                           module=module, kind=ItemKind.MEAL)  # fmt: skip
     other = factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Ratssitzung")
     participation = factories.participation(visit, guest, attends_all_items=False)
     participation.items.append(lunch)
@@ -236,7 +236,7 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     body = _download(visit, person=guest)
     events = read_both(body)
 
-    assert "CATEGORIES:Lunch" in body.decode()
+    assert "CATEGORIES:Meal" in body.decode()
     assert list(events) == [lunch.uid]
     assert events[lunch.uid]["summary"] == "Lunch"
     assert other.uid not in events
@@ -319,3 +319,177 @@ def test_a_visit_brought_back_can_be_issued_without_other_changes(bochum):
 
     event = read_both(_download(visit))[item.uid]
     assert (event["status"], event["sequence"]) == ("CONFIRMED", 2)
+
+
+def _vevents(body: bytes) -> dict[str, Event]:
+    return {str(event["UID"]): event for event in Calendar.from_ical(body).walk("VEVENT")}
+
+
+def _user_feed(org, reminders: bool = False) -> bytes:
+    user = factories.user(org, Role.VIEWER)
+    feed = create_feed(user, "user", reminders=reminders)
+    db.session.commit()
+    return feed_download(feed).body
+
+
+def test_a_staff_feed_over_several_years_reads_right_in_every_year_and_zone(bochum):
+    # Mexico City kept summer time until 2022 and has none since: a VTIMEZONE built for
+    # 2024 alone (the first visit of the feed) would put the 2022 item an hour off.
+    mexico_2024 = factories.visit(bochum, first_day=date(2024, 7, 15),
+                                  timezone="America/Mexico_City")  # fmt: skip
+    mexico_2022 = factories.visit(bochum, first_day=date(2022, 7, 15),
+                                  timezone="America/Mexico_City")  # fmt: skip
+    berlin_2026 = factories.visit(bochum, first_day=date(2026, 3, 28), last_day=date(2026, 3, 29))
+    berlin_2028 = factories.visit(bochum, first_day=date(2028, 3, 25), last_day=date(2028, 3, 26))
+    items = [
+        factories.item(mexico_2024, "2024-07-15 10:00", "2024-07-15 11:00"),
+        factories.item(mexico_2022, "2022-07-15 10:00", "2022-07-15 11:00"),
+        factories.item(berlin_2026, "2026-03-28 10:00", "2026-03-28 11:00"),
+        factories.item(berlin_2026, "2026-03-29 10:00", "2026-03-29 11:00"),  # summer time
+        factories.item(berlin_2028, "2028-03-25 10:00", "2028-03-25 11:00"),
+        factories.item(berlin_2028, "2028-03-26 10:00", "2028-03-26 11:00"),  # summer time
+    ]
+    for visit in (mexico_2024, mexico_2022, berlin_2026, berlin_2028):
+        _issue(visit)
+
+    body = _user_feed(bochum)
+
+    events = read_both(body)  # ical.js reads the VTIMEZONEs, icalendar the tz database
+    assert [events[item.uid]["start"] for item in items] == [
+        "2024-07-15T16:00:00.000Z",
+        "2022-07-15T15:00:00.000Z",
+        "2026-03-28T09:00:00.000Z",
+        "2026-03-29T08:00:00.000Z",
+        "2028-03-25T09:00:00.000Z",
+        "2028-03-26T08:00:00.000Z",
+    ]
+    text = body.decode()
+    assert re.findall(r"BEGIN:VTIMEZONE\r\nTZID:([^\r]+)", text) == [
+        "America/Mexico_City",
+        "Europe/Berlin",
+    ]
+    assert "RDATE" not in text
+
+
+def test_categories_name_the_kind_of_the_item_in_the_readers_language(bochum):
+    visit = factories.visit(bochum, language=Language.DE)
+    guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
+    factories.participation(visit, guest)
+    module = factories.module(bochum, title_de="Begrüßung durch den Oberbürgermeister",
+                              title_en="Welcome by the mayor")  # fmt: skip
+    welcome = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00",
+                             "Begrüßung durch den Oberbürgermeister", module=module,
+                             kind=ItemKind.RECEPTION)  # fmt: skip
+    _issue(visit)
+
+    german = _vevents(_download(visit))[welcome.uid]
+    english = _vevents(_download(visit, person=guest))[welcome.uid]
+
+    assert german["CATEGORIES"].cats == ["Empfang"]
+    assert english["CATEGORIES"].cats == ["Reception"]
+
+
+def test_a_cancelled_item_says_so_in_its_summary_in_the_readers_language(bochum):
+    visit = factories.visit(bochum, language=Language.DE)
+    guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
+    factories.participation(visit, guest)
+    module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
+    lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
+                           module=module, status=ItemStatus.CANCELLED)  # fmt: skip
+    demo = factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Stelen-Demo")
+    _issue(visit)
+
+    german = read_both(_download(visit))
+    english = read_both(_download(visit, person=guest))
+
+    assert (german[lunch.uid]["summary"], german[lunch.uid]["status"]) == (
+        "Abgesagt: Mittagessen",
+        "CANCELLED",
+    )
+    assert english[lunch.uid]["summary"] == "Cancelled: Lunch"
+    assert german[demo.uid]["summary"] == "Stelen-Demo"
+
+
+def test_items_of_a_cancelled_visit_say_so_in_feeds_but_invitations_keep_the_title(bochum):
+    visit = factories.visit(bochum, status=VisitStatus.CONFIRMED)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    version = _issue(visit)
+    change_status(visit, VisitStatus.CANCELLED)
+    db.session.commit()
+
+    published = read_both(_download(visit))[item.uid]
+    cancel = CalendarRequest(
+        visit=visit, snapshot=version.snapshot, issued_at=version.issued_at, language="de",
+        name=visit.title, method="CANCEL",
+        recipient=Recipient(email="uwe@wuppertal.example", name="Uwe Schneidewind"),
+    )  # fmt: skip
+    invitation = read_both(serialise(build(cancel)))[item.uid]
+
+    assert (published["summary"], published["status"]) == ("Abgesagt: Empfang", "CANCELLED")
+    assert (invitation["summary"], invitation["status"]) == ("Empfang", "CANCELLED")
+
+
+def test_last_modified_is_each_items_own_last_change_not_the_issue_time(bochum):
+    visit = factories.visit(bochum)
+    kept = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang",
+                          updated_at=datetime(2023, 1, 5, 9, 30, tzinfo=UTC))  # fmt: skip
+    moved = factories.item(visit, "2023-02-23 11:00", "2023-02-23 12:00", "Demo",
+                           updated_at=datetime(2023, 1, 5, 9, 45, tzinfo=UTC))  # fmt: skip
+    _issue(visit)
+    moved.starts_at, moved.ends_at = datetime(2023, 2, 23, 14), datetime(2023, 2, 23, 15)
+    moved.updated_at = datetime(2023, 1, 12, 16, 5, 30, tzinfo=UTC)
+    db.session.commit()
+    version = _issue(visit, "Demo am Nachmittag")
+
+    events = _vevents(_download(visit))
+
+    stamp = version.issued_at.replace(microsecond=0)
+    assert [events[uid].decoded("LAST-MODIFIED") for uid in (kept.uid, moved.uid)] == [
+        datetime(2023, 1, 5, 9, 30, tzinfo=UTC),
+        datetime(2023, 1, 12, 16, 5, 30, tzinfo=UTC),
+    ]
+    assert {events[uid].decoded("DTSTAMP") for uid in events} == {stamp}
+    assert events[moved.uid]["SEQUENCE"] == 1
+
+
+def test_versions_issued_before_items_kept_their_last_change_use_the_issue_time(bochum):
+    visit = factories.visit(bochum)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang",
+                          updated_at=datetime(2023, 1, 5, 9, 30, tzinfo=UTC))  # fmt: skip
+    version = _issue(visit)
+    old = {**version.snapshot, "items": [dict(entry) for entry in version.snapshot["items"]]}
+    del old["items"][0]["updated_at"]
+    version.snapshot = old
+    db.session.commit()
+
+    event = _vevents(_download(visit))[item.uid]
+
+    stamp = version.issued_at.replace(microsecond=0)
+    assert (event.decoded("LAST-MODIFIED"), event.decoded("DTSTAMP")) == (stamp, stamp)
+
+
+def test_last_modified_is_never_later_than_dtstamp(bochum):
+    visit = factories.visit(bochum)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    version = _issue(visit)
+    # A clock that ran ahead on another host must not date the change after the calendar.
+    later = {**version.snapshot, "items": [dict(entry) for entry in version.snapshot["items"]]}
+    later["items"][0]["updated_at"] = (version.issued_at + timedelta(hours=2)).isoformat()
+    version.snapshot = later
+    db.session.commit()
+
+    event = _vevents(_download(visit))[item.uid]
+
+    assert event.decoded("LAST-MODIFIED") == event.decoded("DTSTAMP")
+
+
+def test_a_staff_feed_over_all_visits_has_reminders_only_when_chosen(bochum):
+    visit = factories.visit(bochum)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    _issue(visit)
+
+    without = _vevents(_user_feed(bochum))[item.uid]
+    chosen = _vevents(_user_feed(bochum, reminders=True))[item.uid]
+
+    assert without.walk("VALARM") == []
+    assert [alarm.decoded("TRIGGER") for alarm in chosen.walk("VALARM")] == [timedelta(minutes=-15)]

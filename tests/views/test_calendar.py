@@ -1,5 +1,7 @@
 """Calendar downloads and feeds over HTTP: types, names, tokens and conditional requests."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -10,6 +12,7 @@ from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from planner.services.versions import issue_version, load_for_snapshot
 from tests import factories
 from tests.calendars import read_both
+from tests.helpers import page_text
 
 
 @pytest.fixture
@@ -75,7 +78,14 @@ def test_feed_answers_304_while_nothing_changed_and_200_after_a_new_version(clie
     assert "Empfang im Ratssaal" in changed.data.decode()
 
 
-def test_a_revoked_or_unknown_feed_is_not_found(client, login, demo):
+GONE = (410, "text/plain; charset=utf-8", "Diese Abonnement-Adresse gilt nicht (mehr).\n")
+
+
+def _answer(response) -> tuple[int, str, str]:
+    return response.status_code, response.content_type, response.get_data(as_text=True)
+
+
+def test_a_revoked_or_unknown_feed_is_gone_and_both_answer_alike(client, login, demo):
     login(factories.user(demo.host_organisation, Role.VIEWER))
     url = _feed_url(client, demo.id)
     feed = db.session.scalar(select(FeedToken))
@@ -83,8 +93,9 @@ def test_a_revoked_or_unknown_feed_is_not_found(client, login, demo):
 
     client.post(f"/feeds/{feed.id}/revoke")
 
-    assert client.get(url).status_code == 404
-    assert client.get("/feeds/not-a-token.ics").status_code == 404
+    assert _answer(client.get(url)) == GONE
+    assert _answer(client.get("/feeds/not-a-token.ics")) == GONE
+    assert _answer(client.get(f"/feeds/{'x' * 80}.ics")) == GONE
 
 
 def test_a_feed_ends_when_its_owner_loses_access(client, login, demo):
@@ -93,7 +104,7 @@ def test_a_feed_ends_when_its_owner_loses_access(client, login, demo):
     url = _feed_url(client, demo.id)
     viewer.active = False
     db.session.commit()
-    assert client.application.test_client().get(url).status_code == 404
+    assert _answer(client.application.test_client().get(url)) == GONE
 
 
 def test_the_user_feed_has_every_issued_visit_of_the_organisation(client, login, demo):
@@ -164,3 +175,79 @@ def test_a_cancellation_is_not_hidden_behind_if_modified_since(client, login, de
     response = anonymous.get(url, headers={"If-Modified-Since": modified})
     assert response.status_code == 200
     assert "STATUS:CANCELLED" in response.data.decode()
+
+
+def _reminder_box(page: str, field_id: str) -> str:
+    match = re.search(rf'<input type="checkbox" id="{field_id}"[^>]*>', page)
+    assert match is not None, field_id
+    return match.group(0)
+
+
+def test_the_feed_forms_offer_reminders_off_for_all_visits_and_on_for_one_visit(
+    client, login, demo
+):
+    login(factories.user(demo.host_organisation, Role.PLANNER))
+    person = demo.participations[0].person_id
+
+    index = client.get("/").get_data(as_text=True)
+    visit_page = client.get(f"/visits/{demo.id}").get_data(as_text=True)
+    participants = client.get(f"/visits/{demo.id}/participants").get_data(as_text=True)
+
+    assert 'for="user-feed-reminders">Erinnerung vor jedem Termin</label>' in index
+    assert "checked" not in _reminder_box(index, "user-feed-reminders")
+    assert "checked" in _reminder_box(visit_page, "visit-feed-reminders")
+    assert "checked" in _reminder_box(participants, f"feed-reminders-{person}")
+
+
+def _feed_body(client, kind: str) -> str:
+    token = db.session.scalar(
+        select(FeedToken.token).where(FeedToken.kind == kind).order_by(FeedToken.id.desc())
+    )
+    return client.application.test_client().get(f"/feeds/{token}.ics").data.decode()
+
+
+def test_a_staff_feed_of_all_visits_has_reminders_only_when_ticked(client, login, demo):
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+
+    client.post("/account/feed", data={"next": "/"})
+    plain = _feed_body(client, "user")
+    page = page_text(client.get("/"))
+    feed = db.session.scalar(select(FeedToken).where(FeedToken.kind == "user"))
+    client.post(f"/feeds/{feed.id}/revoke")
+    client.post("/account/feed", data={"next": "/", "reminders": "1"})
+    reminded = _feed_body(client, "user")
+
+    assert (plain.count("BEGIN:VEVENT"), plain.count("BEGIN:VALARM")) == (5, 0)
+    assert "Ohne Erinnerungen." in page
+    assert (reminded.count("BEGIN:VEVENT"), reminded.count("TRIGGER:-PT15M")) == (5, 5)
+    assert "Mit Erinnerung 15 Minuten vor jedem Termin." in page_text(client.get("/"))
+
+
+def test_a_visit_feed_keeps_the_reminder_choice_made_when_it_was_opened(client, login, demo):
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+
+    client.post(f"/visits/{demo.id}/feeds", data={"reminders": "1"})
+    reminded = _feed_body(client, "visit")
+    feed = db.session.scalar(select(FeedToken).where(FeedToken.kind == "visit"))
+    client.post(f"/feeds/{feed.id}/revoke")
+    client.post(f"/visits/{demo.id}/feeds")
+    plain = _feed_body(client, "visit")
+
+    assert reminded.count("TRIGGER:-PT15M") == 5
+    assert "VALARM" not in plain
+
+
+def test_a_feed_form_offers_no_reminder_when_reminders_are_switched_off(app_factory, demo):
+    app = app_factory(ICAL_ALARM_MINUTES=0)
+    client = app.test_client()
+    user = factories.user(demo.host_organisation, Role.VIEWER)
+    db.session.commit()
+    client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+
+    page = client.get(f"/visits/{demo.id}").get_data(as_text=True)
+    client.post(f"/visits/{demo.id}/feeds", data={"reminders": "1"})
+    body = _feed_body(client, "visit")
+
+    assert "Erinnerung vor jedem Termin" not in page
+    assert "Ohne Erinnerungen." in page_text(client.get(f"/visits/{demo.id}"))
+    assert "VALARM" not in body
