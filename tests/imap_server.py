@@ -25,6 +25,7 @@ import pytest
 SBIN_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
 DOVECOT = shutil.which("dovecot", path=SBIN_PATH)
 DOVEADM = shutil.which("doveadm", path=SBIN_PATH)
+OPENSSL = shutil.which("openssl")
 MISSING = (
     "Debian's dovecot-imapd is not installed (make install-test installs it; "
     "or apt-get install dovecot-imapd)"
@@ -86,6 +87,10 @@ class ImapServer:
         self.capability = capability
         self.host = "127.0.0.1"
         self.port = 0
+        # With openssl at hand the server also speaks TLS: STARTTLS on ``port``, implicit
+        # TLS on ``tls_port``, with a certificate for 127.0.0.1 that only ``ca_file`` trusts.
+        self.tls_port = 0
+        self.ca_file: Path | None = None
         self.process: subprocess.Popen | None = None
         self.config_path = directory / "dovecot.conf"
         self.log_path = directory / "dovecot.log"
@@ -98,6 +103,7 @@ class ImapServer:
             raise RuntimeError(MISSING)
         for attempt in range(attempts):
             self.port = _free_port()
+            self.tls_port = _free_port() if OPENSSL else 0
             self._write_config()
             with (self.directory / "dovecot.stderr").open("wb") as stderr:
                 self.process = subprocess.Popen(
@@ -165,6 +171,7 @@ class ImapServer:
             mail_owner = pwd.getpwuid(os.geteuid())
             login_user = internal_user = _name_of_user(os.geteuid(), str(os.geteuid()))
             internal_group = _name_of_group(os.getegid(), str(os.getegid()))
+        tls = self._certificate() if self.tls_port else None
         lines = []
         for user, password in USERS.items():
             home = self.directory / "mail" / user
@@ -185,14 +192,38 @@ class ImapServer:
             "login_user": login_user,
             "first_valid_uid": min(mail_owner.pw_uid, 500) if as_root else os.geteuid(),
             "capability": f"imap_capability = {self.capability}" if self.capability else "",
+            "tls_port": self.tls_port,
         }
         template = CONFIG_2_4 if dovecot_version() >= (2, 4) else CONFIG_2_3
+        values["tls"] = "ssl = no"
+        if tls and template is CONFIG_2_4:
+            values["tls"] = (
+                f"ssl = yes\nssl_server_cert_file = {tls[0]}\nssl_server_key_file = {tls[1]}"
+            )
+        elif tls:
+            values["tls"] = f"ssl = yes\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}"
         config = template.format(**values)
         self.config_path.write_text(config, encoding="utf-8")
         if not as_root:
             # Only root may chroot: every service that would is told not to.
             unchroot = "".join(f"service {name} {{\n  chroot =\n}}\n" for name in self._chroots())
             self.config_path.write_text(config + unchroot, encoding="utf-8")
+
+    def _certificate(self) -> tuple[Path, Path]:
+        """Make a self-signed certificate for 127.0.0.1 once; it is its own CA."""
+        folder = self.directory / "tls"
+        cert, key = folder / "cert.pem", folder / "key.pem"
+        if not cert.exists():
+            folder.mkdir(exist_ok=True)
+            subprocess.run(
+                [OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                 "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                 "-keyout", str(key), "-out", str(cert)],
+                capture_output=True,
+                check=True,
+            )  # fmt: skip
+        self.ca_file = cert
+        return cert, key
 
     def _chroots(self) -> list[str]:
         """Return the services that chroot in the configuration written so far."""
@@ -217,12 +248,18 @@ class ImapServer:
 
     # -- mailboxes ---------------------------------------------------------------------
 
-    def settings(self, user: str = "planner") -> dict[str, object]:
-        """Return the app settings that read ``user``'s mailbox on this server."""
+    def settings(self, user: str = "planner", security: str = "none") -> dict[str, object]:
+        """Return the app settings that read ``user``'s mailbox on this server.
+
+        With ``security`` "starttls" or "ssl" the client must trust ``ca_file`` (e.g. by
+        ``SSL_CERT_FILE`` in the environment).
+        """
+        if security != "none" and not self.tls_port:
+            pytest.skip("openssl is missing: no certificate for the test server")
         return {
             "IMAP_HOST": self.host,
-            "IMAP_PORT": self.port,
-            "IMAP_SECURITY": "none",
+            "IMAP_PORT": self.tls_port if security == "ssl" else self.port,
+            "IMAP_SECURITY": security,
             "IMAP_USER": user,
             "IMAP_PASSWORD": USERS[user],
             "IMAP_FOLDER": "INBOX",
@@ -379,7 +416,7 @@ base_dir = {dir}/run
 state_dir = {dir}/state
 instance_name = planner-test-{port}
 log_path = {dir}/dovecot.log
-ssl = no
+{tls}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -406,7 +443,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {tls_port}
   }}
 }}
 """
@@ -421,7 +458,7 @@ base_dir = {dir}/run
 state_dir = {dir}/state
 instance_name = planner-test-{port}
 log_path = {dir}/dovecot.log
-ssl = no
+{tls}
 auth_allow_cleartext = yes
 auth_mechanisms = plain login
 auth_failure_delay = 0
@@ -451,7 +488,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    port = {tls_port}
   }}
 }}
 """

@@ -211,6 +211,29 @@ def test_a_password_beyond_ascii_logs_in(app, imap_server):
     assert mailbox.messages("Planner/Processed") == [reply]
 
 
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_tls_from_the_start_or_by_starttls_checks_the_certificate(
+    app, imap_server, imap_mailbox, monkeypatch, security
+):
+    app.config.update(imap_server.settings(security=security))
+    monkeypatch.setenv("SSL_CERT_FILE", str(imap_server.ca_file))
+    reply = _message("Accepted: Welcome")
+    imap_mailbox.deliver(reply)
+
+    assert fetch_new(Collector()) == FetchResult(handled=1)
+    assert imap_mailbox.messages("Planner/Processed") == [reply]
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_a_certificate_nobody_trusts_is_a_mailbox_error(app, imap_server, imap_mailbox, security):
+    app.config.update(imap_server.settings(security=security))
+    imap_mailbox.deliver(_message("Accepted: Welcome"))
+
+    with pytest.raises(MailboxError, match=r": TLS failed \(.*CERTIFICATE_VERIFY_FAILED"):
+        fetch_new(Collector())
+    assert len(imap_mailbox.messages("INBOX")) == 1
+
+
 def test_a_server_that_does_not_answer_is_a_mailbox_error(app):
     app.config["IMAP_PORT"] = free_port()
 
