@@ -200,7 +200,8 @@ def run_loop(
     """Fetch new messages again and again, resting ``interval`` seconds when none are left.
 
     A mailbox that cannot be read (server down, connection lost, login refused) is logged
-    as an error and tried again after the rest. SIGTERM or Ctrl-C stop the loop after the
+    as an error and tried again after the rest; settings that cannot work raise
+    :class:`MailboxNotConfigured` at once. SIGTERM or Ctrl-C stop the loop after the
     message at hand has been filed; a second Ctrl-C stops at once (the message at hand is
     then handled again next time).
     """
@@ -223,6 +224,8 @@ def run_loop(
         while not stopping():
             try:
                 result = fetch_new(handle, limit=limit, should_stop=stopping)
+            except MailboxNotConfigured:
+                raise  # no rest makes the settings right
             except MailboxError as error:
                 log.error("Mailbox not read, trying again in %g s: %s", interval, error)
                 stop.wait(interval)

@@ -3,6 +3,8 @@
 import logging
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -234,6 +236,13 @@ def test_a_certificate_nobody_trusts_is_a_mailbox_error(app, imap_server, imap_m
     assert len(imap_mailbox.messages("INBOX")) == 1
 
 
+def test_a_folder_that_does_not_exist_is_a_mailbox_error(app):
+    app.config["IMAP_FOLDER"] = "Replies"
+
+    with pytest.raises(MailboxError, match=r": SELECT Replies refused: Mailbox doesn't exist"):
+        fetch_new(Collector())
+
+
 def test_a_server_that_does_not_answer_is_a_mailbox_error(app):
     app.config["IMAP_PORT"] = free_port()
 
@@ -364,7 +373,15 @@ def test_the_loop_survives_a_server_that_is_away_and_tries_again(app, imap_mailb
     assert imap_mailbox.messages("Planner/Processed") == [reply]
 
 
-def test_sigterm_stops_the_loop_after_the_message_at_hand(app, imap_mailbox):
+def test_the_loop_does_not_wait_for_settings_that_cannot_work(app):
+    app.config["IMAP_HOST"] = ""
+
+    with pytest.raises(MailboxNotConfigured):
+        run_loop(600, Collector())
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_the_loop_after_the_message_at_hand(app, imap_mailbox, signum):
     first, second = _message("Accepted: Welcome"), _message("Declined: Lunch")
     imap_mailbox.deliver(first)
     imap_mailbox.deliver(second)
@@ -372,14 +389,26 @@ def test_sigterm_stops_the_loop_after_the_message_at_hand(app, imap_mailbox):
 
     def handle_and_get_terminated(raw: bytes) -> bool:
         received.append(raw)
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signum)
         return True
 
-    before = signal.getsignal(signal.SIGTERM)
+    before = signal.getsignal(signum)
     # A long rest: only the signal can end the loop in time.
     run_loop(600, handle_and_get_terminated, should_stop=lambda: len(received) > 1)
 
     assert received == [first]
     assert imap_mailbox.messages("Planner/Processed") == [first]
     assert imap_mailbox.messages("INBOX") == [second]
-    assert signal.getsignal(signal.SIGTERM) is before
+    assert signal.getsignal(signum) is before
+
+
+def test_sigterm_ends_the_rest_of_an_idle_loop_at_once(app, imap_mailbox):
+    terminate = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    started = time.monotonic()
+    terminate.start()
+    try:
+        run_loop(600, Collector())
+    finally:
+        terminate.cancel()
+
+    assert time.monotonic() - started < 10
