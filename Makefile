@@ -34,8 +34,23 @@ $(VENV)/.browser: $(VENV)/.installed-test Makefile
 		axe-core@$(AXE_VERSION) ical.js@$(ICAL_JS_VERSION)
 	touch $@
 
+# The mailbox tests run Debian's dovecot as a child process with a configuration of their
+# own (tests/imap_server.py). The package's system service is not wanted: where systemd
+# runs, it is stopped and disabled right after the install.
+$(VENV)/.imap-server: $(BIN)/activate Makefile
+	@if ! PATH="$$PATH:/usr/sbin:/sbin" command -v dovecot >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd \
+		|| { $$SUDO apt-get update -q \
+			&& $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q dovecot-imapd; }; \
+		if [ -d /run/systemd/system ]; then \
+			$$SUDO systemctl disable --now dovecot.service dovecot.socket || true; \
+		fi; \
+	fi
+	touch $@
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test $(VENV)/.browser
+install-test: $(VENV)/.installed-test $(VENV)/.browser $(VENV)/.imap-server
 
 translations: $(VENV)/.installed $(CATALOGUES:.po=.mo)
 

@@ -30,6 +30,19 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_RETRY_SECONDS": 60,  # doubles with each failed attempt
     "OUTBOX_LOOP_SECONDS": 15,
+    # The organiser's mailbox, from which `mail fetch` reads replies. No host: not read.
+    "IMAP_HOST": "",
+    "IMAP_PORT": None,  # None: 993 with ssl, else 143
+    "IMAP_SECURITY": "ssl",
+    "IMAP_USER": "",
+    "IMAP_PASSWORD": "",
+    "IMAP_FOLDER": "INBOX",
+    "IMAP_DONE_FOLDER": "Planner/Processed",  # "/" separates levels, whatever the server uses
+    "IMAP_UNREADABLE_FOLDER": "Planner/Unreadable",
+    "IMAP_TIMEOUT": 30,  # seconds for connecting and for each answer of the server
+    "IMAP_MAX_MESSAGES": 100,  # per run; the rest waits for the next one
+    "IMAP_LOOP_SECONDS": 60,
+    "MAIL_MAX_BYTES": 2_000_000,  # larger messages are not downloaded: unreadable
     "RSVP_MAX_AGE_DAYS": 120,
     "MAIL_MAX_BYTES": 2_000_000,  # a bigger incoming message is not read
     "REDIS_URL": None,
@@ -50,6 +63,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 SMTP_SECURITY_CHOICES = ("none", "starttls", "ssl")
+IMAP_SECURITY_CHOICES = SMTP_SECURITY_CHOICES
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
@@ -68,6 +82,14 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
             f"PLANNER_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY_CHOICES)}, "
             f"not {app.config['SMTP_SECURITY']!r}"
         )
+    if app.config["IMAP_SECURITY"] not in IMAP_SECURITY_CHOICES:
+        raise ValueError(
+            f"PLANNER_IMAP_SECURITY must be one of {', '.join(IMAP_SECURITY_CHOICES)}, "
+            f"not {app.config['IMAP_SECURITY']!r}"
+        )
+    if app.config["IMAP_PORT"] in (None, ""):
+        app.config["IMAP_PORT"] = 993 if app.config["IMAP_SECURITY"] == "ssl" else 143
+    app.config["IMAP_PORT"] = int(app.config["IMAP_PORT"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         "sqlite:///" + str(Path(app.instance_path) / "planner.db")
     )

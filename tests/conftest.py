@@ -13,6 +13,7 @@ from planner import create_app
 from planner.extensions import db
 from tests.databases import POSTGRES_URL, throwaway_database
 from tests.factories import PASSWORD
+from tests.imap_server import ImapServer, TestMailbox, start_or_skip
 
 DATABASES = [
     pytest.param("sqlite", id="sqlite"),
@@ -157,3 +158,19 @@ def login(client: FlaskClient):
         return response
 
     return log_in
+
+
+@pytest.fixture(scope="session")
+def imap_server(tmp_path_factory) -> Iterator[ImapServer]:
+    """A real IMAP server (dovecot) on a free local port, shared by the session."""
+    server = start_or_skip(tmp_path_factory.mktemp("dovecot"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_mailbox(imap_server: ImapServer) -> TestMailbox:
+    """The test user's mailbox, emptied; ``app.config.update(imap_mailbox.settings)`` reads it."""
+    mailbox = imap_server.mailbox()
+    mailbox.empty()
+    return mailbox

@@ -68,3 +68,58 @@ def test_templates_and_static_files_come_from_the_top_level_folders(tmp_path, cl
     assert response.status_code == 200
     assert b"WCAG" in response.data
     response.close()
+
+
+def test_imap_settings_have_safe_defaults(tmp_path, clean_environment):
+    config = create_app({"INSTANCE_PATH": str(tmp_path)}).config
+
+    assert {key: config[key] for key in config if key.startswith("IMAP_")} == {
+        "IMAP_HOST": "",
+        "IMAP_PORT": 993,
+        "IMAP_SECURITY": "ssl",
+        "IMAP_USER": "",
+        "IMAP_PASSWORD": "",
+        "IMAP_FOLDER": "INBOX",
+        "IMAP_DONE_FOLDER": "Planner/Processed",
+        "IMAP_UNREADABLE_FOLDER": "Planner/Unreadable",
+        "IMAP_TIMEOUT": 30,
+        "IMAP_MAX_MESSAGES": 100,
+        "IMAP_LOOP_SECONDS": 60,
+    }
+    assert config["MAIL_MAX_BYTES"] == 2_000_000
+
+
+def test_imap_settings_come_from_the_environment(tmp_path, clean_environment):
+    for name, value in {
+        "HOST": "imap.bochum.example",
+        "PORT": "1143",
+        "SECURITY": "starttls",
+        "USER": "protokoll",
+        "PASSWORD": "secret",
+        "FOLDER": "Antworten",
+    }.items():
+        clean_environment.setenv(f"PLANNER_IMAP_{name}", value)
+
+    config = create_app({"INSTANCE_PATH": str(tmp_path)}).config
+
+    assert config["IMAP_HOST"] == "imap.bochum.example"
+    assert config["IMAP_PORT"] == 1143
+    assert config["IMAP_SECURITY"] == "starttls"
+    assert (config["IMAP_USER"], config["IMAP_PASSWORD"]) == ("protokoll", "secret")
+    assert config["IMAP_FOLDER"] == "Antworten"
+
+
+@pytest.mark.parametrize(
+    ("security", "port"), [("ssl", 993), ("starttls", 143), ("none", 143)], ids=str
+)
+def test_the_imap_port_follows_the_security_unless_given(
+    tmp_path, clean_environment, security, port
+):
+    clean_environment.setenv("PLANNER_IMAP_SECURITY", security)
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["IMAP_PORT"] == port
+
+
+def test_unknown_imap_security_is_refused_at_start(tmp_path, clean_environment):
+    clean_environment.setenv("PLANNER_IMAP_SECURITY", "tls")
+    with pytest.raises(ValueError, match="PLANNER_IMAP_SECURITY must be one of none, starttls"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})

@@ -8,3 +8,11 @@ class InvalidInput(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class UnreadableMessage(ValueError):
+    """An incoming e-mail that cannot be understood: not MIME, no usable calendar, garbled.
+
+    Whoever reads incoming mail raises it; the mailbox reader then files the message among
+    the unreadable ones instead of trying it again.
+    """
