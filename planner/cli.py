@@ -15,10 +15,12 @@ from planner.extensions import db
 from planner.models import Visit
 from planner.services.benchdata import generate
 from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
-from planner.services.errors import InvalidInput
+from planner.services.errors import InvalidInput, UnreadableMessage
+from planner.services.mailbox import MailboxError, fetch_new
+from planner.services.mailbox import run_loop as fetch_loop
 from planner.services.outbox import mail_backend, run_loop, send_pending
 from planner.services.people import purge
-from planner.services.replies import UnreadableMessage, receive
+from planner.services.replies import handle_and_commit, receive
 from planner.services.users import create_user
 
 users_cli = AppGroup("users", help="Manage staff logins.")
@@ -124,6 +126,26 @@ def mail_receive_command() -> None:
         sys.exit(EX_DATAERR)
     note = " (seen before; nothing changed)" if received.duplicate else ""
     click.echo(f"Message read: {', '.join(received.outcomes)}{note}.")
+
+
+@mail_cli.command("fetch")
+@click.option("--loop", is_flag=True, help="Keep reading the mailbox as messages arrive.")
+def mail_fetch_command(loop: bool) -> None:
+    """Read new messages from the IMAP mailbox; file each one aside once it is handled."""
+    try:
+        if loop:
+            interval = float(current_app.config["IMAP_LOOP_SECONDS"])
+            click.echo(f"Reading the mailbox every {interval:g} seconds when idle.")
+            fetch_loop(interval, handle_and_commit)
+            return
+        result = fetch_new(handle_and_commit)
+    except MailboxError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Mailbox read: {result}.")
+    if result.failed:
+        for failure in result.failures:
+            click.echo(f"  left in the mailbox: {failure}", err=True)
+        sys.exit(1)
 
 
 @click.command("bench-data")

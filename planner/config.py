@@ -44,7 +44,6 @@ DEFAULTS: dict[str, Any] = {
     "IMAP_LOOP_SECONDS": 60,
     "MAIL_MAX_BYTES": 2_000_000,  # larger messages are not downloaded: unreadable
     "RSVP_MAX_AGE_DAYS": 120,
-    "MAIL_MAX_BYTES": 2_000_000,  # a bigger incoming message is not read
     "REDIS_URL": None,
     "SECURE_COOKIES": False,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app that set X-Forwarded-*

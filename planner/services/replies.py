@@ -38,6 +38,7 @@ from planner.models import (
 )
 from planner.models.types import utcnow
 from planner.services.answers import answer_item
+from planner.services.errors import UnreadableMessage
 from planner.services.timezones import zone
 
 log = logging.getLogger(__name__)
@@ -54,16 +55,32 @@ ANSWERS = {
 }
 
 
-class UnreadableMessage(ValueError):
-    """A message that is not an e-mail we can read, or whose calendar is broken."""
-
-
 @dataclass(frozen=True)
 class Received:
     """What became of one message: one outcome per event it answered."""
 
     outcomes: list[str]
     duplicate: bool = False
+
+    @property
+    def understood(self) -> bool:
+        """Return whether the message answered anything (else it was ignored)."""
+        return any(outcome != "ignored" for outcome in self.outcomes)
+
+
+def handle_and_commit(raw: bytes) -> bool:
+    """Read one message in its own transaction, for the mailbox reader.
+
+    Returns whether it was an answer; raises ``UnreadableMessage`` (after rolling
+    back) for a message that cannot be read.
+    """
+    try:
+        received = receive(raw)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return received.understood
 
 
 def _bytes_limit() -> int:
