@@ -126,9 +126,11 @@ def build(request: CalendarRequest) -> Calendar:
         if request.feed:
             calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
             calendar.add("x-published-ttl", "PT1H")
-        years = [datetime.fromisoformat(item["starts_at"]).year for item in items] or [
-            visit.first_day.year
-        ]
+        years = [
+            datetime.fromisoformat(item[key]).year
+            for item in items
+            for key in ("starts_at", "ends_at")
+        ] or [visit.first_day.year]
         if zone_name != "UTC":  # UTC times are written with Z and need no VTIMEZONE
             calendar.add_component(vtimezone(zone_name, min(years), max(years)))
         for item in items:
@@ -169,8 +171,8 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
     created = item.get("created_at")
     event.add("created", datetime.fromisoformat(created) if created else stamp)
     event.add("last-modified", stamp)
-    event.add("dtstart", datetime.fromisoformat(item["starts_at"]).replace(tzinfo=tz))
-    event.add("dtend", datetime.fromisoformat(item["ends_at"]).replace(tzinfo=tz))
+    event.add("dtstart", _moment(item["starts_at"], item.get("starts_fold", 0), tz))
+    event.add("dtend", _moment(item["ends_at"], item.get("ends_fold", 0), tz))
     event.add("summary", title)
     if description:
         event.add("description", description)
@@ -194,6 +196,20 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
         alarm.add("trigger", timedelta(minutes=-minutes))
         event.add_component(alarm)
     return event
+
+
+def _moment(iso: str, fold: int, tz) -> datetime:
+    """Return a snapshot's wall-clock time as DTSTART or DTEND should carry it.
+
+    A time the clocks going back repeat is written in UTC, whichever reading is meant:
+    with a TZID, RFC 5545 (and the icalendar library) take the first reading, but
+    Thunderbird's ical.js takes the second.
+    """
+    local = datetime.fromisoformat(iso)
+    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    return (second if fold else first).astimezone(UTC)
 
 
 def _add_people(event: Event, request: CalendarRequest) -> None:
