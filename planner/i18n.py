@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from planner.enums import (
@@ -16,6 +16,7 @@ from planner.enums import (
     RsvpStatus,
     VisitStatus,
 )
+from planner.services.wallclock import Reading, classify, offset_text, utc_offset
 
 
 def select_locale() -> str:
@@ -42,11 +43,39 @@ def format_clock(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+def format_time_in_zone(local: datetime, zone_name: str, fold: int = 0) -> str:
+    """Format a wall-clock time; one the clocks going back repeat gets its offset:
+    "02:30 (UTC+01:00)".
+    """
+    clock = format_clock(local)
+    if classify(local, zone_name) != Reading.FOLD:
+        return clock
+    return f"{clock} ({offset_text(utc_offset(local, zone_name, fold))})"
+
+
+def format_span(item: Any, zone_name: str) -> str:
+    """Format an item's times as every agenda shows them: "10:00–11:00", "19:00–00:30
+    (+1 day)" when it ends on a later day, "02:30 (UTC+01:00)" for a repeated time.
+
+    ``item`` is anything with ``starts_at``, ``ends_at``, ``starts_fold`` and
+    ``ends_fold``: an agenda item or an entry of a version.
+    """
+    start = format_time_in_zone(item.starts_at, zone_name, getattr(item, "starts_fold", 0))
+    end = format_time_in_zone(item.ends_at, zone_name, getattr(item, "ends_fold", 0))
+    text = f"{start}–{end}"
+    days = (item.ends_at.date() - item.starts_at.date()).days
+    if days > 0:
+        later = ngettext("(+%(num)s day)", "(+%(num)s days)", days)
+        text = f"{text} {later}"
+    return text
+
+
 def template_helpers() -> dict[str, Any]:
     """Expose the formatting helpers and the current language to every template."""
     return {
         "format_day": format_day,
         "format_clock": format_clock,
+        "format_span": format_span,
         "current_language": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "labels": enum_labels(),
     }

@@ -24,6 +24,7 @@ def _source_messages() -> set[str]:
 def test_every_message_in_code_and_templates_is_translated_to_german():
     with CATALOGUE.open("rb") as handle:
         catalogue = read_po(handle, locale="de")
+    # A plural message has a tuple of ids and one of translations: each form must be there.
     translated = {
         m.id if isinstance(m.id, str) else m.id[0]
         for m in catalogue

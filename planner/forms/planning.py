@@ -1,13 +1,15 @@
 """Forms for visits, agenda items, status changes, copies and issuing versions."""
 
-from datetime import time
+from datetime import datetime, time, timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +19,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from planner.enums import Language, VisitStatus
 from planner.forms.base import Form
 from planner.forms.widgets import CheckboxListField, choices
-from planner.services.timezones import known_zones
+from planner.services.timezones import known_zones, to_utc
+from planner.services.wallclock import Reading, classify, fold_choices, fold_question, gap_message
 
 
 def zone_choices() -> list[tuple[str, str]]:
@@ -101,7 +104,12 @@ class IssueForm(Form):
 
 
 class ItemForm(Form):
-    """An agenda item."""
+    """An agenda item: its times are wall-clock times in the visit's zone ``zone``.
+
+    A time the clocks skip is refused with the next valid one; for a time they repeat,
+    the form asks which reading is meant (``start_fold``, ``end_fold``: "0" the first,
+    "1" the second) and offers the question only then.
+    """
 
     title = StringField(
         _l("Title"),
@@ -119,6 +127,9 @@ class ItemForm(Form):
         validators=[InputRequired(message=_l("Please enter a time."))],
         render_kw={"type": "time"},
     )
+    ends_next_day = BooleanField(_l("Ends on the next day (after midnight)"))
+    start_fold = RadioField(_l("Which beginning do you mean?"), choices=[], validate_choice=False)
+    end_fold = RadioField(_l("Which end do you mean?"), choices=[], validate_choice=False)
     setup_minutes = IntegerField(_l("Set-up (minutes before)"), default=0, validators=[Optional()])
     teardown_minutes = IntegerField(
         _l("Tear-down (minutes after)"), default=0, validators=[Optional()]
@@ -133,6 +144,11 @@ class ItemForm(Form):
     lock_version = HiddenField()
     confirm_conflicts = HiddenField()
 
+    def __init__(self, *args, zone: str = "UTC", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.offer_fold_choices()
+
     @staticmethod
     def _time(field) -> time | None:
         try:
@@ -140,23 +156,80 @@ class ItemForm(Form):
         except (AttributeError, ValueError):
             return None
 
+    def _day_ok(self) -> bool:
+        day = self.day.data
+        return day is not None and 1900 <= day.year <= 2999
+
+    def starts_at(self) -> datetime | None:
+        """Return the wall-clock time the item begins, if day and time are valid."""
+        start = self._time(self.start)
+        if not self._day_ok() or start is None:
+            return None
+        return datetime.combine(self.day.data, start)
+
+    def ends_at(self) -> datetime | None:
+        """Return the wall-clock time the item ends, on the next day if ticked."""
+        end = self._time(self.end)
+        if not self._day_ok() or end is None:
+            return None
+        days = 1 if self.ends_next_day.data else 0
+        return datetime.combine(self.day.data, end) + timedelta(days=days)
+
+    def fold(self, field) -> int | None:
+        """Return the reading chosen for a repeated time (0 or 1), None when none was."""
+        return {"0": 0, "1": 1}.get(field.data or "")
+
+    def offer_fold_choices(self) -> None:
+        """Ask which reading is meant for a time the clocks repeat, and only for such one."""
+        for field, local in ((self.start_fold, self.starts_at()), (self.end_fold, self.ends_at())):
+            if local is not None and classify(local, self.zone) == Reading.FOLD:
+                field.choices = fold_choices(local, self.zone)
+                field.label.text = str(fold_question(local, self.zone))
+            else:
+                field.choices = []
+
+    def _exists(self, local: datetime | None) -> None:
+        if local is not None and classify(local, self.zone) == Reading.GAP:
+            raise ValidationError(str(gap_message(local, self.zone)))
+
     def validate_day(self, field) -> None:
         """Accept days of this millennium and the last century."""
         _check_year(field)
 
     def validate_start(self, field) -> None:
-        """Accept times such as 10:30."""
+        """Accept times such as 10:30 that exist on that day in the zone."""
         if self._time(field) is None:
             raise ValidationError(_l("Please enter a time such as 10:30."))
+        self._exists(self.starts_at())
 
     def validate_end(self, field) -> None:
-        """Accept times such as 10:30 that lie after the beginning."""
-        end = self._time(field)
-        if end is None:
+        """Accept times such as 10:30 that exist and lie after the beginning as instants."""
+        if self._time(field) is None:
             raise ValidationError(_l("Please enter a time such as 10:30."))
-        start = self._time(self.start)
-        if start is not None and end <= start:
-            raise ValidationError(_l("The end must lie after the beginning."))
+        end = self.ends_at()
+        self._exists(end)
+        start = self.starts_at()
+        if start is None or end is None or classify(start, self.zone) == Reading.GAP:
+            return
+        starts_fold, ends_fold = self.fold(self.start_fold), self.fold(self.end_fold)
+        if (starts_fold is None and self.start_fold.choices) or (
+            ends_fold is None and self.end_fold.choices
+        ):
+            return  # the question which reading is meant comes first
+        if to_utc(end, self.zone, ends_fold or 0) > to_utc(start, self.zone, starts_fold or 0):
+            return
+        message = _("The end must lie after the beginning.")
+        if not self.ends_next_day.data and end.time() <= start.time():
+            hint = _("If the item ends after midnight, tick “Ends on the next day”.")
+            message = f"{message} {hint}"
+        raise ValidationError(message)
+
+    def validate_start_fold(self, field) -> None:
+        """Require an answer when the time happens twice."""
+        if field.choices and self.fold(field) is None:
+            raise ValidationError(_l("Please choose which one you mean."))
+
+    validate_end_fold = validate_start_fold
 
     def validate_setup_minutes(self, field) -> None:
         """Accept 0 to 600 minutes."""

@@ -23,6 +23,9 @@ class AgendaItem(db.Model):
     ``starts_at`` and ``ends_at`` are naive wall-clock times in the visit's zone: a
     future change of daylight-saving rules keeps 10:00 at 10:00. They become instants
     only on export and where items of visits in different zones are compared.
+    ``starts_fold`` and ``ends_fold`` say which reading of a time that happens twice
+    (when the clocks go back) is meant: 0 the first, 1 the second; 0 for every other time.
+    An item may end on a later day than it begins.
     """
 
     __tablename__ = "agenda_item"
@@ -34,6 +37,8 @@ class AgendaItem(db.Model):
     )
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
+    starts_fold: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    ends_fold: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # Set-up and tear-down count as busy time for the room.
     setup_minutes: Mapped[int] = mapped_column(default=0)
     teardown_minutes: Mapped[int] = mapped_column(default=0)
@@ -65,7 +70,11 @@ class AgendaItem(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
     __table_args__ = (
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # Only the zone knows the exact order; without it: later on the clock, or the
+        # second reading of the fold after the first (02:45 summer -> 02:15 winter time).
+        CheckConstraint("ends_at > starts_at OR starts_fold < ends_fold", name="ends_after_start"),
+        CheckConstraint("starts_fold IN (0, 1)", name="starts_fold_is_0_or_1"),
+        CheckConstraint("ends_fold IN (0, 1)", name="ends_fold_is_0_or_1"),
         CheckConstraint("setup_minutes >= 0", name="setup_not_negative"),
         CheckConstraint("teardown_minutes >= 0", name="teardown_not_negative"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),

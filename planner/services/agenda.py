@@ -14,11 +14,26 @@ from planner.extensions import db
 from planner.models import AgendaItem, AuditEntry, Person, ProgrammeModule, Room, Venue, Visit
 from planner.services.errors import InvalidInput
 from planner.services.text import clean_text
+from planner.services.timezones import to_utc
+from planner.services.wallclock import (
+    Reading,
+    classify,
+    fold_question,
+    from_utc,
+    gap_message,
+    next_valid,
+    settled_fold,
+)
 
 
 @dataclass(frozen=True)
 class ItemValues:
-    """The values of an agenda item as a form hands them over."""
+    """The values of an agenda item as a form hands them over.
+
+    ``starts_fold`` and ``ends_fold`` say which reading of a time that happens twice is
+    meant (0 the first, 1 the second); None means nobody said, which is refused for such
+    a time and means 0 for any other.
+    """
 
     title: str
     kind: ItemKind
@@ -32,6 +47,8 @@ class ItemValues:
     internal_notes: str = ""
     status: ItemStatus = ItemStatus.CONFIRMED
     module_id: int | None = None
+    starts_fold: int | None = None
+    ends_fold: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,9 +90,38 @@ def modules_of(organisation_id: int) -> list[ProgrammeModule]:
     )
 
 
-def _check(visit: Visit, values: ItemValues) -> ItemValues:
-    if values.ends_at <= values.starts_at:
+def _settled(field: str, local: datetime, fold: int | None, zone_name: str) -> int:
+    """Return the fold of a time that exists, refusing one of a gap or an unanswered fold."""
+    reading = classify(local, zone_name)
+    if reading == Reading.GAP:
+        raise InvalidInput(field, gap_message(local, zone_name))
+    if reading == Reading.FOLD and fold not in (0, 1):
+        raise InvalidInput(f"{field}_fold", fold_question(local, zone_name))
+    return settled_fold(local, zone_name, fold)
+
+
+def check_times(
+    zone_name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    starts_fold: int | None = None,
+    ends_fold: int | None = None,
+) -> tuple[int, int]:
+    """Return the folds of an item's times, or raise ``InvalidInput`` for a time that
+    does not exist, a repeated time nobody chose a reading of, or an end that is not
+    after the beginning as an instant.
+    """
+    starts_fold = _settled("start", starts_at, starts_fold, zone_name)
+    ends_fold = _settled("end", ends_at, ends_fold, zone_name)
+    if to_utc(ends_at, zone_name, ends_fold) <= to_utc(starts_at, zone_name, starts_fold):
         raise InvalidInput("end", _l("The end must lie after the beginning."))
+    return starts_fold, ends_fold
+
+
+def _check(visit: Visit, values: ItemValues) -> ItemValues:
+    starts_fold, ends_fold = check_times(
+        visit.timezone, values.starts_at, values.ends_at, values.starts_fold, values.ends_fold
+    )
     if values.room_id is not None:
         room = db.session.get(Room, values.room_id)
         if room is None or room.venue.organisation_id != visit.host_organisation_id:
@@ -95,6 +141,8 @@ def _check(visit: Visit, values: ItemValues) -> ItemValues:
         **{
             **values.__dict__,
             "title": title,
+            "starts_fold": starts_fold,
+            "ends_fold": ends_fold,
             "description": clean_text(values.description, multiline=True),
             "internal_notes": clean_text(values.internal_notes, multiline=True),
         }
@@ -145,35 +193,57 @@ def save_with_lock(obj, expected_version: int, change) -> None:
         raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version)) from error
 
 
+def starts_utc(item: AgendaItem) -> datetime:
+    """Return the instant an item begins."""
+    return to_utc(item.starts_at, item.visit.timezone, item.starts_fold)
+
+
+def ends_utc(item: AgendaItem) -> datetime:
+    """Return the instant an item ends."""
+    return to_utc(item.ends_at, item.visit.timezone, item.ends_fold)
+
+
 def following_items(item: AgendaItem) -> list[AgendaItem]:
     """Return the items of the same day that begin when or after the item ends."""
+    end = ends_utc(item)
     return [
         other
         for other in item.visit.items
         if other is not item
-        and other.starts_at >= item.ends_at
+        and starts_utc(other) >= end
         and other.starts_at.date() == item.ends_at.date()
     ]
+
+
+def move_item(item: AgendaItem, delta: timedelta) -> None:
+    """Move an item by a span of real time; its wall-clock times follow from the instants.
+
+    Moving instants never lands in a gap, and a time in the fold gets the reading the
+    instant has.
+    """
+    zone_name = item.visit.timezone
+    item.starts_at, item.starts_fold = from_utc(starts_utc(item) + delta, zone_name)
+    item.ends_at, item.ends_fold = from_utc(ends_utc(item) + delta, zone_name)
 
 
 def update_item(
     item: AgendaItem, values: ItemValues, expected_version: int, shift_following: bool = False
 ) -> list[AgendaItem]:
     """Change an item; with ``shift_following``, move the day's later items by as much
-    as its end moved. Return the items that were shifted. The caller commits.
+    real time as its end moved. Return the items that were shifted. The caller commits.
     """
     values = _check(item.visit, values)
-    old_end = item.ends_at
+    zone_name = item.visit.timezone
+    old_end = ends_utc(item)
     shifted: list[AgendaItem] = []
 
     def change() -> None:
         following = following_items(item) if shift_following else []
         _assign(item, values)
-        delta = values.ends_at - old_end
+        delta = to_utc(values.ends_at, zone_name, values.ends_fold or 0) - old_end
         if delta:
             for other in following:
-                other.starts_at += delta
-                other.ends_at += delta
+                move_item(other, delta)
                 shifted.append(other)
 
     save_with_lock(item, expected_version, change)
@@ -207,5 +277,51 @@ def next_free_start(visit: Visit) -> datetime:
     """Return where a new item most likely goes: after the last item, or 10:00 on day one."""
     live = [item for item in visit.items if item.status != ItemStatus.CANCELLED]
     if live:
-        return max(item.ends_at for item in live)
+        return max(live, key=ends_utc).ends_at
     return datetime.combine(visit.first_day, datetime.min.time()).replace(hour=10)
+
+
+def moved_by_days(
+    item: AgendaItem, days: int, zone_name: str
+) -> tuple[datetime, int, datetime, int]:
+    """Return an item's times moved to another day at the same wall-clock times.
+
+    On the new day a time may not exist (it moves to the first valid one), a reading of
+    the fold may not be needed (it becomes 0), and the end may no longer lie after the
+    beginning (the item keeps its length in real time).
+    """
+    start = item.starts_at + timedelta(days=days)
+    end = item.ends_at + timedelta(days=days)
+    start, end = next_valid(start, zone_name), next_valid(end, zone_name)
+    starts_fold = settled_fold(start, zone_name, item.starts_fold)
+    ends_fold = settled_fold(end, zone_name, item.ends_fold)
+    first, last = to_utc(start, zone_name, starts_fold), to_utc(end, zone_name, ends_fold)
+    if last <= first:
+        length = ends_utc(item) - starts_utc(item)
+        end, ends_fold = from_utc(first + length, zone_name)
+    return start, starts_fold, end, ends_fold
+
+
+def folds_in_zone(visit: Visit, zone_name: str) -> dict[int, tuple[int, int]]:
+    """Return each item's folds were the visit in another zone, keyed by item id.
+
+    Raises ``InvalidInput`` at the zone when an item's time would not exist there or its
+    end would not come after its beginning.
+    """
+    folds = {}
+    for item in visit.items:
+        try:
+            folds[item.id] = check_times(
+                zone_name, item.starts_at, item.ends_at, item.starts_fold, item.ends_fold
+            )
+        except InvalidInput as error:
+            raise InvalidInput(
+                "timezone",
+                _l(
+                    "“%(title)s” does not fit into %(zone)s: %(reason)s",
+                    title=item.title,
+                    zone=zone_name,
+                    reason=error.message,
+                ),
+            ) from error
+    return folds

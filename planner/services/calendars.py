@@ -176,8 +176,8 @@ def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, part
     created = item.get("created_at")
     event.add("created", datetime.fromisoformat(created) if created else stamp)
     event.add("last-modified", _last_modified(item, stamp))
-    event.add("dtstart", datetime.fromisoformat(item["starts_at"]).replace(tzinfo=tz))
-    event.add("dtend", datetime.fromisoformat(item["ends_at"]).replace(tzinfo=tz))
+    event.add("dtstart", _moment(item["starts_at"], item.get("starts_fold", 0), tz))
+    event.add("dtend", _moment(item["ends_at"], item.get("ends_fold", 0), tz))
     event.add("summary", _summary(title, status, request.method))
     if description:
         event.add("description", description)
@@ -220,6 +220,20 @@ def _summary(title: str, status: ItemStatus, method: str) -> str:
     if method == "PUBLISH" and status == ItemStatus.CANCELLED:
         return _("Cancelled: %(title)s", title=title)
     return title
+
+
+def _moment(iso: str, fold: int, tz) -> datetime:
+    """Return a snapshot's wall-clock time as DTSTART or DTEND should carry it.
+
+    A time the clocks going back repeat is written in UTC, whichever reading is meant:
+    with a TZID, RFC 5545 (and the icalendar library) take the first reading, but
+    Thunderbird's ical.js takes the second.
+    """
+    local = datetime.fromisoformat(iso)
+    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    return (second if fold else first).astimezone(UTC)
 
 
 def _add_people(event: Event, request: CalendarRequest) -> None:

@@ -7,12 +7,16 @@ is a warning the planner may save over; impossible values are form errors instea
 Times are compared as instants in UTC: two visits may run in different zones.
 Touching intervals (one ends when the next begins) do not overlap; cancelled items and
 items of cancelled visits never conflict.
+
+A visit's days run from midnight of its first day until 06:00 after its last: an evening
+reception that ends after midnight, or a night transfer after the last day's programme,
+is part of the visit.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import combinations
 
@@ -28,6 +32,8 @@ from planner.services.timezones import to_utc
 
 # The widest gap between two zones' wall clocks: the window for cross-visit queries.
 ZONE_SPREAD = timedelta(hours=27)
+# The night after a visit's last day belongs to the visit until then.
+NIGHT_ENDS = time(6, 0)
 
 
 class ConflictKind(StrEnum):
@@ -89,6 +95,8 @@ class Candidate:
     teardown_minutes: int = 0
     room_id: int | None = None
     cancelled: bool = False
+    starts_fold: int = 0
+    ends_fold: int = 0
 
 
 def overlaps(start_a: datetime, end_a: datetime, start_b: datetime, end_b: datetime) -> bool:
@@ -191,10 +199,12 @@ def person_double_bookings(
 
 
 def outside_visit_days(slot: Slot, first_day: date, last_day: date) -> list[Conflict]:
-    """Warn about an item that begins before the visit's first day or ends after its last."""
-    # An item that ends at midnight ends on the day before.
-    last_moment = slot.local_end - timedelta(microseconds=1)
-    if slot.local_start.date() >= first_day and last_moment.date() <= last_day:
+    """Warn about an item that begins before the visit's first day or ends after the
+    night that follows its last day (06:00).
+    """
+    opens = datetime.combine(first_day, time(0, 0))
+    closes = datetime.combine(last_day + timedelta(days=1), NIGHT_ENDS)
+    if slot.local_start >= opens and slot.local_end <= closes:
         return []
     return [
         Conflict(
@@ -270,15 +280,18 @@ def short_transfers(
 def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
     zone = visit.timezone
     room = item.room
+    start = to_utc(item.starts_at, zone, item.starts_fold)
+    end = to_utc(item.ends_at, zone, item.ends_fold)
     return Slot(
         item_id=item.id,
         visit_id=visit.id,
         title=item.title,
         visit_title=visit.title,
-        start=to_utc(item.starts_at, zone),
-        end=to_utc(item.ends_at, zone),
-        busy_start=to_utc(item.busy_from, zone),
-        busy_end=to_utc(item.busy_until, zone),
+        start=start,
+        end=end,
+        # Set-up and tear-down are real minutes, also over a change of the clocks.
+        busy_start=start - timedelta(minutes=item.setup_minutes),
+        busy_end=end + timedelta(minutes=item.teardown_minutes),
         local_start=item.starts_at,
         local_end=item.ends_at,
         room_id=item.room_id,
@@ -472,17 +485,17 @@ def _candidate_slot(
         people = attendees.get(candidate.item_id, set())
     else:
         people = _everyone(candidate.visit_id)
-    busy_from = candidate.starts_at - timedelta(minutes=candidate.setup_minutes)
-    busy_until = candidate.ends_at + timedelta(minutes=candidate.teardown_minutes)
+    start = to_utc(candidate.starts_at, visit.timezone, candidate.starts_fold)
+    end = to_utc(candidate.ends_at, visit.timezone, candidate.ends_fold)
     return Slot(
         item_id=candidate.item_id,
         visit_id=visit.id,
         title=candidate.title,
         visit_title=visit.title,
-        start=to_utc(candidate.starts_at, visit.timezone),
-        end=to_utc(candidate.ends_at, visit.timezone),
-        busy_start=to_utc(busy_from, visit.timezone),
-        busy_end=to_utc(busy_until, visit.timezone),
+        start=start,
+        end=end,
+        busy_start=start - timedelta(minutes=candidate.setup_minutes),
+        busy_end=end + timedelta(minutes=candidate.teardown_minutes),
         local_start=candidate.starts_at,
         local_end=candidate.ends_at,
         room_id=room.id if room else None,

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.enums import ItemStatus, OutboxStatus, RsvpStatus
 from planner.extensions import db
+from planner.i18n import format_span, format_time_in_zone
 from planner.models import (
     AgendaItem,
     AgendaVersion,
@@ -35,7 +36,8 @@ from planner.models import (
 )
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
-from planner.services.versions import Changes
+from planner.services.timezones import to_utc
+from planner.services.versions import Changes, fold_of
 
 OPEN = (OutboxStatus.DRAFT, OutboxStatus.PENDING, OutboxStatus.SENDING)
 
@@ -79,16 +81,37 @@ def _attended(snapshot: dict[str, Any], person_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _lines(items: list[dict[str, Any]], language: str) -> list[Line]:
+@dataclass(frozen=True)
+class _Times:
+    """A snapshot item's wall-clock times, as the agenda formatting reads them."""
+
+    starts_at: datetime
+    ends_at: datetime
+    starts_fold: int
+    ends_fold: int
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> "_Times":
+        return cls(datetime.fromisoformat(item["starts_at"]),
+                   datetime.fromisoformat(item["ends_at"]),
+                   fold_of(item, "starts_fold"), fold_of(item, "ends_fold"))  # fmt: skip
+
+
+def _lines(items: list[dict[str, Any]], language: str, zone_name: str) -> list[Line]:
+    """Return the agenda lines of a message, as every agenda shows the times."""
     lines = []
+    times = {item["uid"]: _Times.of(item) for item in items}
+    ordered = sorted(
+        items,
+        key=lambda i: to_utc(times[i["uid"]].starts_at, zone_name, times[i["uid"]].starts_fold),
+    )
     with force_locale(language):
-        for item in sorted(items, key=lambda i: i["starts_at"]):
-            start = datetime.fromisoformat(item["starts_at"])
-            end = datetime.fromisoformat(item["ends_at"])
+        for item in ordered:
+            span = times[item["uid"]]
             lines.append(
                 Line(
-                    day=format_date(start.date(), format="full"),
-                    time=f"{start:%H:%M}–{end:%H:%M}",
+                    day=format_date(span.starts_at.date(), format="full"),
+                    time=format_span(span, zone_name),
                     title=item["title"],
                     place=item.get("room") or "",
                     cancelled=item["status"] == ItemStatus.CANCELLED,
@@ -103,15 +126,25 @@ def text_to_html(text: str) -> str:
     return render_template("email/message.html", paragraphs=paragraphs)
 
 
-def _summary(changes: Changes, uids: set[str], language: str) -> list[str]:
+def _when(item: dict[str, Any], prefix: str, zone_name: str, other: str = "") -> str:
+    """Return a start as a sentence names it: the time, with the day when it differs."""
+    local = datetime.fromisoformat(item[f"{prefix}starts_at"])
+    clock = format_time_in_zone(local, zone_name, fold_of(item, f"{prefix}starts_fold"))
+    if other and datetime.fromisoformat(other).date() == local.date():
+        return clock
+    return f"{format_date(local.date(), format='short')} {clock}"
+
+
+def _summary(changes: Changes, uids: set[str], language: str, zone_name: str) -> list[str]:
     """Return one short sentence per change that concerns these items."""
     sentences = []
     with force_locale(language):
         for item in changes.moved:
             if item["uid"] in uids:
                 sentences.append(_("%(title)s moved from %(old)s to %(new)s%(place)s.",
-                                   title=item["title"], old=item["from_starts_at"][11:16],
-                                   new=item["starts_at"][11:16],
+                                   title=item["title"],
+                                   old=_when(item, "from_", zone_name, item["starts_at"]),
+                                   new=_when(item, "", zone_name, item["from_starts_at"]),
                                    place=f", {item['room']}" if item["room"] else ""))  # fmt: skip
         for item in changes.changed:
             if item["uid"] in uids and item["fields"]:
@@ -119,7 +152,7 @@ def _summary(changes: Changes, uids: set[str], language: str) -> list[str]:
         for item in changes.new:
             if item["uid"] in uids:
                 sentences.append(_("New: %(title)s, %(start)s.", title=item["title"],
-                                   start=item["starts_at"][11:16]))  # fmt: skip
+                                   start=_when(item, "", zone_name)))  # fmt: skip
         for item in changes.cancelled + changes.removed:
             if item["uid"] in uids:
                 sentences.append(_("%(title)s is cancelled.", title=item["title"]))
@@ -143,6 +176,11 @@ class Plan:
     cancels: list[dict[str, Any]]
     summary: list[str]
     changes: Changes = field(default_factory=Changes)
+
+
+def _zone(visit: Visit, version: AgendaVersion) -> str:
+    """Return the zone the version was issued in (a later change is not published yet)."""
+    return version.snapshot.get("timezone") or visit.timezone
 
 
 def _organizer(visit: Visit) -> str:
@@ -242,7 +280,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
     base = {
         "visit": visit,
         "greeting": greeting(person, language),
-        "zone": version.snapshot.get("timezone") or visit.timezone,
+        "zone": _zone(visit, version),
         "page": answer_url(participation),
         "rsvp": _rsvp_links(participation),
         "organizer": _organizer(visit),
@@ -262,9 +300,9 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
             keep = [i for i in shown if i["uid"] not in gone]
             body = render_template(
                 "email/letter.txt", **base, occasion=plan.occasion, summary=plan.summary,
-                lines=_lines(shown, language), requests=len(plan.requests),
+                lines=_lines(shown, language, base["zone"]), requests=len(plan.requests),
                 cancels=len(plan.cancels), attached=bool(keep),
-                cancelled_lines=_lines(plan.cancels, language),
+                cancelled_lines=_lines(plan.cancels, language, base["zone"]),
             )  # fmt: skip
             calendar = _calendar(visit, version, participation, keep, "PUBLISH") if keep else None
             _message(visit, version, participation, f"letter-{plan.occasion}", subject, body,
@@ -273,8 +311,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
         for kind, item in plan.requests:
             body = render_template(
                 "email/item.txt", **{**base, "rsvp": _rsvp_links(participation, item["id"])},
-                kind=kind, lines=_lines([item], language),
-                summary=_summary(plan.changes, {item["uid"]}, language),
+                kind=kind, lines=_lines([item], language, base["zone"]),
+                summary=_summary(plan.changes, {item["uid"]}, language, base["zone"]),
             )  # fmt: skip
             calendar = _calendar(visit, version, participation, [item], "REQUEST")
             _message(visit, version, participation, kind, _item_subject(kind, item, visit),
@@ -282,7 +320,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
             drafted += 1
         for item in plan.cancels:
             body = render_template(
-                "email/item.txt", **base, kind="cancel", lines=_lines([item], language),
+                "email/item.txt", **base, kind="cancel",
+                lines=_lines([item], language, base["zone"]),
                 summary=plan.summary if itip == 1 else [],
             )  # fmt: skip
             calendar = _calendar(visit, version, participation, [item], "CANCEL")
@@ -419,8 +458,9 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
         cancels = [current.get(uid) or old_items[uid] for uid in sorted(lost)
                    if uid in current or uid in old_items]  # fmt: skip
         language = participation.person.language.value
+        summary = _summary(changes, renew | lost, language, _zone(visit, version))
         plan = Plan(participation, "update" if requests else "cancel", requests, cancels,
-                    _summary(changes, renew | lost, language), changes)  # fmt: skip
+                    summary, changes)  # fmt: skip
         count += bool(_draft_plan(visit, version, plan))
         _raise_sequences(visit.id, sorted(lost))
     db.session.flush()

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from planner.enums import ItemStatus, Language, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Organisation, Participation, Person, Visit
-from planner.services.agenda import save_with_lock
+from planner.services.agenda import folds_in_zone, moved_by_days, save_with_lock
 from planner.services.errors import InvalidInput
 from planner.services.text import clean_text
 from planner.services.timezones import is_known_zone
@@ -105,7 +105,16 @@ def create_visit(host: Organisation, values: VisitValues) -> Visit:
 def update_visit(visit: Visit, values: VisitValues, expected_version: int) -> None:
     """Change a visit's details unless someone else changed them meanwhile."""
     values, guests = _check(visit.host_organisation, values)
-    save_with_lock(visit, expected_version, lambda: _assign(visit, values, guests))
+    # Another zone gives the same wall-clock times other instants: each must still exist.
+    folds = folds_in_zone(visit, values.timezone) if values.timezone != visit.timezone else {}
+
+    def change() -> None:
+        _assign(visit, values, guests)
+        for item in visit.items:
+            if item.id in folds:
+                item.starts_fold, item.ends_fold = folds[item.id]
+
+    save_with_lock(visit, expected_version, change)
 
 
 def change_status(visit: Visit, target: VisitStatus) -> None:
@@ -142,11 +151,14 @@ def duplicate_visit(visit: Visit, first_day: date) -> Visit:
     copies: dict[int, AgendaItem] = {}
     domain = current_app.config["ICAL_DOMAIN"]
     for item in visit.items:
+        starts_at, starts_fold, ends_at, ends_fold = moved_by_days(item, shift.days, visit.timezone)
         copies[item.id] = AgendaItem(
             visit=copy,
             module_id=item.module_id,
-            starts_at=item.starts_at + timedelta(days=shift.days),
-            ends_at=item.ends_at + timedelta(days=shift.days),
+            starts_at=starts_at,
+            starts_fold=starts_fold,
+            ends_at=ends_at,
+            ends_fold=ends_fold,
             setup_minutes=item.setup_minutes,
             teardown_minutes=item.teardown_minutes,
             kind=item.kind,

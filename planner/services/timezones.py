@@ -30,10 +30,11 @@ def known_zones() -> frozenset[str]:
     ) | {"UTC"}
 
 
-def to_utc(local: datetime, zone_name: str) -> datetime:
+def to_utc(local: datetime, zone_name: str, fold: int = 0) -> datetime:
     """Return the instant of a wall-clock time in the zone, aware, in UTC.
 
-    A time that a daylight-saving change skips or repeats resolves as ``fold=0`` does:
-    the earlier of the two readings.
+    ``fold`` says which reading of a time that the clocks going back repeat is meant:
+    0 the first, 1 the second (PEP 495). Times of a gap are refused before they are
+    stored (see ``planner.services.wallclock``).
     """
-    return local.replace(tzinfo=zone(zone_name)).astimezone(UTC)
+    return local.replace(tzinfo=zone(zone_name), fold=fold).astimezone(UTC)

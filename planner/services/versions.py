@@ -30,7 +30,9 @@ from planner.services.errors import InvalidInput
 from planner.services.text import clean_text
 
 # Changes of these fields make an attendee's calendar entry outdated.
-SIGNIFICANT = ("starts_at", "ends_at", "room", "title", "status")
+SIGNIFICANT = ("starts_at", "starts_fold", "ends_at", "ends_fold", "room", "title", "status")
+# Snapshots issued before the folds were kept mean the first reading.
+DEFAULTS = {"starts_fold": 0, "ends_fold": 0}
 
 
 @dataclass
@@ -92,7 +94,9 @@ def item_snapshot(item: AgendaItem, attendees: list[int]) -> dict[str, Any]:
         "kind": item.kind.value,
         "status": item.status.value,
         "starts_at": item.starts_at.isoformat(),
+        "starts_fold": item.starts_fold,
         "ends_at": item.ends_at.isoformat(),
+        "ends_fold": item.ends_fold,
         "setup_minutes": item.setup_minutes,
         "teardown_minutes": item.teardown_minutes,
         "room_id": item.room_id,
@@ -143,7 +147,18 @@ def snapshot(visit: Visit) -> dict[str, Any]:
 
 def _summary(item: dict[str, Any]) -> dict[str, Any]:
     return {"uid": item["uid"], "title": item["title"], "starts_at": item["starts_at"],
-            "ends_at": item["ends_at"], "room": item["room"]}  # fmt: skip
+            "starts_fold": fold_of(item, "starts_fold"), "ends_at": item["ends_at"],
+            "ends_fold": fold_of(item, "ends_fold"), "room": item["room"]}  # fmt: skip
+
+
+def fold_of(item: dict[str, Any], key: str) -> int:
+    """Return a snapshot item's ``starts_fold`` or ``ends_fold`` (0 in older snapshots)."""
+    return int(item.get(key, 0))
+
+
+def _times(item: dict[str, Any]) -> tuple:
+    return (item["starts_at"], fold_of(item, "starts_fold"),
+            item["ends_at"], fold_of(item, "ends_fold"))  # fmt: skip
 
 
 def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
@@ -165,12 +180,14 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
             changes.cancelled.append(_summary(item))
             affected.update(previous["attendees"])
             continue
-        if (item["starts_at"], item["ends_at"]) != (previous["starts_at"], previous["ends_at"]):
+        if _times(item) != _times(previous):
             changes.moved.append(
                 {
                     **_summary(item),
                     "from_starts_at": previous["starts_at"],
+                    "from_starts_fold": fold_of(previous, "starts_fold"),
                     "from_ends_at": previous["ends_at"],
+                    "from_ends_fold": fold_of(previous, "ends_fold"),
                     "from_room": previous["room"],
                 }  # fmt: skip
             )
@@ -196,7 +213,10 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
 
 
 def _significant_change(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    return any(before[key] != after[key] for key in SIGNIFICANT)
+    return any(
+        before.get(key, DEFAULTS.get(key)) != after.get(key, DEFAULTS.get(key))
+        for key in SIGNIFICANT
+    )
 
 
 def latest_version(visit_id: int) -> AgendaVersion | None:

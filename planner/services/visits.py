@@ -33,9 +33,11 @@ from planner.services.permissions import (
     can_view_visit,
     visible_visits,
 )
+from planner.services.timezones import to_utc
 from planner.services.versions import (
     Changes,
     attendee_ids,
+    fold_of,
     latest_version,
     pending_changes,
     version_history,
@@ -58,6 +60,9 @@ class AgendaEntry:
     room: str
     responsible: str
     participant_count: int
+    # Which reading of a time the clocks going back repeat: 0 the first, 1 the second.
+    starts_fold: int = 0
+    ends_fold: int = 0
 
 
 @dataclass(frozen=True)
@@ -280,6 +285,8 @@ def _entries_from_items(visit: Visit) -> list[AgendaEntry]:
             room=item.room.label if item.room else "",
             responsible=item.responsible_person.display_name if item.responsible_person else "",
             participant_count=len(attendees.get(item.id, [])),
+            starts_fold=item.starts_fold,
+            ends_fold=item.ends_fold,
         )
         for item in visit.items
     ]
@@ -301,10 +308,28 @@ def entries_from_snapshot(snapshot: dict[str, Any]) -> list[AgendaEntry]:
             room=item["room"],
             responsible=item["responsible"],
             participant_count=len(item["attendees"]),
+            starts_fold=fold_of(item, "starts_fold"),
+            ends_fold=fold_of(item, "ends_fold"),
         )
         for item in snapshot["items"]
     ]
-    return sorted(entries, key=lambda entry: (entry.starts_at, entry.ends_at, entry.title))
+    return in_time_order(entries, snapshot.get("timezone") or "UTC")
+
+
+def in_time_order(entries: list[AgendaEntry], zone_name: str) -> list[AgendaEntry]:
+    """Return the entries by the instants they begin and end, then by title.
+
+    On the night the clocks go back, 02:45 summer time comes before 02:15 winter time.
+    """
+
+    def key(entry: AgendaEntry):
+        return (
+            to_utc(entry.starts_at, zone_name, entry.starts_fold),
+            to_utc(entry.ends_at, zone_name, entry.ends_fold),
+            entry.title,
+        )
+
+    return sorted(entries, key=key)
 
 
 def by_day(entries: list[AgendaEntry]) -> list[AgendaDay]:
@@ -371,7 +396,7 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     for conflict in conflicts:
         conflicts_by_item[conflict.item_id].append(conflict)
     return VisitPage(
-        days=by_day(_entries_from_items(visit)),
+        days=by_day(in_time_order(_entries_from_items(visit), visit.timezone)),
         is_draft=True,
         versions=version_history(visit.id),
         pending=pending_changes(visit, latest),

@@ -1,7 +1,5 @@
 """The agenda builder: adding, changing, cancelling and deleting items; the module catalogue."""
 
-from datetime import datetime
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -68,6 +66,10 @@ def _fill(form: ItemForm, values: ItemValues) -> None:
     form.day.data = values.starts_at.date()
     form.start.data = values.starts_at.strftime("%H:%M")
     form.end.data = values.ends_at.strftime("%H:%M")
+    form.ends_next_day.data = values.ends_at.date() > values.starts_at.date()
+    form.start_fold.data = str(values.starts_fold or 0)
+    form.end_fold.data = str(values.ends_fold or 0)
+    form.offer_fold_choices()
     form.setup_minutes.data = values.setup_minutes
     form.teardown_minutes.data = values.teardown_minutes
     form.room.data = values.room_id or NO_CHOICE
@@ -79,12 +81,13 @@ def _fill(form: ItemForm, values: ItemValues) -> None:
 
 
 def _values(form: ItemForm) -> ItemValues:
-    day = form.day.data
     return ItemValues(
         title=form.title.data,
         kind=ItemKind(form.kind.data),
-        starts_at=datetime.combine(day, form._time(form.start)),
-        ends_at=datetime.combine(day, form._time(form.end)),
+        starts_at=form.starts_at(),
+        ends_at=form.ends_at(),
+        starts_fold=form.fold(form.start_fold),
+        ends_fold=form.fold(form.end_fold),
         setup_minutes=form.setup_minutes.data or 0,
         teardown_minutes=form.teardown_minutes.data or 0,
         room_id=form.room.data or None,
@@ -115,6 +118,8 @@ def _warnings(
         teardown_minutes=values.teardown_minutes,
         room_id=values.room_id,
         cancelled=item is not None and item.status == ItemStatus.CANCELLED,
+        starts_fold=values.starts_fold or 0,
+        ends_fold=values.ends_fold or 0,
     )
     found = find_conflicts([visit.id], candidate, current_user.organisation_id)[visit.id]
     if item is not None and shift_following:
@@ -129,7 +134,7 @@ def _warnings(
 def new_item(visit_id: int):
     """Add an item, blank or from a programme module, warning about conflicts first."""
     visit = visit_for_editing(visit_id)
-    form = ItemForm()
+    form = ItemForm(zone=visit.timezone)
     _choices(form, visit)
     warnings = []
     if request.method == "GET":
@@ -141,6 +146,7 @@ def new_item(visit_id: int):
         else:
             form.day.data = start.date()
             form.start.data = start.strftime("%H:%M")
+            form.offer_fold_choices()
     elif form.validate_on_submit():
         values = _values(form)
         warnings = _warnings(visit, None, values)
@@ -175,7 +181,7 @@ def edit_item(visit_id: int, item_id: int):
     """Change an item, warning about conflicts and refusing to overwrite another's change."""
     item = item_for_editing(visit_id, item_id)
     visit = item.visit
-    form = ItemForm()
+    form = ItemForm(zone=visit.timezone)
     _choices(form, visit)
     warnings, others = [], None
     if request.method == "GET":

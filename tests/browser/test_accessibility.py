@@ -120,6 +120,15 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
     page.get_by_role("button", name="Speichern").click()
     found["item form with errors"] = _violations(page)
 
+    # A form that asks which of the two readings of a repeated time is meant.
+    page.goto(f"{live_server}/visits/{visit.id}/items/new")
+    page.get_by_label("Tag", exact=True).fill("2023-10-29")
+    page.get_by_label("Beginn", exact=True).fill("02:30")
+    page.get_by_label("Ende", exact=True).fill("04:00")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_label("02:30 beim zweiten Mal: Winterzeit, UTC+01:00").wait_for()
+    found["item form asking about a repeated time"] = _violations(page)
+
     assert {path: problems for path, problems in found.items() if problems} == {}
 
 

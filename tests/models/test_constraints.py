@@ -136,3 +136,20 @@ def test_same_email_twice_in_one_organisation_is_refused(app):
     # Another organisation may know the same address as its own person.
     factories.person(factories.organisation(), email="a.b@example.org")
     db.session.commit()
+
+
+def test_item_ending_in_the_second_reading_of_the_fold_may_end_earlier_on_the_clock(app):
+    # 02:45 summer time to 02:15 winter time (Berlin, 25 October 2026) lasts half an hour.
+    visit = factories.visit(first_day=date(2026, 10, 25))
+    db.session.commit()
+    factories.item(visit, "2026-10-25 02:45", "2026-10-25 02:15", starts_fold=0, ends_fold=1)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == 1
+    _refused(lambda: factories.item(visit, "2026-10-25 02:45", "2026-10-25 02:15"))
+
+
+@pytest.mark.parametrize("fields", [{"starts_fold": 2}, {"ends_fold": -1}], ids=["start", "end"])
+def test_a_fold_other_than_0_or_1_is_refused(app, fields):
+    visit = factories.visit()
+    db.session.commit()
+    _refused(lambda: factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", **fields))

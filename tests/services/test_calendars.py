@@ -493,3 +493,53 @@ def test_a_staff_feed_over_all_visits_has_reminders_only_when_chosen(bochum):
 
     assert without.walk("VALARM") == []
     assert [alarm.decoded("TRIGGER") for alarm in chosen.walk("VALARM")] == [timedelta(minutes=-15)]
+
+
+# Per zone: a day of the autumn fold with a time on it and the instants of its two
+# readings, and the instants of an evening 19:00-00:30 on 10-11 December 2026.
+CLOCK_CHANGES = [
+    pytest.param("Europe/Berlin", "2026-10-25", "02:30", "00:30", "01:30",
+                 ("2026-12-10T18:00", "2026-12-10T23:30"), id="berlin"),
+    pytest.param("Europe/London", "2026-10-25", "01:30", "00:30", "01:30",
+                 ("2026-12-10T19:00", "2026-12-11T00:30"), id="london"),
+    pytest.param("America/New_York", "2026-11-01", "01:30", "05:30", "06:30",
+                 ("2026-12-11T00:00", "2026-12-11T05:30"), id="new-york"),
+    pytest.param("Australia/Lord_Howe", "2026-04-05", "01:45", "14:45", "15:15",
+                 ("2026-12-10T08:00", "2026-12-10T13:30"), id="lord-howe"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("zone", "fold_day", "clock", "first", "second", "evening"),
+                         CLOCK_CHANGES)  # fmt: skip
+def test_repeated_times_are_written_in_utc_and_evenings_end_the_next_day(
+    bochum, zone, fold_day, clock, first, second, evening
+):
+    visit = factories.visit(bochum, first_day=date.fromisoformat(fold_day),
+                            last_day=date(2026, 12, 10), timezone=zone)  # fmt: skip
+    summer = factories.item(visit, f"{fold_day} {clock}", f"{fold_day} 04:00", "Sommerzeit")
+    winter = factories.item(visit, f"{fold_day} {clock}", f"{fold_day} 04:00", "Winterzeit",
+                            starts_fold=1)  # fmt: skip
+    late = factories.item(visit, "2026-12-10 19:00", "2026-12-11 00:30", "Empfang")
+    _issue(visit)
+
+    body = _download(visit)
+    events = read_both(body)
+
+    fold_utc = date.fromisoformat(fold_day)
+    if zone == "Australia/Lord_Howe":  # east of UTC: the instants lie on the day before
+        fold_utc = date(2026, 4, 4)
+    assert events[summer.uid]["start"] == f"{fold_utc}T{first}:00.000Z"
+    assert events[winter.uid]["start"] == f"{fold_utc}T{second}:00.000Z"
+    assert events[summer.uid]["end"] == events[winter.uid]["end"]
+    assert (events[late.uid]["start"], events[late.uid]["end"]) == (
+        f"{evening[0]}:00.000Z",
+        f"{evening[1]}:00.000Z",
+    )
+    text = body.decode()
+    compact = fold_utc.strftime("%Y%m%d")
+    # Both readings in UTC (with a TZID, ical.js would take the second for both) ...
+    assert f"DTSTART:{compact}T{first.replace(':', '')}00Z" in text
+    assert f"DTSTART:{compact}T{second.replace(':', '')}00Z" in text
+    # ... every other time with its zone.
+    assert f"DTSTART;TZID={zone}:20261210T190000" in text
+    assert f"DTEND;TZID={zone}:20261211T003000" in text

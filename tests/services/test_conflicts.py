@@ -155,10 +155,25 @@ def test_person_not_attending_the_other_item_is_no_conflict(bochum, visit):
     [
         ("2023-02-23 08:00", "2023-02-23 09:00", []),
         ("2023-02-23 23:00", "2023-02-24 00:00", []),  # ends at midnight: still the same day
-        ("2023-02-23 23:30", "2023-02-24 00:30", [("outside-days", "X")]),  # past midnight
+        ("2023-02-23 19:00", "2023-02-24 00:30", []),  # the evening reception runs long
+        ("2023-02-24 00:15", "2023-02-24 01:00", []),  # the night transfer after it
+        ("2023-02-23 23:30", "2023-02-24 06:00", []),  # the night ends at 06:00
+        ("2023-02-23 23:30", "2023-02-24 06:30", [("outside-days", "X")]),  # into the next day
+        ("2023-02-24 09:00", "2023-02-24 10:00", [("outside-days", "X")]),  # day after
         ("2023-02-22 18:00", "2023-02-22 19:00", [("outside-days", "X")]),  # day before
+        ("2023-02-22 23:30", "2023-02-23 00:30", [("outside-days", "X")]),  # begins before
     ],
-    ids=["inside", "ends-at-midnight", "past-midnight", "day-before"],
+    ids=[
+        "inside",
+        "ends-at-midnight",
+        "past-midnight",
+        "night-transfer",
+        "until-06:00",
+        "past-06:00",
+        "day-after",
+        "day-before",
+        "begins-the-night-before",
+    ],
 )
 def test_item_outside_the_visits_days(visit, start, end, expected):
     factories.item(visit, start, end, "X")
@@ -251,3 +266,35 @@ def test_conflicts_cost_the_same_queries_for_a_small_and_a_large_visit(app, boch
     with count_queries(db.engine) as for_large:
         find_conflicts([large])
     assert for_small.count == for_large.count
+
+
+def test_the_two_readings_of_a_repeated_time_are_different_instants(bochum):
+    # Berlin, 25 October 2026: 02:00-02:59 happens first at UTC+2, then at UTC+1.
+    night = factories.visit(bochum, first_day=date(2026, 10, 25), timezone="Europe/Berlin")
+    factories.item(night, "2026-10-25 02:15", "2026-10-25 02:45", "Sommerzeit")
+    factories.item(night, "2026-10-25 02:15", "2026-10-25 02:45", "Winterzeit",
+                   starts_fold=1, ends_fold=1)  # fmt: skip
+    assert _kinds(night) == []
+
+    # 02:30 summer time to 02:30 winter time: one hour that touches both.
+    factories.item(night, "2026-10-25 02:30", "2026-10-25 02:30", "Dazwischen", ends_fold=1)
+    assert _kinds(night) == [
+        ("overlap", "Dazwischen"),
+        ("overlap", "Dazwischen"),
+        ("overlap", "Sommerzeit"),
+        ("overlap", "Winterzeit"),
+    ]
+
+
+def test_a_candidate_in_the_second_reading_is_checked_as_that_instant(bochum):
+    night = factories.visit(bochum, first_day=date(2026, 10, 25), timezone="Europe/Berlin")
+    factories.item(night, "2026-10-25 02:15", "2026-10-25 02:45", "Sommerzeit")
+    db.session.commit()
+
+    def warnings(fold: int) -> list[str]:
+        start, end = datetime(2026, 10, 25, 2, 20), datetime(2026, 10, 25, 2, 40)
+        candidate = Candidate(night.id, None, "Neu", start, end, starts_fold=fold, ends_fold=fold)
+        return [c.kind.value for c in find_conflicts([night.id], candidate)[night.id]]
+
+    assert warnings(0) == ["overlap"]
+    assert warnings(1) == []

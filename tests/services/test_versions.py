@@ -1,6 +1,6 @@
 """Issuing agenda versions: snapshots, changes and SEQUENCE."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -124,3 +124,43 @@ def test_an_issued_version_stays_as_it_was_when_the_draft_changes(visit):
     db.session.expire_all()
     assert [item["title"] for item in latest_version(visit.id).snapshot["items"]][0] == "Begrüßung"
     assert latest_version(visit.id).id == first.id
+
+
+def test_a_version_keeps_which_reading_of_a_repeated_time_is_meant(app):
+    # Berlin, 25 October 2026: 02:30 happens twice; the planner first meant summer time.
+    visit = factories.visit(first_day=date(2026, 10, 25), timezone="Europe/Berlin")
+    item = factories.item(visit, "2026-10-25 02:30", "2026-10-25 03:30", "Nachtfahrt")
+    db.session.commit()
+    first = _issue(visit)
+    [frozen] = first.snapshot["items"]
+    assert (frozen["starts_fold"], frozen["ends_fold"]) == (0, 0)
+
+    item.starts_fold = 1  # winter time: the same clock reading, one hour later
+    db.session.commit()
+    second = _issue(visit)
+
+    assert second.snapshot["items"][0]["starts_fold"] == 1
+    [moved] = second.changes["moved"]
+    assert (moved["from_starts_fold"], moved["starts_fold"]) == (0, 1)
+    assert _item("Nachtfahrt").sequence == 1
+
+
+def test_snapshots_issued_before_folds_were_kept_read_as_the_first_reading(visit):
+    first = _issue(visit)
+    # A version issued before the folds were stored has no such keys.
+    first.snapshot = {
+        **first.snapshot,
+        "items": [
+            {k: v for k, v in item.items() if k not in ("starts_fold", "ends_fold")}
+            for item in first.snapshot["items"]
+        ],
+    }
+    db.session.commit()
+    _item("Begrüßung").title = "Empfang"
+    db.session.commit()
+
+    second = _issue(visit)
+
+    assert second.changes["moved"] == []
+    assert [c["title"] for c in second.changes["changed"]] == ["Empfang"]
+    assert (_item("Empfang").sequence, _item("Stelen-Demo").sequence) == (1, 0)
