@@ -6,6 +6,7 @@ from typing import Any
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 
 from planner.enums import (
     AuditAction,
@@ -123,6 +124,14 @@ def enum_labels() -> dict[str, Any]:
             "declinecounter": _l("Declined counter-proposal (for information)"),
             "ignored": _l("Not an answer: ignored"),
         },
+        # A person's answer for one item, in words (participants page, exports).
+        "answer": {
+            RsvpStatus.NEEDS_ACTION: _lp("answer", "no answer"),
+            RsvpStatus.ACCEPTED: _lp("answer", "accepted"),
+            RsvpStatus.DECLINED: _lp("answer", "declined"),
+            RsvpStatus.TENTATIVE: _lp("answer", "tentative"),
+        },
+        "answer_source": {"link": _l("answer page"), "calendar": _l("calendar program")},
         "outbox": {
             OutboxStatus.DRAFT: _l("Draft"),
             OutboxStatus.PENDING: _l("Waiting"),

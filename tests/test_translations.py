@@ -11,7 +11,7 @@ METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]
 
 
 def _source_messages() -> set[str]:
-    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "_lp": ((1, "c"), 2)}
     found = set()
     for folder in ("planner", "templates"):
         for _file, _line, message, _comments, _context in extract_from_dir(

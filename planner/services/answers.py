@@ -224,3 +224,54 @@ def _summarise(participation: Participation) -> None:
             participation.rsvp_status = status
             break
     participation.rsvp_at = utcnow()
+
+
+@dataclass(frozen=True)
+class ItemAnswerLine:
+    """A person's answer for one item of the issued programme, for lists and exports."""
+
+    item_id: int
+    title: str
+    status: RsvpStatus
+    replied_at: datetime | None
+    source: str
+
+
+def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[ItemAnswerLine]]]:
+    """Return the issued items that can be answered, and each participant's answers.
+
+    The items are those of the latest issued version (internal holds and cancelled
+    items aside); a participant gets a line for every such item they attend, with
+    "no answer" where they have not answered. Keys are participation ids.
+    """
+    version = latest_version(visit_id)
+    if version is None:
+        return [], {}
+    live = _live_ids(visit_id)
+    items = [
+        item
+        for item in version.snapshot["items"]
+        if item["kind"] != ItemKind.INTERNAL_HOLD
+        and item["status"] != ItemStatus.CANCELLED
+        and item["id"] in live
+    ]
+    items.sort(key=lambda item: (item["starts_at"], item["title"]))
+    participations = db.session.scalars(
+        select(Participation).where(Participation.visit_id == visit_id)
+    ).all()
+    answers = answers_by_participation(visit_id)
+    lines: dict[int, list[ItemAnswerLine]] = {}
+    for participation in participations:
+        given = answers.get(participation.id, {})
+        lines[participation.id] = [
+            ItemAnswerLine(
+                item_id=item["id"],
+                title=item["title"],
+                status=given[item["id"]].status if item["id"] in given else RsvpStatus.NEEDS_ACTION,
+                replied_at=given[item["id"]].replied_at if item["id"] in given else None,
+                source=given[item["id"]].source if item["id"] in given else "",
+            )
+            for item in items
+            if participation.person_id in item.get("attendees", [])
+        ]
+    return [(item["id"], item["title"]) for item in items], lines

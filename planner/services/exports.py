@@ -4,12 +4,15 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from planner.enums import Side
-from planner.models import Participation, User, Visit
+from planner.i18n import enum_labels
+from planner.models import User, Visit
+from planner.services.answers import answer_lines
 from planner.services.attendance import load_participations
 from planner.services.permissions import can_edit_delegation, can_see_internal
 
@@ -39,6 +42,8 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
     """
     internal = can_see_internal(viewer, visit)
     yes, no = _("yes"), _("no")
+    items, answers = answer_lines(visit.id)
+    labels = enum_labels()["answer"]
     rows = []
     for participation in load_participations(visit.id):
         person = participation.person
@@ -62,14 +67,28 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
                 person.accessibility_needs if own else "",
                 (yes if person.needs_escort else no) if own else "",
                 (yes if person.needs_parking else no) if own else "",
-                _rsvp(participation),
+                str(enum_labels()["rsvp"][participation.rsvp_status]),
+                *_item_answers(items, answers.get(participation.id, []), labels),
             ]
         )
-    return _columns(), rows
+    header = [*_columns(), *(_("Answer: %(title)s", title=title) for _id, title in items)]
+    return header, rows
 
 
-def _rsvp(participation: Participation) -> str:
-    return participation.rsvp_status.value
+def _item_answers(items, lines, labels) -> list[str]:
+    """Return one cell per issued item: the answer in words and when it was given."""
+    by_item = {line.item_id: line for line in lines}
+    cells = []
+    for item_id, _title in items:
+        line = by_item.get(item_id)
+        if line is None:
+            cells.append("")  # does not attend this item
+        elif line.replied_at is None:
+            cells.append(str(labels[line.status]))
+        else:
+            when = format_datetime(line.replied_at, "yyyy-MM-dd HH:mm")
+            cells.append(f"{labels[line.status]} ({when})")
+    return cells
 
 
 def to_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:

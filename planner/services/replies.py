@@ -234,6 +234,8 @@ def receive(raw: bytes) -> Received:
         message_id = str(mail.get("Message-ID", ""))[:500]
     except (ValueError, TypeError, IndexError) as error:
         raise UnreadableMessage(f"unreadable headers: {error}") from error
+    if not mail.keys():
+        raise UnreadableMessage("not an e-mail: no header fields")
     calendars = _calendars(mail)
     events = [
         (str(calendar.get("METHOD", "")).upper(), event)

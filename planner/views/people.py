@@ -30,6 +30,7 @@ from planner.forms.people import (
 from planner.forms.widgets import choices
 from planner.models import FeedToken, Participation, PendingImport, Person, Visit
 from planner.models.types import utcnow
+from planner.services.answers import answer_lines
 from planner.services.attendance import (
     add_participant,
     editable_organisations,
@@ -242,6 +243,7 @@ def _render_participants(visit: Visit, existing=None, new=None):
         feeds=feeds,
         visit=visit,
         participations=load_participations(visit.id),
+        answers=answer_lines(visit.id)[1],
         editable=editable,
         existing_form=existing,
         new_form=new,
