@@ -78,3 +78,58 @@ def test_feeds_of_one_visit_keep_their_reminders_and_feeds_of_all_visits_lose_th
             ("visit", True),
             ("user", False),
         ]
+
+
+def test_ids_are_never_reused_and_rebuilding_tables_loses_no_row_that_refers_to_them(empty_app):
+    upgrade(revision="0007_branding")
+    statements = [
+        "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
+        " VALUES (1, 'Bochum', 'Europe/Berlin', 'de', '2026-01-01 00:00:00', '#0b4f8a')",
+        "INSERT INTO venue (id, organisation_id, name, address, accessibility_notes)"
+        " VALUES (1, 1, 'Rathaus', 'Willy-Brandt-Platz 2', '')",
+        # Without an explicit id, so that PostgreSQL's sequence counts it too.
+        "INSERT INTO room (venue_id, name, accessibility_notes) VALUES (1, 'Saal', '')",
+        "INSERT INTO visit (id, host_organisation_id, title, purpose, first_day, last_day,"
+        " timezone, language, status, internal_notes, created_at, updated_at) VALUES (1, 1,"
+        " 'Besuch', '', '2026-02-23', '2026-02-23', 'Europe/Berlin', 'de', 'planned', '',"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO agenda_item (id, visit_id, starts_at, ends_at, setup_minutes,"
+        " teardown_minutes, kind, title, description, internal_notes, room_id, status, uid,"
+        " sequence, created_at, updated_at) VALUES (1, 1, '2026-02-23 10:00:00',"
+        " '2026-02-23 11:00:00', 0, 0, 'session', 'Empfang', '', '', 1, 'confirmed', 'u1', 0,"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO person (id, organisation_id, salutation, academic_title, first_name,"
+        " last_name, office_title, function, phone, phone_internal, language, dietary_needs,"
+        " accessibility_needs, needs_escort, needs_parking, created_at, updated_at)"
+        " VALUES (1, 1, '', '', 'Uwe', 'Muster', '', '', '', FALSE, 'de', '', '', FALSE, FALSE,"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00'),"
+        " (2, 1, '', '', 'Eva', 'Muster', '', '', '', FALSE, 'de', '', '', FALSE, FALSE,"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO participation (id, visit_id, person_id, side, rsvp_status,"
+        " attends_all_items, invited_uids, created_at) VALUES (1, 1, 1, 'guest', 'accepted',"
+        " FALSE, '[]', '2026-01-01 00:00:00'), (2, 1, 2, 'host', 'accepted', TRUE, '[]',"
+        " '2026-01-01 00:00:00')",
+        "INSERT INTO participation_item (participation_id, agenda_item_id) VALUES (1, 1)",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+    upgrade()
+
+    with db.engine.begin() as connection:
+        counts = [
+            connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608 (fixed names)
+            for table in ("room", "agenda_item", "participation_item")
+        ]
+        assert counts == [1, 1, 1]
+        nonces = connection.execute(text("SELECT rsvp_nonce FROM participation")).scalars().all()
+        assert len(set(nonces)) == 2
+        assert all(len(nonce) >= 20 for nonce in nonces)
+        # A deleted room's id is not handed out again.
+        connection.execute(text("DELETE FROM agenda_item"))
+        connection.execute(text("DELETE FROM room"))
+        connection.execute(
+            text("INSERT INTO room (venue_id, name, accessibility_notes) VALUES (1, 'Neu', '')")
+        )
+        assert connection.execute(text("SELECT id FROM room")).scalar() == 2

@@ -216,12 +216,13 @@ def _message(visit: Visit, version: AgendaVersion, participation: Participation,
 
 
 def _calendar(visit: Visit, version: AgendaVersion, participation: Participation,
-              items: list[dict[str, Any]], method: str) -> bytes:  # fmt: skip
+              items: list[dict[str, Any]], method: str,
+              answers: dict[int, RsvpStatus] | None = None) -> bytes:  # fmt: skip
     person = participation.person
     recipient = None
     if method != "PUBLISH":
         [item] = items  # one UID per iTIP message (RFC 5546)
-        answer = _item_answers(participation).get(item["id"])
+        answer = (answers or {}).get(item["id"])
         recipient = Recipient(
             person.email, person.display_name, partstat=answer.value if answer else "needs-action"
         )
@@ -285,6 +286,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
         "rsvp": _rsvp_links(participation),
         "organizer": _organizer(visit),
     }
+    answers = _item_answers(participation)
     drafted = 0
     with force_locale(language):
         if plan.occasion == "invite" or itip > 1:
@@ -314,7 +316,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
                 kind=kind, lines=_lines([item], language, base["zone"]),
                 summary=_summary(plan.changes, {item["uid"]}, language, base["zone"]),
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, [item], "REQUEST")
+            calendar = _calendar(visit, version, participation, [item], "REQUEST", answers)
             _message(visit, version, participation, kind, _item_subject(kind, item, visit),
                      body, [item], calendar, "REQUEST")  # fmt: skip
             drafted += 1
@@ -324,7 +326,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
                 lines=_lines([item], language, base["zone"]),
                 summary=plan.summary if itip == 1 else [],
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, [item], "CANCEL")
+            calendar = _calendar(visit, version, participation, [item], "CANCEL", answers)
             _message(visit, version, participation, "cancel",
                      _item_subject("cancel", item, visit), body, [item], calendar,
                      "CANCEL")  # fmt: skip
