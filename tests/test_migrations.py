@@ -10,6 +10,18 @@ from planner.extensions import db
 from tests.conftest import DATABASES, make_app
 from tests.databases import throwaway_database
 
+# Rows as the schema of 0007_branding takes them, for tests of later data migrations.
+ORGANISATION = (
+    "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
+    " VALUES (1, 'Bochum', 'Europe/Berlin', 'de', '2026-01-01 00:00:00', '#0b4f8a')"
+)
+VISIT = (
+    "INSERT INTO visit (id, host_organisation_id, title, purpose, first_day, last_day,"
+    " timezone, language, status, internal_notes, created_at, updated_at) VALUES (1, 1,"
+    " 'Besuch', '', '2026-02-23', '2026-02-23', 'Europe/Berlin', 'de', 'planned', '',"
+    " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+)
+
 
 @pytest.fixture(params=DATABASES)
 def empty_app(request, tmp_path):
@@ -53,15 +65,11 @@ def test_downgrade_to_nothing_and_back(empty_app):
 def test_feeds_of_one_visit_keep_their_reminders_and_feeds_of_all_visits_lose_them(empty_app):
     upgrade(revision="0007_branding")
     statements = [
-        "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
-        " VALUES (1, 'Bochum', 'Europe/Berlin', 'de', '2026-01-01 00:00:00', '#0b4f8a')",
+        ORGANISATION,
         "INSERT INTO user_account (id, organisation_id, email, name, password_hash, role,"
         " active, created_at) VALUES (1, 1, 'p@bochum.example', 'P', 'x', 'planner', TRUE,"
         " '2026-01-01 00:00:00')",
-        "INSERT INTO visit (id, host_organisation_id, title, purpose, first_day, last_day,"
-        " timezone, language, status, internal_notes, created_at, updated_at) VALUES (1, 1,"
-        " 'Besuch', '', '2026-02-23', '2026-02-23', 'Europe/Berlin', 'de', 'planned', '',"
-        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        VISIT,
         "INSERT INTO feed_token (id, token, kind, visit_id, user_id, created_at) VALUES"
         " (1, 'v', 'visit', 1, 1, '2026-01-01 00:00:00'),"
         " (2, 'u', 'user', NULL, 1, '2026-01-01 00:00:00')",
@@ -83,16 +91,12 @@ def test_feeds_of_one_visit_keep_their_reminders_and_feeds_of_all_visits_lose_th
 def test_ids_are_never_reused_and_rebuilding_tables_loses_no_row_that_refers_to_them(empty_app):
     upgrade(revision="0007_branding")
     statements = [
-        "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
-        " VALUES (1, 'Bochum', 'Europe/Berlin', 'de', '2026-01-01 00:00:00', '#0b4f8a')",
+        ORGANISATION,
         "INSERT INTO venue (id, organisation_id, name, address, accessibility_notes)"
         " VALUES (1, 1, 'Rathaus', 'Willy-Brandt-Platz 2', '')",
         # Without an explicit id, so that PostgreSQL's sequence counts it too.
         "INSERT INTO room (venue_id, name, accessibility_notes) VALUES (1, 'Saal', '')",
-        "INSERT INTO visit (id, host_organisation_id, title, purpose, first_day, last_day,"
-        " timezone, language, status, internal_notes, created_at, updated_at) VALUES (1, 1,"
-        " 'Besuch', '', '2026-02-23', '2026-02-23', 'Europe/Berlin', 'de', 'planned', '',"
-        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        VISIT,
         "INSERT INTO agenda_item (id, visit_id, starts_at, ends_at, setup_minutes,"
         " teardown_minutes, kind, title, description, internal_notes, room_id, status, uid,"
         " sequence, created_at, updated_at) VALUES (1, 1, '2026-02-23 10:00:00',"
