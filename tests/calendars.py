@@ -34,20 +34,29 @@ def by_icalendar(body: bytes) -> dict[str, dict]:
 
 def by_ical_js(body: bytes) -> dict[str, dict]:
     """Return the same, as Mozilla's ical.js reads them (run with node)."""
-    with tempfile.NamedTemporaryFile(suffix=".ics", delete=False) as handle:
-        handle.write(body)
-        path = handle.name
+    return by_ical_js_each([body])[0]
+
+
+def by_ical_js_each(bodies: list[bytes]) -> list[dict[str, dict]]:
+    """Return what ical.js reads in each of several calendars, with one run of node."""
+    paths = []
     try:
+        for body in bodies:
+            with tempfile.NamedTemporaryFile(suffix=".ics", delete=False) as handle:
+                handle.write(body)
+                paths.append(handle.name)
         output = subprocess.run(
-            ["node", str(SCRIPT), str(ICAL_JS), path],
+            ["node", str(SCRIPT), str(ICAL_JS), *paths],
             check=True,
             capture_output=True,
             text=True,
             timeout=60,
         ).stdout
     finally:
-        os.unlink(path)
-    return json.loads(output)[path]
+        for path in paths:
+            os.unlink(path)
+    result = json.loads(output)
+    return [result[path] for path in paths]
 
 
 def read_both(body: bytes) -> dict[str, dict]:

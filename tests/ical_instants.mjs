@@ -10,6 +10,8 @@ const ICAL = (await import(pathToFileURL(icalPath).href)).default;
 const result = {};
 for (const file of files) {
   const calendar = new ICAL.Component(ICAL.parse(readFileSync(file, "utf8")));
+  // Each file is read on its own: a zone another file defined does not count here.
+  ICAL.TimezoneService.reset();
   for (const zone of calendar.getAllSubcomponents("vtimezone")) {
     ICAL.TimezoneService.register(zone);
   }
