@@ -287,6 +287,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
         "organizer": _organizer(visit),
     }
     answers = _item_answers(participation)
+    live = _live_sequences(visit.id)
     drafted = 0
     with force_locale(language):
         if plan.occasion == "invite" or itip > 1:
@@ -316,7 +317,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
                 kind=kind, lines=_lines([item], language, base["zone"]),
                 summary=_summary(plan.changes, {item["uid"]}, language, base["zone"]),
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, [item], "REQUEST", answers)
+            calendar = _calendar(visit, version, participation, [_current(item, live)],
+                                 "REQUEST", answers)  # fmt: skip
             _message(visit, version, participation, kind, _item_subject(kind, item, visit),
                      body, [item], calendar, "REQUEST")  # fmt: skip
             drafted += 1
@@ -326,7 +328,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
                 lines=_lines([item], language, base["zone"]),
                 summary=plan.summary if itip == 1 else [],
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, [item], "CANCEL", answers)
+            calendar = _calendar(visit, version, participation, [_current(item, live)],
+                                 "CANCEL", answers)  # fmt: skip
             _message(visit, version, participation, "cancel",
                      _item_subject("cancel", item, visit), body, [item], calendar,
                      "CANCEL")  # fmt: skip
@@ -360,18 +363,67 @@ def _has_open(participation_ids: list[int]) -> set[int]:
     return set(rows)
 
 
-def _raise_sequences(visit_id: int, uids: list[str]) -> None:
+def _live_sequences(visit_id: int) -> dict[str, int]:
+    """Return the live SEQUENCE of each item of the visit, by UID."""
+    rows = db.session.execute(
+        select(AgendaItem.uid, AgendaItem.sequence).where(AgendaItem.visit_id == visit_id)
+    )
+    return {uid: sequence for uid, sequence in rows}
+
+
+def _current(item: dict[str, Any], live: dict[str, int]) -> dict[str, Any]:
+    """Return a snapshot item with the SEQUENCE an iTIP message about it must carry.
+
+    A cancellation sent to one person raises the live SEQUENCE above the issued one;
+    whatever goes out later about the item must not carry less, or calendar programs
+    would take it for outdated.
+    """
+    return {**item, "sequence": max(item["sequence"], live.get(item["uid"], 0))}
+
+
+def _raise_sequences(visit_id: int, items: list[dict[str, Any]]) -> None:
     """Raise the live SEQUENCE of items a person is told are cancelled for them.
 
-    The CANCEL carries SEQUENCE + 1; a later invitation to the same item must not carry
-    less, or calendar programs would ignore it.
+    The CANCEL carries SEQUENCE + 1 (an item cancelled for everyone carries its own);
+    a later invitation to the same item must carry more, or calendar programs would
+    ignore it.
     """
-    items = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.visit_id == visit_id, AgendaItem.uid.in_(uids))
+    sent = {item["uid"]: item for item in items}
+    live = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.visit_id == visit_id, AgendaItem.uid.in_(sent))
     )
-    for item in items:
-        if item.status != ItemStatus.CANCELLED:
-            item.sequence += 1
+    for item in live:
+        if item.status == ItemStatus.CANCELLED:
+            continue
+        cancelled = sent[item.uid]["status"] == ItemStatus.CANCELLED
+        carried = max(sent[item.uid]["sequence"], item.sequence) + (0 if cancelled else 1)
+        item.sequence = max(item.sequence, carried + 1)
+
+
+def _open_cancels(participation_id: int) -> set[str]:
+    """Return the UIDs of cancellations to a person that have not been delivered yet."""
+    messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.participation_id == participation_id,
+            OutboxMessage.kind == "cancel",
+            OutboxMessage.status.in_(OPEN),
+        )
+    )
+    return {uid for message in messages for uid in message.item_uids or []}
+
+
+def _withdraw_cancels(participation_id: int, uids: set[str]) -> None:
+    """Discard waiting cancellations of items the person takes part in again."""
+    messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.participation_id == participation_id,
+            OutboxMessage.kind == "cancel",
+            OutboxMessage.status.in_((OutboxStatus.DRAFT, OutboxStatus.PENDING)),
+        )
+    )
+    for message in messages:
+        if set(message.item_uids or []) & uids:
+            message.status = OutboxStatus.DISCARDED
 
 
 def withdraw_open(participation_id: int) -> set[str]:
@@ -444,7 +496,12 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
                 count += bool(_draft_plan(visit, version, plan))
             continue
         had = set(participation.invited_uids or [])
-        lost = had - live
+        waiting_cancels = _open_cancels(participation.id)
+        if waiting_cancels & live:
+            # Their calendar still holds the item: the waiting cancellation must not go.
+            _withdraw_cancels(participation.id, waiting_cancels & live)
+            waiting_cancels = _open_cancels(participation.id)
+        lost = had - live - waiting_cancels
         gained = live - had
         changed = live & touched
         if not (lost or gained or changed):
@@ -464,7 +521,7 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
         plan = Plan(participation, "update" if requests else "cancel", requests, cancels,
                     summary, changes)  # fmt: skip
         count += bool(_draft_plan(visit, version, plan))
-        _raise_sequences(visit.id, sorted(lost))
+        _raise_sequences(visit.id, cancels)
     db.session.flush()
     return count
 
@@ -487,7 +544,10 @@ def draft_visit_cancellation(visit: Visit, version: AgendaVersion | None) -> int
     count = 0
     for participation in _participations(visit.id):
         withdraw_open(participation.id)
-        uids = [uid for uid in participation.invited_uids or [] if uid in items]
+        waiting = _open_cancels(participation.id)
+        uids = [
+            uid for uid in participation.invited_uids or [] if uid in items and uid not in waiting
+        ]
         if uids and _reachable(participation):
             count += _draft_cancellation(participation, version, [items[uid] for uid in uids],
                                          _l("The visit is cancelled."))  # fmt: skip
@@ -538,12 +598,12 @@ def draft_removal(participation: Participation) -> bool:
     withdraw_open(participation.id)
     if version is None or not participation.invited_uids or not _reachable(participation):
         return False
-    invited = set(participation.invited_uids)
+    invited = set(participation.invited_uids) - _open_cancels(participation.id)
     items = [i for i in version.snapshot["items"] if i["uid"] in invited]
     drafted = _draft_cancellation(participation, version, items,
                                   _l("You no longer take part in this visit."))  # fmt: skip
     if drafted:
-        _raise_sequences(participation.visit_id, [item["uid"] for item in items])
+        _raise_sequences(participation.visit_id, items)
     return drafted
 
 

@@ -637,12 +637,6 @@ def test_the_outbox_page_says_how_many_messages_each_person_gets(smtp, client, l
         assert int(stated) == got, f"the outbox counts {stated} messages for {person}, {got} came"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="draft_invitations builds the REQUEST from the issued snapshot's SEQUENCE (0), "
-    "although draft_removal sent a CANCEL with SEQUENCE 1 and raised only the live "
-    "AgendaItem.sequence; the re-added person's calendar ignores the invitation",
-)
 def test_a_participant_added_back_after_removal_gets_the_item_into_their_calendar(smtp):
     life = VisitLife(smtp).build()
     life.invite()
@@ -668,12 +662,6 @@ def test_a_participant_added_back_after_removal_gets_the_item_into_their_calenda
     assert set(calendar_after(life.received("reuter"))) == {life.uids["welcome"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="draft_removal cancels every UID in Participation.invited_uids, which changes "
-    "only on delivery, and withdraw_open leaves open 'cancel' messages in place: the "
-    "press photo's CANCEL of version 2, still a draft, is drafted a second time",
-)
 def test_a_person_removed_while_a_cancellation_waits_gets_one_per_item(smtp):
     life = VisitLife(smtp).build()
     life.invite()
