@@ -466,3 +466,25 @@ def test_an_invitation_after_a_cancellation_carries_a_higher_sequence(smtp, demo
     to_mayor = [m for m in smtp.messages if str(m["To"]).startswith("uwe.")]
     events = {str(e["UID"]): e for m in to_mayor for e in _calendar(m).walk("VEVENT")}
     assert int(events[last.uid]["SEQUENCE"]) >= 1  # the CANCEL before it carried 1
+
+
+def test_a_waiting_cancellation_is_dropped_when_the_person_takes_part_again(smtp, demo):
+    _invite_and_send(demo)
+    smtp.messages.clear()
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+    mayor.attends_all_items = False
+    mayor.items = list(demo.items[:-1])
+    db.session.commit()
+    _issue(demo, "Ohne Abschlussgespräch")  # the cancellation waits as a draft
+    mayor.attends_all_items = True
+    mayor.items = []
+    db.session.commit()
+
+    _issue(demo, "Doch mit Abschlussgespräch")
+    _release()
+    send_pending()
+
+    # Their calendar still holds the item: nothing needs to reach them at all.
+    assert [str(m["To"]) for m in smtp.messages] == []
+    cancel = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "cancel"))
+    assert cancel.status == OutboxStatus.DISCARDED
