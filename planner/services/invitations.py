@@ -34,6 +34,7 @@ from planner.models import (
     Person,
     Visit,
 )
+from planner.models.types import utcnow
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.timezones import to_utc
@@ -231,7 +232,9 @@ def _calendar(visit: Visit, version: AgendaVersion, participation: Participation
             CalendarRequest(
                 visit=visit,
                 snapshot={**version.snapshot, "items": items},
-                issued_at=version.issued_at,
+                # DTSTAMP of an iTIP message is when it was written (RFC 5546): a
+                # cancellation drafted later than the version is newer than it.
+                issued_at=version.issued_at if method == "PUBLISH" else utcnow(),
                 language=person.language.value,
                 name=visit.title,
                 method=method,
