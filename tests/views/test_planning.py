@@ -448,3 +448,24 @@ def test_a_tampered_lock_version_is_no_crash(client, planner):
     )
     assert response.status_code == 200
     assert "Jemand anderes" in page_text(response)
+
+
+def test_titles_quoted_in_warnings_and_field_errors_are_escaped(client, planner):
+    visit = _draft(planner)
+    factories.item(visit, "2026-12-10 10:00", "2026-12-10 11:00", "<b>Begrüßung</b>")
+    factories.item(visit, "2026-12-10 10:30", "2026-12-10 11:30", "Demo")
+    # 02:30 on 29 March 2026 exists in UTC, but not in Berlin (the clocks skip it).
+    night = _draft(planner, first_day=date(2026, 3, 29), timezone="UTC")
+    factories.item(night, "2026-03-29 02:30", "2026-03-29 03:30", "<i>Nachtfahrt</i>")
+    db.session.commit()
+    form = {"title": night.title, "first_day": "2026-03-29", "last_day": "2026-03-29",
+            "timezone": "Europe/Berlin", "language": "de", "contact_person": "0",
+            "lock_version": str(night.lock_version)}  # fmt: skip
+
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    error = client.post(f"/visits/{night.id}/edit", data=form).get_data(as_text=True)
+
+    assert "Überschneidet sich mit „&lt;b&gt;Begrüßung&lt;/b&gt;“ (10:00–11:00)." in page
+    assert "<b>" not in page
+    assert "„&lt;i&gt;Nachtfahrt&lt;/i&gt;“ passt nicht in Europe/Berlin" in error
+    assert "<i>" not in error
