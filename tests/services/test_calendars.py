@@ -227,7 +227,7 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
     module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
     lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
-                           module=module, kind=ItemKind.MEAL)  # fmt: skip
+                           title_en="Lunch", module=module, kind=ItemKind.MEAL)  # fmt: skip
     other = factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Ratssitzung")
     participation = factories.participation(visit, guest, attends_all_items=False)
     participation.items.append(lunch)
@@ -395,7 +395,8 @@ def test_a_cancelled_item_says_so_in_its_summary_in_the_readers_language(bochum)
     factories.participation(visit, guest)
     module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
     lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
-                           module=module, status=ItemStatus.CANCELLED)  # fmt: skip
+                           title_en="Lunch", module=module,
+                           status=ItemStatus.CANCELLED)  # fmt: skip
     demo = factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Stelen-Demo")
     _issue(visit)
 

@@ -114,7 +114,7 @@ def test_invitations_go_as_a_cover_letter_then_one_request_per_item(smtp, demo):
     requests = german[1:]
     assert [_itip(mail) for mail in requests] == [("REQUEST", [item.uid]) for item in items]
     first = requests[0]
-    assert str(first["Subject"]) == f"Einladung: {items[0].title} – {demo.title}"
+    assert str(first["Subject"]) == f"Einladung: {items[0].title_de} – {demo.title}"
     alternative = first.get_payload()[0]
     parts = alternative.get_payload()
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
@@ -210,7 +210,7 @@ def test_a_cancelled_item_is_cancelled_for_exactly_those_invited_to_it(smtp, dem
     event = _calendar(smtp.messages[0]).walk("VEVENT")[0]
     assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 1)
     assert smtp.messages[0].get_payload()[0].get_payload()[2].get_param("method") == "CANCEL"
-    assert str(smtp.messages[0]["Subject"]).startswith(f"Abgesagt: {demo.items[2].title} – ")
+    assert str(smtp.messages[0]["Subject"]).startswith(f"Abgesagt: {demo.items[2].title_de} – ")
 
 
 def test_a_person_removed_from_an_item_gets_a_cancellation_of_it(smtp, demo):
@@ -319,7 +319,7 @@ def test_a_message_claimed_by_a_worker_that_died_is_sent_again_with_its_message_
 
 
 def test_a_rolled_back_change_leaves_no_message(app, demo):
-    demo.items[0].title = "Empfang"
+    demo.items[0].title_de = "Empfang"
     db.session.commit()
     _invite_and_send(demo)  # console backend: nothing leaves, the invites count as sent
     before = db.session.scalar(select(func.count()).select_from(OutboxMessage))

@@ -94,7 +94,7 @@ def test_english_labels_when_chosen(client, host, demo):
 
 
 def test_an_edited_agenda_prints_as_a_draft_on_host_documents_only(client, host, demo):
-    demo.items[0].title = "Empfang im Ratssaal"
+    demo.items[0].title_de = "Empfang im Ratssaal"
     db.session.commit()
 
     _, run_sheet = _pdf(client.get(f"/visits/{demo.id}/print/run-sheet.pdf"))
@@ -124,9 +124,9 @@ def _large_visit(demo) -> int:
         AgendaItem(
             visit=visit,
             kind="session",
-            title=f"Programmpunkt {n:02}",
+            title_de=f"Programmpunkt {n:02}",
             room=rooms[n % 3],
-            description="Austausch über Projekte der Stadtverwaltung. " * 3,
+            description_de="Austausch über Projekte der Stadtverwaltung. " * 3,
             starts_at=start + timedelta(days=n // 20, hours=8, minutes=30 * (n % 20)),
             ends_at=start + timedelta(days=n // 20, hours=8, minutes=30 * (n % 20) + 25),
             uid=f"large-{n}@planner.test",
