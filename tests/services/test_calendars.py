@@ -242,6 +242,20 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     assert other.uid not in events
 
 
+def test_an_empty_english_title_gives_english_readers_the_german_one_not_the_modules(bochum):
+    visit = factories.visit(bochum, language=Language.DE)
+    guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
+    module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
+    lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
+                           module=module, description="Im Ratskeller.")  # fmt: skip
+    factories.participation(visit, guest)
+    _issue(visit)
+
+    event = read_both(_download(visit, person=guest))[lunch.uid]
+
+    assert (event["summary"], event["description"]) == ("Mittagessen", "Im Ratskeller.")
+
+
 def test_host_staff_downloads_name_the_participants_but_never_internal_notes(bochum):
     visit = factories.visit(bochum)
     host = factories.user(bochum, Role.VIEWER)

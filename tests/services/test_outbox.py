@@ -24,6 +24,7 @@ from planner.services.invitations import (
 from planner.services.outbox import send_pending
 from planner.services.planning import change_status
 from planner.services.versions import Changes, issue_version, latest_version, load_for_snapshot
+from tests.helpers import page_text
 from tests.smtp import free_port, smtp_server
 
 
@@ -466,3 +467,96 @@ def test_an_invitation_after_a_cancellation_carries_a_higher_sequence(smtp, demo
     to_mayor = [m for m in smtp.messages if str(m["To"]).startswith("uwe.")]
     events = {str(e["UID"]): e for m in to_mayor for e in _calendar(m).walk("VEVENT")}
     assert int(events[last.uid]["SEQUENCE"]) >= 1  # the CANCEL before it carried 1
+
+
+def test_an_english_participant_gets_the_items_english_titles_in_every_mail(smtp, demo):
+    _invite_and_send(demo)
+
+    english, german = _to(smtp, "miriam.albers"), _to(smtp, "uwe.schneidewind")
+    welcome = demo.items[0]
+
+    assert "10:00–10:30  Welcome by the Lord Mayor – Amtszimmer des Oberbürgermeisters" in (
+        _text(english[0])
+    )
+    assert "Begrüßung" not in _text(english[0])
+    programme = {str(e["SUMMARY"]) for e in _calendar(english[0]).walk("VEVENT")}
+    assert "Welcome by the Lord Mayor" in programme
+    assert str(english[1]["Subject"]) == f"Invitation: Welcome by the Lord Mayor – {demo.title}"
+    [event] = _calendar(english[1]).walk("VEVENT")
+    assert (str(event["UID"]), str(event["SUMMARY"]), str(event["DESCRIPTION"])) == (
+        welcome.uid,
+        "Welcome by the Lord Mayor",
+        "Reception of the delegation and signing of the Golden Book.",
+    )
+
+    assert str(german[1]["Subject"]) == (
+        f"Einladung: Begrüßung durch den Oberbürgermeister – {demo.title}"
+    )
+    [event] = _calendar(german[1]).walk("VEVENT")
+    assert (str(event["SUMMARY"]), str(event["DESCRIPTION"])) == (
+        "Begrüßung durch den Oberbürgermeister",
+        "Empfang der Delegation und Eintrag ins Goldene Buch.",
+    )
+
+
+def test_updates_name_the_items_in_the_readers_language_and_fall_back_to_german(smtp, demo):
+    _invite_and_send(demo)
+    smtp.messages.clear()
+    steles, session = demo.items[1], demo.items[3]
+    steles.title_de, steles.title_en = "Stelen-Vorführung im Foyer", ""
+    session.starts_at = datetime(2023, 2, 23, 12, 30)
+    session.ends_at = datetime(2023, 2, 23, 13, 45)
+    demo.items[4].starts_at = datetime(2023, 2, 23, 13, 45)
+    demo.items[4].ends_at = datetime(2023, 2, 23, 14, 15)
+    db.session.commit()
+    _issue(demo)
+    _release()
+    send_pending()
+
+    # Folding a long subject may double a space: compare words.
+    english = {" ".join(str(m["Subject"]).split()): _text(m) for m in _to(smtp, "miriam.albers")}
+    german = {" ".join(str(m["Subject"]).split()): _text(m) for m in _to(smtp, "uwe.schneidewind")}
+
+    # No English title: English readers get the German one.
+    steles_mail = english[f"Updated: Stelen-Vorführung im Foyer – {demo.title}"]
+    assert "- Stelen-Vorführung im Foyer has changed." in steles_mail
+    assert "10:30–11:15  Stelen-Vorführung im Foyer – Foyer" in steles_mail
+    session_mail = english[
+        f'Updated: Smart City Innovation Unit: the "Bochumer Modell" – {demo.title}'
+    ]
+    assert (
+        '- Smart City Innovation Unit: the "Bochumer Modell" moved from 12:00 to 12:30, '
+        "Besprechungsraum 2.14, Rathaus Bochum." in session_mail
+    )
+    assert list(english) == [
+        f"Updated: {demo.title}",
+        f"Updated: Stelen-Vorführung im Foyer – {demo.title}",
+        f'Updated: Smart City Innovation Unit: the "Bochumer Modell" – {demo.title}',
+        f"Updated: Closing exchange – {demo.title}",
+    ]
+    german_steles = german[f"Aktualisiert: Stelen-Vorführung im Foyer – {demo.title}"]
+    assert "- Stelen-Vorführung im Foyer wurde geändert." in german_steles
+
+
+def test_the_answer_page_and_calendar_of_an_english_guest_name_the_items_in_english(client, demo):
+    albers = next(p for p in demo.participations if p.person.last_name == "Albers")
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+
+    english = page_text(client.get(f"/rsvp/{rsvp_token(albers)}"))
+    chosen_german = page_text(client.get(f"/rsvp/{rsvp_token(albers)}?lang=de"))
+    german = page_text(client.get(f"/rsvp/{rsvp_token(mayor)}"))
+    programme = Calendar.from_ical(client.get(f"/rsvp/{rsvp_token(albers)}/programme.ics").data)
+
+    assert "10:00–10:30 · Welcome by the Lord Mayor" in english
+    assert "Reception of the delegation and signing of the Golden Book." in english
+    assert "Begrüßung" not in english
+    assert "10:00–10:30 · Begrüßung durch den Oberbürgermeister" in chosen_german
+    assert "10:00–10:30 · Begrüßung durch den Oberbürgermeister" in german
+    assert "Empfang der Delegation und Eintrag ins Goldene Buch." in german
+    assert [str(event["SUMMARY"]) for event in programme.walk("VEVENT")] == [
+        "Welcome by the Lord Mayor",
+        "Digital information steles demo",
+        "Rathaus Navi app walkthrough",
+        'Smart City Innovation Unit: the "Bochumer Modell"',
+        "Closing exchange",
+    ]

@@ -166,3 +166,59 @@ def test_snapshots_issued_before_folds_were_kept_read_as_the_first_reading(visit
     assert second.changes["moved"] == []
     assert [c["title_de"] for c in second.changes["changed"]] == ["Empfang"]
     assert (_item("Empfang").sequence, _item("Stelen-Demo").sequence) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("field", "listed", "sequence"),
+    [("title_en", ["title"], 1), ("description_en", ["description"], 0)],
+    ids=["english-title", "english-description"],
+)
+def test_a_change_of_the_english_text_alone_is_a_change(visit, field, listed, sequence):
+    _issue(visit)
+    setattr(_item("Stelen-Demo"), field, "Digital steles demo")
+    db.session.commit()
+
+    second = _issue(visit)
+
+    assert [(c["title_de"], c["title_en"], c["fields"]) for c in second.changes["changed"]] == [
+        ("Stelen-Demo", "Digital steles demo" if field == "title_en" else "", listed)
+    ]
+    assert _item("Stelen-Demo").sequence == sequence
+
+
+def _as_issued_before_two_languages(version) -> None:
+    """Make a version look as one issued before items had a German and an English text."""
+    version.snapshot = {
+        **{key: value for key, value in version.snapshot.items() if key != "language"},
+        "items": [
+            {
+                **{k: v for k, v in item.items() if k[-3:] not in ("_de", "_en")},
+                "title": item["title_de"],
+                "description": item["description_de"],
+            }
+            for item in version.snapshot["items"]
+        ],
+    }
+    db.session.commit()
+
+
+def test_an_older_version_compares_in_the_visits_language_only(visit):
+    _as_issued_before_two_languages(_issue(visit))
+    # The migration gave items from programme modules the module's English title.
+    _item("Begrüßung").title_en = "Welcome"
+    db.session.commit()
+    with pytest.raises(InvalidInput, match="Seit der letzten Version hat sich nichts geändert"):
+        issue_version(load_for_snapshot(visit.id), None, "Nochmal")
+    db.session.rollback()
+
+    _item("Begrüßung").title_de = "Empfang"
+    db.session.commit()
+    second = _issue(visit)
+
+    [changed] = second.changes["changed"]
+    assert (changed["from_title_de"], changed["title_de"], changed["fields"]) == (
+        "Begrüßung",
+        "Empfang",
+        ["title"],
+    )
+    assert (_item("Empfang").sequence, _item("Stelen-Demo").sequence) == (1, 0)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from planner.enums import ItemStatus, Role, Side, VisitStatus
+from planner.enums import ItemStatus, Language, Role, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, ProgrammeModule, Room, Venue, Visit
 from planner.services.demo import load_demo_data
@@ -92,6 +92,67 @@ def test_item_is_added_from_a_module_with_its_title_duration_and_room(client, pl
     assert 'value="10:00"' in page
     assert 'value="10:45"' in page
     assert f'<option selected value="{module.default_room_id}">' in page
+
+
+def test_an_item_from_a_module_gets_its_texts_in_both_languages(client, planner):
+    visit = _draft(planner)
+    module = db.session.scalar(select(ProgrammeModule).where(ProgrammeModule.key == "steles-demo"))
+
+    page = client.get(f"/visits/{visit.id}/items/new?module={module.id}").get_data(as_text=True)
+    fields = {
+        name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)[1]
+        for name in ("title_de", "title_en")
+    } | {
+        name: re.search(rf'name="{name}"[^>]*>\s*([^<]*)</textarea>', page)[1]
+        for name in ("description_de", "description_en")
+    }
+    assert fields == {
+        "title_de": "Vorführung der digitalen Infostelen",
+        "title_en": "Digital information steles demo",
+        "description_de": "Die digitalen Stelen in der Innenstadt: Inhalte, Betrieb, "
+        "Barrierefreiheit.",
+        "description_en": "The digital steles in the city centre: content, operation, "
+        "accessibility.",
+    }
+
+    client.post(
+        f"/visits/{visit.id}/items/new",
+        data={**ITEM, **fields, "kind": "demo", "module": str(module.id), "end": "10:45"},
+    )
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.visit_id == visit.id))
+    assert (item.title_de, item.title_en, item.description_en, item.module_id) == (
+        "Vorführung der digitalen Infostelen",
+        "Digital information steles demo",
+        "The digital steles in the city centre: content, operation, accessibility.",
+        module.id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "titles", "saved"),
+    [
+        ("de", {"title_de": "Pressefoto", "title_en": ""}, True),
+        ("de", {"title_de": "", "title_en": "Press photo"}, False),
+        ("en", {"title_de": "Pressefoto", "title_en": ""}, False),
+        ("en", {"title_de": "", "title_en": "Press photo"}, True),
+    ],
+    ids=["german-visit-german-title", "german-visit-english-only", "english-visit-german-only",
+         "english-visit-english-title"],
+)  # fmt: skip
+def test_the_title_in_the_visits_language_is_required_the_other_is_not(
+    client, planner, language, titles, saved
+):
+    visit = _draft(planner, language=Language(language))
+
+    page = client.post(f"/visits/{visit.id}/items/new", data={**ITEM, **titles})
+
+    count = db.session.scalar(select(func.count()).where(AgendaItem.visit_id == visit.id))
+    assert (page.status_code, count) == ((302, 1) if saved else (200, 0))
+    if not saved:
+        assert re.search(
+            rf'id="title_{language}-error">Bitte geben Sie einen Titel ein.',
+            page.get_data(as_text=True),
+        )
 
 
 @pytest.mark.parametrize(
