@@ -17,6 +17,7 @@ from planner.enums import (
     RsvpStatus,
     VisitStatus,
 )
+from planner.services.item_texts import title_in
 from planner.services.wallclock import Reading, classify, offset_text, utc_offset
 
 
@@ -71,13 +72,25 @@ def format_span(item: Any, zone_name: str) -> str:
     return text
 
 
+def current_language() -> str:
+    """Return the interface language of the request: "de" or "en"."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def item_title(item: Any, language: str | None = None) -> str:
+    """Return an agenda item's title (a live item, a version's item or a change) in the
+    interface language, else in the other one.
+    """
+    return title_in(item, language or current_language())
+
+
 def template_helpers() -> dict[str, Any]:
     """Expose the formatting helpers and the current language to every template."""
     return {
         "format_day": format_day,
         "format_clock": format_clock,
         "format_span": format_span,
-        "current_language": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "current_language": current_language(),
         "labels": enum_labels(),
     }
 

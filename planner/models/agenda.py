@@ -26,6 +26,10 @@ class AgendaItem(db.Model):
     ``starts_fold`` and ``ends_fold`` say which reading of a time that happens twice
     (when the clocks go back) is meant: 0 the first, 1 the second; 0 for every other time.
     An item may end on a later day than it begins.
+
+    Title and public description exist in German and English, as in the programme
+    module the item may come from; the one in the visit's language is required, the
+    other may be empty (readers then get the one there is, see ``services/item_texts``).
     """
 
     __tablename__ = "agenda_item"
@@ -43,8 +47,10 @@ class AgendaItem(db.Model):
     setup_minutes: Mapped[int] = mapped_column(default=0)
     teardown_minutes: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind, "item_kind"))
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title_de: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    description_de: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
     internal_notes: Mapped[str] = mapped_column(Text, default="")
     # A room in use cannot be deleted: the agenda would silently lose its place.
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"))
@@ -78,6 +84,7 @@ class AgendaItem(db.Model):
         CheckConstraint("setup_minutes >= 0", name="setup_not_negative"),
         CheckConstraint("teardown_minutes >= 0", name="teardown_not_negative"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint("title_de <> '' OR title_en <> ''", name="has_a_title"),
         Index("ix_agenda_item_visit_start", "visit_id", "starts_at"),
         Index("ix_agenda_item_room_time", "room_id", "starts_at", "ends_at"),
         Index("ix_agenda_item_responsible_person_id", "responsible_person_id"),
@@ -95,4 +102,5 @@ class AgendaItem(db.Model):
         return self.ends_at + timedelta(minutes=self.teardown_minutes)
 
     def __repr__(self) -> str:
-        return f"<AgendaItem {self.id} {self.starts_at:%Y-%m-%d %H:%M} {self.title!r}>"
+        title = self.title_de or self.title_en
+        return f"<AgendaItem {self.id} {self.starts_at:%Y-%m-%d %H:%M} {title!r}>"

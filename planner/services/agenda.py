@@ -9,10 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner.enums import ItemKind, ItemStatus
+from planner.enums import ItemKind, ItemStatus, Language
 from planner.extensions import db
 from planner.models import AgendaItem, AuditEntry, Person, ProgrammeModule, Room, Venue, Visit
 from planner.services.errors import InvalidInput
+from planner.services.item_texts import FIELDS, LANGUAGES, lazy_title
 from planner.services.text import clean_text
 from planner.services.timezones import to_utc
 from planner.services.wallclock import (
@@ -32,10 +33,10 @@ class ItemValues:
 
     ``starts_fold`` and ``ends_fold`` say which reading of a time that happens twice is
     meant (0 the first, 1 the second); None means nobody said, which is refused for such
-    a time and means 0 for any other.
+    a time and means 0 for any other. The title in the visit's language is required,
+    the other one may be empty; so may either description.
     """
 
-    title: str
     kind: ItemKind
     starts_at: datetime
     ends_at: datetime
@@ -43,7 +44,10 @@ class ItemValues:
     teardown_minutes: int = 0
     room_id: int | None = None
     responsible_person_id: int | None = None
-    description: str = ""
+    title_de: str = ""
+    title_en: str = ""
+    description_de: str = ""
+    description_en: str = ""
     internal_notes: str = ""
     status: ItemStatus = ItemStatus.CONFIRMED
     module_id: int | None = None
@@ -134,16 +138,22 @@ def _check(visit: Visit, values: ItemValues) -> ItemValues:
         module = db.session.get(ProgrammeModule, values.module_id)
         if module is None or module.organisation_id != visit.host_organisation_id:
             raise InvalidInput("module", _l("This programme module does not exist."))
-    title = clean_text(values.title)
-    if not title:
-        raise InvalidInput("title", _l("Please enter a title."))
+    texts = {
+        f"{field}_{code}": clean_text(
+            getattr(values, f"{field}_{code}"), multiline=field == "description"
+        )
+        for field in FIELDS
+        for code in LANGUAGES
+    }
+    required = f"title_{Language(visit.language).value}"
+    if not texts[required]:
+        raise InvalidInput(required, _l("Please enter a title."))
     return ItemValues(
         **{
             **values.__dict__,
-            "title": title,
+            **texts,
             "starts_fold": starts_fold,
             "ends_fold": ends_fold,
-            "description": clean_text(values.description, multiline=True),
             "internal_notes": clean_text(values.internal_notes, multiline=True),
         }
     )
@@ -260,15 +270,17 @@ def delete_item(item: AgendaItem) -> None:
     db.session.delete(item)
 
 
-def values_from_module(module: ProgrammeModule, language: str, start: datetime) -> ItemValues:
-    """Return an item's values prefilled from a programme module."""
+def values_from_module(module: ProgrammeModule, start: datetime) -> ItemValues:
+    """Return an item's values prefilled from a programme module, texts in both languages."""
     return ItemValues(
-        title=module.title(language),
+        title_de=module.title_de,
+        title_en=module.title_en,
         kind=module.kind,
         starts_at=start,
         ends_at=start + timedelta(minutes=module.default_duration_minutes),
         room_id=module.default_room_id,
-        description=module.description(language),
+        description_de=module.description_de,
+        description_en=module.description_en,
         module_id=module.id,
     )
 
@@ -319,7 +331,7 @@ def folds_in_zone(visit: Visit, zone_name: str) -> dict[int, tuple[int, int]]:
                 "timezone",
                 _l(
                     "“%(title)s” does not fit into %(zone)s: %(reason)s",
-                    title=item.title,
+                    title=lazy_title(item),
                     zone=zone_name,
                     reason=error.message,
                 ),

@@ -18,6 +18,7 @@ from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, ItemAnswer, Participation
 from planner.models.types import utcnow
 from planner.services.calendars import CalendarRequest, build, serialise
+from planner.services.item_texts import description_in, title_in
 from planner.services.versions import latest_version
 
 RSVP_SALT = "rsvp"
@@ -66,16 +67,21 @@ class OwnItem:
     answered_at: datetime | None
 
 
-def own_items(participation: Participation) -> tuple[AgendaVersion | None, list[OwnItem]]:
+def own_items(
+    participation: Participation, language: str | None = None
+) -> tuple[AgendaVersion | None, list[OwnItem]]:
     """Return the latest issued version and the person's items in it, with their answers.
 
     Internal holds and internal notes never appear: this page needs no staff login.
+    Titles and descriptions are in ``language`` (by default the person's), else in the
+    other one.
     """
     version = latest_version(participation.visit_id)
     if version is None:
         return None, []
     answers = answers_of(participation)
     live = _live_ids(participation.visit_id)
+    language = language or participation.person.language.value
     items = []
     for item in version.snapshot["items"]:
         if (
@@ -89,8 +95,8 @@ def own_items(participation: Participation) -> tuple[AgendaVersion | None, list[
             OwnItem(
                 id=item_id,
                 uid=item["uid"],
-                title=item["title"],
-                description=item.get("description", ""),
+                title=title_in(item, language),
+                description=description_in(item, language),
                 starts_at=datetime.fromisoformat(item["starts_at"]),
                 ends_at=datetime.fromisoformat(item["ends_at"]),
                 place=item.get("location") or item.get("room") or "",

@@ -22,6 +22,7 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.services.audit import REDACTED, redact_everything
 from planner.services.errors import InvalidInput
+from planner.services.item_texts import title_in
 from planner.services.permissions import EDITING_ROLES
 from planner.services.text import clean_text
 from planner.services.users import normalise_email
@@ -183,11 +184,11 @@ def personal_data(person: Person) -> dict[str, Any]:
                     "rsvp_status": p.rsvp_status,
                     "rsvp_at": p.rsvp_at,
                     "attends_all_items": p.attends_all_items,
-                    "items": [item.title for item in p.items],
+                    "items": [title_in(item, person.language) for item in p.items],
                 }
                 for p in participations
             ],
-            "responsible_for_items": [item.title for item in responsible_for],
+            "responsible_for_items": [title_in(item, person.language) for item in responsible_for],
             "audit_trail": [
                 {"when": e.created_at, "action": e.action, "changes": e.changes} for e in trail
             ],

@@ -17,12 +17,15 @@ from planner.enums import ItemKind, Side
 from planner.extensions import db
 from planner.models import Participation, Person, Room, User, Visit
 from planner.services.attendance import load_participations
+from planner.services.item_texts import both_languages
 from planner.services.permissions import can_see_internal
 from planner.services.versions import latest_version, load_for_snapshot, snapshot
 from planner.services.visits import AgendaDay, AgendaEntry, by_day, entries_from_snapshot
 
 DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
 HOST_DOCUMENTS = ("run-sheet", "door-sheets")
+# Not compared between draft and version: a time stamp, and the texts of older versions.
+LEGACY_KEYS = ("updated_at", "title", "description")
 
 
 def print_documents(host: bool) -> list[tuple[str, str]]:
@@ -102,10 +105,17 @@ def _badge(participation: Participation) -> Badge:
     )
 
 
-def _printed(snapshot: dict) -> list[dict]:
-    """Return a snapshot's items without ``updated_at``: a time stamp is not a change."""
+def _printed(snapshot: dict, visit_language: str) -> list[dict]:
+    """Return a snapshot's items without ``updated_at``: a time stamp is not a change.
+
+    Items of versions issued before items had two languages get the texts by language.
+    """
+    language = snapshot.get("language") or visit_language
     return [
-        {key: value for key, value in item.items() if key != "updated_at"}
+        {
+            **{key: value for key, value in item.items() if key not in LEGACY_KEYS},
+            **both_languages(item, language),
+        }
         for item in snapshot["items"]
     ]
 
@@ -118,13 +128,16 @@ def load_print_data(visit: Visit, viewer: User, document: str, language: str) ->
     if host and (version is None or wants_draft):
         live = load_for_snapshot(visit.id)
         frozen = snapshot(live)
-        draft = version is None or _printed(frozen) != _printed(version.snapshot)
+        draft = version is None or _printed(frozen, live.language) != _printed(
+            version.snapshot, live.language
+        )
         source = frozen if draft else version.snapshot
     elif version is not None:
         source, draft = version.snapshot, False
     else:
         return None
-    entries = entries_from_snapshot(source)
+    # Item texts in the print's language, else in the other one.
+    entries = entries_from_snapshot(source, language)
     if not host:
         entries = [e for e in entries if e.kind != ItemKind.INTERNAL_HOLD]
     if document != "run-sheet":

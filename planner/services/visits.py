@@ -25,6 +25,7 @@ from planner.models import (
 from planner.services.audit import visit_history
 from planner.services.conflicts import Conflict, find_conflicts
 from planner.services.invitations import draft_count, outdated_invitations
+from planner.services.item_texts import description_in, title_in
 from planner.services.permissions import (
     can_edit_delegation,
     can_edit_visit,
@@ -46,7 +47,10 @@ from planner.services.versions import (
 
 @dataclass(frozen=True)
 class AgendaEntry:
-    """An agenda item as pages and printouts show it, from the draft or a version."""
+    """An agenda item as pages and printouts show it, from the draft or a version.
+
+    Title and description are in the reader's language, else in the other one.
+    """
 
     id: int | None
     uid: str
@@ -269,14 +273,14 @@ def _attendee(participation: Participation, show_internal: bool) -> Attendee:
     )
 
 
-def _entries_from_items(visit: Visit) -> list[AgendaEntry]:
+def _entries_from_items(visit: Visit, language: str) -> list[AgendaEntry]:
     attendees = attendee_ids(visit)
     return [
         AgendaEntry(
             id=item.id,
             uid=item.uid,
-            title=item.title,
-            description=item.description,
+            title=title_in(item, language),
+            description=description_in(item, language),
             internal_notes=item.internal_notes,
             kind=item.kind,
             status=item.status,
@@ -292,14 +296,14 @@ def _entries_from_items(visit: Visit) -> list[AgendaEntry]:
     ]
 
 
-def entries_from_snapshot(snapshot: dict[str, Any]) -> list[AgendaEntry]:
-    """Return the agenda entries frozen in a version, in time order."""
+def entries_from_snapshot(snapshot: dict[str, Any], language: str) -> list[AgendaEntry]:
+    """Return the agenda entries frozen in a version, in time order, texts in ``language``."""
     entries = [
         AgendaEntry(
             id=item["id"],
             uid=item["uid"],
-            title=item["title"],
-            description=item["description"],
+            title=title_in(item, language),
+            description=description_in(item, language),
             internal_notes=item["internal_notes"],
             kind=ItemKind(item["kind"]),
             status=ItemStatus(item["status"]),
@@ -340,11 +344,12 @@ def by_day(entries: list[AgendaEntry]) -> list[AgendaDay]:
     ]
 
 
-def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
+def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | None:
     """Load a visit as the viewer may see it, or None when the viewer may not see it.
 
     Host staff see the draft with its open conflicts and pending changes; guests see the
     latest issued version without internal notes and without the host's internal holds.
+    Item texts are in ``language`` (the interface's), else in the other one.
     """
     # The permission is part of the query: a visit the viewer may not see costs the same
     # as one that does not exist, so response times do not reveal it either.
@@ -384,7 +389,7 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
         "version": latest,
     }
     if not show_internal:
-        entries = entries_from_snapshot(latest.snapshot) if latest else []
+        entries = entries_from_snapshot(latest.snapshot, language) if latest else []
         entries = [
             replace(entry, internal_notes="")
             for entry in entries
@@ -396,7 +401,7 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     for conflict in conflicts:
         conflicts_by_item[conflict.item_id].append(conflict)
     return VisitPage(
-        days=by_day(in_time_order(_entries_from_items(visit), visit.timezone)),
+        days=by_day(in_time_order(_entries_from_items(visit, language), visit.timezone)),
         is_draft=True,
         versions=version_history(visit.id),
         pending=pending_changes(visit, latest),

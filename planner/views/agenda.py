@@ -9,7 +9,7 @@ from planner.extensions import db
 from planner.forms.catalogue import ModuleForm
 from planner.forms.planning import ItemForm
 from planner.forms.widgets import choices
-from planner.i18n import enum_labels
+from planner.i18n import current_language, enum_labels
 from planner.models import AgendaItem, ProgrammeModule, Visit
 from planner.services.agenda import (
     EditConflict,
@@ -27,6 +27,7 @@ from planner.services.agenda import (
 from planner.services.catalogue import ModuleValues, save_module
 from planner.services.conflicts import Candidate, find_conflicts
 from planner.services.errors import InvalidInput
+from planner.services.item_texts import lazy_title, title_in
 from planner.views.access import (
     item_for_editing,
     own_module,
@@ -61,7 +62,8 @@ def _choices(form: ItemForm, visit: Visit) -> None:
 
 
 def _fill(form: ItemForm, values: ItemValues) -> None:
-    form.title.data = values.title
+    form.title_de.data = values.title_de
+    form.title_en.data = values.title_en
     form.kind.data = values.kind.value
     form.day.data = values.starts_at.date()
     form.start.data = values.starts_at.strftime("%H:%M")
@@ -75,14 +77,16 @@ def _fill(form: ItemForm, values: ItemValues) -> None:
     form.room.data = values.room_id or NO_CHOICE
     form.responsible.data = values.responsible_person_id or NO_CHOICE
     form.status.data = values.status.value
-    form.description.data = values.description
+    form.description_de.data = values.description_de
+    form.description_en.data = values.description_en
     form.internal_notes.data = values.internal_notes
     form.module.data = str(values.module_id or "")
 
 
 def _values(form: ItemForm) -> ItemValues:
     return ItemValues(
-        title=form.title.data,
+        title_de=form.title_de.data or "",
+        title_en=form.title_en.data or "",
         kind=ItemKind(form.kind.data),
         starts_at=form.starts_at(),
         ends_at=form.ends_at(),
@@ -92,7 +96,8 @@ def _values(form: ItemForm) -> ItemValues:
         teardown_minutes=form.teardown_minutes.data or 0,
         room_id=form.room.data or None,
         responsible_person_id=form.responsible.data or None,
-        description=form.description.data or "",
+        description_de=form.description_de.data or "",
+        description_en=form.description_en.data or "",
         internal_notes=form.internal_notes.data or "",
         status=ItemStatus(form.status.data),
         module_id=_number(form.module.data),
@@ -111,7 +116,7 @@ def _warnings(
     candidate = Candidate(
         visit_id=visit.id,
         item_id=item.id if item else None,
-        title=values.title,
+        title=lazy_title(values),
         starts_at=values.starts_at,
         ends_at=values.ends_at,
         setup_minutes=values.setup_minutes,
@@ -134,7 +139,7 @@ def _warnings(
 def new_item(visit_id: int):
     """Add an item, blank or from a programme module, warning about conflicts first."""
     visit = visit_for_editing(visit_id)
-    form = ItemForm(zone=visit.timezone)
+    form = ItemForm(zone=visit.timezone, language=visit.language)
     _choices(form, visit)
     warnings = []
     if request.method == "GET":
@@ -142,7 +147,7 @@ def new_item(visit_id: int):
         module = own_module(module_id) if module_id else None
         start = next_free_start(visit)
         if module is not None:
-            _fill(form, values_from_module(module, visit.language, start))
+            _fill(form, values_from_module(module, start))
         else:
             form.day.data = start.date()
             form.start.data = start.strftime("%H:%M")
@@ -181,7 +186,7 @@ def edit_item(visit_id: int, item_id: int):
     """Change an item, warning about conflicts and refusing to overwrite another's change."""
     item = item_for_editing(visit_id, item_id)
     visit = item.visit
-    form = ItemForm(zone=visit.timezone)
+    form = ItemForm(zone=visit.timezone, language=visit.language)
     _choices(form, visit)
     warnings, others = [], None
     if request.method == "GET":
@@ -227,7 +232,7 @@ def cancel(visit_id: int, item_id: int):
     item = item_for_editing(visit_id, item_id)
     cancel_item(item)
     db.session.commit()
-    flash(_("“%(title)s” is cancelled.", title=item.title), "success")
+    flash(_("“%(title)s” is cancelled.", title=title_in(item, current_language())), "success")
     return redirect(url_for("visits.show", visit_id=visit_id, _anchor=f"item-{item.id}"))
 
 
@@ -236,7 +241,7 @@ def cancel(visit_id: int, item_id: int):
 def delete(visit_id: int, item_id: int):
     """Remove an item from the draft agenda."""
     item = item_for_editing(visit_id, item_id)
-    title = item.title
+    title = title_in(item, current_language())
     delete_item(item)
     db.session.commit()
     flash(_("“%(title)s” has been deleted.", title=title), "success")

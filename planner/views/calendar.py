@@ -19,6 +19,7 @@ from planner.services.feeds import (
     source_for,
     visit_download,
 )
+from planner.services.item_texts import title_in
 from planner.services.permissions import can_edit_delegation, can_view_visit
 from planner.views.navigation import local_target
 
@@ -93,7 +94,8 @@ def item_ics(visit_id: int, item_id: int):
         abort(404)
     if item.kind == "internal-hold":
         abort(404)
-    name = f"{_safe_filename(item.title)}.ics"
+    # Staff downloads are in the visit's language (services/feeds.py): so is the name.
+    name = f"{_safe_filename(title_in(item, visit.language))}.ics"
     return _conditional(
         lambda body: visit_download(
             visit, current_user, source, uids={item.uid}, filename=name, build_body=body

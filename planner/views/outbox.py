@@ -176,16 +176,16 @@ def rsvp(token: str):
         record_answers(participation, everything, per_item)
         db.session.commit()
         saved = True
-    version, items = own_items(participation)
+    # The person's own language, unless they chose another on the page.
+    language = request.args.get("lang", participation.person.language.value)
+    if language not in current_app.config["LANGUAGES"]:
+        language = participation.person.language.value
+    version, items = own_items(participation, language)
     preselected = {}
     if not saved:
         wanted = _chosen(request.args.get("answer"))
         only = request.args.get("item", type=int)
         preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
-    # The person's own language, unless they chose another on the page.
-    language = request.args.get("lang", participation.person.language.value)
-    if language not in current_app.config["LANGUAGES"]:
-        language = participation.person.language.value
     with force_locale(language):
         return render_template(
             "outbox/rsvp.html", participation=participation, saved=saved, token=token,

@@ -11,6 +11,7 @@ from planner.enums import VisitStatus
 from planner.extensions import db
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
+from planner.i18n import current_language
 from planner.models import Organisation, Person
 from planner.services.agenda import EditConflict, modules_of
 from planner.services.conflicts import find_conflicts
@@ -191,7 +192,7 @@ def edit(visit_id: int):
 @login_required
 def show(visit_id: int):
     """Show a visit: agenda by day (the draft to host staff), attendees and versions."""
-    page = load_visit_page(visit_id, current_user)
+    page = load_visit_page(visit_id, current_user, current_language())
     if page is None:
         abort(404)
     return render_template(

@@ -32,7 +32,7 @@ def test_creating_an_item_records_who_and_its_fields(app):
         visit.id,
         item.id,
     )
-    assert entry.changes["title"] == [None, "Begrüßung"]
+    assert entry.changes["title_de"] == [None, "Begrüßung"]
     assert entry.changes["starts_at"] == [None, "2023-02-23T10:00:00"]
 
 
@@ -41,13 +41,13 @@ def test_changing_an_item_records_old_and_new_values_of_the_changed_fields_only(
     item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
     db.session.commit()
 
-    item.title = "Begrüßung im Ratssaal"
+    item.title_de = "Begrüßung im Ratssaal"
     db.session.commit()
 
     entry = _entries("AgendaItem")[-1]
     assert entry.action == AuditAction.UPDATE
     assert entry.changes == {
-        "title": ["Begrüßung", "Begrüßung im Ratssaal"],
+        "title_de": ["Begrüßung", "Begrüßung im Ratssaal"],
         "lock_version": [1, 2],
     }
     assert entry.user_id is None  # no login: the command line or a test
@@ -68,7 +68,7 @@ def test_deleting_an_item_keeps_what_it_was(app):
         item_id,
         visit.id,
     )
-    assert entry.changes["title"] == ["Pressefoto", None]
+    assert entry.changes["title_de"] == ["Pressefoto", None]
 
 
 def test_health_related_needs_are_recorded_as_changed_but_not_stored(app):
@@ -110,7 +110,7 @@ def test_visit_history_page_shows_the_changes_to_the_visits_planners(client, log
     visit = factories.visit(bochum, title="Besuch aus Wuppertal")
     item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
     db.session.commit()
-    item.title = "Begrüßung im Ratssaal"
+    item.title_de = "Begrüßung im Ratssaal"
     db.session.commit()
     login(planner)
 
@@ -119,7 +119,7 @@ def test_visit_history_page_shows_the_changes_to_the_visits_planners(client, log
 
     assert page.status_code == 200
     assert "Lena Hoffmann geändert: AgendaItem" in text
-    assert "title : Begrüßung → Begrüßung im Ratssaal" in text
+    assert "title_de : Begrüßung → Begrüßung im Ratssaal" in text
     assert "Lena Hoffmann angelegt: Visit" in text
 
 

@@ -227,6 +227,17 @@ def test_attendance_toggles_per_item_and_per_person(client, host_planner, demo):
     assert second in db.session.get(Visit, demo.id).items
 
 
+def test_the_attendance_matrix_heads_its_columns_in_the_interface_language(
+    client, host_planner, demo
+):
+    english = client.get(f"/visits/{demo.id}/attendance?lang=en").get_data(as_text=True)
+    german = client.get(f"/visits/{demo.id}/attendance").get_data(as_text=True)
+
+    assert "<br>Welcome by the Lord Mayor" in english
+    assert "Schneidewind attends Welcome by the Lord Mayor" in english
+    assert "<br>Begrüßung durch den Oberbürgermeister" in german
+
+
 def test_a_guest_planner_cannot_change_what_hosts_attend(client, login, demo):
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
     client.post(f"/visits/{demo.id}/attendance", data={})  # everything unticked

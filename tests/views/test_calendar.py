@@ -67,7 +67,7 @@ def test_feed_answers_304_while_nothing_changed_and_200_after_a_new_version(clie
     assert (first.status_code, again.status_code, since.status_code) == (200, 304, 304)
     assert again.data == b""
 
-    demo.items[0].title = "Empfang im Ratssaal"
+    demo.items[0].title_de = "Empfang im Ratssaal"
     db.session.commit()
     assert anonymous.get(url, headers={"If-None-Match": etag}).status_code == 304  # draft only
     issue_version(load_for_snapshot(demo.id), planner, "Neuer Titel")
