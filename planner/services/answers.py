@@ -18,7 +18,7 @@ from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, ItemAnswer, Participation
 from planner.models.types import utcnow
 from planner.services.calendars import CalendarRequest, build, serialise
-from planner.services.item_texts import description_in, title_in
+from planner.services.item_texts import description_in, reader_language, title_in
 from planner.services.versions import latest_version
 
 RSVP_SALT = "rsvp"
@@ -261,7 +261,8 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
         and item["status"] != ItemStatus.CANCELLED
         and item["id"] in live
     ]
-    items.sort(key=lambda item: (item["starts_at"], item["title"]))
+    language = reader_language()
+    items.sort(key=lambda item: (item["starts_at"], title_in(item, language)))
     participations = db.session.scalars(
         select(Participation).where(Participation.visit_id == visit_id)
     ).all()
@@ -272,7 +273,7 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
         lines[participation.id] = [
             ItemAnswerLine(
                 item_id=item["id"],
-                title=item["title"],
+                title=title_in(item, language),
                 status=given[item["id"]].status if item["id"] in given else RsvpStatus.NEEDS_ACTION,
                 replied_at=given[item["id"]].replied_at if item["id"] in given else None,
                 source=given[item["id"]].source if item["id"] in given else "",
@@ -280,4 +281,4 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
             for item in items
             if participation.person_id in item.get("attendees", [])
         ]
-    return [(item["id"], item["title"]) for item in items], lines
+    return [(item["id"], title_in(item, language)) for item in items], lines

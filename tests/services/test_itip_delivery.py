@@ -249,7 +249,7 @@ class VisitLife:
             key: add_item(
                 visit,
                 ItemValues(
-                    title=item.title,
+                    title_de=item.title,
                     kind=item.kind,
                     starts_at=datetime.fromisoformat(item.start),
                     ends_at=datetime.fromisoformat(item.end),
