@@ -2,7 +2,7 @@
 
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -24,6 +24,7 @@ from planner.services.invitations import (
 from planner.services.outbox import send_pending
 from planner.services.planning import change_status
 from planner.services.versions import Changes, issue_version, latest_version, load_for_snapshot
+from tests import factories
 from tests.helpers import page_text
 from tests.smtp import free_port, smtp_server
 
@@ -582,3 +583,29 @@ def test_the_answer_page_and_calendar_of_an_english_guest_name_the_items_in_engl
         'Smart City Innovation Unit: the "Bochumer Modell"',
         "Closing exchange",
     ]
+
+
+def test_mails_show_an_item_over_midnight_and_a_repeated_time_as_typed(app, smtp):
+    bochum = factories.organisation("Bochum")
+    visit = factories.visit(bochum, first_day=date(2026, 10, 24), last_day=date(2026, 10, 25))
+    guest = factories.person(visit.guest_organisations[0], "Albers", email="m@wuppertal.example",
+                             language=Language.DE)  # fmt: skip
+    factories.participation(visit, guest)
+    reception = factories.item(visit, "2026-10-24 19:00", "2026-10-25 00:30", "Abendempfang")
+    transfer = factories.item(visit, "2026-10-25 02:30", "2026-10-25 03:15", "Nachtfahrt",
+                              starts_fold=1)  # fmt: skip
+    db.session.commit()
+    version = issue_version(load_for_snapshot(visit.id), None, "Programm")
+    db.session.commit()
+    _invite_and_send(visit)
+
+    letter, *requests = smtp.messages
+    assert "19:00–00:30 (+1 Tag)  Abendempfang" in _text(letter)
+    assert "02:30 (UTC+01:00)–03:15  Nachtfahrt" in _text(letter)
+    events = {str(e["UID"]): e for m in requests for e in _calendar(m).walk("VEVENT")}
+    assert events[reception.uid].decoded("DTEND") - events[reception.uid].decoded(
+        "DTSTART"
+    ) == timedelta(hours=5, minutes=30)
+    # The second 02:30 of the night the clocks go back: 01:30 UTC, written in UTC.
+    assert events[transfer.uid].decoded("DTSTART") == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert version.number == 1
