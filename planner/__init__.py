@@ -90,11 +90,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
 
-    from planner.i18n import item_title, template_helpers
+    from planner.i18n import former_title, item_title, template_helpers
     from planner.services.feeds import feed_addresses
 
     app.context_processor(template_helpers)
     app.jinja_env.globals["feed_addresses"] = feed_addresses
     # A global, not a context value: imported macros (_changes.html) call it too.
     app.jinja_env.globals["item_title"] = item_title
+    app.jinja_env.globals["former_title"] = former_title
     return app

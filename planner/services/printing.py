@@ -2,7 +2,8 @@
 
 Guest documents print the latest issued version and never internal notes or phone
 numbers; the host's run-sheet and door sheets print the draft when it differs from the
-issued version, marked as a draft.
+issued version, marked as a draft. The documents made from the agenda can also be
+printed from any issued version; one that a later version replaced is marked so.
 """
 
 from collections import defaultdict
@@ -15,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.enums import ItemKind, Side
 from planner.extensions import db
-from planner.models import Participation, Person, Room, User, Visit
+from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
 from planner.services.attendance import load_participations
 from planner.services.item_texts import both_languages
 from planner.services.permissions import can_see_internal
@@ -26,6 +27,9 @@ DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-
 HOST_DOCUMENTS = ("run-sheet", "door-sheets")
 # Not compared between draft and version: a time stamp, and the texts of older versions.
 LEGACY_KEYS = ("updated_at", "title", "description")
+
+# The documents made from the agenda, which an issued version can print as it was.
+VERSION_DOCUMENTS = ("agenda", "run-sheet", "door-sheets")
 
 
 def print_documents(host: bool) -> list[tuple[str, str]]:
@@ -80,6 +84,8 @@ class PrintData:
     language: str
     is_draft: bool
     version_number: int | None
+    # The newest issued version, when an older one is printed: the print says it is replaced.
+    superseded_by: int | None = None
     # Title, days and zone as the printed agenda has them (issued, or the draft's).
     title: str = ""
     first_day: date | None = None
@@ -120,11 +126,21 @@ def _printed(snapshot: dict, visit_language: str) -> list[dict]:
     ]
 
 
-def load_print_data(visit: Visit, viewer: User, document: str, language: str) -> PrintData | None:
-    """Return the data of a document, or None when there is nothing the viewer may print."""
+def load_print_data(
+    visit: Visit,
+    viewer: User,
+    document: str,
+    language: str,
+    issued: AgendaVersion | None = None,
+) -> PrintData | None:
+    """Return the data of a document, or None when there is nothing the viewer may print.
+
+    With ``issued``, the document prints that version as it was issued.
+    """
     host = can_see_internal(viewer, visit)
-    version = latest_version(visit.id)
-    wants_draft = document in HOST_DOCUMENTS
+    latest = latest_version(visit.id)
+    version = issued or latest
+    wants_draft = document in HOST_DOCUMENTS and issued is None
     if host and (version is None or wants_draft):
         live = load_for_snapshot(visit.id)
         frozen = snapshot(live)
@@ -148,6 +164,9 @@ def load_print_data(visit: Visit, viewer: User, document: str, language: str) ->
         language=language,
         is_draft=draft,
         version_number=version.number if version else None,
+        superseded_by=latest.number
+        if issued is not None and latest is not None and latest.number != issued.number
+        else None,
         days=by_day(entries),
         title=source.get("title", visit.title),
         first_day=date.fromisoformat(source["first_day"])

@@ -12,10 +12,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from planner.enums import ItemStatus
+from planner.enums import ItemKind, ItemStatus, VisitStatus
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -262,12 +262,19 @@ def latest_version(visit_id: int) -> AgendaVersion | None:
 
 
 def version_history(visit_id: int) -> list[AgendaVersion]:
-    """Return the visit's issued versions, newest first, with their authors."""
+    """Return the visit's issued versions, newest first, with their authors.
+
+    The snapshots stay in the database until read: a list needs numbers and comments.
+    """
     return list(
         db.session.scalars(
             select(AgendaVersion)
             .where(AgendaVersion.visit_id == visit_id)
-            .options(joinedload(AgendaVersion.author))
+            .options(
+                joinedload(AgendaVersion.author),
+                defer(AgendaVersion.snapshot),
+                defer(AgendaVersion.changes),
+            )
             .order_by(AgendaVersion.number.desc())
         )
     )
@@ -278,23 +285,69 @@ def pending_changes(visit: Visit, latest: AgendaVersion | None) -> Changes:
     return compare(latest.snapshot if latest else None, snapshot(visit))
 
 
+def version_by_number(visit_id: int, number: int) -> AgendaVersion | None:
+    """Return the visit's version with that number, with its author."""
+    return db.session.scalar(
+        select(AgendaVersion)
+        .where(AgendaVersion.visit_id == visit_id, AgendaVersion.number == number)
+        .options(joinedload(AgendaVersion.author))
+    )
+
+
+def version_numbers(visit_id: int) -> list[int]:
+    """Return the numbers of the visit's issued versions, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AgendaVersion.number)
+            .where(AgendaVersion.visit_id == visit_id)
+            .order_by(AgendaVersion.number)
+        )
+    )
+
+
+def public_snapshot(frozen: dict[str, Any]) -> dict[str, Any]:
+    """Return a snapshot as guests may read it: no internal holds, no internal notes."""
+    return {
+        **frozen,
+        "items": [
+            {**item, "internal_notes": ""}
+            for item in frozen["items"]
+            if item["kind"] != ItemKind.INTERNAL_HOLD
+        ],
+    }
+
+
+def _sequence_raised(visit: Visit, old_items: dict[str, dict[str, Any]]) -> bool:
+    """Return whether an item's SEQUENCE went up since it was issued (visit cancelled or back)."""
+    return any(
+        item.sequence > old_items[item.uid]["sequence"]
+        for item in visit.items
+        if item.uid in old_items
+    )
+
+
+def draft_differs(visit: Visit, latest: AgendaVersion | None, changes: Changes) -> bool:
+    """Return whether the draft holds something to issue: ``changes`` are those since
+    ``latest``; a first version is always something to issue."""
+    if latest is None:
+        return True
+    old_items = {item["uid"]: item for item in latest.snapshot["items"]}
+    # A visit brought back from cancellation has nothing new but must be published.
+    return not changes.empty or _sequence_raised(visit, old_items)
+
+
 def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVersion:
     """Freeze the draft as the next version; the caller commits.
 
-    Raises ``InvalidInput`` when nothing changed since the last version.
+    A visit still in preparation becomes planned: its agenda is out. Raises
+    ``InvalidInput`` when nothing changed since the last version.
     """
     comment = clean_text(comment, multiline=True)
     previous = latest_version(visit.id)
     old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
     draft = snapshot(visit)
     changes = compare(previous.snapshot if previous else None, draft)
-    raised = any(
-        item.sequence > old_items[item.uid]["sequence"]
-        for item in visit.items
-        if item.uid in old_items
-    )
-    if previous is not None and changes.empty and not raised:
-        # A visit brought back from cancellation has nothing new but must be published.
+    if not draft_differs(visit, previous, changes):
         raise InvalidInput("comment", _l("Nothing has changed since the last version."))
     moved_zone = previous is not None and previous.snapshot.get("timezone") != draft["timezone"]
     language = (previous.snapshot.get("language") if previous else None) or draft["language"]
@@ -324,6 +377,8 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
         changes=changes.as_dict(),
     )
     db.session.add(version)
+    if visit.status == VisitStatus.DRAFT:
+        visit.status = VisitStatus.PLANNED
     db.session.flush()
     return version
 

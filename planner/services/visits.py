@@ -38,6 +38,7 @@ from planner.services.timezones import to_utc
 from planner.services.versions import (
     Changes,
     attendee_ids,
+    draft_differs,
     fold_of,
     latest_version,
     pending_changes,
@@ -109,6 +110,8 @@ class VisitPage:
     version: AgendaVersion | None
     versions: list[AgendaVersion] = field(default_factory=list)
     pending: Changes | None = None
+    # Whether the draft holds something to issue (always, before the first version).
+    draft_differs: bool = False
     outdated_invites: int = 0
     draft_messages: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
@@ -350,6 +353,7 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
     Host staff see the draft with its open conflicts and pending changes; guests see the
     latest issued version without internal notes and without the host's internal holds.
     Item texts are in ``language`` (the interface's), else in the other one.
+    Both see the list of issued versions.
     """
     # The permission is part of the query: a visit the viewer may not see costs the same
     # as one that does not exist, so response times do not reveal it either.
@@ -387,6 +391,7 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
         ),
         "can_view_history": can_view_history(viewer, visit),
         "version": latest,
+        "versions": version_history(visit.id),
     }
     if not show_internal:
         entries = entries_from_snapshot(latest.snapshot, language) if latest else []
@@ -400,11 +405,12 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
     conflicts_by_item: dict[int | None, list[Conflict]] = defaultdict(list)
     for conflict in conflicts:
         conflicts_by_item[conflict.item_id].append(conflict)
+    pending = pending_changes(visit, latest)
     return VisitPage(
         days=by_day(in_time_order(_entries_from_items(visit, language), visit.timezone)),
         is_draft=True,
-        versions=version_history(visit.id),
-        pending=pending_changes(visit, latest),
+        pending=pending,
+        draft_differs=draft_differs(visit, latest, pending),
         outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
         draft_messages=draft_count(visit.id),
         conflicts=conflicts,

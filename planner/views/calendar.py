@@ -17,10 +17,12 @@ from planner.services.feeds import (
     open_feed,
     revoke,
     source_for,
+    version_source,
     visit_download,
 )
 from planner.services.item_texts import title_in
 from planner.services.permissions import can_edit_delegation, can_view_visit
+from planner.services.versions import latest_version, version_by_number
 from planner.views.navigation import local_target
 
 bp = Blueprint("calendar", __name__)
@@ -76,6 +78,21 @@ def visit_ics(visit_id: int):
     visit = _visit(visit_id)
     source = _source(visit)
     name = f"{_safe_filename(visit.title)}.ics"
+    return _conditional(
+        lambda body: visit_download(visit, current_user, source, filename=name, build_body=body)
+    )
+
+
+@bp.get("/visits/<id:visit_id>/versions/<id:number>/agenda.ics")
+@login_required
+def version_ics(visit_id: int, number: int):
+    """Download the agenda of an issued version as it was issued."""
+    visit = _visit(visit_id)
+    version = version_by_number(visit.id, number)
+    if version is None:
+        abort(404)
+    source = version_source(version, latest_version(visit.id))
+    name = f"{_safe_filename(visit.title)}-version-{number}.ics"
     return _conditional(
         lambda body: visit_download(visit, current_user, source, filename=name, build_body=body)
     )

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from planner.converters import MAX_ID
 from planner.enums import VisitStatus
 from planner.extensions import db
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
@@ -18,6 +19,11 @@ from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
 from planner.services.invitations import draft_updates, draft_visit_cancellation
+from planner.services.issued_versions import (
+    affected_people,
+    load_comparison,
+    load_version_page,
+)
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
     TRANSITIONS,
@@ -296,6 +302,7 @@ def issue(visit_id: int):
         visit=visit,
         conflicts=conflicts,
         changes=changes,
+        affected=affected_people(visit, changes.affected_person_ids, show_internal=True),
         latest=latest,
     )
 
@@ -312,3 +319,35 @@ def history(visit_id: int):
         abort(404)
     visit, entries = loaded
     return render_template("visits/history.html", visit=visit, entries=entries)
+
+
+@bp.get("/visits/<id:visit_id>/versions/<id:number>")
+@login_required
+def version(visit_id: int, number: int):
+    """Show an issued version as it was issued, with what it changed."""
+    page = load_version_page(visit_id, number, current_user)
+    if page is None:
+        abort(404)
+    return render_template("visits/version.html", page=page, visit=page.visit)
+
+
+def _version_number(name: str) -> int | None:
+    """Return a version number from the query string; None when not given."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdecimal() or len(value) > 10 or not 1 <= int(value) <= MAX_ID:
+        abort(404)
+    return int(value)
+
+
+@bp.get("/visits/<id:visit_id>/versions/compare")
+@login_required
+def compare_versions(visit_id: int):
+    """Show what changed between two issued versions (``?from=1&to=3``)."""
+    comparison = load_comparison(
+        visit_id, current_user, _version_number("from"), _version_number("to")
+    )
+    if comparison is None:
+        abort(404)
+    return render_template("visits/compare.html", comparison=comparison, visit=comparison.visit)

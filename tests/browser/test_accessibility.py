@@ -65,6 +65,11 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
                           body_text="Guten Tag")  # fmt: skip
     db.session.add(draft)
     db.session.commit()
+    # A second version, so that version 1 is an older one and there is something to compare.
+    visit.items[0].title_de = "Empfang im Ratssaal"
+    db.session.commit()
+    factories.issue(visit, "Neuer Titel für den Empfang")
+    db.session.commit()
     token = rsvp_token(visit.participations[0])
     page = axe_page
 
@@ -102,6 +107,10 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         "/rsvp/not-a-valid-token",
         f"/visits/{visit.id}/print/agenda",
         f"/visits/{visit.id}/print/run-sheet",
+        f"/visits/{visit.id}/versions/1",
+        f"/visits/{visit.id}/versions/2",
+        f"/visits/{visit.id}/versions/compare?from=1&to=2",
+        f"/visits/{visit.id}/versions/1/print/agenda",
         "/admin/branding",
         "/admin/users",
         f"/admin/users/{admin.id}",

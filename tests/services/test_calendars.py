@@ -283,7 +283,7 @@ def test_nothing_is_exported_before_the_first_version_except_the_draft_to_hosts(
     assert latest_version(visit.id) is None
     draft = source_for(visit, host, want_draft=False)
     body = visit_download(visit, host, draft).body.decode()
-    assert f"X-WR-CALNAME:{visit.title} (Entwurf)" in body
+    assert f"X-WR-CALNAME:{visit.title} (Arbeitsentwurf)" in body
 
 
 def test_a_visit_brought_back_after_cancellation_gets_a_still_higher_sequence(bochum):

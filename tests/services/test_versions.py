@@ -4,11 +4,18 @@ from datetime import date, datetime
 
 import pytest
 
-from planner.enums import ItemStatus, Side
+from planner.enums import ItemKind, ItemStatus, Side, VisitStatus
 from planner.extensions import db
-from planner.models import AgendaItem
+from planner.models import AgendaItem, Visit
 from planner.services.errors import InvalidInput
-from planner.services.versions import issue_version, latest_version, load_for_snapshot
+from planner.services.versions import (
+    draft_differs,
+    issue_version,
+    latest_version,
+    load_for_snapshot,
+    pending_changes,
+    public_snapshot,
+)
 from tests import factories
 
 
@@ -222,3 +229,53 @@ def test_an_older_version_compares_in_the_visits_language_only(visit):
         ["title"],
     )
     assert (_item("Empfang").sequence, _item("Stelen-Demo").sequence) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (VisitStatus.DRAFT, VisitStatus.PLANNED),
+        (VisitStatus.PLANNED, VisitStatus.PLANNED),
+        (VisitStatus.CONFIRMED, VisitStatus.CONFIRMED),
+        (VisitStatus.CANCELLED, VisitStatus.CANCELLED),
+    ],
+    ids=lambda status: status.value,
+)
+def test_issuing_moves_only_a_visit_in_preparation_to_planned(visit, before, after):
+    visit.status = before
+    db.session.commit()
+
+    _issue(visit)
+
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).status == after
+
+
+def test_the_draft_differs_until_issued_and_again_after_an_edit(visit):
+    def differs() -> bool:
+        live = load_for_snapshot(visit.id)
+        latest = latest_version(visit.id)
+        return draft_differs(live, latest, pending_changes(live, latest))
+
+    never_issued = differs()
+    _issue(visit)
+    issued = differs()
+    _item("Begrüßung").title_de = "Empfang"
+    db.session.commit()
+
+    assert (never_issued, issued, differs()) == (True, False, True)
+
+
+def test_a_guest_reads_a_snapshot_without_internal_holds_or_notes(visit):
+    factories.item(visit, "2023-02-23 09:30", "2023-02-23 10:00", "Vorbesprechung",
+                   kind=ItemKind.INTERNAL_HOLD)  # fmt: skip
+    _item("Begrüßung").internal_notes = "Parkplätze reserviert"
+    db.session.commit()
+    version = _issue(visit)
+
+    public = public_snapshot(version.snapshot)
+
+    assert [(item["title_de"], item["internal_notes"]) for item in public["items"]] == [
+        ("Begrüßung", ""), ("Stelen-Demo", ""), ("Innovation Unit", "")
+    ]  # fmt: skip
+    assert len(version.snapshot["items"]) == 4

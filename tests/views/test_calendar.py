@@ -137,7 +137,7 @@ def test_a_visit_never_issued_has_no_calendar_for_guests_but_a_draft_for_hosts(c
     assert guest.get(f"/visits/{visit.id}/agenda.ics").status_code == 404
     draft = client.get(f"/visits/{visit.id}/agenda.ics")
     assert draft.status_code == 200
-    assert f"X-WR-CALNAME:{visit.title} (Entwurf)" in draft.data.decode()
+    assert f"X-WR-CALNAME:{visit.title} (Arbeitsentwurf)" in draft.data.decode()
 
 
 def test_an_item_download_has_just_that_item(client, login, demo):

@@ -141,6 +141,11 @@ RULES = {
     ("/visits/<id:visit_id>/issue", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/issue", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/history", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/versions/<id:number>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/compare", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/<id:number>/agenda.ics", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/<id:number>/print/<document>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/<id:number>/print/<document>.pdf", "GET"): visit_readers,
     ("/visits/<id:visit_id>/items/new", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/items/new", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/items/<id:item_id>/edit", "GET"): visit_editors(),
@@ -285,6 +290,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     db.session.commit()
     arguments = {
         "document": "agenda",
+        "number": 1,
         "organisation_id": visit.host_organisation_id,
         "message_id": draft.id,
         "feed_id": feed.id,

@@ -366,7 +366,7 @@ def test_guests_see_the_issued_version_while_hosts_see_the_draft(app, client, pl
     assert "Empfang im Ratssaal" not in guest_text
     assert "Entwurf" not in guest_text
     assert "Empfang im Ratssaal" in host_text
-    assert "Programm Entwurf" in host_text
+    assert "Programm Arbeitsentwurf" in host_text
     assert "Änderungen seit Version 1" in host_text
 
 
