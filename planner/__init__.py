@@ -1,12 +1,24 @@
 """Delegation Visit Planner: the application factory."""
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# A checkout (make run, pip install -e .) keeps templates/, static/ and migrations/ beside
+# the package; an installed wheel (pip install .) carries them inside it.
+CHECKOUT = PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else None
+ROOT = CHECKOUT or PACKAGE
+
+
+def _default_instance() -> str:
+    """Return the instance folder: instance/ of a checkout, else Flask's default place."""
+    if CHECKOUT is not None:
+        return str(CHECKOUT / "instance")
+    return str(Path(sys.prefix) / "var" / "planner-instance")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -16,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``PLANNER_INSTANCE_PATH``) moves the instance folder, e.g. for tests.
     """
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
-        "PLANNER_INSTANCE_PATH", str(ROOT / "instance")
+        "PLANNER_INSTANCE_PATH", _default_instance()
     )
     app = Flask(
         __name__,
@@ -25,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+
+    # The SQLite database and the generated secret key live there.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from planner.config import load_config
     from planner.converters import IdConverter
