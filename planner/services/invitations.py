@@ -37,6 +37,7 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
+from planner.services.locking import write_bookkeeping
 from planner.services.timezones import to_utc
 from planner.services.versions import Changes, fold_of
 
@@ -586,8 +587,12 @@ def delivered(message: OutboxMessage) -> None:
         uids -= set(message.item_uids)
     else:
         uids |= set(message.item_uids)
-    participation.invited_uids = sorted(uids)
-    participation.invited_version = max(participation.invited_version or 0, message.version_number)
+    # Bookkeeping of the worker: a planner's open form on this participant stays valid.
+    write_bookkeeping(
+        participation,
+        invited_uids=sorted(uids),
+        invited_version=max(participation.invited_version or 0, message.version_number),
+    )
 
 
 def draft_removal(participation: Participation) -> bool:

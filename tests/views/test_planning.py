@@ -171,7 +171,7 @@ def test_second_of_two_planners_editing_an_item_is_refused_and_sees_the_change(
 
     text = page_text(response)
     assert "Jemand anderes hat während Ihrer Bearbeitung Änderungen gespeichert." in text
-    assert "Karl Kollege: title Begrüßung → Empfang" in text
+    assert "Karl Kollege: Titel: Begrüßung → Empfang" in text
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).title == "Empfang"
     # Saving again, now knowingly, replaces the colleague's change.
@@ -196,7 +196,7 @@ def test_second_of_two_planners_editing_a_visit_is_refused(app, client, planner)
 
     text = page_text(client.post(f"/visits/{visit.id}/edit", data=form))
 
-    assert "title Besuch → Besuch aus Wuppertal" in text
+    assert "Jemand ohne Anmeldung: Titel: Besuch → Besuch aus Wuppertal" in text
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).title == "Besuch aus Wuppertal"
 
@@ -447,4 +447,6 @@ def test_a_tampered_lock_version_is_no_crash(client, planner):
         f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, lock_version="²")
     )
     assert response.status_code == 200
-    assert "Jemand anderes" in page_text(response)
+    assert "Das Formular hat nicht mitgeschickt, in welchem Stand es geöffnet wurde" in (
+        page_text(response)
+    )
