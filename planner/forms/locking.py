@@ -120,14 +120,18 @@ def _line(wording: Wording, values: Any) -> str:
 def describe(changes: Iterable[OtherChange], wordings: dict[str, Wording]) -> list[ShownChange]:
     """Return others' changes in words; fields without a wording (technical ones) are left
     out."""
-    shown = []
+    shown: list[ShownChange] = []
     for change in changes:
+        who = change.who or _("Someone without a login")
         lines = [
             (str(wordings[name].label), _line(wordings[name], values))
             for name, values in change.fields.items()
             if name in wordings
         ]
-        shown.append(ShownChange(change.who or _("Someone without a login"), lines))
+        if shown and shown[-1].who == who:
+            # One save may take several flushes: the same person's changes in a row are one.
+            lines = [*shown.pop().fields, *lines]
+        shown.append(ShownChange(who, lines))
     return shown
 
 

@@ -210,11 +210,10 @@ def save_matrix(
     )
     for participation in accepted:
         chosen = wanted[participation.id]
-        if chosen == set(items_by_id):
-            participation.attends_all_items = True
-            participation.items = []
-        else:
-            participation.attends_all_items = False
-            participation.items = [items_by_id[item_id] for item_id in sorted(chosen)]
+        every = chosen == set(items_by_id)
+        # The list first: loading the old one flushes what is pending, and the row's two
+        # changes belong in one flush (one version, one entry in the trail).
+        participation.items = [] if every else [items_by_id[i] for i in sorted(chosen)]
+        participation.attends_all_items = every
     flush_or_conflict(*accepted)
     return len(accepted), refused
