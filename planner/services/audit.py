@@ -150,7 +150,8 @@ def _record_changes(session: Session, _flush_context) -> None:
             rows.append(
                 {
                     "user_id": actor,
-                    "visit_id": _visit_id(obj),
+                    # Edits kept only for conflicts stay out of a visit's history.
+                    "visit_id": _visit_id(obj) if isinstance(obj, AUDITED) else None,
                     "object_type": type(obj).__name__,
                     "object_id": obj.id,
                     "action": action,

@@ -4,9 +4,9 @@ save that loses the race to another one."""
 import pytest
 from sqlalchemy import select
 
-from planner.enums import OutboxStatus, Role
+from planner.enums import AuditAction, OutboxStatus, Role
 from planner.extensions import db
-from planner.models import OutboxMessage, Participation, Person, User
+from planner.models import AuditEntry, OutboxMessage, Participation, Person, User
 from planner.services.audit import set_actor
 from planner.services.auth import authenticate
 from planner.services.invitations import delivered
@@ -112,3 +112,37 @@ def test_changing_only_a_visits_guests_raises_its_version(app):
     db.session.commit()
 
     assert visit.lock_version == opened_at + 1
+
+
+def test_edits_of_catalogue_logins_and_drafts_are_kept_for_refusals_without_bookkeeping(app):
+    host = factories.organisation()
+    room = factories.room(host, capacity=20)
+    user = factories.user(host, Role.PLANNER, name="Vera")
+    message = _message(factories.visit(host))
+    db.session.commit()
+
+    room.capacity = 12
+    user.name = "Vera Vorstand"
+    user.password_hash = "secret-hash"
+    message.subject = "Einladung nach Bochum"
+    db.session.commit()
+    message.status = OutboxStatus.PENDING  # released: no edit anyone needs to be shown
+    db.session.commit()
+
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    edits = [e for e in entries if e.object_type in ("Room", "User", "OutboxMessage")]
+    assert [(e.object_type, e.action, e.visit_id, e.changes) for e in edits] == [
+        ("Room", AuditAction.UPDATE, None, {"capacity": [20, 12], "lock_version": [1, 2]}),
+        (
+            "User",
+            AuditAction.UPDATE,
+            None,
+            {"name": ["Vera", "Vera Vorstand"], "lock_version": [1, 2]},
+        ),
+        (
+            "OutboxMessage",
+            AuditAction.UPDATE,
+            None,
+            {"subject": ["Einladung", "Einladung nach Bochum"], "lock_version": [1, 2]},
+        ),
+    ]
