@@ -97,9 +97,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from planner.security import init_security
     from planner.services.audit import register_audit_trail
+    from planner.services.locking import register_version_counters
 
     init_security(app)
     register_audit_trail()
+    register_version_counters()
 
     from planner.cli import register_commands
 

@@ -10,14 +10,14 @@ from planner.enums import ItemKind, ItemStatus
 from planner.extensions import db
 from planner.models.module import ProgrammeModule
 from planner.models.person import Person
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 from planner.models.venue import Room
 
 if TYPE_CHECKING:
     from planner.models.visit import Visit
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Locked, db.Model):
     """One entry of a visit's agenda.
 
     ``starts_at`` and ``ends_at`` are naive wall-clock times in the visit's zone: a
@@ -63,8 +63,6 @@ class AgendaItem(db.Model):
     # iCalendar identity: the UID never changes, SEQUENCE rises per issued change.
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
-    # Optimistic locking: an UPDATE only succeeds against the version it was read at.
-    lock_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -72,8 +70,6 @@ class AgendaItem(db.Model):
     module: Mapped[ProgrammeModule | None] = relationship()
     room: Mapped[Room | None] = relationship()
     responsible_person: Mapped[Person | None] = relationship()
-
-    __mapper_args__ = {"version_id_col": lock_version}
 
     __table_args__ = (
         # Only the zone knows the exact order; without it: later on the clock, or the

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from planner.enums import ItemKind, ItemStatus, Language
 from planner.extensions import db
-from planner.models import AgendaItem, AuditEntry, Person, ProgrammeModule, Room, Venue, Visit
+from planner.models import AgendaItem, Person, ProgrammeModule, Room, Venue, Visit
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import FIELDS, LANGUAGES, lazy_title
+from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import to_utc
 from planner.services.wallclock import (
@@ -53,22 +53,6 @@ class ItemValues:
     module_id: int | None = None
     starts_fold: int | None = None
     ends_fold: int | None = None
-
-
-@dataclass(frozen=True)
-class OtherChange:
-    """A change someone else saved while a form was open."""
-
-    who: str
-    fields: dict[str, list]
-
-
-class EditConflict(Exception):
-    """The object changed since the form was opened; nothing was saved."""
-
-    def __init__(self, changes: list[OtherChange]) -> None:
-        super().__init__("edited by someone else")
-        self.changes = changes
 
 
 def rooms_of(organisation_id: int) -> list[Room]:
@@ -174,35 +158,6 @@ def _assign(item: AgendaItem, values: ItemValues) -> None:
         setattr(item, key, value)
 
 
-def changes_since(object_type: str, object_id: int, version: int) -> list[OtherChange]:
-    """Return the audited changes of an object made after it had ``version``."""
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-        .order_by(AuditEntry.id.desc())
-        .limit(50)
-    )
-    found = []
-    for entry in entries:
-        lock = entry.changes.get("lock_version")
-        if lock and lock[0] is not None and lock[0] >= version:
-            fields = {k: v for k, v in entry.changes.items() if k != "lock_version"}
-            found.append(OtherChange(who=entry.user.name if entry.user else "?", fields=fields))
-    return list(reversed(found))
-
-
-def save_with_lock(obj, expected_version: int, change) -> None:
-    """Apply ``change`` and flush, unless someone else saved the object meanwhile."""
-    if obj.lock_version != expected_version:
-        raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version))
-    change()
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version)) from error
-
-
 def starts_utc(item: AgendaItem) -> datetime:
     """Return the instant an item begins."""
     return to_utc(item.starts_at, item.visit.timezone, item.starts_fold)
@@ -237,7 +192,10 @@ def move_item(item: AgendaItem, delta: timedelta) -> None:
 
 
 def update_item(
-    item: AgendaItem, values: ItemValues, expected_version: int, shift_following: bool = False
+    item: AgendaItem,
+    values: ItemValues,
+    expected_version: int | None,
+    shift_following: bool = False,
 ) -> list[AgendaItem]:
     """Change an item; with ``shift_following``, move the day's later items by as much
     real time as its end moved. Return the items that were shifted. The caller commits.

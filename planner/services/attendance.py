@@ -11,6 +11,7 @@ from planner.extensions import db
 from planner.models import AgendaItem, Organisation, Participation, Person, User, Visit
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
+from planner.services.locking import EditConflict, check_version, flush_or_conflict, lock_rows
 from planner.services.permissions import can_edit_delegation, can_see_internal
 from planner.services.versions import latest_version
 from planner.services.visits import protocol_order
@@ -23,6 +24,15 @@ class MatrixRow:
     participation: Participation
     attending: frozenset[int]
     editable: bool
+
+
+@dataclass(frozen=True)
+class RefusedRow:
+    """A participant whose row was not saved: changed by someone else since the page was
+    opened, or sent without the version it was opened at."""
+
+    participation: Participation
+    conflict: EditConflict
 
 
 @dataclass(frozen=True)
@@ -90,13 +100,48 @@ def remove_participant(user: User, participation: Participation) -> None:
     db.session.delete(participation)
 
 
-def set_ranks(user: User, visit: Visit, ranks: dict[int, int | None]) -> None:
-    """Set the protocol rank of participants; only those the user may change."""
-    for participation in load_participations(visit.id):
-        if participation.id in ranks and can_edit_delegation(
-            user, visit, participation.person.organisation
-        ):
-            participation.rank = ranks[participation.id]
+def _checked(
+    participations: list[Participation], versions: dict[int, int | None]
+) -> tuple[list[Participation], list[RefusedRow]]:
+    """Split rows about to change into those still at the version their page showed and
+    those someone else changed since (or that came without a version)."""
+    lock_rows(Participation, [participation.id for participation in participations])
+    accepted, refused = [], []
+    for participation in participations:
+        try:
+            check_version(participation, versions.get(participation.id))
+        except EditConflict as conflict:
+            refused.append(RefusedRow(participation, conflict))
+        else:
+            accepted.append(participation)
+    return accepted, refused
+
+
+def set_ranks(
+    user: User,
+    visit: Visit,
+    ranks: dict[int, int | None],
+    versions: dict[int, int | None],
+) -> tuple[int, list[RefusedRow]]:
+    """Set the protocol rank of the participants the user may change, each unless someone
+    else changed the participant since the page was opened at ``versions``. Return how
+    many ranks changed and the refused rows; the caller commits.
+
+    A rank as the page showed it (the participant's own or the person's precedence) is
+    no change.
+    """
+    changing = [
+        participation
+        for participation in load_participations(visit.id)
+        if participation.id in ranks
+        and ranks[participation.id] not in (participation.rank, participation.effective_rank)
+        and can_edit_delegation(user, visit, participation.person.organisation)
+    ]
+    accepted, refused = _checked(changing, versions)
+    for participation in accepted:
+        participation.rank = ranks[participation.id]
+    flush_or_conflict(*accepted)
+    return len(accepted), refused
 
 
 def load_matrix(user: User, visit_id: int) -> Matrix:
@@ -137,25 +182,38 @@ def load_matrix(user: User, visit_id: int) -> Matrix:
     return Matrix(visit=visit, items=items, rows=rows)
 
 
-def save_matrix(user: User, matrix: Matrix, attending: dict[int, set[int]]) -> int:
-    """Set who attends what for the rows the user may change; return how many changed.
+def save_matrix(
+    user: User,
+    matrix: Matrix,
+    attending: dict[int, set[int]],
+    versions: dict[int, int | None],
+) -> tuple[int, list[RefusedRow]]:
+    """Set who attends what for the rows the user may change, each unless someone else
+    changed the participant since the matrix was opened at ``versions``. Return how many
+    rows changed and the refused rows; the caller commits.
 
     A participant ticked for every item attends all items, including ones added later.
     """
     items_by_id = {item.id: item for item in matrix.items}
-    changed = 0
-    for row in matrix.rows:
-        if not row.editable:
-            continue
-        wanted = attending.get(row.participation.id, set()) & set(items_by_id)
-        if wanted == set(row.attending):
-            continue
-        participation = row.participation
-        if wanted == set(items_by_id):
-            participation.attends_all_items = True
-            participation.items = []
-        else:
-            participation.attends_all_items = False
-            participation.items = [items_by_id[item_id] for item_id in sorted(wanted)]
-        changed += 1
-    return changed
+    wanted = {
+        row.participation.id: attending.get(row.participation.id, set()) & set(items_by_id)
+        for row in matrix.rows
+        if row.editable
+    }
+    accepted, refused = _checked(
+        [
+            row.participation
+            for row in matrix.rows
+            if row.editable and wanted[row.participation.id] != set(row.attending)
+        ],
+        versions,
+    )
+    for participation in accepted:
+        chosen = wanted[participation.id]
+        every = chosen == set(items_by_id)
+        # The list first: loading the old one flushes what is pending, and the row's two
+        # changes belong in one flush (one version, one entry in the trail).
+        participation.items = [] if every else [items_by_id[i] for i in sorted(chosen)]
+        participation.attends_all_items = every
+    flush_or_conflict(*accepted)
+    return len(accepted), refused

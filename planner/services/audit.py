@@ -15,13 +15,40 @@ from sqlalchemy.orm import Session, joinedload
 
 from planner.enums import AuditAction
 from planner.extensions import db
-from planner.models import AgendaItem, AuditEntry, Participation, Person, User, Visit
+from planner.models import (
+    AgendaItem,
+    AuditEntry,
+    Organisation,
+    OutboxMessage,
+    Participation,
+    Person,
+    ProgrammeModule,
+    Room,
+    User,
+    Venue,
+    Visit,
+)
 from planner.models.types import utcnow
 
 AUDITED = (Visit, AgendaItem, Person, Participation)
+# Of these records only the changes people make in their forms are kept (None: every
+# field), so that a refused save can say what the other person changed; their creation,
+# deletion and bookkeeping (a message's delivery, a login's last visit) are left out.
+EDITS_ONLY: dict[type, frozenset[str] | None] = {
+    Organisation: frozenset({"name", "timezone", "locale", "accent_colour", "logo", "logo_mime"}),
+    User: frozenset({"email", "name", "role", "active"}),
+    Venue: None,
+    Room: None,
+    ProgrammeModule: None,
+    OutboxMessage: frozenset({"subject", "body_text"}),
+}
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
-# Health-related and personal needs: the trail says that they changed, never to what.
-REDACTED_FIELDS = {Person: frozenset({"dietary_needs", "accessibility_needs"})}
+# Health-related and personal needs: the trail says that they changed, never to what;
+# a logo is no text at all.
+REDACTED_FIELDS = {
+    Person: frozenset({"dietary_needs", "accessibility_needs"}),
+    Organisation: frozenset({"logo"}),
+}
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"
 REDACT_ALL_KEY = "audit_redact_all"
@@ -61,10 +88,11 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
     redacted = REDACTED_FIELDS.get(type(obj), frozenset())
     if state.session is not None and state.session.info.get(REDACT_ALL_KEY):
         redacted = frozenset(column.key for column in state.mapper.column_attrs)
+    only = EDITS_ONLY.get(type(obj))
     changes: dict[str, Any] = {}
     for column in state.mapper.column_attrs:
         key = column.key
-        if key in SKIPPED_FIELDS:
+        if key in SKIPPED_FIELDS or (only is not None and key not in only):
             continue
         if action is AuditAction.UPDATE:
             history = state.attrs[key].history
@@ -81,12 +109,6 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
         if key in redacted:
             old, new = (REDACTED if old else old), (REDACTED if new else new)
         changes[key] = [_plain(old), _plain(new)]
-    if action is AuditAction.UPDATE and state.mapper.version_id_col is not None and changes:
-        # The flush raised the optimistic-locking version itself; the trail notes from
-        # which version the change was made, so an edit conflict can show what changed.
-        version = state.dict.get(state.mapper.version_id_col.key)
-        if version is not None:
-            changes["lock_version"] = [version - 1, version]
     for relationship in state.mapper.relationships:
         if relationship.secondary is None or action is AuditAction.DELETE:
             continue
@@ -96,6 +118,13 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
                 "added": sorted(related.id for related in history.added),
                 "removed": sorted(related.id for related in history.deleted),
             }
+    if action is AuditAction.UPDATE and state.mapper.version_id_col is not None and changes:
+        # The flush raised the optimistic-locking version itself (for a
+        # changed collection too, planner.services.locking); the trail notes from
+        # which version the change was made, so an edit conflict can show what changed.
+        version = state.dict.get(state.mapper.version_id_col.key)
+        if version is not None:
+            changes["lock_version"] = [version - 1, version]
     return changes
 
 
@@ -109,7 +138,9 @@ def _record_changes(session: Session, _flush_context) -> None:
         (AuditAction.DELETE, session.deleted),
     ):
         for obj in objects:
-            if not isinstance(obj, AUDITED):
+            if not isinstance(obj, AUDITED) and not (
+                action is AuditAction.UPDATE and type(obj) in EDITS_ONLY
+            ):
                 continue
             if action is AuditAction.UPDATE and not session.is_modified(obj):
                 continue
@@ -119,7 +150,8 @@ def _record_changes(session: Session, _flush_context) -> None:
             rows.append(
                 {
                     "user_id": actor,
-                    "visit_id": _visit_id(obj),
+                    # Edits kept only for conflicts stay out of a visit's history.
+                    "visit_id": _visit_id(obj) if isinstance(obj, AUDITED) else None,
                     "object_type": type(obj).__name__,
                     "object_id": obj.id,
                     "action": action,
@@ -141,7 +173,7 @@ def register_audit_trail() -> None:
     if event.contains(FlaskSession, "after_flush", _record_changes):
         return
     event.listen(FlaskSession, "after_flush", _record_changes)
-    for model in AUDITED:
+    for model in (*AUDITED, *EDITS_ONLY):
         for column in inspect(model).column_attrs:
             # Load the old value when an expired attribute is set, so that the trail
             # can say what it was.

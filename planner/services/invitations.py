@@ -38,6 +38,7 @@ from planner.models.types import utcnow
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.item_texts import reader_language, title_in
+from planner.services.locking import write_bookkeeping
 from planner.services.timezones import to_utc
 from planner.services.versions import Changes, fold_of
 
@@ -588,8 +589,12 @@ def delivered(message: OutboxMessage) -> None:
         uids -= set(message.item_uids)
     else:
         uids |= set(message.item_uids)
-    participation.invited_uids = sorted(uids)
-    participation.invited_version = max(participation.invited_version or 0, message.version_number)
+    # Bookkeeping of the worker: a planner's open form on this participant stays valid.
+    write_bookkeeping(
+        participation,
+        invited_uids=sorted(uids),
+        invited_version=max(participation.invited_version or 0, message.version_number),
+    )
 
 
 def draft_removal(participation: Participation) -> bool:

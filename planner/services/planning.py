@@ -11,8 +11,9 @@ from sqlalchemy import select
 from planner.enums import ItemStatus, Language, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Organisation, Participation, Person, Visit
-from planner.services.agenda import folds_in_zone, moved_by_days, save_with_lock
+from planner.services.agenda import folds_in_zone, moved_by_days
 from planner.services.errors import InvalidInput
+from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import is_known_zone
 from planner.services.users import get_or_create_organisation
@@ -102,7 +103,7 @@ def create_visit(host: Organisation, values: VisitValues) -> Visit:
     return visit
 
 
-def update_visit(visit: Visit, values: VisitValues, expected_version: int) -> None:
+def update_visit(visit: Visit, values: VisitValues, expected_version: int | None) -> None:
     """Change a visit's details unless someone else changed them meanwhile."""
     values, guests = _check(visit.host_organisation, values)
     # Another zone gives the same wall-clock times other instants: each must still exist.

@@ -12,7 +12,6 @@ from planner.forms.widgets import choices
 from planner.i18n import current_language, enum_labels
 from planner.models import AgendaItem, ProgrammeModule, Visit
 from planner.services.agenda import (
-    EditConflict,
     ItemValues,
     add_item,
     cancel_item,
@@ -28,6 +27,7 @@ from planner.services.catalogue import ModuleValues, save_module
 from planner.services.conflicts import Candidate, find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import lazy_title, title_in
+from planner.services.locking import EditConflict, save_with_lock
 from planner.views.access import (
     item_for_editing,
     own_module,
@@ -193,20 +193,19 @@ def edit_item(visit_id: int, item_id: int):
         _fill(
             form, ItemValues(**{key: getattr(item, key) for key in ItemValues.__dataclass_fields__})
         )
-        form.lock_version.data = str(item.lock_version)
+        form.show_version(item)
     elif form.validate_on_submit():
         values = _values(form)
         warnings = _warnings(visit, item, values, form.shift_following.data)
         if not warnings or form.confirm_conflicts.data == "1":
-            expected = _number(form.lock_version.data) or 0
             try:
-                shifted = update_item(item, values, expected, form.shift_following.data)
+                shifted = update_item(
+                    item, values, form.expected_version(), form.shift_following.data
+                )
                 db.session.commit()
             except EditConflict as conflict:
                 db.session.rollback()
-                others = conflict.changes
-                item = item_for_editing(visit_id, item_id)
-                form.lock_version.data = str(item.lock_version)
+                others = form.refusal(conflict, item_for_editing(visit_id, item_id))
             except InvalidInput as error:
                 db.session.rollback()
                 show_error(form, error)
@@ -262,6 +261,7 @@ def _module_form(module: ProgrammeModule | None = None) -> ModuleForm:
     if module is not None and request.method == "GET":
         form.default_room.data = module.default_room_id or NO_CHOICE
         form.kind.data = module.kind.value
+        form.show_version(module)
     return form
 
 
@@ -276,10 +276,11 @@ def modules():
 @bp.route("/modules/<id:module_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_module(module_id: int | None = None):
-    """Create or change a programme module."""
+    """Create or change a programme module, refusing to overwrite another's change."""
     require_catalogue_editor()
     module = own_module(module_id) if module_id else None
     form = _module_form(module)
+    others = None
     if form.validate_on_submit():
         values = ModuleValues(
             title_de=form.title_de.data,
@@ -291,15 +292,25 @@ def edit_module(module_id: int | None = None):
             description_en=form.description_en.data or "",
         )
         try:
-            save_module(current_user.organisation, values, module)
+            if module is None:
+                save_module(current_user.organisation, values)
+            else:
+                save_with_lock(
+                    module,
+                    form.expected_version(),
+                    lambda: save_module(current_user.organisation, values, module),
+                )
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, module)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The programme module has been saved."), "success")
             return redirect(url_for("agenda.modules"))
-    return render_template("agenda/edit_module.html", form=form, module=module)
+    return render_template("agenda/edit_module.html", form=form, module=module, others=others)
 
 
 @bp.post("/modules/<id:module_id>/delete")

@@ -22,6 +22,7 @@ from planner.forms.outbox import MessageForm
 from planner.models import OutboxMessage
 from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
 from planner.services.invitations import draft_invitations, outbox_groups, text_to_html
+from planner.services.locking import EditConflict, save_with_lock
 from planner.services.replies import replies_of
 from planner.services.versions import latest_version
 from planner.views.access import visit_for_editing
@@ -93,21 +94,37 @@ def send_drafts(visit_id: int):
 @bp.route("/visits/<id:visit_id>/outbox/<id:message_id>", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int, message_id: int):
-    """Change the subject and text of a draft before it goes out."""
+    """Change the subject and text of a draft before it goes out, refusing to overwrite
+    another planner's change."""
     message = _message(visit_id, message_id)
     form = MessageForm(obj=message)
     editable = message.status == OutboxStatus.DRAFT
+    others = None
     if request.method == "POST" and not editable:
         abort(409)
     if form.validate_on_submit():
-        message.subject = form.subject.data
-        message.body_text = form.body_text.data
-        message.body_html = text_to_html(form.body_text.data)
-        db.session.commit()
-        flash(_("The message has been saved."), "success")
-        return redirect(url_for("outbox.index", visit_id=visit_id))
+
+        def change() -> None:
+            message.subject = form.subject.data
+            message.body_text = form.body_text.data
+            message.body_html = text_to_html(form.body_text.data)
+
+        try:
+            save_with_lock(message, form.expected_version(), change)
+            db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, message)
+        else:
+            flash(_("The message has been saved."), "success")
+            return redirect(url_for("outbox.index", visit_id=visit_id))
     return render_template(
-        "outbox/edit.html", message=message, form=form, visit=message.visit, editable=editable
+        "outbox/edit.html",
+        message=message,
+        form=form,
+        visit=message.visit,
+        editable=editable,
+        others=others,
     )
 
 

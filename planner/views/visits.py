@@ -14,7 +14,7 @@ from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitFo
 from planner.forms.widgets import choices
 from planner.i18n import current_language
 from planner.models import Organisation, Person
-from planner.services.agenda import EditConflict, modules_of
+from planner.services.agenda import modules_of
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
@@ -24,6 +24,7 @@ from planner.services.issued_versions import (
     load_comparison,
     load_version_page,
 )
+from planner.services.locking import EditConflict
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
     TRANSITIONS,
@@ -174,17 +175,14 @@ def edit(visit_id: int):
     if request.method == "GET":
         form.guest_organisations.data = [org.id for org in visit.guest_organisations]
         form.contact_person.data = visit.contact_person_id or 0
-        form.lock_version.data = str(visit.lock_version)
+        form.show_version(visit)
     elif form.validate_on_submit():
         try:
-            lock = (form.lock_version.data or "").strip()
-            expected = int(lock) if lock.isdecimal() and len(lock) < 10 else 0
-            update_visit(visit, _visit_values(form), expected)
+            update_visit(visit, _visit_values(form), form.expected_version())
             db.session.commit()
         except EditConflict as conflict:
             db.session.rollback()
-            others = conflict.changes
-            form.lock_version.data = str(visit_for_editing(visit_id).lock_version)
+            others = form.refusal(conflict, visit_for_editing(visit_id))
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)

@@ -79,7 +79,7 @@ def test_health_related_needs_are_recorded_as_changed_but_not_stored(app):
     db.session.commit()
 
     entry = _entries("Person")[-1]
-    assert entry.changes == {"dietary_needs": ["", REDACTED]}
+    assert entry.changes == {"dietary_needs": ["", REDACTED], "lock_version": [1, 2]}
     assert all("Nuss" not in str(e.changes) for e in _entries())
 
 
@@ -97,10 +97,17 @@ def test_choosing_the_items_a_participant_attends_is_recorded(app):
     created, *updates = _entries("Participation")
     assert created.action == AuditAction.CREATE
     assert [entry.action for entry in updates] == [AuditAction.UPDATE] * len(updates)
-    assert {key: value for entry in updates for key, value in entry.changes.items()} == {
+    assert {
+        key: value
+        for entry in updates
+        for key, value in entry.changes.items()
+        if key != "lock_version"
+    } == {
         "attends_all_items": [True, False],
         "items": {"added": [first.id], "removed": []},
     }
+    # A change of the item list alone raises the lock version too.
+    assert [entry.changes["lock_version"] for entry in updates] == [[1, 2], [2, 3]]
 
 
 def test_visit_history_page_shows_the_changes_to_the_visits_planners(client, login):

@@ -185,7 +185,8 @@ RULES = {
         delegation_editors(302)
     ),
     ("/visits/<id:visit_id>/attendance", "GET"): delegation_editors(),
-    ("/visits/<id:visit_id>/attendance", "POST"): delegation_editors(302),
+    # Sent without the rows' lock versions, the matrix is refused and shown again.
+    ("/visits/<id:visit_id>/attendance", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/import", "GET"): delegation_editors(),
     ("/visits/<id:visit_id>/import", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/import/<token>", "GET"): delegation_editors(),

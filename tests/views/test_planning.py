@@ -234,7 +234,7 @@ def test_second_of_two_planners_editing_an_item_is_refused_and_sees_the_change(
 
     text = page_text(response)
     assert "Jemand anderes hat während Ihrer Bearbeitung Änderungen gespeichert." in text
-    assert "Karl Kollege: title_de Begrüßung → Empfang" in text
+    assert "Karl Kollege: Titel (Deutsch): Begrüßung → Empfang" in text
     db.session.expire_all()
     assert db.session.get(AgendaItem, item.id).title_de == "Empfang"
     # Saving again, now knowingly, replaces the colleague's change.
@@ -259,7 +259,7 @@ def test_second_of_two_planners_editing_a_visit_is_refused(app, client, planner)
 
     text = page_text(client.post(f"/visits/{visit.id}/edit", data=form))
 
-    assert "title Besuch → Besuch aus Wuppertal" in text
+    assert "Jemand ohne Anmeldung: Titel: Besuch → Besuch aus Wuppertal" in text
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).title == "Besuch aus Wuppertal"
 
@@ -511,7 +511,10 @@ def test_a_tampered_lock_version_is_no_crash(client, planner):
         f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, lock_version="²")
     )
     assert response.status_code == 200
-    assert "Jemand anderes" in page_text(response)
+    assert "Das Formular hat nicht mitgeschickt, in welchem Stand es geöffnet wurde" in (
+        page_text(response)
+    )
+
 
 
 def test_titles_quoted_in_warnings_and_field_errors_are_escaped(client, planner):

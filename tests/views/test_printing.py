@@ -233,7 +233,11 @@ def admin(demo, login):
 def test_unsafe_or_unusable_logos_are_refused(client, admin, demo, filename, content, message):
     response = client.post(
         "/admin/branding",
-        data={"accent_colour": "#123456", "logo": (io.BytesIO(content), filename)},
+        data={
+            "accent_colour": "#123456",
+            "logo": (io.BytesIO(content), filename),
+            "lock_version": str(demo.host_organisation.lock_version),
+        },
         content_type="multipart/form-data",
     )
     assert f'id="logo-error">{message}' in response.get_data(as_text=True)
@@ -254,7 +258,11 @@ def test_a_logo_over_512_kb_is_refused(app, demo):
 def test_logo_and_colour_appear_on_the_printouts(client, admin, demo):
     client.post(
         "/admin/branding",
-        data={"accent_colour": "#7A1F2B", "logo": (io.BytesIO(SVG_OK), "wappen.svg")},
+        data={
+            "accent_colour": "#7A1F2B",
+            "logo": (io.BytesIO(SVG_OK), "wappen.svg"),
+            "lock_version": str(demo.host_organisation.lock_version),
+        },
         content_type="multipart/form-data",
     )
     db.session.expire_all()
