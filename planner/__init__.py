@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences,
         printing,
         rooms,
+        trash,
         visits,
     )
 
@@ -76,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         printing.bp,
         admin.bp,
         preferences.bp,
+        trash.bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)

@@ -15,6 +15,7 @@ from planner.enums import (
     OutboxStatus,
     Role,
     RsvpStatus,
+    TrashKind,
     VisitStatus,
 )
 from planner.services.wallclock import Reading, classify, offset_text, utc_offset
@@ -144,6 +145,13 @@ def enum_labels() -> dict[str, Any]:
             AuditAction.CREATE: _l("created"),
             AuditAction.UPDATE: _l("changed"),
             AuditAction.DELETE: _l("deleted"),
+            AuditAction.RESTORE: _l("restored"),
+            AuditAction.ERASE: _l("removed from the trash for good"),
+        },
+        "trash_kind": {
+            TrashKind.VISIT: _l("Visit"),
+            TrashKind.ITEM: _l("Agenda item"),
+            TrashKind.PERSON: _l("Person"),
         },
         "role": {
             Role.ADMIN: _l("Administrator"),

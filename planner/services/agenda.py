@@ -11,10 +11,21 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.enums import ItemKind, ItemStatus
 from planner.extensions import db
-from planner.models import AgendaItem, AuditEntry, Person, ProgrammeModule, Room, Venue, Visit
+from planner.models import (
+    AgendaItem,
+    AuditEntry,
+    Person,
+    ProgrammeModule,
+    Room,
+    TrashEntry,
+    User,
+    Venue,
+    Visit,
+)
 from planner.services.errors import InvalidInput
 from planner.services.text import clean_text
 from planner.services.timezones import to_utc
+from planner.services.trash import trash_item
 from planner.services.wallclock import (
     Reading,
     classify,
@@ -255,9 +266,12 @@ def cancel_item(item: AgendaItem) -> None:
     item.status = ItemStatus.CANCELLED
 
 
-def delete_item(item: AgendaItem) -> None:
-    """Remove an item from the draft agenda."""
-    db.session.delete(item)
+def delete_item(item: AgendaItem, user: User | None = None) -> TrashEntry:
+    """Move an item of the draft agenda, with who attends it, into the trash.
+
+    An issued version keeps it as issued; the next version cancels it for those invited.
+    """
+    return trash_item(item, user)
 
 
 def values_from_module(module: ProgrammeModule, language: str, start: datetime) -> ItemValues:
