@@ -137,3 +137,20 @@ def test_ids_are_never_reused_and_rebuilding_tables_loses_no_row_that_refers_to_
             text("INSERT INTO room (venue_id, name, accessibility_notes) VALUES (1, 'Neu', '')")
         )
         assert connection.execute(text("SELECT id FROM room")).scalar() == 2
+
+
+def test_sqlite_never_hands_out_an_id_twice_after_the_migrations(empty_app):
+    # A restore from the trash inserts rows with their old ids; batch-mode rebuilds of a
+    # table must keep its AUTOINCREMENT, or SQLite may give a deleted id to a new row.
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("AUTOINCREMENT is SQLite's")
+    upgrade()
+    with db.engine.connect() as connection:
+        created = dict(connection.execute(text("SELECT name, sql FROM sqlite_master")).all())
+    wanted = {
+        table.name
+        for table in db.metadata.sorted_tables
+        if table.dialect_options["sqlite"].get("autoincrement")
+    }
+    assert wanted >= {"agenda_item", "participation", "person", "visit", "audit_entry"}
+    assert sorted(name for name in wanted if "AUTOINCREMENT" not in created[name]) == []
