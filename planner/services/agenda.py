@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.enums import ItemKind, ItemStatus
@@ -76,6 +76,13 @@ class EditConflict(Exception):
     def __init__(self, changes: list[OtherChange]) -> None:
         super().__init__("edited by someone else")
         self.changes = changes
+
+
+def items_made_from(module: ProgrammeModule) -> int:
+    """Return how many agenda items were made from a programme module."""
+    return db.session.scalar(
+        select(func.count()).select_from(AgendaItem).where(AgendaItem.module_id == module.id)
+    )
 
 
 def rooms_of(organisation_id: int) -> list[Room]:

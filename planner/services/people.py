@@ -29,7 +29,13 @@ from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
 from planner.services.permissions import EDITING_ROLES, can_edit_delegation
 from planner.services.text import clean_text
-from planner.services.trash import person_counts, trash_person, trashed_rows, visit_last_days
+from planner.services.trash import (
+    CANCELLATIONS,
+    person_counts,
+    trash_person,
+    trashed_rows,
+    visit_last_days,
+)
 from planner.services.users import normalise_email
 
 ANONYMOUS = "Anonymisiert"
@@ -312,7 +318,7 @@ def _cancellation_ids(participation_ids: list[int]) -> set[int]:
         db.session.scalars(
             select(OutboxMessage.id).where(
                 OutboxMessage.participation_id.in_(participation_ids),
-                OutboxMessage.kind.in_(("cancel", "letter-cancel")),
+                OutboxMessage.kind.in_(CANCELLATIONS),
             )
         )
     )

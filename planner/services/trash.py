@@ -66,6 +66,7 @@ FOLLOWED = {
 }
 # Outbox messages that a person, once back, must not receive, unless they went out already.
 UNSENT = (OutboxStatus.DRAFT, OutboxStatus.PENDING, OutboxStatus.FAILED)
+# What the outbox drafts for a person who leaves a visit.
 CANCELLATIONS = ("cancel", "letter-cancel")
 # The trail records these tables' rows by the name of their class.
 AUDITED = {"visit": "Visit", "agenda_item": "AgendaItem", "person": "Person",

@@ -19,6 +19,7 @@ from planner.services.agenda import (
     cancel_item,
     delete_item,
     following_items,
+    items_made_from,
     modules_of,
     next_free_start,
     rooms_of,
@@ -319,13 +320,20 @@ def edit_module(module_id: int | None = None):
     return render_template("agenda/edit_module.html", form=form, module=module)
 
 
-@bp.post("/modules/<id:module_id>/delete")
+@bp.route("/modules/<id:module_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_module(module_id: int):
-    """Remove a module from the catalogue; items made from it stay."""
+    """Ask before removing a module from the catalogue, then remove it; its items stay."""
     require_catalogue_editor()
     module = own_module(module_id)
-    db.session.delete(module)
-    db.session.commit()
-    flash(_("The programme module has been deleted."), "success")
-    return redirect(url_for("agenda.modules"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("agenda.delete_module", module_id=module.id))
+        db.session.delete(module)
+        db.session.commit()
+        flash(_("The programme module has been deleted."), "success")
+        return redirect(url_for("agenda.modules"))
+    return render_template(
+        "agenda/delete_module.html", form=form, module=module, items=items_made_from(module)
+    )

@@ -172,15 +172,20 @@ def export_person(person_id: int):
     )
 
 
-@bp.post("/people/<id:person_id>/anonymise")
+@bp.route("/people/<id:person_id>/anonymise", methods=["GET", "POST"])
 @login_required
 def anonymise_person(person_id: int):
-    """Replace what identifies a person; agendas and lists keep their shape."""
+    """Ask, then replace what identifies a person; agendas and lists keep their shape."""
     person = _person(person_id, edit=True)
-    anonymise(person)
-    db.session.commit()
-    flash(_("The person has been anonymised."), "success")
-    return redirect(url_for("people.show", person_id=person.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("people.anonymise_person", person_id=person.id))
+        anonymise(person)
+        db.session.commit()
+        flash(_("The person has been anonymised."), "success")
+        return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/anonymise.html", form=form, person=person)
 
 
 @bp.route("/people/<id:person_id>/delete", methods=["GET", "POST"])

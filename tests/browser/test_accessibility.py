@@ -156,6 +156,8 @@ def test_confirmation_pages_and_the_trash_have_no_serious_accessibility_violatio
         f"/visits/{draft.id}/items/{item.id}/delete",
         f"/people/{person.id}/delete",
         f"/visits/{visit.id}/participants/{participation.id}/remove",
+        f"/people/{person.id}/anonymise",
+        f"/modules/{visit.items[0].module_id}/delete",
     ]
     for path in paths:
         page.goto(f"{live_server}{path}")

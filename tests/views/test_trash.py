@@ -193,10 +193,13 @@ def test_the_confirmation_names_what_goes_with_the_visit(client, planner):
 
 
 @pytest.mark.parametrize(
-    "target", ["visit", "item", "person", "participant"], ids=lambda target: target
+    "target",
+    ["visit", "item", "person", "participant", "module", "anonymise"],
+    ids=lambda target: target,
 )
 def test_every_delete_asks_first_and_a_bare_post_deletes_nothing(client, planner, scene, target):
     draft_id, item_id, pflock_id, _gast_id = scene.ids
+    module = scene.demo.items[0].module
     url, heading = {
         "visit": (f"/visits/{draft_id}/delete", "„Geheimnisvoller Entwurf“ löschen?"),
         "item": (f"/visits/{draft_id}/items/{item_id}/delete", "„Zweitbelegung“ löschen?"),
@@ -205,6 +208,8 @@ def test_every_delete_asks_first_and_a_bare_post_deletes_nothing(client, planner
             f"/visits/{draft_id}/participants/{scene.pflock_part.id}/remove",
             "Petra Pflock aus „Geheimnisvoller Entwurf“ entfernen?",
         ),
+        "module": (f"/modules/{module.id}/delete", f"„{module.title_de}“ löschen?"),
+        "anonymise": (f"/people/{pflock_id}/anonymise", "„Petra Pflock“ anonymisieren?"),
     }[target]
 
     page = client.get(url)
@@ -217,6 +222,8 @@ def test_every_delete_asks_first_and_a_bare_post_deletes_nothing(client, planner
     assert db.session.get(Visit, draft_id) is not None
     assert db.session.get(AgendaItem, item_id) is not None
     assert db.session.get(Participation, scene.pflock_part.id) is not None
+    assert db.session.get(Person, pflock_id).last_name == "Pflock"
+    assert db.session.get(type(module), module.id) is not None
 
 
 def test_the_confirmations_say_what_else_happens(client, planner, scene):
