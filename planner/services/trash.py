@@ -32,7 +32,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import ForeignKey, Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, undefer
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.types import TypeDecorator
 
@@ -363,7 +363,9 @@ class _Holders:
         if self._index is None:
             self._index = {}
             for entry in db.session.scalars(
-                select(TrashEntry).where(TrashEntry.id != self.restoring.id)
+                select(TrashEntry)
+                .where(TrashEntry.id != self.restoring.id)
+                .options(undefer(TrashEntry.payload))
             ):
                 for name, rows in entry.payload["rows"].items():
                     for row in rows:
@@ -734,7 +736,7 @@ def trashed_rows(table_name: str) -> list[tuple[TrashEntry, dict[str, Any]]]:
     """Return every row of a table that lies in the trash, with its entry."""
     return [
         (entry, row)
-        for entry in db.session.scalars(select(TrashEntry))
+        for entry in db.session.scalars(select(TrashEntry).options(undefer(TrashEntry.payload)))
         for row in entry.payload["rows"].get(table_name, [])
     ]
 
