@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences,
         printing,
         rooms,
+        trash,
         visits,
     )
 
@@ -91,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         printing.bp,
         admin.bp,
         preferences.bp,
+        trash.bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)

@@ -16,6 +16,7 @@ from planner.enums import (
     OutboxStatus,
     Role,
     RsvpStatus,
+    TrashKind,
     VisitStatus,
 )
 from planner.services.item_texts import title_in
@@ -178,6 +179,13 @@ def enum_labels() -> dict[str, Any]:
             AuditAction.CREATE: _l("created"),
             AuditAction.UPDATE: _l("changed"),
             AuditAction.DELETE: _l("deleted"),
+            AuditAction.RESTORE: _l("restored"),
+            AuditAction.ERASE: _l("removed from the trash for good"),
+        },
+        "trash_kind": {
+            TrashKind.VISIT: _l("Visit"),
+            TrashKind.ITEM: _l("Agenda item"),
+            TrashKind.PERSON: _l("Person"),
         },
         "role": {
             Role.ADMIN: _l("Administrator"),

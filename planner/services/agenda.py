@@ -6,16 +6,26 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.enums import ItemKind, ItemStatus, Language
 from planner.extensions import db
-from planner.models import AgendaItem, Person, ProgrammeModule, Room, Venue, Visit
+from planner.models import (
+    AgendaItem,
+    Person,
+    ProgrammeModule,
+    Room,
+    TrashEntry,
+    User,
+    Venue,
+    Visit,
+)
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import FIELDS, LANGUAGES, lazy_title
 from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import to_utc
+from planner.services.trash import trash_item
 from planner.services.wallclock import (
     Reading,
     classify,
@@ -53,6 +63,13 @@ class ItemValues:
     module_id: int | None = None
     starts_fold: int | None = None
     ends_fold: int | None = None
+
+
+def items_made_from(module: ProgrammeModule) -> int:
+    """Return how many agenda items were made from a programme module."""
+    return db.session.scalar(
+        select(func.count()).select_from(AgendaItem).where(AgendaItem.module_id == module.id)
+    )
 
 
 def rooms_of(organisation_id: int) -> list[Room]:
@@ -223,9 +240,12 @@ def cancel_item(item: AgendaItem) -> None:
     item.status = ItemStatus.CANCELLED
 
 
-def delete_item(item: AgendaItem) -> None:
-    """Remove an item from the draft agenda."""
-    db.session.delete(item)
+def delete_item(item: AgendaItem, user: User | None = None) -> TrashEntry:
+    """Move an item of the draft agenda, with who attends it, into the trash.
+
+    An issued version keeps it as issued; the next version cancels it for those invited.
+    """
+    return trash_item(item, user)
 
 
 def values_from_module(module: ProgrammeModule, start: datetime) -> ItemValues:

@@ -3,12 +3,20 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.enums import ItemKind, Side
 from planner.extensions import db
-from planner.models import AgendaItem, Organisation, Participation, Person, User, Visit
+from planner.models import (
+    AgendaItem,
+    ItemAnswer,
+    Organisation,
+    Participation,
+    Person,
+    User,
+    Visit,
+)
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
 from planner.services.locking import EditConflict, check_version, flush_or_conflict, lock_rows
@@ -89,6 +97,38 @@ def add_participant(user: User, visit: Visit, person: Person) -> Participation:
     db.session.add(participation)
     db.session.flush()
     return participation
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What removing a participant takes along and sets off, for the confirmation page."""
+
+    participation: Participation
+    answers: int
+    items: int
+    cancellations: int
+
+
+def removal(participation: Participation) -> Removal:
+    """Return what removing the participant from the visit would take along and set off."""
+    person = participation.person
+    answers = db.session.scalar(
+        select(func.count())
+        .select_from(ItemAnswer)
+        .where(ItemAnswer.participation_id == participation.id)
+    )
+    items = (
+        len(participation.visit.items)
+        if participation.attends_all_items
+        else len(participation.items)
+    )
+    reachable = bool(person.email) and person.anonymised_at is None
+    return Removal(
+        participation=participation,
+        answers=answers or 0,
+        items=items,
+        cancellations=len(participation.invited_uids or []) if reachable else 0,
+    )
 
 
 def remove_participant(user: User, participation: Participation) -> None:

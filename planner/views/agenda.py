@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from planner.enums import ItemKind, ItemStatus, Side
 from planner.extensions import db
 from planner.forms.catalogue import ModuleForm
+from planner.forms.confirm import ConfirmForm
 from planner.forms.planning import ItemForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language, enum_labels
@@ -17,6 +18,7 @@ from planner.services.agenda import (
     cancel_item,
     delete_item,
     following_items,
+    items_made_from,
     modules_of,
     next_free_start,
     rooms_of,
@@ -28,6 +30,8 @@ from planner.services.conflicts import Candidate, find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import lazy_title, title_in
 from planner.services.locking import EditConflict, save_with_lock
+from planner.services.trash import describe, item_counts, retention_days
+from planner.services.versions import latest_version
 from planner.views.access import (
     item_for_editing,
     own_module,
@@ -235,16 +239,35 @@ def cancel(visit_id: int, item_id: int):
     return redirect(url_for("visits.show", visit_id=visit_id, _anchor=f"item-{item.id}"))
 
 
-@bp.post("/visits/<id:visit_id>/items/<id:item_id>/delete")
+@bp.route("/visits/<id:visit_id>/items/<id:item_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(visit_id: int, item_id: int):
-    """Remove an item from the draft agenda."""
+    """Ask before moving an item of the draft agenda into the trash, then move it."""
     item = item_for_editing(visit_id, item_id)
-    title = title_in(item, current_language())
-    delete_item(item)
-    db.session.commit()
-    flash(_("“%(title)s” has been deleted.", title=title), "success")
-    return redirect(url_for("visits.show", visit_id=visit_id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("agenda.delete", visit_id=visit_id, item_id=item.id))
+        title = title_in(item, current_language())
+        delete_item(item, current_user)
+        db.session.commit()
+        flash(
+            _("“%(title)s” is in the trash now; it can be restored there for %(days)s days.",
+              title=title, days=retention_days()),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("visits.show", visit_id=visit_id))
+    version = latest_version(visit_id)
+    issued = version is not None and any(i["uid"] == item.uid for i in version.snapshot["items"])
+    return render_template(
+        "agenda/delete_item.html",
+        form=form,
+        visit=item.visit,
+        item=item,
+        goes_with=describe(item_counts(item)),
+        issued_in=version.number if issued else None,
+        days=retention_days(),
+    )
 
 
 # --- the module catalogue --------------------------------------------------------------
@@ -313,13 +336,20 @@ def edit_module(module_id: int | None = None):
     return render_template("agenda/edit_module.html", form=form, module=module, others=others)
 
 
-@bp.post("/modules/<id:module_id>/delete")
+@bp.route("/modules/<id:module_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_module(module_id: int):
-    """Remove a module from the catalogue; items made from it stay."""
+    """Ask before removing a module from the catalogue, then remove it; its items stay."""
     require_catalogue_editor()
     module = own_module(module_id)
-    db.session.delete(module)
-    db.session.commit()
-    flash(_("The programme module has been deleted."), "success")
-    return redirect(url_for("agenda.modules"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("agenda.delete_module", module_id=module.id))
+        db.session.delete(module)
+        db.session.commit()
+        flash(_("The programme module has been deleted."), "success")
+        return redirect(url_for("agenda.modules"))
+    return render_template(
+        "agenda/delete_module.html", form=form, module=module, items=items_made_from(module)
+    )

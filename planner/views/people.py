@@ -21,6 +21,7 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.forms.confirm import ConfirmForm
 from planner.forms.locking import participation_wordings, refusal_of
 from planner.forms.people import (
     ExistingParticipantForm,
@@ -39,6 +40,7 @@ from planner.services.attendance import (
     editable_organisations,
     load_matrix,
     load_participations,
+    removal,
     remove_participant,
     save_matrix,
     set_ranks,
@@ -60,12 +62,14 @@ from planner.services.people import (
     can_edit_person,
     can_see_person,
     delete_person,
+    person_deletion,
     personal_data,
     save_person,
     search_people,
     visible_people,
 )
-from planner.services.permissions import EDITING_ROLES, can_view_visit
+from planner.services.permissions import EDITING_ROLES, can_edit_delegation, can_view_visit
+from planner.services.trash import describe, retention_days
 from planner.views.navigation import show_error
 
 bp = Blueprint("people", __name__)
@@ -184,31 +188,53 @@ def export_person(person_id: int):
     )
 
 
-@bp.post("/people/<id:person_id>/anonymise")
+@bp.route("/people/<id:person_id>/anonymise", methods=["GET", "POST"])
 @login_required
 def anonymise_person(person_id: int):
-    """Replace what identifies a person; agendas and lists keep their shape."""
+    """Ask, then replace what identifies a person; agendas and lists keep their shape."""
     person = _person(person_id, edit=True)
-    anonymise(person)
-    db.session.commit()
-    flash(_("The person has been anonymised."), "success")
-    return redirect(url_for("people.show", person_id=person.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("people.anonymise_person", person_id=person.id))
+        anonymise(person)
+        db.session.commit()
+        flash(_("The person has been anonymised."), "success")
+        return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/anonymise.html", form=form, person=person)
 
 
-@bp.post("/people/<id:person_id>/delete")
+@bp.route("/people/<id:person_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(person_id: int):
-    """Delete a person who takes part in no visit."""
+    """Ask before moving a person with their participations into the trash, then move them."""
     person = _person(person_id, edit=True)
-    try:
-        delete_person(person)
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("people.show", person_id=person_id))
-    flash(_("The person has been deleted."), "success")
-    return redirect(url_for("people.index"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("people.delete", person_id=person.id))
+        name = person.display_name
+        try:
+            delete_person(person, current_user)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("people.show", person_id=person_id))
+        flash(
+            _("“%(title)s” is in the trash now; it can be restored there for %(days)s days.",
+              title=name, days=retention_days()),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("people.index"))
+    return render_template(
+        "people/delete.html",
+        form=form,
+        person=person,
+        deletion=person_deletion(current_user, person),
+        describe=describe,
+        days=retention_days(),
+    )
 
 
 # --- participants of a visit ----------------------------------------------------------
@@ -343,21 +369,31 @@ def add_new(visit_id: int):
     return _render_participants(visit, existing, new)
 
 
-@bp.post("/visits/<id:visit_id>/participants/<id:participation_id>/remove")
+@bp.route(
+    "/visits/<id:visit_id>/participants/<id:participation_id>/remove", methods=["GET", "POST"]
+)
 @login_required
 def remove(visit_id: int, participation_id: int):
-    """Remove a participant from the visit."""
+    """Ask before removing a participant from the visit, then remove them."""
     visit = _delegation_editor_visit(visit_id)
     participation = db.session.get(Participation, participation_id)
     if participation is None or participation.visit_id != visit.id:
         abort(404)
-    try:
-        remove_participant(current_user, participation)
-    except PermissionError:
+    if not can_edit_delegation(current_user, visit, participation.person.organisation):
         abort(403)
-    db.session.commit()
-    flash(_("The participant has been removed."), "success")
-    return redirect(url_for("people.participants", visit_id=visit.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(
+                url_for("people.remove", visit_id=visit.id, participation_id=participation.id)
+            )
+        remove_participant(current_user, participation)
+        db.session.commit()
+        flash(_("The participant has been removed."), "success")
+        return redirect(url_for("people.participants", visit_id=visit.id))
+    return render_template(
+        "people/remove.html", form=form, visit=visit, removal=removal(participation)
+    )
 
 
 @bp.post("/visits/<id:visit_id>/participants/ranks")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from planner.converters import MAX_ID
 from planner.enums import VisitStatus
 from planner.extensions import db
+from planner.forms.confirm import ConfirmForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language
@@ -32,10 +33,12 @@ from planner.services.planning import (
     change_status,
     create_visit,
     delete_visit,
+    deletion_refusal,
     duplicate_visit,
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
     Changes,
     issue_version,
@@ -247,20 +250,37 @@ def duplicate(visit_id: int):
     return render_template("visits/duplicate.html", form=form, visit=visit)
 
 
-@bp.post("/visits/<id:visit_id>/delete")
+@bp.route("/visits/<id:visit_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(visit_id: int):
-    """Delete a draft visit."""
+    """Ask before moving a draft visit into the trash; refuse one that was ever issued."""
     visit = visit_for_editing(visit_id)
-    try:
-        delete_visit(visit)
+    form = ConfirmForm()
+    refusal = deletion_refusal(visit)
+    if request.method == "POST":
+        if refusal is not None:
+            flash(str(refusal), "error")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+        if not form.confirmed():
+            return redirect(url_for("visits.delete", visit_id=visit.id))
+        title = visit.title
+        delete_visit(visit, current_user)
         db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("visits.show", visit_id=visit_id))
-    flash(_("The visit has been deleted."), "success")
-    return redirect(url_for("visits.index"))
+        flash(
+            _("“%(title)s” is in the trash now; it can be restored there for %(days)s days.",
+              title=title, days=retention_days()),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("visits.index"))
+    return render_template(
+        "visits/delete.html",
+        form=form,
+        visit=visit,
+        refusal=refusal,
+        goes_with=describe(visit_counts(visit)) if refusal is None else [],
+        can_cancel=VisitStatus.CANCELLED in TRANSITIONS[visit.status],
+        days=retention_days(),
+    )
 
 
 @bp.route("/visits/<id:visit_id>/issue", methods=["GET", "POST"])

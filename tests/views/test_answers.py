@@ -83,7 +83,7 @@ def test_the_link_of_a_removed_person_stops_working(client, login, demo):
     token = rsvp_token(mayor)
     login(factories.user(demo.host_organisation, Role.PLANNER))
 
-    client.post(f"/visits/{demo.id}/participants/{mayor.id}/remove")
+    client.post(f"/visits/{demo.id}/participants/{mayor.id}/remove", data={"confirm": "yes"})
 
     response = client.post(f"/rsvp/{token}", data={"answer": "accepted"})
     assert response.status_code == 400

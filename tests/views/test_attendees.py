@@ -299,7 +299,7 @@ def test_a_person_can_be_exported_and_anonymised(client, host_planner, demo):
     assert data["person"]["dietary_needs"] == "vegetarisch"
     assert [p["visit"] for p in data["participations"]] == [demo.title]
 
-    client.post(f"/people/{mayor_id}/anonymise")
+    client.post(f"/people/{mayor_id}/anonymise", data={"confirm": "yes"})
 
     db.session.expire_all()
     person = db.session.get(Person, mayor_id)

@@ -295,7 +295,7 @@ def test_cancelled_item_stays_on_the_agenda_and_deleted_item_goes(client, planne
     visit_id, kept_id, gone_id = visit.id, kept.id, gone.id
 
     client.post(f"/visits/{visit_id}/items/{kept_id}/cancel")
-    client.post(f"/visits/{visit_id}/items/{gone_id}/delete")
+    client.post(f"/visits/{visit_id}/items/{gone_id}/delete", data={"confirm": "yes"})
 
     db.session.expire_all()
     assert db.session.get(AgendaItem, kept_id).status == ItemStatus.CANCELLED
@@ -344,8 +344,8 @@ def test_only_draft_visits_can_be_deleted(client, planner, demo):
     factories.item(draft, "2026-12-10 10:00", "2026-12-10 10:30")
     db.session.commit()
 
-    client.post(f"/visits/{demo.id}/delete")
-    client.post(f"/visits/{draft.id}/delete")
+    client.post(f"/visits/{demo.id}/delete", data={"confirm": "yes"})
+    client.post(f"/visits/{draft.id}/delete", data={"confirm": "yes"})
 
     assert db.session.scalars(select(Visit.id)).all() == [demo.id]
 
@@ -514,7 +514,6 @@ def test_a_tampered_lock_version_is_no_crash(client, planner):
     assert "Das Formular hat nicht mitgeschickt, in welchem Stand es geöffnet wurde" in (
         page_text(response)
     )
-
 
 
 def test_titles_quoted_in_warnings_and_field_errors_are_escaped(client, planner):
