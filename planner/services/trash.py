@@ -309,7 +309,8 @@ def trash_item(item: AgendaItem, user: User | None) -> TrashEntry:
     captured = _capture(AgendaItem.__table__, {item.id}, FOLLOWED[TrashKind.ITEM])
     visit = item.visit
     entry = _entry(TrashKind.ITEM, item, visit.host_organisation_id, user, captured,
-                   visit_id=visit.id, title=title_in(item, visit.language.value), context=visit.title[:300],
+                   visit_id=visit.id, title=title_in(item, visit.language.value),
+                   context=visit.title[:300],
                    day=item.starts_at.date(), counts=counts)  # fmt: skip
     db.session.delete(item)
     db.session.flush()
