@@ -304,9 +304,7 @@ def _too_many_rows(limits: Limits) -> ImportRefused:
     )
 
 
-def _collect(
-    rows: Iterable[tuple[int, list[str]]], limits: Limits, last_row: int | None = None
-) -> Table:
+def _collect(rows: Iterable[tuple[int, list[str]]], limits: Limits) -> Table:
     """Keep the rows that are not empty, refusing the file at the first row over a limit."""
     kept: list[tuple[int, list[str]]] = []
     for number, row in rows:
@@ -314,15 +312,6 @@ def _collect(
             row.pop()
         if not row:
             continue
-        if last_row is not None and number > last_row:
-            raise ImportRefused(
-                _ln(
-                    "The sheet has data below row %(last)s; at most %(num)s row can be imported.",
-                    "The sheet has data below row %(last)s; at most %(num)s rows can be imported.",
-                    limits.max_rows,
-                    last=last_row,
-                )
-            )
         if len(row) > limits.max_columns:
             raise _too_many_columns(number, limits)
         if any(len(cell) > limits.max_cell_chars for cell in row):
@@ -373,6 +362,7 @@ def _check_archive(content: bytes, limits: Limits) -> None:
                     )
             budget = _Budget(limits)
             for part in parts:
+                budget.new_part()
                 with archive.open(part) as stream:
                     _scan_xml(stream, budget)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
@@ -380,22 +370,26 @@ def _check_archive(content: bytes, limits: Limits) -> None:
 
 
 class _Budget:
-    """Counts the elements of a workbook's XML parts, whatever they are called."""
+    """Counts the elements of a workbook's XML parts, whatever they are called.
+
+    Also finds values outside the rows and columns that are read: openpyxl, asked for
+    explicit bounds, does not tell whether anything lies beyond them.
+    """
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        self.last_row = limits.max_rows + SPARE_ROWS
         # A cell takes at most a few elements: <c>, <v>, <is>, <t>.
         self.left = 3 * limits.max_cells + 10_000
-        self.cells_in_row = 0
+        self.new_part()
 
-    def start(self, name: str, _attributes) -> None:
+    def new_part(self) -> None:
+        """Start counting rows and columns anew for the next part."""
+        self.row = self.cells_in_row = self.column = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        """Count one element; refuse the file when it breaks a limit."""
         self.left -= 1
-        if name == "row":
-            self.cells_in_row = 0
-        elif name == "c":
-            self.cells_in_row += 1
-            if self.cells_in_row > EXCEL_COLUMNS:
-                raise ImportRefused(_l("This is not an Excel sheet: a row has too many cells."))
         if self.left < 0:
             raise ImportRefused(
                 _ln(
@@ -404,6 +398,40 @@ class _Budget:
                     self.limits.max_cells,
                 )
             )
+        if name == "row":
+            self.row = _number(attributes.get("r", ""), self.row + 1)
+            self.cells_in_row = self.column = 0
+        elif name == "c":
+            self.cells_in_row += 1
+            if self.cells_in_row > EXCEL_COLUMNS:
+                raise ImportRefused(_l("This is not an Excel sheet: a row has too many cells."))
+            self.column = _column(attributes.get("r", ""), self.column + 1)
+        elif name in ("v", "is") and self.row > self.last_row:
+            raise ImportRefused(
+                _ln(
+                    "The sheet has data below row %(last)s; at most %(num)s row can be imported.",
+                    "The sheet has data below row %(last)s; at most %(num)s rows can be imported.",
+                    self.limits.max_rows,
+                    last=self.last_row,
+                )
+            )
+        elif name in ("v", "is") and self.column > self.limits.max_columns:
+            raise _too_many_columns(self.row, self.limits)
+
+
+def _number(text: str, default: int) -> int:
+    return int(text) if text.isdecimal() and len(text) < 9 else default
+
+
+def _column(reference: str, default: int) -> int:
+    """Return the column of a cell reference such as "AB12" (28)."""
+    letters = reference.rstrip("0123456789")
+    if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
+        return default
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column
 
 
 def _scan_xml(stream, budget: _Budget) -> None:
@@ -430,22 +458,25 @@ def _scan_xml(stream, budget: _Budget) -> None:
 
 def _read_xlsx(content: bytes, limits: Limits) -> Table:
     _check_archive(content, limits)
-    last_row = limits.max_rows + SPARE_ROWS
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 (a broken workbook can fail in many ways)
         raise ImportRefused(_l("The Excel file cannot be read.")) from error
     try:
         # Explicit bounds: the sheet's declared dimension may claim a million rows and
-        # columns, and openpyxl pads every row to it.
+        # columns, and openpyxl pads every row to it. Values beyond the bounds were
+        # refused by _check_archive.
         rows = workbook.worksheets[0].iter_rows(
-            min_row=1, max_row=last_row + 1, max_col=limits.max_columns + 1, values_only=True
+            min_row=1,
+            max_row=limits.max_rows + SPARE_ROWS,
+            max_col=limits.max_columns + 1,
+            values_only=True,
         )
         cells = (
             (number, ["" if value is None else _cell_text(value) for value in row])
             for number, row in enumerate(rows, start=1)
         )
-        return _collect(cells, limits, last_row=last_row)
+        return _collect(cells, limits)
     except ImportRefused:
         raise
     except Exception as error:  # noqa: BLE001 (a broken workbook can fail in many ways)
