@@ -12,6 +12,7 @@ import io
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -365,7 +366,8 @@ def _check_archive(content: bytes, limits: Limits) -> None:
                 budget.new_part()
                 with archive.open(part) as stream:
                     _scan_xml(stream, budget)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, OSError) as error:
+        # Broken, encrypted or oddly compressed archives: nothing a list is saved as.
         raise ImportRefused(_l("The Excel file cannot be read.")) from error
 
 

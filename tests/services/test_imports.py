@@ -358,3 +358,10 @@ def test_utf16_with_semicolons_is_read_whatever_character_set_was_chosen(app, en
     assert (table.encoding, table.delimiter, table.rows) == (
         "utf-16", ";", [(2, ["Jürgen", "Kücük"])]
     )  # fmt: skip
+
+
+def test_a_workbook_with_a_damaged_part_is_refused(app):
+    content = bytearray(xlsx([["Nachname"], ["Schneidewind"]]))
+    start = content.find(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml")
+    content[start + 5 : start + 40] = b"\xff" * 35  # the compressed data, not the header
+    assert _refused(bytes(content), "liste.xlsx") == "Die Excel-Datei kann nicht gelesen werden."
