@@ -79,7 +79,7 @@ bench: install-test translations
 
 ## Refresh the message catalogues after changing user-facing strings.
 extract-messages: install
-	$(BIN)/pybabel extract --mapping-file $(TRANSLATIONS)/babel.cfg --keywords _l --keywords _lp:1c,2 \
+	$(BIN)/pybabel extract --mapping-file $(TRANSLATIONS)/babel.cfg --keywords _l --keywords _ln:1,2 --keywords _lp:1c,2 \
 		--no-location --sort-output --project planner -o $(TRANSLATIONS)/messages.pot planner templates
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 

@@ -55,7 +55,13 @@ DEFAULTS: dict[str, Any] = {
     "TRANSFER_MINUTES": 15,
     "TRASH_DAYS": 30,  # how long deleted visits, items and people stay restorable
     "ICAL_ALARM_MINUTES": 15,  # reminder before each item in calendars; 0: none
+    # Attendee list imports: files over a limit are refused with a message naming it.
     "IMPORT_MAX_BYTES": 5_000_000,
+    "IMPORT_MAX_ROWS": 5000,
+    "IMPORT_MAX_COLUMNS": 60,
+    "IMPORT_MAX_CELL_CHARS": 2000,
+    "IMPORT_MAX_UNPACKED_BYTES": 20_000_000,  # .xlsx: all its parts unpacked
+    "IMPORT_MAX_COMPRESSION_RATIO": 100,  # .xlsx: unpacked to packed size of a part
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "LANGUAGES": ["de", "en"],

@@ -1,8 +1,9 @@
 """Uploaded attendee lists waiting for review before they are imported."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
@@ -12,7 +13,10 @@ from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 class PendingImport(db.Model):
     """A file uploaded for a visit, kept until it is imported or dropped.
 
-    Stored in the database, not on disk, so that every worker of the app finds it.
+    Stored in the database, not on disk, so that every worker of the app finds it. The
+    file is read once and its rows kept in ``parsed``, read with the character set in
+    ``parsed_encoding`` ("" for detected); it is read again only when the planner picks
+    another character set.
     """
 
     __tablename__ = "pending_import"
@@ -23,6 +27,8 @@ class PendingImport(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     filename: Mapped[str] = mapped_column(String(255))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    parsed: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    parsed_encoding: Mapped[str] = mapped_column(String(20), default="", server_default=text("''"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (NEVER_REUSE_IDS,)

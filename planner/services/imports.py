@@ -6,31 +6,49 @@ are mapped to person fields automatically; the planner may correct the mapping. 
 row is checked before anything is saved, and one bad row stops the whole import.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from xml.parsers import expat
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from planner.enums import Language
 from planner.extensions import db
-from planner.models import Organisation, Participation, Person, User, Visit
+from planner.models import Organisation, Participation, PendingImport, Person, User, Visit
 from planner.services.attendance import editable_organisations, side_for
 from planner.services.errors import InvalidInput
 from planner.services.people import PersonValues, apply_values, visible_people
 from planner.services.text import clean_text
 from planner.services.users import normalise_email
 
-MAX_ROWS = 5000
 ENCODINGS = ("utf-8", "windows-1252")
+# Separators a CSV file may use, in the order preferred when two split the rows alike.
+DELIMITERS = (";", "\t", ",")
+# The header is the row naming most known fields among the first rows that are not empty.
+HEADER_SEARCH = 10
+# Blank and title rows a sheet may have above and between its rows.
+SPARE_ROWS = 50
+# Characters read to choose the separator and to recognise binary data.
+SAMPLE_CHARS = 65_536
+# Excel itself has no more columns; a row with more cells is no spreadsheet.
+EXCEL_COLUMNS = 16_384
+XLSX_MAX_PARTS = 1000
+# Parts this small cannot cost much whatever they unpack to.
+RATIO_FLOOR_BYTES = 1_000_000
 IGNORE = ""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-# Person fields an import can fill, with the header names that mean them (compared
-# case-insensitively, without spaces, dashes, dots and underscores).
 FIELDS: dict[str, tuple[str, ...]] = {
     "salutation": ("anrede", "salutation", "greeting"),
     "academic_title": ("titel", "akademischertitel", "title", "academictitle", "grad"),
@@ -131,69 +149,342 @@ def _normal(header: str) -> str:
     return re.sub(r"[\s\-._/]+", "", header.casefold())
 
 
-def read_table(content: bytes, filename: str, encoding: str | None = None) -> Table:
+@dataclass(frozen=True)
+class Limits:
+    """How much of an uploaded file an import reads before it refuses the file.
+
+    Every limit is checked while the file is read, before a row is padded or mapped, so
+    that the work and the memory an upload costs stay bounded whatever the file declares.
+    """
+
+    max_bytes: int = 5_000_000
+    max_rows: int = 5000
+    max_columns: int = 60
+    max_cell_chars: int = 2000
+    # .xlsx: what its parts may unpack to, in all and each relative to its packed size.
+    max_unpacked_bytes: int = 20_000_000
+    max_compression_ratio: int = 100
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "Limits":
+        """Return the limits set in the app's configuration."""
+        return cls(
+            max_bytes=int(config["IMPORT_MAX_BYTES"]),
+            max_rows=int(config["IMPORT_MAX_ROWS"]),
+            max_columns=int(config["IMPORT_MAX_COLUMNS"]),
+            max_cell_chars=int(config["IMPORT_MAX_CELL_CHARS"]),
+            max_unpacked_bytes=int(config["IMPORT_MAX_UNPACKED_BYTES"]),
+            max_compression_ratio=int(config["IMPORT_MAX_COMPRESSION_RATIO"]),
+        )
+
+    @property
+    def max_cells(self) -> int:
+        """Return how many cells a sheet may hold, empty or not."""
+        return (self.max_rows + SPARE_ROWS) * self.max_columns
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def read_table(
+    content: bytes, filename: str, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Table:
     """Read a CSV or .xlsx file into a table; raise ``ImportRefused`` for unusable files."""
+    if len(content) > limits.max_bytes:
+        raise ImportRefused(
+            _l("The file is larger than %(size)s MB.", size=round(limits.max_bytes / 1_000_000, 1))
+        )
     if not content.strip():
         raise ImportRefused(_l("The file is empty."))
     name = filename.lower()
     if content.startswith(b"PK\x03\x04"):
         if not name.endswith(".xlsx"):
             raise ImportRefused(_l("This is not a CSV file. Please upload .csv or .xlsx."))
-        return _read_xlsx(content)
+        return _read_xlsx(content, limits)
     if name.endswith(".xlsx"):
         raise ImportRefused(_l("This is not an Excel (.xlsx) file."))
     if not name.endswith((".csv", ".txt")):
         raise ImportRefused(_l("Please upload a .csv or .xlsx file."))
-    return _read_csv(content, encoding)
+    return _read_csv(content, encoding, limits)
 
 
-def _decode(content: bytes, encoding: str | None) -> tuple[str, str]:
+def _encodings(content: bytes, encoding: str | None) -> list[str]:
+    # Excel's "Unicode text" is UTF-16 with a byte order mark, whatever was chosen.
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
     if b"\x00" in content:
         raise ImportRefused(_l("This is not a CSV file: it contains binary data."))
-    choices = [encoding] if encoding else list(ENCODINGS)
-    for choice in choices:
+    return [encoding] if encoding else list(ENCODINGS)
+
+
+def _read_csv(content: bytes, encoding: str | None, limits: Limits) -> Table:
+    for choice in _encodings(content, encoding):
         try:
-            text = content.decode("utf-8-sig" if choice == "utf-8" else choice)
+            return _parse_csv(content, choice, limits)
         except (UnicodeDecodeError, LookupError):
             continue
-        if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:10000]):
-            raise ImportRefused(_l("This is not a CSV file: it contains binary data."))
-        return text, choice
     raise ImportRefused(
         _l("The file's characters cannot be read as %(encoding)s.", encoding=encoding or "UTF-8")
     )
 
 
-def _read_csv(content: bytes, encoding: str | None) -> Table:
-    text, used = _decode(content, encoding)
-    sample = "\n".join(text.splitlines()[:20])
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        cells = [(number, row) for number, row in enumerate(reader, start=1)]
-    except csv.Error as error:
-        raise ImportRefused(_l("The file is not valid CSV: %(error)s", error=str(error))) from error
-    table = _table(cells)
-    table.encoding, table.delimiter = used, delimiter
+def _parse_csv(content: bytes, encoding: str, limits: Limits) -> Table:
+    """Read the rows one by one from the bytes, decoding as they are read."""
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding=codec, newline="")
+    sample = stream.read(SAMPLE_CHARS)
+    if _CONTROL.search(sample[:10000]):
+        raise ImportRefused(_l("This is not a CSV file: it contains binary data."))
+    stream.seek(0)
+    delimiter = _delimiter(sample)
+    table = _collect(_csv_rows(csv.reader(stream, delimiter=delimiter), limits), limits)
+    table.encoding, table.delimiter = encoding, delimiter
     return table
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _csv_rows(reader, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    try:
+        for number, row in enumerate(reader, start=1):
+            yield number, row
+    except csv.Error as error:
+        # The csv module stops at its own field limit, far above ours.
+        if "field limit" in str(error):
+            raise _cell_too_long(number + 1, limits) from error
+        raise ImportRefused(_l("The file is not valid CSV: %(error)s", error=str(error))) from error
+
+
+def _delimiter(sample: str) -> str:
+    """Choose the separator that splits most of the first rows into the same columns.
+
+    Not ``csv.Sniffer``: its patterns take seconds on a few kilobytes of quotes.
+    """
+    best, best_score = DELIMITERS[0], (0, 0)
+    for candidate in DELIMITERS:
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=candidate)
+        try:
+            widths = [len(row) for row in itertools.islice(reader, 20) if any(row)]
+        except csv.Error:
+            continue
+        width = max(set(widths), key=widths.count, default=1)
+        score = (widths.count(width), width) if width > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _cell_too_long(row: int, limits: Limits) -> ImportRefused:
+    return ImportRefused(
+        _ln(
+            "Row %(row)s: a cell is longer than %(num)s character.",
+            "Row %(row)s: a cell is longer than %(num)s characters.",
+            limits.max_cell_chars,
+            row=row,
+        )
+    )
+
+
+def _too_many_columns(row: int, limits: Limits) -> ImportRefused:
+    return ImportRefused(
+        _ln(
+            "Row %(row)s has more than %(num)s column.",
+            "Row %(row)s has more than %(num)s columns.",
+            limits.max_columns,
+            row=row,
+        )
+    )
+
+
+def _too_many_rows(limits: Limits) -> ImportRefused:
+    return ImportRefused(
+        _ln(
+            "The file has more than %(num)s row.",
+            "The file has more than %(num)s rows.",
+            limits.max_rows,
+        )
+    )
+
+
+def _collect(rows: Iterable[tuple[int, list[str]]], limits: Limits) -> Table:
+    """Keep the rows that are not empty, refusing the file at the first row over a limit."""
+    kept: list[tuple[int, list[str]]] = []
+    for number, row in rows:
+        while row and not row[-1].strip():
+            row.pop()
+        if not row:
+            continue
+        if len(row) > limits.max_columns:
+            raise _too_many_columns(number, limits)
+        if any(len(cell) > limits.max_cell_chars for cell in row):
+            raise _cell_too_long(number, limits)
+        cells = [clean_text(cell) for cell in row]
+        if any(cells):
+            kept.append((number, cells))
+            if len(kept) > limits.max_rows + HEADER_SEARCH:
+                raise _too_many_rows(limits)
+    return _table(kept, limits)
+
+
+def _check_archive(content: bytes, limits: Limits) -> None:
+    """Refuse a workbook whose parts unpack to too much, before anything unpacks them.
+
+    ``zipfile`` stops every part at the size its directory declares (a part that claims
+    less fails its checksum), so the declared sizes bound what opening the file costs.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+            if len(parts) > XLSX_MAX_PARTS:
+                raise ImportRefused(
+                    _ln(
+                        "The Excel file has more than %(num)s part.",
+                        "The Excel file has more than %(num)s parts.",
+                        XLSX_MAX_PARTS,
+                    )
+                )
+            if sum(part.file_size for part in parts) > limits.max_unpacked_bytes:
+                raise ImportRefused(
+                    _l(
+                        "The Excel file unpacks to more than %(size)s MB.",
+                        size=round(limits.max_unpacked_bytes / 1_000_000, 1),
+                    )
+                )
+            for part in parts:
+                if (
+                    part.file_size > RATIO_FLOOR_BYTES
+                    and part.file_size > part.compress_size * limits.max_compression_ratio
+                ):
+                    raise ImportRefused(
+                        _l(
+                            "A part of the Excel file unpacks to more than %(ratio)s times its "
+                            "packed size, which no real list does.",
+                            ratio=limits.max_compression_ratio,
+                        )
+                    )
+            budget = _Budget(limits)
+            for part in parts:
+                budget.new_part()
+                with archive.open(part) as stream:
+                    _scan_xml(stream, budget)
+    except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, OSError) as error:
+        # Broken, encrypted or oddly compressed archives: nothing a list is saved as.
+        raise ImportRefused(_l("The Excel file cannot be read.")) from error
+
+
+class _Budget:
+    """Counts the elements of a workbook's XML parts, whatever they are called.
+
+    Also finds values outside the rows and columns that are read: openpyxl, asked for
+    explicit bounds, does not tell whether anything lies beyond them.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.last_row = limits.max_rows + SPARE_ROWS
+        # A cell takes at most a few elements: <c>, <v>, <is>, <t>.
+        self.left = 3 * limits.max_cells + 10_000
+        self.new_part()
+
+    def new_part(self) -> None:
+        """Start counting rows and columns anew for the next part."""
+        self.row = self.cells_in_row = self.column = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        """Count one element; refuse the file when it breaks a limit."""
+        self.left -= 1
+        if self.left < 0:
+            raise ImportRefused(
+                _ln(
+                    "The Excel file holds more than %(num)s cell.",
+                    "The Excel file holds more than %(num)s cells.",
+                    self.limits.max_cells,
+                )
+            )
+        if name == "row":
+            self.row = _number(attributes.get("r", ""), self.row + 1)
+            self.cells_in_row = self.column = 0
+        elif name == "c":
+            self.cells_in_row += 1
+            if self.cells_in_row > EXCEL_COLUMNS:
+                raise ImportRefused(_l("This is not an Excel sheet: a row has too many cells."))
+            self.column = _column(attributes.get("r", ""), self.column + 1)
+        elif name in ("v", "is") and self.row > self.last_row:
+            raise ImportRefused(
+                _ln(
+                    "The sheet has data below row %(last)s; at most %(num)s row can be imported.",
+                    "The sheet has data below row %(last)s; at most %(num)s rows can be imported.",
+                    self.limits.max_rows,
+                    last=self.last_row,
+                )
+            )
+        elif name in ("v", "is") and self.column > self.limits.max_columns:
+            raise _too_many_columns(self.row, self.limits)
+
+
+def _number(text: str, default: int) -> int:
+    return int(text) if text.isdecimal() and len(text) < 9 else default
+
+
+def _column(reference: str, default: int) -> int:
+    """Return the column of a cell reference such as "AB12" (28)."""
+    letters = reference.rstrip("0123456789")
+    if not letters or len(letters) > 3 or not letters.isalpha() or not letters.isascii():
+        return default
+    column = 0
+    for letter in letters.upper():
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return column
+
+
+def _scan_xml(stream, budget: _Budget) -> None:
+    """Count the elements of one part, refusing DTDs (and so entity expansion) outright."""
+    head = stream.read(64 * 1024)
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return  # an image or other binary part: openpyxl does not parse it as XML
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = budget.start
+
+    def refuse_dtd(*_args) -> None:
+        raise ImportRefused(_l("The Excel file cannot be read."))
+
+    parser.StartDoctypeDeclHandler = refuse_dtd
+    parser.EntityDeclHandler = refuse_dtd
+    try:
+        while head:
+            parser.Parse(head, False)
+            head = stream.read(64 * 1024)
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise ImportRefused(_l("The Excel file cannot be read.")) from error
+
+
+def _read_xlsx(content: bytes, limits: Limits) -> Table:
+    _check_archive(content, limits)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        cells = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells.append((number, ["" if value is None else _cell_text(value) for value in row]))
-            if len(cells) > MAX_ROWS + 50:
-                break
-        workbook.close()
     except Exception as error:  # noqa: BLE001 (a broken workbook can fail in many ways)
         raise ImportRefused(_l("The Excel file cannot be read.")) from error
-    return _table(cells)
+    try:
+        # Explicit bounds: the sheet's declared dimension may claim a million rows and
+        # columns, and openpyxl pads every row to it. Values beyond the bounds were
+        # refused by _check_archive.
+        rows = workbook.worksheets[0].iter_rows(
+            min_row=1,
+            max_row=limits.max_rows + SPARE_ROWS,
+            max_col=limits.max_columns + 1,
+            values_only=True,
+        )
+        cells = (
+            (number, ["" if value is None else _cell_text(value) for value in row])
+            for number, row in enumerate(rows, start=1)
+        )
+        return _collect(cells, limits)
+    except ImportRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 (a broken workbook can fail in many ways)
+        raise ImportRefused(_l("The Excel file cannot be read.")) from error
+    finally:
+        workbook.close()
 
 
 def _cell_text(value: Any) -> str:
@@ -202,25 +493,45 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _table(cells: list[tuple[int, list[str]]]) -> Table:
-    """Find the header row (the one naming most known fields among the first ten)."""
-    filled = [(number, [clean_text(cell) for cell in row]) for number, row in cells]
-    filled = [(number, row) for number, row in filled if any(row)]
-    if not filled:
+def _table(cells: list[tuple[int, list[str]]], limits: Limits) -> Table:
+    """Find the header row (the one naming most known fields among the first ten).
+
+    Rows keep their own length; a missing cell reads as empty.
+    """
+    if not cells:
         raise ImportRefused(_l("The file is empty."))
     known = {alias for aliases in FIELDS.values() for alias in aliases}
-    best = max(filled[:10], key=lambda entry: sum(_normal(cell) in known for cell in entry[1]))
-    header_index = filled.index(best)
+    best = max(
+        cells[:HEADER_SEARCH], key=lambda entry: sum(_normal(cell) in known for cell in entry[1])
+    )
+    header_index = cells.index(best)
     header = best[1]
-    rows = [
-        (number, row + [""] * (len(header) - len(row)))
-        for number, row in filled[header_index + 1 :]
-    ]
+    rows = cells[header_index + 1 :]
     if not rows:
         raise ImportRefused(_l("The file has a header but no rows."))
-    if len(rows) > MAX_ROWS:
-        raise ImportRefused(_l("The file has more than %(limit)s rows.", limit=MAX_ROWS))
+    if len(rows) > limits.max_rows:
+        raise _too_many_rows(limits)
     return Table(header=header, rows=rows)
+
+
+def table_data(table: Table) -> dict[str, Any]:
+    """Return a table as JSON-ready data, to be stored once instead of read again."""
+    return {
+        "header": table.header,
+        "rows": table.rows,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+    }
+
+
+def table_from_data(data: dict[str, Any]) -> Table:
+    """Return the table stored by ``table_data``."""
+    return Table(
+        header=list(data["header"]),
+        rows=[(int(number), list(cells)) for number, cells in data["rows"]],
+        encoding=data.get("encoding"),
+        delimiter=data.get("delimiter"),
+    )
 
 
 def guess_mapping(header: list[str]) -> list[str]:
@@ -422,3 +733,13 @@ def apply(preview: Preview, user: User, visit: Visit) -> tuple[int, int]:
             added += 1
     db.session.flush()
     return created, added
+
+
+def pending_table(pending: PendingImport, encoding: str | None, limits: Limits) -> Table:
+    """Return the rows of an upload, reading the file only if not read with this encoding."""
+    if pending.parsed is None or pending.parsed_encoding != (encoding or ""):
+        table = read_table(pending.content, pending.filename, encoding, limits)
+        pending.parsed = table_data(table)
+        pending.parsed_encoding = encoding or ""
+        return table
+    return table_from_data(pending.parsed)

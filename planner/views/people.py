@@ -50,10 +50,13 @@ from planner.services.exports import attendee_rows, to_csv, to_xlsx
 from planner.services.imports import (
     FIELD_LABELS,
     ImportRefused,
+    Limits,
     apply,
     check,
     guess_mapping,
+    pending_table,
     read_table,
+    table_data,
 )
 from planner.services.locking import EditConflict, parse_version, save_with_lock
 from planner.services.people import (
@@ -501,19 +504,17 @@ def upload(visit_id: int):
     visit = _delegation_editor_visit(visit_id)
     form = _upload_form(visit)
     if form.validate_on_submit():
-        limit = int(current_app.config["IMPORT_MAX_BYTES"])
+        limits = Limits.from_config(current_app.config)
         upload = form.file.data
         try:
-            content = upload.read(limit + 1)
+            # One byte more than allowed tells a file that is too large.
+            content = upload.read(limits.max_bytes + 1)
             filename = upload.filename or "upload"
         finally:
             upload.close()  # large uploads are spooled to a temporary file
+        encoding = form.encoding.data or None
         try:
-            if len(content) > limit:
-                raise ImportRefused(
-                    _("The file is larger than %(size)s MB.", size=round(limit / 1_000_000, 1))
-                )
-            read_table(content, filename, form.encoding.data or None)
+            table = read_table(content, filename, encoding, limits)
         except ImportRefused as error:
             form.file.errors = [str(error.message)]
         else:
@@ -529,6 +530,8 @@ def upload(visit_id: int):
                 user_id=current_user.id,
                 filename=filename[:255],
                 content=content,
+                parsed=table_data(table),
+                parsed_encoding=encoding or "",
             )
             db.session.add(pending)
             db.session.commit()
@@ -567,7 +570,9 @@ def review_import(visit_id: int, token: str):
     if encoding not in (None, "utf-8", "windows-1252"):
         encoding = None
     try:
-        table = read_table(pending.content, pending.filename, encoding)
+        table = pending_table(pending, encoding, Limits.from_config(current_app.config))
+        if db.session.is_modified(pending):
+            db.session.commit()  # read once, kept for the next requests
         mapping = guess_mapping(table.header)
         if request.method == "POST":
             mapping = [

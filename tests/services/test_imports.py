@@ -1,5 +1,6 @@
 """Importing attendee lists: real-world files, their problems, all or nothing."""
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,26 @@ from planner.enums import Role
 from planner.extensions import db
 from planner.models import Participation, Person
 from planner.services.errors import InvalidInput
-from planner.services.imports import ImportRefused, apply, check, guess_mapping, read_table
+from planner.services.imports import (
+    DEFAULT_LIMITS,
+    ImportRefused,
+    Limits,
+    apply,
+    check,
+    guess_mapping,
+    read_table,
+)
 from tests import factories
+from tests.hostile_files import (
+    MB,
+    cost,
+    dimension_bomb,
+    largest_csv,
+    replace_part,
+    shared_strings_bomb,
+    wide_csv,
+    xlsx,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -189,3 +208,160 @@ def test_a_full_name_column_is_split_into_first_and_last_name(setting):
     assert (preview.rows[0].values["first_name"], preview.rows[0].values["last_name"]) == (
         "Uwe", "Schneidewind"
     )  # fmt: skip
+
+
+# --- limits: hostile files cost little and are refused with the limit they break ---------
+
+LIMIT_MEMORY = 100 * MB
+
+
+def _refused(content: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    with cost() as spent, pytest.raises(ImportRefused) as refused:
+        read_table(content, name, limits=limits)
+    assert spent.peak_bytes < LIMIT_MEMORY
+    assert spent.seconds < 5  # a guard against the minutes these files once took
+    return str(refused.value.message)
+
+
+def _sheet_rows(content: bytes, rows: str) -> bytes:
+    return replace_part(
+        content,
+        "xl/worksheets/sheet1.xml",
+        lambda data: data.replace(b"</sheetData>", rows.encode() + b"</sheetData>"),
+    )
+
+
+def test_a_header_of_100000_columns_is_refused_at_its_first_row(app):
+    assert _refused(wide_csv(), "liste.csv") == "Zeile 1 hat mehr als 60 Spalten."
+
+
+def test_empty_cells_at_the_end_of_a_row_do_not_count_as_columns(app):
+    table = read_table(b"Nachname" + b";" * 1000 + b"\nSchneidewind" + b";" * 1000, "l.csv")
+    assert (table.header, table.rows) == (["Nachname"], [(2, ["Schneidewind"])])
+
+
+def test_a_cell_over_the_length_limit_is_refused_with_its_row(app):
+    content = b"Vorname;Nachname\nUwe;" + b"S" * 2001 + b"\n"
+    assert _refused(content, "l.csv") == "Zeile 2: eine Zelle ist länger als 2000 Zeichen."
+
+
+def test_a_cell_over_the_csv_modules_own_limit_is_refused_with_its_row(app):
+    content = b'Vorname;Nachname\nUwe;"' + b"S" * 200_000 + b'"\n'
+    assert _refused(content, "l.csv") == "Zeile 2: eine Zelle ist länger als 2000 Zeichen."
+
+
+def test_rows_are_counted_while_reading_and_refused_past_the_limit(app):
+    content = b"Nachname\n" + b"Schneidewind\n" * 1000
+    message = _refused(content, "l.csv", Limits(max_rows=100))
+    assert message == "Die Datei hat mehr als 100 Zeilen."
+
+
+def test_a_csv_of_the_largest_size_with_the_most_rows_and_columns_is_read(app):
+    content = largest_csv()
+    with cost() as spent:
+        table = read_table(content, "liste.csv")
+
+    assert (len(table.header), len(table.rows)) == (60, 5000)
+    assert table.rows[-1][0] == 5001
+    assert spent.peak_bytes < LIMIT_MEMORY
+    assert spent.seconds < 5 * 5  # well under a second per megabyte, with room for load
+
+
+def test_a_sheet_declaring_a_million_rows_and_columns_is_read_as_it_is(app):
+    with cost() as spent:
+        table = read_table(dimension_bomb(), "liste.xlsx")
+
+    assert table.header == ["Vorname", "Nachname"]
+    assert table.rows == [(2, ["Uwe", "Schneidewind"]), (3, ["Dirk", "Albers"])]
+    assert spent.peak_bytes < LIMIT_MEMORY
+    assert spent.seconds < 5
+
+
+def test_shared_strings_that_unpack_to_hundreds_of_megabytes_are_refused_unopened(app):
+    content = shared_strings_bomb()
+    assert len(content) < MB
+    assert _refused(content, "liste.xlsx") == "Die Excel-Datei entpackt sich auf mehr als 20.0 MB."
+
+
+def test_a_part_compressed_more_than_any_list_is_refused(app):
+    message = _refused(shared_strings_bomb(unpacked=10 * MB), "liste.xlsx")
+    assert message == (
+        "Ein Teil der Excel-Datei entpackt sich auf mehr als das 100-Fache seiner gepackten "
+        "Größe; das tut keine echte Liste."
+    )
+
+
+def test_a_sheet_with_more_cells_than_a_list_can_have_is_refused_before_openpyxl(app):
+    rows = "".join(f'<row r="{n}">' + "<c/>" * 600 + "</row>" for n in range(4, 24))
+    content = _sheet_rows(xlsx([["Nachname"], ["Schneidewind"]]), rows)
+    message = _refused(content, "liste.xlsx", Limits(max_rows=10, max_columns=5))
+    assert message == "Die Excel-Datei enthält mehr als 300 Zellen."
+
+
+def test_a_row_wider_than_excel_allows_is_refused(app):
+    content = _sheet_rows(
+        xlsx([["Nachname"], ["Schneidewind"]]), f'<row r="3">{"<c/>" * 20_000}</row>'
+    )
+    assert _refused(content, "liste.xlsx") == (
+        "Das ist kein Excel-Tabellenblatt: eine Zeile hat zu viele Zellen."
+    )
+
+
+def test_a_workbook_with_a_document_type_declaration_is_refused(app):
+    content = replace_part(
+        xlsx([["Nachname"], ["Schneidewind"]]),
+        "xl/workbook.xml",
+        lambda data: b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + data,
+    )
+    assert _refused(content, "liste.xlsx") == "Die Excel-Datei kann nicht gelesen werden."
+
+
+def test_a_sheet_with_data_below_the_last_row_read_is_refused(app):
+    content = _sheet_rows(
+        xlsx([["Nachname"], ["Schneidewind"]]),
+        '<row r="9000"><c r="A9000" t="inlineStr"><is><t>Albers</t></is></c></row>',
+    )
+    assert _refused(content, "liste.xlsx") == (
+        "Das Tabellenblatt hat Daten unterhalb von Zeile 5050; importiert werden können "
+        "höchstens 5000 Zeilen."
+    )
+
+
+def test_a_sheet_with_data_in_the_61st_column_is_refused(app):
+    content = xlsx([["Nachname"] + [""] * 59 + ["Spalte 61"], ["Schneidewind"]])
+    assert _refused(content, "liste.xlsx") == "Zeile 1 hat mehr als 60 Spalten."
+
+
+# --- UTF-16, as Excel saves "Unicode text" -------------------------------------------------
+
+
+def test_utf16_unicode_text_as_excel_saves_it_is_read(app):
+    table = _read("delegation_utf16_unicode_text.txt")
+
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.header == ["Anrede", "Titel", "Vorname", "Nachname", "Funktion", "E-Mail"]
+    assert [row[3] for _, row in table.rows] == ["Schneidewind", "Müller-Lüdenscheidt"]
+    assert table.rows[0][1][4] == "Oberbürgermeister"
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        lambda text: codecs.BOM_UTF16_LE + text.encode("utf-16-le"),
+        lambda text: codecs.BOM_UTF16_BE + text.encode("utf-16-be"),
+    ],
+    ids=["little-endian", "big-endian"],
+)
+def test_utf16_with_semicolons_is_read_whatever_character_set_was_chosen(app, encoded):
+    content = encoded("Vorname;Nachname\r\nJürgen;Kücük\r\n")
+    table = read_table(content, "liste.csv", "windows-1252")
+    assert (table.encoding, table.delimiter, table.rows) == (
+        "utf-16", ";", [(2, ["Jürgen", "Kücük"])]
+    )  # fmt: skip
+
+
+def test_a_workbook_with_a_damaged_part_is_refused(app):
+    content = bytearray(xlsx([["Nachname"], ["Schneidewind"]]))
+    start = content.find(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml")
+    content[start + 5 : start + 40] = b"\xff" * 35  # the compressed data, not the header
+    assert _refused(bytes(content), "liste.xlsx") == "Die Excel-Datei kann nicht gelesen werden."

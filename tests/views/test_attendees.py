@@ -8,13 +8,23 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from planner.enums import Role, Side
 from planner.extensions import db
-from planner.models import AuditEntry, Participation, Person, Visit
+from planner.models import AuditEntry, Participation, PendingImport, Person, Visit
 from planner.services.demo import load_demo_data
 from tests import factories
 from tests.helpers import count_queries, form_values, page_text
+from tests.hostile_files import (
+    MB,
+    cost,
+    dimension_bomb,
+    largest_csv,
+    shared_strings_bomb,
+    wide_csv,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -394,3 +404,97 @@ def test_a_broken_workbook_is_refused(app):
 
     with pytest.raises(ImportRefused, match="Excel"):
         read_table(b"PK\x03\x04" + b"\x00" * 200, "liste.xlsx")
+
+
+def _upload(client, visit, content: bytes, name: str):
+    # Encoded here, in memory: the test client spools large bodies to a file it leaves open.
+    boundary, body = encode_multipart(
+        {
+            "file": FileStorage(io.BytesIO(content), filename=name),
+            "organisation": str(visit.guest_organisations[0].id),
+        }
+    )
+    return client.post(
+        f"/visits/{visit.id}/import",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "message"),
+    [
+        (wide_csv, "liste.csv", "Zeile 1 hat mehr als 60 Spalten."),
+        (shared_strings_bomb, "liste.xlsx", "Die Excel-Datei entpackt sich auf mehr als 20.0 MB."),
+    ],
+    ids=["wide-csv", "shared-strings-bomb"],
+)
+def test_hostile_uploads_are_refused_cheaply_with_the_limit_named(
+    client, host_planner, demo, make, name, message
+):
+    content = make()
+    with cost() as spent:
+        response = _upload(client, demo, content, name)
+
+    assert response.status_code == 200
+    assert f'id="file-error">{message}' in response.get_data(as_text=True)
+    assert spent.peak_bytes < 100 * MB
+    assert spent.seconds < 5  # a guard against the minutes these files once took
+    assert db.session.scalar(select(func.count()).select_from(PendingImport)) == 0
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "rows"),
+    [(dimension_bomb, "liste.xlsx", 2), (largest_csv, "liste.csv", 5000)],
+    ids=["dimension-bomb", "largest-csv"],
+)
+def test_large_and_oddly_declared_uploads_are_accepted_cheaply(
+    client, host_planner, demo, make, name, rows
+):
+    content = make()
+    with cost() as spent:
+        response = _upload(client, demo, content, name)
+
+    assert response.status_code == 302
+    assert spent.peak_bytes < 100 * MB
+    assert spent.seconds < 5 * len(content) / MB + 5
+    pending = db.session.scalar(select(PendingImport))
+    assert len(pending.parsed["rows"]) == rows
+
+
+def test_the_review_reads_the_rows_kept_at_upload_not_the_file(client, host_planner, demo):
+    response = _upload(client, demo, b"Vorname;Nachname\nUwe;Schneidewind\n", "liste.csv")
+    pending = db.session.scalar(select(PendingImport))
+    pending.content = b"Nachname\nSomeone else\n"  # were the file read again, it would show
+    db.session.commit()
+
+    review = page_text(client.get(response.headers["Location"]))
+    assert "Schneidewind" in review
+    assert "Someone else" not in review
+
+
+def test_choosing_another_character_set_reads_the_file_once_more(client, host_planner, demo):
+    content = "Vorname;Nachname\nJürgen;Kücük\n".encode("windows-1252")
+    response = _upload(client, demo, content, "liste.csv")
+    assert "Jürgen Kücük" in page_text(client.get(response.headers["Location"]))
+
+    as_utf8 = client.post(response.headers["Location"], data={"encoding": "utf-8"})
+    assert "Die Zeichen der Datei lassen sich nicht als utf-8 lesen." in page_text(as_utf8)
+    again = client.post(response.headers["Location"], data={"encoding": "windows-1252"})
+    assert "Jürgen Kücük" in page_text(again)
+    assert db.session.scalar(select(PendingImport.parsed_encoding)) == "windows-1252"
+
+
+def test_a_utf16_unicode_text_list_from_excel_imports(client, host_planner, demo):
+    content = (DATA / "delegation_utf16_unicode_text.txt").read_bytes()
+    response = _upload(client, demo, content, "Delegation.txt")
+    review = client.get(response.headers["Location"])
+    assert review.status_code == 200
+    client.post(
+        response.headers["Location"],
+        data={"action": "import", "organisation": demo.guest_organisations[0].id},
+    )
+    assert (
+        db.session.scalar(select(Person.function).where(Person.last_name == "Müller-Lüdenscheidt"))
+        == "Büroleitung"
+    )
