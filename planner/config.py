@@ -51,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+    "LOGIN_DELAY_SECONDS": 30,  # first wait once an account's failures are spent; doubles
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "TRANSFER_MINUTES": 15,
     "ICAL_ALARM_MINUTES": 15,  # reminder before each item in calendars; 0: none
