@@ -68,7 +68,7 @@ def test_wrong_password_is_refused_with_a_message(client):
 
 
 def test_unknown_address_gets_the_same_message_as_a_wrong_password(client):
-    response = client.post("/login", data={"email": "nobody@x.test", "password": PASSWORD})
+    response = client.post("/login", data={"email": "nobody@x.example", "password": PASSWORD})
     assert "Die E-Mail-Adresse oder das Passwort ist falsch." in page_text(response)
 
 
@@ -211,10 +211,10 @@ def test_post_without_csrf_token_is_refused(csrf_client):
     )
     assert accepted.status_code == 302
 
-    form = {"email": "neu@x.test", "name": "Neu", "role": "viewer",
+    form = {"email": "neu@x.example", "name": "Neu", "role": "viewer",
             "password": PASSWORD, "password_again": PASSWORD}  # fmt: skip
     assert csrf_client.post("/admin/users/new", data=form).status_code == 400
-    assert db.session.scalar(select(User).where(User.email == "neu@x.test")) is None
+    assert db.session.scalar(select(User).where(User.email == "neu@x.example")) is None
 
 
 def _fail(client, email: str):
@@ -332,8 +332,8 @@ def test_throttling_is_shared_between_workers_through_redis(app_factory):
     worker_two = app_factory(**config)
     try:
         for _ in range(5):
-            _fail(worker_one.test_client(), "lena@bochum.test")
-        assert _fail(worker_two.test_client(), "lena@bochum.test").status_code == 429
+            _fail(worker_one.test_client(), "lena@bochum.example")
+        assert _fail(worker_two.test_client(), "lena@bochum.example").status_code == 429
         assert connection.keys(f"*{prefix}*") != []
     finally:
         for key in connection.scan_iter(f"*{prefix}*"):
