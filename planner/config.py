@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "ORGANIZER_EMAIL": "",
     "MAIL_BACKEND": None,  # "smtp" or "console"; by default smtp when SMTP_HOST is set
     "SMTP_TIMEOUT": 20,
+    # A claim not renewed for this long belongs to a worker that is gone. Workers renew
+    # before each message, so it must exceed one send (connect, log in, send: a few
+    # SMTP_TIMEOUTs at worst); a crashed worker's messages wait this long, no longer.
+    "OUTBOX_STALE_SECONDS": 50,
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_RETRY_SECONDS": 60,  # doubles with each failed attempt
     "OUTBOX_LOOP_SECONDS": 15,
