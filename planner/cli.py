@@ -1,5 +1,6 @@
 """Flask commands: ``flask --app planner <command>``."""
 
+import os
 import sys
 import time
 from datetime import date
@@ -32,6 +33,20 @@ trash_cli = AppGroup("trash", help="Deleted visits, agenda items and people.")
 
 # sysexits.h: what an MTA understands from a delivery program.
 EX_DATAERR = 65
+
+
+def cli_language() -> str:
+    """Return the language of the shell (LC_ALL, LC_MESSAGES, LANG) if the app has it, else English.
+
+    Commands are written for administrators in English; refusals follow the shell's language
+    where the interface is translated.
+    """
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            language = value.split("_")[0].split(".")[0].lower()
+            return language if language in current_app.config["LANGUAGES"] else "en"
+    return "en"
 
 
 @click.command("demo-data")
@@ -77,7 +92,7 @@ def create_user_command(email: str, name: str, org: str, role: str) -> None:
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()
-        with force_locale("en"):
+        with force_locale(cli_language()):
             raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} {user.email} in {user.organisation.name}.")
 

@@ -27,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     "ORGANIZER_EMAIL": "",
     "MAIL_BACKEND": None,  # "smtp" or "console"; by default smtp when SMTP_HOST is set
     "SMTP_TIMEOUT": 20,
+    # A claim not renewed for this long belongs to a worker that is gone. Workers renew
+    # before each message, so it must exceed one send (connect, log in, send: a few
+    # SMTP_TIMEOUTs at worst); a crashed worker's messages wait this long, no longer.
+    "OUTBOX_STALE_SECONDS": 50,
     "OUTBOX_MAX_ATTEMPTS": 8,
     "OUTBOX_RETRY_SECONDS": 60,  # doubles with each failed attempt
     "OUTBOX_LOOP_SECONDS": 15,
@@ -51,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+    "LOGIN_DELAY_SECONDS": 30,  # first wait once an account's failures are spent; doubles
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "TRANSFER_MINUTES": 15,
     "TRASH_DAYS": 30,  # how long deleted visits, items and people stay restorable

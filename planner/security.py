@@ -1,5 +1,6 @@
 """Security baseline: login sessions, cookies, response headers and login throttling."""
 
+import time
 from datetime import timedelta
 
 from flask import Flask, g, render_template, request
@@ -8,6 +9,7 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from limits import parse as parse_limit
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.database import write_intent
@@ -15,6 +17,7 @@ from planner.extensions import db, login
 from planner.forms.auth import LoginForm
 from planner.services.audit import set_actor
 from planner.services.auth import load_session_user
+from planner.services.login_throttle import LoginThrottle
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -82,45 +85,49 @@ def init_security(app: Flask) -> None:
     _init_login_throttle(app)
 
 
-def _account_key() -> str:
-    email = request.form.get("email")
-    if email is None and request.is_json:
-        data = request.get_json(silent=True)
-        email = data.get("email") if isinstance(data, dict) else None
-    return "account:" + (email.strip().lower() if isinstance(email, str) else "")
-
-
 def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
 def _init_login_throttle(app: Flask) -> None:
-    """Slow down guessing: count failed logins per account and per client address."""
+    """Slow down guessing: count failed logins per client address and per account.
+
+    A client address that failed too often is refused outright. An account that failed
+    too often makes further tries wait longer and longer, but only from addresses that
+    failed themselves (``LoginThrottle``), so its owner can still log in from elsewhere.
+    """
+    prefix = app.config.get("RATELIMIT_KEY_PREFIX", "planner")
     limiter = Limiter(
         key_func=get_remote_address,
         storage_uri=app.config.get("REDIS_URL") or "memory://",
         strategy="moving-window",
-        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "planner"),
-        headers_enabled=True,
+        key_prefix=prefix,
+        # Its headers would state the address limit's window on every answer, and
+        # override the account's wait: the refusals below set Retry-After themselves.
+        headers_enabled=False,
     )
     limiter.init_app(app)
-    view = app.view_functions["auth.login"]
-    for limit, key_func, scope in (
-        (app.config["LOGIN_LIMIT_PER_ACCOUNT"], _account_key, "account"),
-        (app.config["LOGIN_LIMIT_PER_ADDRESS"], get_remote_address, "address"),
-    ):
-        view = limiter.limit(
-            limit,
-            key_func=key_func,
-            methods=["POST"],
-            deduct_when=_login_failed,
-            scope=f"login-{scope}",
-        )(view)
-    app.view_functions["auth.login"] = view
+    app.view_functions["auth.login"] = limiter.limit(
+        app.config["LOGIN_LIMIT_PER_ADDRESS"],
+        key_func=get_remote_address,
+        methods=["POST"],
+        deduct_when=_login_failed,
+        scope="login-address",
+    )(app.view_functions["auth.login"])
     app.extensions["login_limiter"] = limiter
+    per_account = parse_limit(app.config["LOGIN_LIMIT_PER_ACCOUNT"])
+    app.extensions["login_throttle"] = LoginThrottle(
+        storage=limiter.storage,
+        prefix=prefix,
+        budget=per_account.amount,
+        window=per_account.get_expiry(),
+        base_delay=int(app.config["LOGIN_DELAY_SECONDS"]),
+    )
 
     @app.errorhandler(RateLimitExceeded)
     def too_many_attempts(error: RateLimitExceeded):
+        limit = limiter.current_limit
+        wait = max(1, int(limit.reset_at - time.time())) if limit else 60
         return (
             render_template(
                 "auth/login.html",
@@ -130,4 +137,5 @@ def _init_login_throttle(app: Flask) -> None:
                 ),
             ),
             429,
+            {"Retry-After": str(wait)},
         )

@@ -143,8 +143,8 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    """A command-line runner of the app."""
-    return app.test_cli_runner()
+    """A command-line runner of the app, in an English shell unless a test says otherwise."""
+    return app.test_cli_runner(env={"LC_ALL": None, "LC_MESSAGES": None, "LANG": "C.UTF-8"})
 
 
 @pytest.fixture

@@ -28,9 +28,14 @@ def _unknown_user_hash(method: str) -> str:
     return generate_password_hash(secrets.token_hex(16), method=method)
 
 
+def login_name(email: str | None) -> str:
+    """Return the address a login is looked up by: cleaned of control characters, lower case."""
+    return clean_text(email).lower()
+
+
 def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
-    user = db.session.scalar(select(User).where(User.email == clean_text(email).lower()))
+    user = db.session.scalar(select(User).where(User.email == login_name(email)))
     if user is None:
         check_password_hash(
             _unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password

@@ -14,9 +14,62 @@ MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_PIXELS = 4000
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# In an SVG: no scripts, no event handlers, nothing fetched from elsewhere.
-SVG_FORBIDDEN_TAGS = {"script", "foreignobject", "iframe", "embed", "object"}
-SVG_REFERENCE = re.compile(r"^\s*(?!#|data:image/)", re.IGNORECASE)
+
+SVG = "http://www.w3.org/2000/svg"
+XLINK = "http://www.w3.org/1999/xlink"
+XML = "http://www.w3.org/XML/1998/namespace"
+# Drawing programs keep their own notes in these namespaces; nothing renders them.
+EDITOR_NAMESPACES = {
+    "http://www.inkscape.org/namespaces/inkscape",
+    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+}
+METADATA_NAMESPACES = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://creativecommons.org/ns#",
+    "http://purl.org/dc/elements/1.1/",
+    "http://purl.org/dc/terms/",
+}
+# The SVG a logo may use: shapes, text, gradients, clipping, simple filters. Nothing that
+# runs (script, event handlers), links (a), animates (set, animate...), embeds
+# (foreignObject, iframe) or loads (feImage, a use of another file).
+SVG_ELEMENTS = {
+    "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata", "style",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "textpath", "image",
+    "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "marker",
+    "filter", "fegaussianblur", "feoffset", "feblend", "fecolormatrix", "feflood",
+    "fecomposite", "femerge", "femergenode", "fedropshadow",
+}  # fmt: skip
+SVG_EMBEDDING = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+SVG_ATTRIBUTES = {
+    "id", "class", "style", "transform", "version", "baseprofile", "viewbox",
+    "preserveaspectratio", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry",
+    "fx", "fy", "fr", "width", "height", "d", "points", "pathlength",
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity",
+    "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray",
+    "stroke-dashoffset", "opacity", "color", "display", "visibility", "overflow",
+    "clip-path", "clip-rule", "mask", "filter", "vector-effect", "shape-rendering",
+    "text-rendering", "image-rendering", "color-interpolation", "color-interpolation-filters",
+    "font-family", "font-size", "font-weight", "font-style", "font-variant", "font-stretch",
+    "text-anchor", "dominant-baseline", "alignment-baseline", "baseline-shift",
+    "letter-spacing", "word-spacing", "text-decoration", "writing-mode", "direction",
+    "dx", "dy", "rotate", "textlength", "lengthadjust", "startoffset", "method", "spacing",
+    "offset", "stop-color", "stop-opacity", "gradientunits", "gradienttransform",
+    "spreadmethod", "patternunits", "patterncontentunits", "patterntransform",
+    "clippathunits", "maskunits", "maskcontentunits", "markerwidth", "markerheight",
+    "markerunits", "refx", "refy", "orient", "marker-start", "marker-mid", "marker-end",
+    "filterunits", "primitiveunits", "in", "in2", "result", "stddeviation", "mode", "type",
+    "values", "operator", "k1", "k2", "k3", "k4", "flood-color", "flood-opacity",
+    "media", "href", "space", "lang",
+}  # fmt: skip
+HREF_ELEMENTS = {"use", "textpath", "lineargradient", "radialgradient", "pattern", "image"}
+LOCAL_REFERENCE = re.compile(r"^\s*#\S*\s*$")
+EMBEDDED_IMAGE = re.compile(r"^\s*data:image/(png|jpeg);base64,[a-z0-9+/=\s]*$", re.IGNORECASE)
+CSS_COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
+CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|(.))", re.DOTALL)
+CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.DOTALL)
+# Anything else in a style that could fetch: at-rules (@import, @font-face), image functions.
+CSS_FETCHING = re.compile(r"@|image-set\(|image\(|cross-fade\(|element\(|src\(")
 
 
 def check_png(content: bytes) -> None:
@@ -28,30 +81,89 @@ def check_png(content: bytes) -> None:
         raise InvalidInput("logo", _l("The image must be at most 4000 × 4000 pixels."))
 
 
+def _split(name: str) -> tuple[str, str]:
+    """Return the namespace and the lower-cased local part of an XML name."""
+    if name.startswith("{"):
+        namespace, _, local = name[1:].partition("}")
+        return namespace, local.lower()
+    return "", name.lower()
+
+
+def _unescaped_css(text: str) -> str:
+    """Return CSS as a browser reads it: comments gone, escapes decoded, lower case, no space."""
+
+    def decode(match: re.Match) -> str:
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else ""
+        return "" if match[2] == "\n" else match[2]
+
+    return "".join(CSS_ESCAPE.sub(decode, CSS_COMMENT.sub("", text)).lower().split())
+
+
+def _refers_elsewhere(value: str) -> bool:
+    """Tell whether CSS or an attribute value loads anything but a part of the drawing."""
+    css = _unescaped_css(value)
+    if CSS_FETCHING.search(css):
+        return True
+    targets = [target for _, target in CSS_URL.findall(css)]
+    if css.count("url(") != len(targets):
+        return True  # an url( the pattern cannot read: refuse rather than guess
+    return any(not target.startswith("#") for target in targets)
+
+
+def _check_svg_element(element, inside_metadata: bool) -> None:
+    namespace, tag = _split(element.tag)
+    if namespace in EDITOR_NAMESPACES or (inside_metadata and namespace in METADATA_NAMESPACES):
+        return
+    refers_elsewhere = InvalidInput("logo", _l("The drawing refers to other files."))
+    if tag in SVG_EMBEDDING:
+        raise InvalidInput("logo", _l("The drawing contains scripts or embedded content."))
+    if namespace not in ("", SVG) or tag not in SVG_ELEMENTS:
+        raise InvalidInput("logo", _l("A logo may not contain the element “%(name)s”.", name=tag))
+    for name, value in element.attrib.items():
+        attribute_namespace, local = _split(name)
+        if local.startswith("on"):
+            raise InvalidInput("logo", _l("The drawing contains scripts or embedded content."))
+        if attribute_namespace in EDITOR_NAMESPACES:
+            continue
+        known = attribute_namespace in ("", XML) or (
+            attribute_namespace == XLINK and local == "href"
+        )
+        if not known or local not in SVG_ATTRIBUTES:
+            raise InvalidInput(
+                "logo", _l("A logo may not contain the attribute “%(name)s”.", name=local)
+            )
+        if local == "href":
+            embedded = tag == "image" and EMBEDDED_IMAGE.match(value)
+            if tag not in HREF_ELEMENTS or not (LOCAL_REFERENCE.match(value) or embedded):
+                raise refers_elsewhere
+        elif _refers_elsewhere(value):
+            raise refers_elsewhere
+    if tag == "style" and _refers_elsewhere(element.text or ""):
+        raise refers_elsewhere
+
+
 def check_svg(content: bytes) -> None:
-    """Accept an SVG drawing without scripts, event handlers or external references."""
+    """Accept an SVG drawing made only of allowed elements and attributes.
+
+    Nothing may run, link, animate, embed or load anything outside the file: references
+    point to parts of the drawing (``#id``) or to PNG and JPEG images inside it.
+    """
     try:
         root = ElementTree.fromstring(content, forbid_dtd=True)
     except (ElementTree.ParseError, DefusedXmlException, ValueError) as error:
         raise InvalidInput("logo", _l("The file is not a valid SVG drawing.")) from error
-    if not root.tag.endswith("svg"):
+    if _split(root.tag) not in (("", "svg"), (SVG, "svg")):
         raise InvalidInput("logo", _l("The file is not a valid SVG drawing."))
-    for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower()
-        if tag in SVG_FORBIDDEN_TAGS:
-            raise InvalidInput("logo", _l("The drawing contains scripts or embedded content."))
-        for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                raise InvalidInput("logo", _l("The drawing contains scripts or embedded content."))
-            if local == "href" and SVG_REFERENCE.match(value):
-                raise InvalidInput("logo", _l("The drawing refers to other files."))
-        if (
-            tag == "style"
-            and element.text
-            and ("url(" in element.text or "@import" in element.text)
-        ):
-            raise InvalidInput("logo", _l("The drawing refers to other files."))
+
+    # A stack, not recursion: a deeply nested file must be refused, not crash the check.
+    stack = [(root, False)]
+    while stack:
+        element, inside_metadata = stack.pop()
+        _check_svg_element(element, inside_metadata)
+        inside = inside_metadata or _split(element.tag) == (SVG, "metadata")
+        stack.extend((child, inside) for child in element)
 
 
 def set_logo(organisation: Organisation, filename: str, content: bytes) -> None:

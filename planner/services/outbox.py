@@ -2,10 +2,13 @@
 
 Messages are rows written in the transaction of the change that caused them. Workers
 claim a message before sending it, so two workers never send the same one (on
-PostgreSQL with ``FOR UPDATE SKIP LOCKED``). A message whose worker died mid-send is
-claimed again after a while and sent with its original Message-ID, so a duplicate is
-recognisable. Failures keep the last error and wait ever longer, up to a maximum of
-attempts.
+PostgreSQL with ``FOR UPDATE SKIP LOCKED``). A worker renews its claims (``claimed_at``)
+as it goes, before each message it sends, and sends a message only while its claim still
+holds; a claim not renewed for ``OUTBOX_STALE_SECONDS`` (longer than one send can take
+with ``SMTP_TIMEOUT``) belongs to a worker that is gone, and any worker, including one
+that just started, claims the message again and sends it with its original Message-ID,
+so a duplicate would be recognisable. Failures keep the last error and wait ever longer,
+up to a maximum of attempts.
 """
 
 import logging
@@ -30,8 +33,11 @@ from planner.models.types import utcnow
 from planner.services.invitations import delivered
 
 log = logging.getLogger(__name__)
-# A claim older than this belongs to a worker that died: the message is free again.
-STALE_CLAIM = timedelta(minutes=10)
+
+
+def stale_claim() -> timedelta:
+    """Return how old an unrenewed claim must be before its worker counts as gone."""
+    return timedelta(seconds=float(current_app.config["OUTBOX_STALE_SECONDS"]))
 
 
 def compose(message: OutboxMessage) -> EmailMessage:
@@ -110,8 +116,12 @@ def mail_backend() -> str:
 
 
 def claim(worker: str, limit: int) -> list[int]:
-    """Claim up to ``limit`` due messages for this worker; return their ids."""
+    """Claim up to ``limit`` due messages for this worker; return their ids.
+
+    Due are pending messages whose time has come and messages whose claim went stale.
+    """
     now = utcnow()
+    stale_before = now - stale_claim()
     due = (
         select(OutboxMessage.id)
         .where(
@@ -121,7 +131,7 @@ def claim(worker: str, limit: int) -> list[int]:
                     OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now
                 ),
                 (OutboxMessage.status == OutboxStatus.SENDING)
-                & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+                & (OutboxMessage.claimed_at < stale_before),
             )
         )
         .order_by(OutboxMessage.id)
@@ -142,7 +152,7 @@ def claim(worker: str, limit: int) -> list[int]:
             or_(
                 OutboxMessage.status == OutboxStatus.PENDING,
                 (OutboxMessage.status == OutboxStatus.SENDING)
-                & (OutboxMessage.claimed_at < now - STALE_CLAIM),
+                & (OutboxMessage.claimed_at < stale_before),
             ),
         )
         # A new lock version: a planner's discard based on the message as it was before
@@ -174,12 +184,31 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** (attempts - 1), 6 * 3600))
 
 
-def send_one(message_id: int, worker: str, transport: Callable[[EmailMessage], None]) -> bool:
-    """Send one claimed message and record the outcome; return whether it went out."""
+def renew_claims(worker: str) -> None:
+    """Mark the worker's claims as alive, so that no other worker takes them over."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claimed_by == worker, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(claimed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def send_one(
+    message_id: int, worker: str, transport: Callable[[EmailMessage], None]
+) -> bool | None:
+    """Send one claimed message and record the outcome; return whether it went out.
+
+    None: the claim passed to another worker (or the message is gone), nothing was tried.
+    """
+    # Renewing first: a claim that went stale while earlier messages were sent may have
+    # passed to another worker, and the renewal (conditional on the claim) tells.
+    renew_claims(worker)
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.claimed_by != worker or message.status != OutboxStatus.SENDING:
         db.session.rollback()
-        return False
+        return None
     try:
         transport(compose(message))
     except (TimeoutError, smtplib.SMTPException, OSError) as error:
@@ -236,9 +265,10 @@ def _send_pending(batch: int, worker: str | None) -> tuple[int, int]:
     try:
         while ids := claim(worker, batch):
             for message_id in ids:
-                if send_one(message_id, worker, transport):
+                outcome = send_one(message_id, worker, transport)
+                if outcome:
                     sent += 1
-                else:
+                elif outcome is False:
                     failed += 1
             if failed and not sent:
                 break

@@ -16,17 +16,37 @@ from planner.services.text import clean_text
 
 MIN_PASSWORD_LENGTH = 12
 
-# City administrations run internal mail domains such as "stadt.local"; the library's
-# documented way to accept them is to take "local" off its list of special-use names.
-if "local" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
-    email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("local")
+
+def special_use_domain(address: str) -> str | None:
+    """Return the address's domain if it is a special-use name no mail can reach (RFC 6761)."""
+    domain = address.rpartition("@")[2].strip().rstrip(".").lower()
+    for name in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        if domain == name or domain.endswith("." + name):
+            return domain
+    return None
 
 
 def normalise_email(value: str, field: str = "email") -> str:
-    """Return the address in its canonical, lower-cased form, or raise ``InvalidInput``."""
+    """Return the address in its canonical, lower-cased form, or raise ``InvalidInput``.
+
+    Addresses at special-use domains (``.test``, ``.invalid``, ``.local``, ``.localhost``,
+    ``.onion``, ``.arpa``) are refused: invitations sent there never arrive.
+    """
+    address = clean_text(value)
     try:
-        result = validate_email(clean_text(value), check_deliverability=False)
+        result = validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
+        domain = special_use_domain(address)
+        if domain is not None:
+            raise InvalidInput(
+                field,
+                _l(
+                    "No e-mail can reach an address at “%(domain)s”: it is a special-use "
+                    "domain such as .test, .invalid or .local. Please enter an address at "
+                    "a real domain, for example name@bochum.de.",
+                    domain=domain,
+                ),
+            ) from error
         raise InvalidInput(field, _l("This is not a valid e-mail address.")) from error
     return result.normalized.lower()
 

@@ -1,12 +1,23 @@
 """Logging in and out."""
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from planner.extensions import db
 from planner.forms.auth import LoginForm
-from planner.services.auth import authenticate, end_sessions
+from planner.services.auth import authenticate, end_sessions, login_name
 from planner.views.navigation import local_target
 
 bp = Blueprint("auth", __name__)
@@ -20,8 +31,23 @@ def login():
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        throttle = current_app.extensions["login_throttle"]
+        account, address = login_name(form.email.data), get_remote_address()
+        wait = throttle.wait_seconds(account, address)
+        if wait:
+            # The password is not even checked: waiting is the point.
+            error = ngettext(
+                "This account had too many failed logins. "
+                "Please wait %(num)d second before trying again.",
+                "This account had too many failed logins. "
+                "Please wait %(num)d seconds before trying again.",
+                wait,
+            )
+            response = render_template("auth/login.html", form=form, error=error)
+            return response, 429, {"Retry-After": str(wait)}
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.record_success(account)
             # A new session on login: nothing from before the login carries over
             # but the chosen language.
             language = session.get("lang")
@@ -33,6 +59,7 @@ def login():
             db.session.commit()
             return redirect(local_target(request.args.get("next")))
         g.login_failed = True
+        throttle.record_failure(account, address)
         error = _("The e-mail address or the password is wrong.")
     return render_template("auth/login.html", form=form, error=error)
 

@@ -1,5 +1,6 @@
 """`flask --app planner users create` adds a staff login."""
 
+import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
@@ -66,4 +67,35 @@ def test_users_create_refuses_an_invalid_address(runner):
     )  # fmt: skip
     assert result.exit_code == 1
     assert "email:" in result.output
+    assert db.session.scalars(select(User)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("address", "domain"),
+    [
+        ("admin@bochum.test", "bochum.test"),
+        ("admin@stadt.local", "stadt.local"),
+        ("Admin@Mail.Bochum.INVALID", "mail.bochum.invalid"),
+        ("admin@localhost", "localhost"),
+    ],
+    ids=["test", "local", "invalid-upper-case", "localhost"],
+)
+def test_users_create_explains_a_special_use_domain_in_the_shells_language(runner, address, domain):
+    args = ["users", "create", "--email", address, "--name", "Admin",
+            "--org", "Bochum", "--role", "admin"]  # fmt: skip
+    german = runner.invoke(args=args, input="lang-genug-geheim\n", env={"LANG": "de_DE.UTF-8"})
+    english = runner.invoke(args=args, input="lang-genug-geheim\n")
+
+    assert german.exit_code == english.exit_code == 1
+    assert (
+        f"email: An eine Adresse bei „{domain}“ kann keine E-Mail zugestellt werden: "
+        "Das ist eine Domain für besondere Zwecke wie .test, .invalid oder .local. "
+        "Bitte geben Sie eine Adresse bei einer echten Domain an, zum Beispiel "
+        "name@bochum.de." in " ".join(german.output.split())
+    )
+    assert (
+        f"email: No e-mail can reach an address at “{domain}”: it is a special-use domain "
+        "such as .test, .invalid or .local. Please enter an address at a real domain, for "
+        "example name@bochum.de." in " ".join(english.output.split())
+    )
     assert db.session.scalars(select(User)).all() == []

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from planner.enums import ItemStatus, Language, OutboxStatus, RsvpStatus, VisitStatus
 from planner.extensions import db
@@ -21,7 +21,7 @@ from planner.services.invitations import (
     draft_visit_cancellation,
     outdated_invitations,
 )
-from planner.services.outbox import send_pending
+from planner.services.outbox import claim, send_one, send_pending
 from planner.services.planning import change_status
 from planner.services.versions import Changes, issue_version, latest_version, load_for_snapshot
 from tests import factories
@@ -318,6 +318,86 @@ def test_a_message_claimed_by_a_worker_that_died_is_sent_again_with_its_message_
     send_pending()
 
     assert [str(m["Message-ID"]) for m in smtp.messages] == [message.message_id]
+
+
+def _waiting_messages(visit, count: int) -> list[OutboxMessage]:
+    person = db.session.scalar(select(Person))
+    messages = [
+        OutboxMessage(
+            visit=visit,
+            person=person,
+            status=OutboxStatus.PENDING,
+            message_id=f"<claim-{n}@bochum.example>",
+            to_address=f"p{n}@x.example",
+            subject=f"Nachricht {n}",
+            body_text="Text",
+        )  # fmt: skip
+        for n in range(count)
+    ]
+    db.session.add_all(messages)
+    db.session.commit()
+    return messages
+
+
+def test_a_starting_worker_sends_a_crashed_workers_claims_after_seconds_not_minutes(smtp, demo):
+    messages = _waiting_messages(demo, 20)
+    for n, message in enumerate(messages):
+        message.status = OutboxStatus.SENDING
+        # The first ten were claimed by a worker that crashed a minute ago; the others
+        # belong to a worker that renewed its claims ten seconds ago and is still sending.
+        message.claimed_by = "crashed-worker" if n < 10 else "live-worker"
+        message.claimed_at = utcnow() - timedelta(seconds=60 if n < 10 else 10)
+    db.session.commit()
+
+    assert send_pending(worker="new-worker") == (10, 0)
+
+    assert sorted(str(m["Message-ID"]) for m in smtp.messages) == sorted(
+        message.message_id for message in messages[:10]
+    )
+    assert set(db.session.scalars(select(OutboxMessage.claimed_by).where(
+        OutboxMessage.status == OutboxStatus.SENDING
+    ))) == {"live-worker"}  # fmt: skip
+
+
+def test_a_worker_whose_claims_were_taken_over_sends_none_of_them_again(smtp, demo):
+    _waiting_messages(demo, 3)
+    slow = claim("slow-worker", 3)
+    # The slow worker stalls longer than a claim lasts; another worker takes over.
+    db.session.execute(update(OutboxMessage).values(claimed_at=utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    assert send_pending(worker="other-worker") == (3, 0)
+
+    outcomes = [send_one(message_id, "slow-worker", _must_not_send) for message_id in slow]
+
+    assert outcomes == [None, None, None]
+    assert len(smtp.messages) == 3
+    assert set(db.session.scalars(select(OutboxMessage.status).where(
+        OutboxMessage.message_id.like("<claim-%")
+    ))) == {OutboxStatus.SENT}  # fmt: skip
+
+
+def _must_not_send(mail) -> None:
+    raise AssertionError(f"{mail['Message-ID']} sent a second time")
+
+
+def test_a_sending_worker_renews_its_other_claims_before_each_message(smtp, demo):
+    _waiting_messages(demo, 3)
+    ids = claim("busy-worker", 3)
+    db.session.execute(update(OutboxMessage).values(claimed_at=utcnow() - timedelta(seconds=45)))
+    db.session.commit()
+
+    send_one(ids[0], "busy-worker", lambda mail: None)
+
+    # The two still waiting were renewed: no other worker may take them now.
+    assert claim("other-worker", 3) == []
+    ages = [
+        utcnow() - message.claimed_at
+        for message in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING)
+        )
+    ]
+    assert len(ages) == 2
+    assert all(age < timedelta(seconds=5) for age in ages)
 
 
 def test_a_rolled_back_change_leaves_no_message(app, demo):

@@ -76,6 +76,18 @@ def test_new_login_with_a_taken_address_is_refused_at_the_field(client, login):
     assert len(db.session.scalars(select(User)).all()) == 1
 
 
+def test_new_login_at_a_special_use_domain_is_refused_with_the_reason(client, login):
+    admin = _admin(login)
+    form = {"email": "neu@bochum.test", "name": "Nina Neu", "role": "viewer",
+            "password": PASSWORD, "password_again": PASSWORD}  # fmt: skip
+    page = client.post("/admin/users/new", data=form).get_data(as_text=True)
+    assert (
+        'id="email-error">An eine Adresse bei „bochum.test“ kann keine E-Mail zugestellt werden'
+        in page
+    )
+    assert db.session.scalars(select(User.email)).all() == [admin.email]
+
+
 def test_deactivating_a_login_ends_its_open_session(app, client, login):
     admin = _admin(login)
     colleague = factories.user(admin.organisation, Role.PLANNER, name="Carla Kollegin")

@@ -68,7 +68,7 @@ def test_wrong_password_is_refused_with_a_message(client):
 
 
 def test_unknown_address_gets_the_same_message_as_a_wrong_password(client):
-    response = client.post("/login", data={"email": "nobody@x.test", "password": PASSWORD})
+    response = client.post("/login", data={"email": "nobody@x.example", "password": PASSWORD})
     assert "Die E-Mail-Adresse oder das Passwort ist falsch." in page_text(response)
 
 
@@ -211,18 +211,26 @@ def test_post_without_csrf_token_is_refused(csrf_client):
     )
     assert accepted.status_code == 302
 
-    form = {"email": "neu@x.test", "name": "Neu", "role": "viewer",
+    form = {"email": "neu@x.example", "name": "Neu", "role": "viewer",
             "password": PASSWORD, "password_again": PASSWORD}  # fmt: skip
     assert csrf_client.post("/admin/users/new", data=form).status_code == 400
-    assert db.session.scalar(select(User).where(User.email == "neu@x.test")) is None
+    assert db.session.scalar(select(User).where(User.email == "neu@x.example")) is None
 
 
 def _fail(client, email: str):
     return client.post("/login", data={"email": email, "password": "falsch-falsch"})
 
 
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+VICTIM = {"REMOTE_ADDR": "198.51.100.20"}
+
+
+def _try(client, email: str, password: str, address: dict):
+    return client.post("/login", data={"email": email, "password": password}, environ_base=address)
+
+
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-def test_failed_logins_of_one_account_are_throttled(client):
+def test_failed_logins_of_one_account_make_the_next_tries_from_that_address_wait(client):
     user = factories.user(factories.organisation())
     other = factories.user(factories.organisation())
     db.session.commit()
@@ -232,7 +240,11 @@ def test_failed_logins_of_one_account_are_throttled(client):
 
     assert answers == [200] * 5
     assert throttled.status_code == 429
-    assert "Zu viele fehlgeschlagene Anmeldeversuche" in page_text(throttled)
+    assert throttled.headers["Retry-After"] == "30"
+    assert (
+        "Dieses Konto hatte zu viele fehlgeschlagene Anmeldungen. "
+        "Bitte warten Sie 30 Sekunden, bevor Sie es erneut versuchen." in page_text(throttled)
+    )
     assert client.get("/").status_code == 302
     # Another account from the same address may still log in.
     assert (
@@ -241,10 +253,62 @@ def test_failed_logins_of_one_account_are_throttled(client):
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_wait_doubles_with_each_further_failure_of_the_account(client):
+    user = factories.user(factories.organisation())
+    db.session.commit()
+    for _ in range(5):
+        _try(client, user.email, "falsch-falsch", ATTACKER)
+    assert _try(client, user.email, PASSWORD, ATTACKER).headers["Retry-After"] == "30"
+
+    # A wrong password from an address that had not failed is checked and counts.
+    assert _try(client, user.email, "falsch-falsch", VICTIM).status_code == 200
+
+    for address in (ATTACKER, VICTIM):
+        response = _try(client, user.email, PASSWORD, address)
+        assert (response.status_code, response.headers["Retry-After"]) == (429, "60")
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_control_character_variants_of_an_address_share_one_account_budget(client):
+    factories.user(factories.organisation(), email="victim@bochum.example")
+    db.session.commit()
+    variants = [
+        "vic\x01tim@bochum.example",
+        "VICTIM@bochum.example",
+        "victim\x00@bochum.example",
+        " victim@bochum.example\t",
+        "vic\x7ftim@Bochum.Example",
+    ]
+    answers = [_try(client, email, "falsch-falsch", ATTACKER).status_code for email in variants]
+    retry = _try(client, "victim\x1f@bochum.example", PASSWORD, ATTACKER)
+
+    assert answers == [200] * 5
+    assert retry.status_code == 429
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_an_attacked_account_logs_in_with_the_right_password_from_another_address(client):
+    victim = factories.user(factories.organisation())
+    db.session.commit()
+    answers = [_try(client, victim.email, "falsch-falsch", ATTACKER).status_code for _ in range(12)]
+    assert answers == [200] * 5 + [429] * 7
+
+    response = _try(client, victim.email, PASSWORD, VICTIM)
+
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    # The owner's login forgets the failures: the attacker starts again with a budget.
+    client.post("/logout")
+    assert _try(client, victim.email, "falsch-falsch", ATTACKER).status_code == 200
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_failed_logins_from_one_address_are_throttled(app_factory):
     client = app_factory(LOGIN_LIMIT_PER_ADDRESS="3 per hour").test_client()
-    answers = [_fail(client, f"person{n}@x.test").status_code for n in range(4)]
-    assert answers == [200, 200, 200, 429]
+    answers = [_fail(client, f"person{n}@x.example") for n in range(4)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert 3590 <= int(answers[-1].headers["Retry-After"]) <= 3600
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in page_text(answers[-1])
 
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
@@ -268,8 +332,8 @@ def test_throttling_is_shared_between_workers_through_redis(app_factory):
     worker_two = app_factory(**config)
     try:
         for _ in range(5):
-            _fail(worker_one.test_client(), "lena@bochum.test")
-        assert _fail(worker_two.test_client(), "lena@bochum.test").status_code == 429
+            _fail(worker_one.test_client(), "lena@bochum.example")
+        assert _fail(worker_two.test_client(), "lena@bochum.example").status_code == 429
         assert connection.keys(f"*{prefix}*") != []
     finally:
         for key in connection.scan_iter(f"*{prefix}*"):
