@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.enums import VisitStatus
 from planner.extensions import db
+from planner.forms.history import HistoryFilterForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
 from planner.models import Organisation, Person
@@ -16,6 +17,7 @@ from planner.services.agenda import EditConflict, modules_of
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
+from planner.services.history import visit_history
 from planner.services.invitations import draft_updates, draft_visit_cancellation
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
@@ -37,7 +39,6 @@ from planner.services.versions import (
 )
 from planner.services.visits import (
     dashboard,
-    load_visit_history,
     load_visit_page,
     month_view,
     recent_visits,
@@ -302,12 +303,14 @@ def issue(visit_id: int):
 @bp.get("/visits/<id:visit_id>/history")
 @login_required
 def history(visit_id: int):
-    """Show who changed what in a visit, newest first."""
+    """Tell who changed what in a visit, as sentences, newest first, page by page."""
+    form = HistoryFilterForm(request.args)
     try:
-        loaded = load_visit_history(visit_id, current_user)
+        loaded = visit_history(visit_id, current_user, form.query(request.args.get("before")))
     except PermissionError:
         abort(403)
     if loaded is None:
         abort(404)
-    visit, entries = loaded
-    return render_template("visits/history.html", visit=visit, entries=entries)
+    visit, page = loaded
+    form.offer(page)
+    return render_template("visits/history.html", visit=visit, page=page, form=form)

@@ -118,9 +118,8 @@ def test_visit_history_page_shows_the_changes_to_the_visits_planners(client, log
     text = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
 
     assert page.status_code == 200
-    assert "Lena Hoffmann geändert: AgendaItem" in text
-    assert "title : Begrüßung → Begrüßung im Ratssaal" in text
-    assert "Lena Hoffmann angelegt: Visit" in text
+    assert "Lena Hoffmann hat „Begrüßung“ in „Begrüßung im Ratssaal“ umbenannt." in text
+    assert "Lena Hoffmann hat den Besuch „Besuch aus Wuppertal“ angelegt." in text
 
 
 def test_admin_audit_page_leaves_out_other_cities_visits(client, login):
