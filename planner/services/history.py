@@ -179,20 +179,6 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
     "Participation": {"side": _l("the side")},
 }
 
-# The order in which the objects of one action are told.
-ORDER = (
-    "Organisation",
-    "User",
-    "Venue",
-    "Room",
-    "ProgrammeModule",
-    "Visit",
-    "AgendaItem",
-    "Person",
-    "Participation",
-    "FeedToken",
-    "AgendaVersion",
-)
 MODELS: dict[str, Any] = {
     "AgendaItem": AgendaItem,
     "Person": Person,
@@ -418,6 +404,7 @@ class _Action:
     user: User | None
     at: datetime
     visit_id: int | None
+    newest: int
     objects: dict[tuple[str, int], _Object] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[_Object]:
@@ -438,8 +425,9 @@ def _group(entries: list[AuditEntry]) -> list[_Action]:
         key = entry.change_set or f"{entry.user_id}@{entry.created_at.isoformat()}"
         action = actions.get(key)
         if action is None:
-            action = actions[key] = _Action(entry.user, entry.created_at, entry.visit_id)
+            action = actions[key] = _Action(entry.user, entry.created_at, entry.visit_id, entry.id)
         action.at = max(action.at, entry.created_at)
+        action.newest = max(action.newest, entry.id)
         action.visit_id = action.visit_id or entry.visit_id
         _merge(action, entry)
     for action in actions.values():
@@ -451,18 +439,15 @@ def _group(entries: list[AuditEntry]) -> list[_Action]:
             }
             if obj.action is AuditAction.UPDATE and not obj.fields:
                 del action.objects[key]
-    ordered = sorted(
-        actions.values(),
-        key=lambda a: max(o.order for o in a.objects.values()) if a.objects else 0,
-        reverse=True,
-    )
+    ordered = sorted(actions.values(), key=lambda action: action.newest, reverse=True)
     return [action for action in ordered if action.objects]
 
 
 def _unchanged(change: Any) -> bool:
     if isinstance(change, dict):
         return not change.get("added") and not change.get("removed")
-    return change[0] == change[1]
+    # Redacted on both sides: changed, to values the trail does not keep.
+    return change[0] == change[1] and change[0] != REDACTED
 
 
 def _merge(action: _Action, entry: AuditEntry) -> None:
@@ -1234,8 +1219,8 @@ def _person_clauses(obj: _Object, story: _Story) -> list[Clause]:
     names = story.names
     person = names.person(obj.id)
     if obj.changed("anonymised_at") and obj.fields["anonymised_at"][1]:
-        # Everything else changed with it, and is not told.
-        return [(_("anonymised %(person)s", person=person), _("anonymised them"))]
+        # Everything else changed with it and is not told; the name is gone by law.
+        return [_same(_("anonymised a person"))]
     clauses: list[Clause] = []
     told = {"academic_title", "first_name", "last_name", "deleted_at"}
     if any(obj.changed(key) for key in NAME_FIELDS["Person"]):
@@ -1562,6 +1547,8 @@ def _message_event(obj: _Object, actor: User | None) -> str:
         old, new = obj.old("status"), obj.new("status")
         if new == OutboxStatus.SENT:
             return "sent"
+        if new == OutboxStatus.SENDING:
+            return ""  # claimed by the outbox worker: what it did next is told
         if new == OutboxStatus.FAILED:
             return "failed"
         if new == OutboxStatus.DISCARDED:
