@@ -257,11 +257,6 @@ class HistoryPage:
     # The entry before which the next (older) page begins; None on the last page.
     older: int | None = None
 
-    @property
-    def empty(self) -> bool:
-        """Return whether the page tells nothing."""
-        return not self.days
-
 
 def visit_history(
     visit_id: int, viewer: User, query: HistoryQuery
@@ -672,10 +667,9 @@ def _resolve(actions: list[_Action]) -> _Names:
     )
     participations = {(o.type, o.id) for o in objects if o.type == "Participation"}
     for obj in objects:
-        for key in ("participation_id",):
-            linked = obj.value(key) or names.get(obj.type, obj.id, key)
-            if isinstance(linked, int):
-                participations.add(("Participation", linked))
+        linked = obj.value("participation_id") or names.get(obj.type, obj.id, "participation_id")
+        if isinstance(linked, int):
+            participations.add(("Participation", linked))
     names.look_up(names.missing(participations, LINK_FIELDS), LINK_FIELDS)
     # Then the names of everything mentioned.
     wanted: set[tuple[str, int]] = set()
@@ -824,9 +818,8 @@ def _tell_action(action: _Action, story: _Story) -> None:
     for obj in action.of_type("AgendaVersion"):
         story.closing += _chain(_version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.
-    for obj in action.objects.values():
-        if obj.type not in TOLD_TYPES and _visible(obj):
-            story.add([(_("changed a record"), _("changed other details"))])
+    if any(obj.type not in TOLD_TYPES and _visible(obj) for obj in action.objects.values()):
+        story.add([(_("changed a record"), _("changed other details"))])
 
 
 def _visible(obj: _Object) -> bool:

@@ -417,3 +417,70 @@ def test_entries_written_before_change_sets_are_grouped_by_who_and_when(visit):
     assert _told(since=since) == [
         "Lena Hoffmann hat „Pressefoto“ in „Foto“ umbenannt und die Beschreibung geändert."
     ]
+
+
+def test_an_answer_without_a_login_has_the_person_as_subject(visit):
+    from planner.enums import RsvpStatus
+
+    uwe = factories.person(visit.guest_organisations[0], "Schneidewind", first_name="Uwe")
+    participation = factories.participation(visit, uwe)
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Pressefoto")
+    db.session.commit()
+    set_actor(db.session, None)
+    since = _last_id()
+
+    participation.rsvp_status = RsvpStatus.ACCEPTED  # the answer page, before any version
+    db.session.commit()
+    # A calendar's answer that changed nothing stored is still told.
+    db.session.add(InboundMessage(digest="d", outcome="applied", answer="declined", method="REPLY",
+                                  visit_id=visit.id, agenda_item_id=item.id,
+                                  participation_id=participation.id))  # fmt: skip
+    db.session.commit()
+
+    assert _told(since=since) == [
+        "Uwe Schneidewind hat zugesagt.",
+        "Uwe Schneidewind hat für „Pressefoto“ abgesagt (im Kalenderprogramm).",
+    ]
+    assert _told(since=since, language="en") == [
+        "Uwe Schneidewind accepted.",
+        "Uwe Schneidewind declined “Pressefoto” (in a calendar program).",
+    ]
+
+
+def test_a_deleted_visit_is_told_with_what_went_with_it(visit):
+    from planner.services.planning import delete_visit
+
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Pressefoto")
+    factories.participation(visit, factories.person(visit.guest_organisations[0], "Albers"))
+    db.session.commit()
+    since = _last_id()
+
+    delete_visit(visit)
+    db.session.commit()
+
+    assert _told(since=since) == [
+        "Lena Hoffmann hat den Besuch „Besuch aus Wuppertal“ gelöscht.",
+        "Mit ihm gelöscht: 1 Programmpunkt und 1 teilnehmende Person.",
+    ]
+
+
+def test_calendar_subscriptions_created_and_revoked(visit, lena):
+    from planner.services.feeds import create_feed, revoke
+
+    uwe = factories.person(visit.guest_organisations[0], "Schneidewind", first_name="Uwe")
+    db.session.commit()
+    since = _last_id()
+
+    feeds = [create_feed(lena, "person", visit=visit, person=uwe), create_feed(lena, "user")]
+    db.session.commit()
+    for feed in feeds:
+        revoke(feed)
+    db.session.commit()
+
+    told = _told(since=since)
+    assert told == [
+        "Lena Hoffmann hat ein Kalender-Abo für Uwe Schneidewind angelegt und ein persönliches "
+        "Kalender-Abo für alle Besuche angelegt.",
+        "Lena Hoffmann hat das Kalender-Abo für Uwe Schneidewind widerrufen und ein persönliches "
+        "Kalender-Abo für alle Besuche widerrufen.",
+    ]
