@@ -21,22 +21,35 @@ from tests.smtp import smtp_server
 FIRST_ID = 70_000
 
 
-def _ids_from(first: int) -> None:
-    """Let every table hand out ids from ``first`` on (each table its own thousand)."""
+@pytest.fixture
+def large_ids(app):
+    """Let every table hand out ids from FIRST_ID on (each table its own thousand)."""
+    sqlite = db.engine.dialect.name == "sqlite"
+    # SQLite keeps its counters when tables are emptied: the next tests get them back.
+    saved = (
+        db.session.execute(text("SELECT name, seq FROM sqlite_sequence")).all() if sqlite else []
+    )
     tables = [table for table in db.metadata.sorted_tables if "id" in table.c]
     for number, table in enumerate(tables):
-        start = first + 1000 * number
-        if db.engine.dialect.name == "postgresql":
+        start = FIRST_ID + 1000 * number
+        if sqlite:
             db.session.execute(
-                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :start)"),
-                {"table": table.name, "start": start},
+                text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": table.name}
             )
-        else:
-            db.session.execute(text("DELETE FROM sqlite_sequence WHERE name = :table"),
-                               {"table": table.name})  # fmt: skip
             db.session.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)"),
                                {"t": table.name, "s": start})  # fmt: skip
+        else:
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :s)"),
+                               {"t": table.name, "s": start})  # fmt: skip
     db.session.commit()
+    yield
+    if sqlite:
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM sqlite_sequence"))
+        for name, seq in saved:
+            db.session.execute(text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :s)"),
+                               {"t": name, "s": seq})  # fmt: skip
+        db.session.commit()
 
 
 def _item(visit, title: str) -> AgendaItem:
@@ -71,9 +84,8 @@ def _visit_form(visit, **changes) -> dict:
 
 
 @pytest.fixture
-def edited(app, client, login, runner):
+def edited(app, large_ids, client, login, runner):
     """The demo visit after a planner's day of work, the e-mails sent and answers received."""
-    _ids_from(FIRST_ID)
     demo = load_demo_data().visit
     bochum = demo.host_organisation
     petra = factories.user(bochum, Role.PLANNER, name="Petra Protokoll")
