@@ -6,9 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from planner.enums import AuditAction, OutboxStatus
-from planner.models import (
-    User,
-)
+from planner.models import User
 from planner.services.history.actions import Action, Changed
 from planner.services.history.words import Clause, Story, names_list, same, visible
 

@@ -11,9 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from planner.enums import AuditAction
 from planner.i18n import enum_labels
-from planner.models import (
-    User,
-)
+from planner.models import User
 from planner.services.history.actions import Changed
 
 if TYPE_CHECKING:
