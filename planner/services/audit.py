@@ -76,18 +76,21 @@ UNRECORDED_FIELDS = {
         }
     ),
     FeedToken: frozenset({"token"}),
-    InboundMessage: frozenset({"digest", "message_id", "sender", "subject", "received_at"}),
+    InboundMessage: frozenset(
+        {"digest", "message_id", "sender", "subject", "comment", "received_at"}
+    ),
     ItemAnswer: frozenset({"replied_at"}),
     User: frozenset({"session_version", "last_login_at"}),
     Organisation: frozenset({"logo_mime"}),
 }
 # Recorded as changed, never with their values: health-related and personal needs,
-# secrets, binary data and the text of e-mails.
+# secrets, binary data, the text of e-mails and what people wrote with their answers.
 REDACTED_FIELDS = {
     Person: frozenset({"dietary_needs", "accessibility_needs"}),
     User: frozenset({"password_hash"}),
     Organisation: frozenset({"logo"}),
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
+    ItemAnswer: frozenset({"comment"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

@@ -190,12 +190,14 @@ def test_the_demo_visits_history_tells_a_day_of_work_in_german_sentences(client,
         "Prof. Dr. Uwe Schneidewind hat für „Begrüßung durch den Oberbürgermeister“, "
         "„Vorführung der Infostelen“, „Smart City Innovation Unit: das „Bochumer Modell““ und "
         "„Abschlussgespräch“ zugesagt (auf der Antwortseite).",
-        "Miriam Albers hat für „Abschlussgespräch“ abgesagt (im Kalenderprogramm).",
+        "Miriam Albers hat für „Abschlussgespräch“ abgesagt (im Kalenderprogramm). Miriam Albers "
+        "hat einen Kommentar dazu geschrieben.",
         "Das System hat den Besuch „Smart-City-Austausch: Besuch der Stadt Wuppertal“ angelegt "
         "und Version 1 herausgegeben: „Programm für den Besuch am 23. Februar 2023“.",
         "Mit ihm angelegt: 5 Programmpunkte und 7 Teilnehmende.",
     ]:
         assert sentence in page
+    assert "Ich komme gerne" not in page  # what people write stays on the participants page
     assert re.search(r"\d+ E-Mails an .* wurden zur Prüfung entworfen\.", page)
     assert re.search(r"Petra Protokoll hat \d+ E-Mails an .* zum Versand freigegeben\.", page)
     assert re.search(r"\d+ E-Mails an .* wurden verschickt\.", page)

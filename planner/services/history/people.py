@@ -17,7 +17,6 @@ from planner.services.history.words import (
     frame,
     label,
     names_list,
-    quote,
     rest_of,
     same,
     trash,
@@ -260,7 +259,7 @@ class Answer:
     status: Any
     item_id: Any
     source: Any
-    comment: str = ""
+    commented: bool = False
 
 
 def tell_answers(action: Action, story: Story) -> None:
@@ -279,7 +278,8 @@ def tell_answers(action: Action, story: Story) -> None:
                 item_id=obj.value("agenda_item_id")
                 or names.get("ItemAnswer", obj.id, "agenda_item_id"),
                 source=obj.new("source") or names.get("ItemAnswer", obj.id, "source"),
-                comment=(obj.new("comment") or "").strip() if obj.changed("comment") else "",
+                # The trail keeps that a comment was written, never what it says.
+                commented=bool(obj.changed("comment") and obj.fields["comment"][1]),
             )
         )
     for obj in action.of_type("InboundMessage"):
@@ -296,12 +296,8 @@ def tell_answers(action: Action, story: Story) -> None:
             source = _source({answer.source for answer in answers})
             sentence = frame(person, clauses)
             story.sentences.append(f"{sentence} {source}" if source else sentence)
-        for answer in answers:
-            if answer.comment:
-                story.sentences.append(
-                    _("Comment from %(person)s: %(comment)s", person=person,
-                      comment=quote(answer.comment))
-                )  # fmt: skip
+        if any(answer.commented for answer in answers):
+            story.sentences.append(_("%(person)s added a comment", person=person))
     for obj in action.of_type("Participation"):
         if obj.action is not AuditAction.UPDATE or not obj.changed("rsvp_status"):
             continue
