@@ -57,8 +57,9 @@ def _setup() -> int:
     start = datetime(2026, 3, 1, 8)
     for n in range(ITEMS):
         begin = start + timedelta(days=n // 40, minutes=15 * (n % 40))
-        db.session.add(AgendaItem(visit=visit, kind=ItemKind.SESSION, title=f"Programmpunkt {n}",
-                                  description="Gespräch über Smart-City-Projekte, Teil " + str(n),
+        db.session.add(AgendaItem(visit=visit, kind=ItemKind.SESSION,
+                                  title_de=f"Programmpunkt {n}",
+                                  description_de=f"Gespräch über Smart-City-Projekte, Teil {n}",
                                   starts_at=begin, ends_at=begin + timedelta(minutes=15),
                                   uid=f"{uuid.uuid4()}@bench.example"))  # fmt: skip
     for n in range(ATTENDEES):
@@ -85,8 +86,8 @@ def _icalendar_alone(snapshot: dict, method: str) -> bytes:
         event.add("dtstamp", stamp)
         event.add("dtstart", datetime.fromisoformat(item["starts_at"]).replace(tzinfo=tz))
         event.add("dtend", datetime.fromisoformat(item["ends_at"]).replace(tzinfo=tz))
-        event.add("summary", item["title"])
-        event.add("description", item["description"])
+        event.add("summary", item["title_de"])
+        event.add("description", item["description_de"])
         event.add("created", stamp)
         event.add("last-modified", stamp)
         event.add("url", "http://127.0.0.1:5000/visits/1")
@@ -100,7 +101,7 @@ def _icalendar_alone(snapshot: dict, method: str) -> bytes:
             event.add("attendee", attendee, encode=0)
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", item["title"])
+        alarm.add("description", item["title_de"])
         alarm.add("trigger", timedelta(minutes=-15))
         event.add_component(alarm)
         calendar.add_component(event)

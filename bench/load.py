@@ -162,7 +162,7 @@ def _writers(port: int, visit_id: int, email: str) -> dict:
                 title = f"Bearbeitet {number}-{sequence}"
                 status, location, body = browser.request(
                     "POST", f"/visits/{visit_id}/items/{item_id}/edit",
-                    {"csrf_token": csrf, "title": title, "kind": "session", "day": "2030-05-06",
+                    {"csrf_token": csrf, "title_de": title, "kind": "session", "day": "2030-05-06",
                      "start": "10:00", "end": "10:30", "setup_minutes": "0",
                      "teardown_minutes": "0", "room": "0", "responsible": "0",
                      "status": "confirmed", "lock_version": version[1] if version else "0",
@@ -181,7 +181,7 @@ def _writers(port: int, visit_id: int, email: str) -> dict:
                 title = f"Neu {number}-{sequence}"
                 status, location, _ = browser.request(
                     "POST", f"/visits/{visit_id}/items/new",
-                    {"csrf_token": csrf, "title": title, "kind": "session", "day": "2030-05-06",
+                    {"csrf_token": csrf, "title_de": title, "kind": "session", "day": "2030-05-06",
                      "start": "10:00", "end": "10:30", "setup_minutes": "0",
                      "teardown_minutes": "0", "room": "0", "responsible": "0",
                      "status": "confirmed", "confirm_conflicts": "1"},
@@ -212,9 +212,9 @@ def _lost(item: AgendaItem | None, title: str, acknowledged: list[str]) -> bool:
     if item is None:
         return True
     if not acknowledged:
-        return item.title != title
+        return item.title_de != title
     # Each acknowledged edit raised the version once; the last one shows.
-    return item.title not in acknowledged or item.lock_version != len(acknowledged) + 1
+    return item.title_de not in acknowledged or item.lock_version != len(acknowledged) + 1
 
 
 def run(kind: str, url: str, folder: Path) -> list[str]:

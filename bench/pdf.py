@@ -38,6 +38,7 @@ from planner.services.printing import DOCUMENTS, load_print_data  # noqa: E402
 from planner.services.versions import issue_version, load_for_snapshot  # noqa: E402
 
 RUNS = 3
+DESCRIPTION = "Austausch über Projekte der Stadtverwaltung. " * 3
 
 
 def _setup() -> tuple[int, int]:
@@ -50,8 +51,9 @@ def _setup() -> tuple[int, int]:
     db.session.add(visit)
     for n in range(60):
         begin = start + timedelta(days=n // 20, hours=8, minutes=30 * (n % 20))
-        db.session.add(AgendaItem(visit=visit, kind=ItemKind.SESSION, title=f"Programmpunkt {n}",
-                                  description="Austausch über Projekte der Stadtverwaltung. " * 3,
+        db.session.add(AgendaItem(visit=visit, kind=ItemKind.SESSION,
+                                  title_de=f"Programmpunkt {n}",
+                                  description_de=DESCRIPTION,
                                   internal_notes="Technik prüfen", room=rooms[n % 3],
                                   starts_at=begin, ends_at=begin + timedelta(minutes=25),
                                   uid=f"pdf-{n}@bench.example"))  # fmt: skip

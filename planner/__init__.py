@@ -1,12 +1,24 @@
 """Delegation Visit Planner: the application factory."""
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# A checkout (make run, pip install -e .) keeps templates/, static/ and migrations/ beside
+# the package; an installed wheel (pip install .) carries them inside it.
+CHECKOUT = PACKAGE.parent if (PACKAGE.parent / "pyproject.toml").is_file() else None
+ROOT = CHECKOUT or PACKAGE
+
+
+def _default_instance() -> str:
+    """Return the instance folder: instance/ of a checkout, else Flask's default place."""
+    if CHECKOUT is not None:
+        return str(CHECKOUT / "instance")
+    return str(Path(sys.prefix) / "var" / "planner-instance")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -16,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ``PLANNER_INSTANCE_PATH``) moves the instance folder, e.g. for tests.
     """
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
-        "PLANNER_INSTANCE_PATH", str(ROOT / "instance")
+        "PLANNER_INSTANCE_PATH", _default_instance()
     )
     app = Flask(
         __name__,
@@ -25,6 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+
+    # The SQLite database and the generated secret key live there.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from planner.config import load_config
     from planner.converters import IdConverter
@@ -61,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences,
         printing,
         rooms,
+        trash,
         visits,
     )
 
@@ -76,23 +92,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         printing.bp,
         admin.bp,
         preferences.bp,
+        trash.bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)
 
     from planner.security import init_security
     from planner.services.audit import register_audit_trail
+    from planner.services.locking import register_version_counters
 
     init_security(app)
     register_audit_trail()
+    register_version_counters()
 
     from planner.cli import register_commands
 
     register_commands(app)
 
-    from planner.i18n import template_helpers
+    from planner.i18n import former_title, item_title, template_helpers
     from planner.services.feeds import feed_addresses
 
     app.context_processor(template_helpers)
     app.jinja_env.globals["feed_addresses"] = feed_addresses
+    # A global, not a context value: imported macros (_changes.html) call it too.
+    app.jinja_env.globals["item_title"] = item_title
+    app.jinja_env.globals["former_title"] = former_title
     return app

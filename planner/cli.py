@@ -21,12 +21,14 @@ from planner.services.mailbox import run_loop as fetch_loop
 from planner.services.outbox import mail_backend, run_loop, send_pending
 from planner.services.people import purge
 from planner.services.replies import handle_and_commit, receive
+from planner.services.trash import empty_trash
 from planner.services.users import create_user
 
 users_cli = AppGroup("users", help="Manage staff logins.")
 people_cli = AppGroup("people", help="Personal data of participants.")
 outbox_cli = AppGroup("outbox", help="E-mail waiting in the outbox.")
 mail_cli = AppGroup("mail", help="Answers that calendar programs send back.")
+trash_cli = AppGroup("trash", help="Deleted visits, agenda items and people.")
 
 # sysexits.h: what an MTA understands from a delivery program.
 EX_DATAERR = 65
@@ -93,6 +95,23 @@ def purge_people_command(days: int) -> None:
     count = purge(days, date.today())  # noqa: DTZ011 (the server's calendar day)
     db.session.commit()
     click.echo(f"Anonymised {count} people.")
+
+
+@trash_cli.command("empty")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Remove what was deleted more than DAYS ago (default: PLANNER_TRASH_DAYS, 30).",
+)
+def trash_empty_command(days: int | None) -> None:
+    """Remove deleted visits, items and people from the trash for good."""
+    if days is None:
+        days = current_app.config["TRASH_DAYS"]
+    count = empty_trash(days)
+    db.session.commit()
+    click.echo(f"Removed {count} deleted things for good (deleted more than {days} days ago).")
 
 
 @outbox_cli.command("send")
@@ -174,4 +193,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(people_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(trash_cli)
     app.cli.add_command(bench_data_command)

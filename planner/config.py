@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "TRANSFER_MINUTES": 15,
+    "TRASH_DAYS": 30,  # how long deleted visits, items and people stay restorable
     "ICAL_ALARM_MINUTES": 15,  # reminder before each item in calendars; 0: none
     "IMPORT_MAX_BYTES": 5_000_000,
     "BABEL_DEFAULT_LOCALE": "de",
@@ -89,6 +90,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     if app.config["IMAP_PORT"] in (None, ""):
         app.config["IMAP_PORT"] = 993 if app.config["IMAP_SECURITY"] == "ssl" else 143
     app.config["IMAP_PORT"] = int(app.config["IMAP_PORT"])
+    app.config["TRASH_DAYS"] = int(app.config["TRASH_DAYS"])
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         "sqlite:///" + str(Path(app.instance_path) / "planner.db")
     )

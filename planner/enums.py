@@ -83,3 +83,14 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    # Brought back from the trash, and removed from it for good.
+    RESTORE = "restore"
+    ERASE = "erase"
+
+
+class TrashKind(StrEnum):
+    """What a trash entry holds: a visit, an agenda item or a person, with what belonged to it."""
+
+    VISIT = "visit"
+    ITEM = "item"
+    PERSON = "person"

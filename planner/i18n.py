@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
+from babel import dates
 from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
@@ -15,8 +16,11 @@ from planner.enums import (
     OutboxStatus,
     Role,
     RsvpStatus,
+    TrashKind,
     VisitStatus,
 )
+from planner.services.item_texts import title_in
+from planner.services.timezones import zone
 from planner.services.wallclock import Reading, classify, offset_text, utc_offset
 
 
@@ -71,13 +75,43 @@ def format_span(item: Any, zone_name: str) -> str:
     return text
 
 
+def current_language() -> str:
+    """Return the interface language of the request: "de" or "en"."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def item_title(item: Any, language: str | None = None) -> str:
+    """Return an agenda item's title (a live item, a version's item or a change) in the
+    interface language, else in the other one.
+    """
+    return title_in(item, language or current_language())
+
+
+def former_title(change: Any, language: str | None = None) -> str:
+    """Return the title an item had before a change, in the interface language."""
+    if "from_title_de" in change or "from_title_en" in change:
+        texts = {"title_de": change.get("from_title_de", ""),
+                 "title_en": change.get("from_title_en", "")}  # fmt: skip
+    else:  # a change recorded before items had two languages
+        texts = {"title": change.get("from_title", "")}
+    return item_title(texts, language)
+
+
+def format_moment(moment: datetime, zone_name: str) -> str:
+    """Format an instant as day and time in a visit's zone: "23.02.2023, 09:15"."""
+    local = moment.astimezone(zone(zone_name))
+    day = dates.format_date(local.date(), format="medium", locale=get_locale())
+    return f"{day}, {format_clock(local)}"
+
+
 def template_helpers() -> dict[str, Any]:
     """Expose the formatting helpers and the current language to every template."""
     return {
         "format_day": format_day,
         "format_clock": format_clock,
         "format_span": format_span,
-        "current_language": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "format_moment": format_moment,
+        "current_language": current_language(),
         "labels": enum_labels(),
     }
 
@@ -85,8 +119,9 @@ def template_helpers() -> dict[str, Any]:
 def enum_labels() -> dict[str, Any]:
     """Return the translated label of every enum value, keyed by enum class and value."""
     return {
+        # A visit in preparation is not "Entwurf": that word names the agenda's working draft.
         "visit_status": {
-            VisitStatus.DRAFT: _l("Draft"),
+            VisitStatus.DRAFT: _l("In preparation"),
             VisitStatus.PLANNED: _l("Planned"),
             VisitStatus.CONFIRMED: _l("Confirmed"),
             VisitStatus.COMPLETED: _l("Completed"),
@@ -144,6 +179,13 @@ def enum_labels() -> dict[str, Any]:
             AuditAction.CREATE: _l("created"),
             AuditAction.UPDATE: _l("changed"),
             AuditAction.DELETE: _l("deleted"),
+            AuditAction.RESTORE: _l("restored"),
+            AuditAction.ERASE: _l("removed from the trash for good"),
+        },
+        "trash_kind": {
+            TrashKind.VISIT: _l("Visit"),
+            TrashKind.ITEM: _l("Agenda item"),
+            TrashKind.PERSON: _l("Person"),
         },
         "role": {
             Role.ADMIN: _l("Administrator"),

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from planner import create_app
 from planner.extensions import db
-from tests.databases import POSTGRES_URL, throwaway_database
+from tests.databases import NO_POSTGRES, POSTGRES_URL, throwaway_database
 from tests.factories import PASSWORD
 from tests.imap_server import ImapServer, TestMailbox, start_or_skip
 
@@ -20,7 +20,7 @@ DATABASES = [
     pytest.param(
         "postgresql",
         id="postgresql",
-        marks=pytest.mark.skipif(not POSTGRES_URL, reason="PLANNER_TEST_POSTGRES_URL is not set"),
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason=NO_POSTGRES),
     ),
 ]
 
@@ -107,7 +107,7 @@ def database(request) -> str:
 def app(database: str, migrated_databases: dict[str, str], tmp_path) -> Iterator[Flask]:
     """An app with an application context, on an empty migrated database."""
     if database not in migrated_databases:
-        pytest.skip("PLANNER_TEST_POSTGRES_URL is not set")
+        pytest.skip(NO_POSTGRES)
     app = make_app(migrated_databases[database], tmp_path)
     with app.app_context():
         try:
@@ -174,3 +174,10 @@ def imap_mailbox(imap_server: ImapServer) -> TestMailbox:
     mailbox = imap_server.mailbox()
     mailbox.empty()
     return mailbox
+
+
+def pytest_report_header() -> list[str]:
+    """Say at the top of every run which databases the tests use, and why not both."""
+    if POSTGRES_URL:
+        return [f"databases: SQLite and PostgreSQL ({POSTGRES_URL.split('@')[-1]})"]
+    return [f"databases: SQLite only — {NO_POSTGRES}"]

@@ -3,7 +3,7 @@
 import itertools
 from datetime import date, datetime
 
-from planner.enums import ItemKind, Role, Side
+from planner.enums import ItemKind, Language, Role, Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -61,12 +61,20 @@ def visit(
 
 
 def item(visit: Visit, start: str, end: str, title: str | None = None, **fields) -> AgendaItem:
-    """Add an agenda item; ``start`` and ``end`` are "YYYY-MM-DD HH:MM" wall-clock times."""
+    """Add an agenda item; ``start`` and ``end`` are "YYYY-MM-DD HH:MM" wall-clock times.
+
+    ``title`` and ``description`` are the texts in the visit's language; ``title_en`` and
+    the like set a language of their own.
+    """
+    language = Language(visit.language or Language.DE).value
+    if title is not None or not (fields.get("title_de") or fields.get("title_en")):
+        fields[f"title_{language}"] = title or f"Programmpunkt {next(_counter)}"
+    if "description" in fields:
+        fields[f"description_{language}"] = fields.pop("description")
     result = AgendaItem(
         visit=visit,
         starts_at=datetime.fromisoformat(start),
         ends_at=datetime.fromisoformat(end),
-        title=title or f"Programmpunkt {next(_counter)}",
         kind=fields.pop("kind", ItemKind.SESSION),
         uid=fields.pop("uid", f"item-{next(_counter)}@planner.test"),
         **fields,

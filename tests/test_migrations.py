@@ -137,3 +137,84 @@ def test_ids_are_never_reused_and_rebuilding_tables_loses_no_row_that_refers_to_
             text("INSERT INTO room (venue_id, name, accessibility_notes) VALUES (1, 'Neu', '')")
         )
         assert connection.execute(text("SELECT id FROM room")).scalar() == 2
+
+
+def test_item_titles_move_into_the_visits_language_and_back(empty_app):
+    upgrade(revision="0010_wall_clock_folds")
+    visit = (
+        "INSERT INTO visit (id, host_organisation_id, title, purpose, first_day, last_day,"
+        " timezone, language, status, internal_notes, created_at, updated_at) VALUES ({}, 1,"
+        " 'Besuch', '', '2026-02-23', '2026-02-23', 'Europe/Berlin', '{}', 'planned', '',"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+    )
+    item = (
+        "INSERT INTO agenda_item (id, visit_id, module_id, starts_at, ends_at, setup_minutes,"
+        " teardown_minutes, kind, title, description, internal_notes, status, uid, sequence,"
+        " created_at, updated_at) VALUES ({}, {}, {}, '2026-02-23 12:00:00',"
+        " '2026-02-23 13:00:00', 0, 0, 'meal', '{}', '{}', '', 'confirmed', 'item-{}', 0,"
+        " '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+    )
+    statements = [
+        "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
+        " VALUES (1, 'Bochum', 'Europe/Berlin', 'de', '2026-01-01 00:00:00', '#0b4f8a')",
+        "INSERT INTO programme_module (id, organisation_id, key, kind, title_de, title_en,"
+        " description_de, description_en, default_duration_minutes) VALUES (1, 1, 'lunch',"
+        " 'meal', 'Mittagessen', 'Lunch', 'Gemeinsames Essen.', 'Lunch together.', 60)",
+        visit.format(1, "de"),
+        visit.format(2, "en"),
+        # Still the module's texts: readers of English were given the module's English.
+        item.format(1, 1, 1, "Mittagessen", "Gemeinsames Essen.", 1),
+        item.format(2, 1, 1, "Mittagessen im Ratssaal", "", 2),
+        item.format(3, 2, "NULL", "Lunch at the city hall", "With the mayor.", 3),
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT id, title_de, title_en, description_de, description_en"
+                " FROM agenda_item ORDER BY id"
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "Mittagessen", "Lunch", "Gemeinsames Essen.", "Lunch together."),
+        (2, "Mittagessen im Ratssaal", "", "", ""),
+        (3, "", "Lunch at the city hall", "", "With the mayor."),
+    ]
+
+    downgrade(revision="0010_wall_clock_folds")
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT id, title, description FROM agenda_item ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (1, "Mittagessen", "Gemeinsames Essen."),
+        (2, "Mittagessen im Ratssaal", ""),
+        (3, "Lunch at the city hall", "With the mayor."),
+    ]
+
+
+def test_no_table_reuses_ids_on_sqlite_after_all_the_rebuilds(empty_app):
+    # A batch migration rebuilds a SQLite table from its reflection, which forgets
+    # AUTOINCREMENT: each migration that rebuilds a table must ask for it again.
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("AUTOINCREMENT is SQLite's")
+    upgrade()
+
+    wanted = sorted(
+        table.name for table in db.metadata.tables.values()
+        if table.dialect_options["sqlite"].get("autoincrement")
+    )  # fmt: skip
+    with db.engine.connect() as connection:
+        created = dict(
+            connection.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            ).all()
+        )
+    assert [name for name in wanted if "AUTOINCREMENT" not in created[name]] == []
+    assert len(wanted) >= 14

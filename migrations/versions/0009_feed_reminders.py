@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('feed_token', schema=None) as batch_op:
+    with op.batch_alter_table('feed_token', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('reminders', sa.Boolean(), nullable=False, server_default=sa.false()))
 
     # Feeds of one visit or one attendee keep the reminders they had; feeds over all
@@ -26,10 +26,10 @@ def upgrade():
     op.execute(feed_token.update().where(feed_token.c.kind != 'user').values(reminders=True))
 
     # The default only fills the rows that exist; the application sets every new row.
-    with op.batch_alter_table('feed_token', schema=None) as batch_op:
+    with op.batch_alter_table('feed_token', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.alter_column('reminders', server_default=None)
 
 
 def downgrade():
-    with op.batch_alter_table('feed_token', schema=None) as batch_op:
+    with op.batch_alter_table('feed_token', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_column('reminders')

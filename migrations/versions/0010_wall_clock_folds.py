@@ -17,7 +17,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+    with op.batch_alter_table('agenda_item', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('starts_fold', sa.Integer(), nullable=False, server_default=sa.text('0')))
         batch_op.add_column(sa.Column('ends_fold', sa.Integer(), nullable=False, server_default=sa.text('0')))
         # In wall-clock time an item may end "before" it begins: 02:45 summer time to
@@ -46,7 +46,7 @@ def downgrade():
             f"{backwards} agenda items end in the second reading of a clock change "
             "before their beginning on the clock; move them before downgrading."
         )
-    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+    with op.batch_alter_table('agenda_item', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_agenda_item_ends_fold_is_0_or_1'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_agenda_item_starts_fold_is_0_or_1'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_agenda_item_ends_after_start'), type_='check')

@@ -6,6 +6,7 @@ from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
 from planner.enums import Role
 from planner.forms.base import Form
+from planner.forms.locking import LockedForm
 from planner.forms.widgets import choices
 from planner.services.errors import InvalidInput
 from planner.services.users import check_password, normalise_email
@@ -44,7 +45,7 @@ class _PasswordMixin:
             raise ValidationError(error.message) from error
 
 
-class UserForm(Form):
+class UserForm(LockedForm, Form):
     """Name, role and state of an existing login."""
 
     name = StringField(

@@ -6,9 +6,10 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import InputRequired
 
 from planner.forms.base import Form
+from planner.forms.locking import LockedForm
 
 
-class BrandingForm(Form):
+class BrandingForm(LockedForm, Form):
     """Logo and accent colour of the organisation's printouts."""
 
     accent_colour = StringField(

@@ -5,10 +5,13 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from planner.forms.base import Form
+from planner.forms.locking import LockedForm
 
 
-class ModuleForm(Form):
+class ModuleForm(LockedForm, Form):
     """A programme module of the catalogue."""
+
+    stored_as = {"default_room_id": "default_room"}
 
     title_de = StringField(
         _l("Title (German)"),
@@ -31,7 +34,7 @@ class ModuleForm(Form):
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
 
 
-class VenueForm(Form):
+class VenueForm(LockedForm, Form):
     """A building."""
 
     name = StringField(
@@ -41,8 +44,10 @@ class VenueForm(Form):
     accessibility_notes = TextAreaField(_l("Accessibility"), validators=[Length(max=2000)])
 
 
-class RoomForm(Form):
+class RoomForm(LockedForm, Form):
     """A room of a venue."""
+
+    stored_as = {"venue_id": "venue"}
 
     venue = SelectField(_l("Building"), coerce=int, choices=[])
     name = StringField(

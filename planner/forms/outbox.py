@@ -5,9 +5,10 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from planner.forms.base import Form
+from planner.forms.locking import LockedForm
 
 
-class MessageForm(Form):
+class MessageForm(LockedForm, Form):
     """Subject and text of a message before it is sent."""
 
     subject = StringField(

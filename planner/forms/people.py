@@ -14,12 +14,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from planner.enums import Language
 from planner.forms.base import Form
+from planner.forms.locking import LockedForm
 from planner.forms.widgets import choices
 from planner.services.errors import InvalidInput
 from planner.services.users import normalise_email
 
 
-class PersonForm(Form):
+class PersonForm(LockedForm, Form):
     """A person's protocol data."""
 
     salutation = StringField(_l("Salutation"), validators=[Length(max=50)])

@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from planner.enums import Language, VisitStatus
 from planner.forms.base import Form
+from planner.forms.locking import LockedForm
 from planner.forms.widgets import CheckboxListField, choices
 from planner.services.timezones import known_zones, to_utc
 from planner.services.wallclock import Reading, classify, fold_choices, fold_question, gap_message
@@ -35,8 +36,10 @@ def _check_year(field) -> None:
         raise ValidationError(_l("Please enter a date between 1900 and 2999."))
 
 
-class VisitForm(Form):
+class VisitForm(LockedForm, Form):
     """A visit's details."""
+
+    stored_as = {"contact_person_id": "contact_person"}
 
     title = StringField(
         _l("Title"),
@@ -61,7 +64,6 @@ class VisitForm(Form):
     contact_person = SelectField(_l("Contact person"), coerce=int, choices=[])
     purpose = TextAreaField(_l("Purpose"), validators=[Length(max=5000)])
     internal_notes = TextAreaField(_l("Internal notes"), validators=[Length(max=5000)])
-    lock_version = HiddenField()
 
     def validate_first_day(self, field) -> None:
         """Accept days of this millennium and the last century."""
@@ -103,18 +105,26 @@ class IssueForm(Form):
     acknowledge_conflicts = BooleanField(_l("I have seen the open conflicts and issue anyway"))
 
 
-class ItemForm(Form):
+class ItemForm(LockedForm, Form):
     """An agenda item: its times are wall-clock times in the visit's zone ``zone``.
 
     A time the clocks skip is refused with the next valid one; for a time they repeat,
     the form asks which reading is meant (``start_fold``, ``end_fold``: "0" the first,
     "1" the second) and offers the question only then.
+
+    Title and public description come in German and English; the title in the visit's
+    language ``language`` is required, the other one is optional.
     """
 
-    title = StringField(
-        _l("Title"),
-        validators=[InputRequired(message=_l("Please enter a title.")), Length(max=300)],
-    )
+    stored_as = {
+        "starts_at": "start",
+        "ends_at": "end",
+        "room_id": "room",
+        "responsible_person_id": "responsible",
+    }
+
+    title_de = StringField(_l("Title (German)"), validators=[Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)])
     kind = SelectField(_l("Kind"), choices=[])
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Please enter a date."))])
     start = StringField(
@@ -137,17 +147,38 @@ class ItemForm(Form):
     room = SelectField(_l("Room"), coerce=int, choices=[])
     responsible = SelectField(_l("Responsible host"), coerce=int, choices=[])
     status = SelectField(_l("Status"), choices=[])
-    description = TextAreaField(_l("Description (public)"), validators=[Length(max=5000)])
+    description_de = TextAreaField(_l("Public description (German)"), validators=[Length(max=5000)])
+    description_en = TextAreaField(
+        _l("Public description (English)"), validators=[Length(max=5000)]
+    )
     internal_notes = TextAreaField(_l("Internal notes (hosts only)"), validators=[Length(max=5000)])
     shift_following = BooleanField(_l("Move the day's following items by as much as the end moves"))
     module = HiddenField()
-    lock_version = HiddenField()
     confirm_conflicts = HiddenField()
 
-    def __init__(self, *args, zone: str = "UTC", **kwargs) -> None:
+    def __init__(self, *args, zone: str = "UTC", language: str = "de", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
+        self.language = Language(language).value
+        self.required_title.flags.required = True
         self.offer_fold_choices()
+
+    @property
+    def required_title(self):
+        """Return the title field of the visit's language, the one that must be filled."""
+        return self.title_en if self.language == Language.EN else self.title_de
+
+    def _title_given(self, field) -> None:
+        if field is self.required_title and not (field.data or "").strip():
+            raise ValidationError(_l("Please enter a title."))
+
+    def validate_title_de(self, field) -> None:
+        """Require the German title when the visit is in German."""
+        self._title_given(field)
+
+    def validate_title_en(self, field) -> None:
+        """Require the English title when the visit is in English."""
+        self._title_given(field)
 
     @staticmethod
     def _time(field) -> time | None:

@@ -10,6 +10,7 @@ from planner.models.organisation import Organisation
 from planner.models.outbox import OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
+from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
 from planner.models.version import AgendaVersion
@@ -28,6 +29,7 @@ __all__ = [
     "PendingImport",
     "Person",
     "ProgrammeModule",
+    "TrashEntry",
     "Room",
     "User",
     "Venue",

@@ -10,14 +10,14 @@ from planner.enums import ItemKind, ItemStatus
 from planner.extensions import db
 from planner.models.module import ProgrammeModule
 from planner.models.person import Person
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 from planner.models.venue import Room
 
 if TYPE_CHECKING:
     from planner.models.visit import Visit
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Locked, db.Model):
     """One entry of a visit's agenda.
 
     ``starts_at`` and ``ends_at`` are naive wall-clock times in the visit's zone: a
@@ -26,6 +26,10 @@ class AgendaItem(db.Model):
     ``starts_fold`` and ``ends_fold`` say which reading of a time that happens twice
     (when the clocks go back) is meant: 0 the first, 1 the second; 0 for every other time.
     An item may end on a later day than it begins.
+
+    Title and public description exist in German and English, as in the programme
+    module the item may come from; the one in the visit's language is required, the
+    other may be empty (readers then get the one there is, see ``services/item_texts``).
     """
 
     __tablename__ = "agenda_item"
@@ -43,8 +47,10 @@ class AgendaItem(db.Model):
     setup_minutes: Mapped[int] = mapped_column(default=0)
     teardown_minutes: Mapped[int] = mapped_column(default=0)
     kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind, "item_kind"))
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title_de: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    description_de: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
     internal_notes: Mapped[str] = mapped_column(Text, default="")
     # A room in use cannot be deleted: the agenda would silently lose its place.
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="RESTRICT"))
@@ -57,8 +63,6 @@ class AgendaItem(db.Model):
     # iCalendar identity: the UID never changes, SEQUENCE rises per issued change.
     uid: Mapped[str] = mapped_column(String(255), unique=True)
     sequence: Mapped[int] = mapped_column(default=0)
-    # Optimistic locking: an UPDATE only succeeds against the version it was read at.
-    lock_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -66,8 +70,6 @@ class AgendaItem(db.Model):
     module: Mapped[ProgrammeModule | None] = relationship()
     room: Mapped[Room | None] = relationship()
     responsible_person: Mapped[Person | None] = relationship()
-
-    __mapper_args__ = {"version_id_col": lock_version}
 
     __table_args__ = (
         # Only the zone knows the exact order; without it: later on the clock, or the
@@ -78,6 +80,7 @@ class AgendaItem(db.Model):
         CheckConstraint("setup_minutes >= 0", name="setup_not_negative"),
         CheckConstraint("teardown_minutes >= 0", name="teardown_not_negative"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint("title_de <> '' OR title_en <> ''", name="has_a_title"),
         Index("ix_agenda_item_visit_start", "visit_id", "starts_at"),
         Index("ix_agenda_item_room_time", "room_id", "starts_at", "ends_at"),
         Index("ix_agenda_item_responsible_person_id", "responsible_person_id"),
@@ -95,4 +98,5 @@ class AgendaItem(db.Model):
         return self.ends_at + timedelta(minutes=self.teardown_minutes)
 
     def __repr__(self) -> str:
-        return f"<AgendaItem {self.id} {self.starts_at:%Y-%m-%d %H:%M} {self.title!r}>"
+        title = self.title_de or self.title_en
+        return f"<AgendaItem {self.id} {self.starts_at:%Y-%m-%d %H:%M} {title!r}>"

@@ -6,11 +6,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import ItemKind, Language
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import NEVER_REUSE_IDS, enum_column
+from planner.models.types import NEVER_REUSE_IDS, Locked, enum_column
 from planner.models.venue import Room
 
 
-class ProgrammeModule(db.Model):
+class ProgrammeModule(Locked, db.Model):
     """An agenda item template with titles in German and English, a duration and a room."""
 
     __tablename__ = "programme_module"

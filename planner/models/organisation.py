@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.enums import Language
 from planner.extensions import db
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 
 
-class Organisation(db.Model):
+class Organisation(Locked, db.Model):
     """A city or institution (Bochum, Wuppertal) with its default zone and locale."""
 
     __tablename__ = "organisation"

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import OutboxStatus
 from planner.extensions import db
 from planner.models.person import Person
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 from planner.models.visit import Visit
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Locked, db.Model):
     """An e-mail rendered when it is created, then drafted, waiting, sent or failed."""
 
     __tablename__ = "outbox_message"

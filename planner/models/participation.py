@@ -10,7 +10,7 @@ from planner.enums import RsvpStatus, Side
 from planner.extensions import db
 from planner.models.agenda import AgendaItem
 from planner.models.person import Person
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 from planner.models.visit import Visit
 
 participation_item = Table(
@@ -35,7 +35,7 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Participation(db.Model):
+class Participation(Locked, db.Model):
     """A person's part in one visit.
 
     A participant attends every item of the visit (items added later included) while

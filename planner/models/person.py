@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import Language
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 
 
-class Person(db.Model):
+class Person(Locked, db.Model):
     """A guest or host, reused across visits; one row per person and organisation."""
 
     __tablename__ = "person"

@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -52,3 +54,20 @@ def enum_column(enum_class: type[StrEnum], name: str) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+class Locked:
+    """Optimistic locking for a record people edit.
+
+    ``lock_version`` is SQLAlchemy's version counter: every UPDATE names the version the
+    row was read at and raises it, so a save based on an out-of-date copy changes no row
+    and fails (``StaleDataError``) instead of overwriting someone else's change. A form
+    sends the version it was opened at; ``planner.services.locking`` refuses it when the
+    record has moved on since.
+    """
+
+    lock_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.lock_version}

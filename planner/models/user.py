@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.enums import Role
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 
 
-class User(db.Model):
+class User(Locked, db.Model):
     """A staff login that belongs to one organisation, with one role there."""
 
     __tablename__ = "user_account"

@@ -5,10 +5,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import NEVER_REUSE_IDS
+from planner.models.types import NEVER_REUSE_IDS, Locked
 
 
-class Venue(db.Model):
+class Venue(Locked, db.Model):
     """A building with an address, owned by the organisation that books it."""
 
     __tablename__ = "venue"
@@ -29,7 +29,7 @@ class Venue(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "name"), NEVER_REUSE_IDS)
 
 
-class Room(db.Model):
+class Room(Locked, db.Model):
     """A room of a venue; agenda items of any visit can book it."""
 
     __tablename__ = "room"

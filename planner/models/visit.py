@@ -3,13 +3,13 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import Language, VisitStatus
 from planner.extensions import db
 from planner.models.organisation import Organisation
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, enum_column, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from planner.models.agenda import AgendaItem
@@ -29,7 +29,7 @@ visit_guest_organisation = Table(
 )
 
 
-class Visit(db.Model):
+class Visit(Locked, db.Model):
     """A delegation's visit to a host organisation over one or more days."""
 
     __tablename__ = "visit"
@@ -54,8 +54,6 @@ class Visit(db.Model):
         ForeignKey("person.id", ondelete="SET NULL")
     )
     internal_notes: Mapped[str] = mapped_column(Text, default="")
-    # Optimistic locking: an UPDATE only succeeds against the version it was read at.
-    lock_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -72,8 +70,6 @@ class Visit(db.Model):
     participations: Mapped[list["Participation"]] = relationship(
         back_populates="visit", passive_deletes=True
     )
-
-    __mapper_args__ = {"version_id_col": lock_version}
 
     __table_args__ = (
         CheckConstraint("last_day >= first_day", name="last_day_not_before_first"),

@@ -6,15 +6,26 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import func, select
 
-from planner.enums import ItemKind, ItemStatus
+from planner.enums import ItemKind, ItemStatus, Language
 from planner.extensions import db
-from planner.models import AgendaItem, AuditEntry, Person, ProgrammeModule, Room, Venue, Visit
+from planner.models import (
+    AgendaItem,
+    Person,
+    ProgrammeModule,
+    Room,
+    TrashEntry,
+    User,
+    Venue,
+    Visit,
+)
 from planner.services.errors import InvalidInput
+from planner.services.item_texts import FIELDS, LANGUAGES, lazy_title
+from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import to_utc
+from planner.services.trash import trash_item
 from planner.services.wallclock import (
     Reading,
     classify,
@@ -32,10 +43,10 @@ class ItemValues:
 
     ``starts_fold`` and ``ends_fold`` say which reading of a time that happens twice is
     meant (0 the first, 1 the second); None means nobody said, which is refused for such
-    a time and means 0 for any other.
+    a time and means 0 for any other. The title in the visit's language is required,
+    the other one may be empty; so may either description.
     """
 
-    title: str
     kind: ItemKind
     starts_at: datetime
     ends_at: datetime
@@ -43,7 +54,10 @@ class ItemValues:
     teardown_minutes: int = 0
     room_id: int | None = None
     responsible_person_id: int | None = None
-    description: str = ""
+    title_de: str = ""
+    title_en: str = ""
+    description_de: str = ""
+    description_en: str = ""
     internal_notes: str = ""
     status: ItemStatus = ItemStatus.CONFIRMED
     module_id: int | None = None
@@ -51,20 +65,11 @@ class ItemValues:
     ends_fold: int | None = None
 
 
-@dataclass(frozen=True)
-class OtherChange:
-    """A change someone else saved while a form was open."""
-
-    who: str
-    fields: dict[str, list]
-
-
-class EditConflict(Exception):
-    """The object changed since the form was opened; nothing was saved."""
-
-    def __init__(self, changes: list[OtherChange]) -> None:
-        super().__init__("edited by someone else")
-        self.changes = changes
+def items_made_from(module: ProgrammeModule) -> int:
+    """Return how many agenda items were made from a programme module."""
+    return db.session.scalar(
+        select(func.count()).select_from(AgendaItem).where(AgendaItem.module_id == module.id)
+    )
 
 
 def rooms_of(organisation_id: int) -> list[Room]:
@@ -134,16 +139,22 @@ def _check(visit: Visit, values: ItemValues) -> ItemValues:
         module = db.session.get(ProgrammeModule, values.module_id)
         if module is None or module.organisation_id != visit.host_organisation_id:
             raise InvalidInput("module", _l("This programme module does not exist."))
-    title = clean_text(values.title)
-    if not title:
-        raise InvalidInput("title", _l("Please enter a title."))
+    texts = {
+        f"{field}_{code}": clean_text(
+            getattr(values, f"{field}_{code}"), multiline=field == "description"
+        )
+        for field in FIELDS
+        for code in LANGUAGES
+    }
+    required = f"title_{Language(visit.language).value}"
+    if not texts[required]:
+        raise InvalidInput(required, _l("Please enter a title."))
     return ItemValues(
         **{
             **values.__dict__,
-            "title": title,
+            **texts,
             "starts_fold": starts_fold,
             "ends_fold": ends_fold,
-            "description": clean_text(values.description, multiline=True),
             "internal_notes": clean_text(values.internal_notes, multiline=True),
         }
     )
@@ -162,35 +173,6 @@ def add_item(visit: Visit, values: ItemValues) -> AgendaItem:
 def _assign(item: AgendaItem, values: ItemValues) -> None:
     for key, value in values.__dict__.items():
         setattr(item, key, value)
-
-
-def changes_since(object_type: str, object_id: int, version: int) -> list[OtherChange]:
-    """Return the audited changes of an object made after it had ``version``."""
-    entries = db.session.scalars(
-        select(AuditEntry)
-        .where(AuditEntry.object_type == object_type, AuditEntry.object_id == object_id)
-        .order_by(AuditEntry.id.desc())
-        .limit(50)
-    )
-    found = []
-    for entry in entries:
-        lock = entry.changes.get("lock_version")
-        if lock and lock[0] is not None and lock[0] >= version:
-            fields = {k: v for k, v in entry.changes.items() if k != "lock_version"}
-            found.append(OtherChange(who=entry.user.name if entry.user else "?", fields=fields))
-    return list(reversed(found))
-
-
-def save_with_lock(obj, expected_version: int, change) -> None:
-    """Apply ``change`` and flush, unless someone else saved the object meanwhile."""
-    if obj.lock_version != expected_version:
-        raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version))
-    change()
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise EditConflict(changes_since(type(obj).__name__, obj.id, expected_version)) from error
 
 
 def starts_utc(item: AgendaItem) -> datetime:
@@ -227,7 +209,10 @@ def move_item(item: AgendaItem, delta: timedelta) -> None:
 
 
 def update_item(
-    item: AgendaItem, values: ItemValues, expected_version: int, shift_following: bool = False
+    item: AgendaItem,
+    values: ItemValues,
+    expected_version: int | None,
+    shift_following: bool = False,
 ) -> list[AgendaItem]:
     """Change an item; with ``shift_following``, move the day's later items by as much
     real time as its end moved. Return the items that were shifted. The caller commits.
@@ -255,20 +240,25 @@ def cancel_item(item: AgendaItem) -> None:
     item.status = ItemStatus.CANCELLED
 
 
-def delete_item(item: AgendaItem) -> None:
-    """Remove an item from the draft agenda."""
-    db.session.delete(item)
+def delete_item(item: AgendaItem, user: User | None = None) -> TrashEntry:
+    """Move an item of the draft agenda, with who attends it, into the trash.
+
+    An issued version keeps it as issued; the next version cancels it for those invited.
+    """
+    return trash_item(item, user)
 
 
-def values_from_module(module: ProgrammeModule, language: str, start: datetime) -> ItemValues:
-    """Return an item's values prefilled from a programme module."""
+def values_from_module(module: ProgrammeModule, start: datetime) -> ItemValues:
+    """Return an item's values prefilled from a programme module, texts in both languages."""
     return ItemValues(
-        title=module.title(language),
+        title_de=module.title_de,
+        title_en=module.title_en,
         kind=module.kind,
         starts_at=start,
         ends_at=start + timedelta(minutes=module.default_duration_minutes),
         room_id=module.default_room_id,
-        description=module.description(language),
+        description_de=module.description_de,
+        description_en=module.description_en,
         module_id=module.id,
     )
 
@@ -319,7 +309,7 @@ def folds_in_zone(visit: Visit, zone_name: str) -> dict[int, tuple[int, int]]:
                 "timezone",
                 _l(
                     "“%(title)s” does not fit into %(zone)s: %(reason)s",
-                    title=item.title,
+                    title=lazy_title(item),
                     zone=zone_name,
                     reason=error.message,
                 ),

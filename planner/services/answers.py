@@ -18,6 +18,7 @@ from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, ItemAnswer, Participation
 from planner.models.types import utcnow
 from planner.services.calendars import CalendarRequest, build, serialise
+from planner.services.item_texts import description_in, reader_language, title_in
 from planner.services.versions import latest_version
 
 RSVP_SALT = "rsvp"
@@ -66,16 +67,21 @@ class OwnItem:
     answered_at: datetime | None
 
 
-def own_items(participation: Participation) -> tuple[AgendaVersion | None, list[OwnItem]]:
+def own_items(
+    participation: Participation, language: str | None = None
+) -> tuple[AgendaVersion | None, list[OwnItem]]:
     """Return the latest issued version and the person's items in it, with their answers.
 
     Internal holds and internal notes never appear: this page needs no staff login.
+    Titles and descriptions are in ``language`` (by default the person's), else in the
+    other one.
     """
     version = latest_version(participation.visit_id)
     if version is None:
         return None, []
     answers = answers_of(participation)
     live = _live_ids(participation.visit_id)
+    language = language or participation.person.language.value
     items = []
     for item in version.snapshot["items"]:
         if (
@@ -89,8 +95,8 @@ def own_items(participation: Participation) -> tuple[AgendaVersion | None, list[
             OwnItem(
                 id=item_id,
                 uid=item["uid"],
-                title=item["title"],
-                description=item.get("description", ""),
+                title=title_in(item, language),
+                description=description_in(item, language),
                 starts_at=datetime.fromisoformat(item["starts_at"]),
                 ends_at=datetime.fromisoformat(item["ends_at"]),
                 place=item.get("location") or item.get("room") or "",
@@ -255,7 +261,8 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
         and item["status"] != ItemStatus.CANCELLED
         and item["id"] in live
     ]
-    items.sort(key=lambda item: (item["starts_at"], item["title"]))
+    language = reader_language()
+    items.sort(key=lambda item: (item["starts_at"], title_in(item, language)))
     participations = db.session.scalars(
         select(Participation).where(Participation.visit_id == visit_id)
     ).all()
@@ -266,7 +273,7 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
         lines[participation.id] = [
             ItemAnswerLine(
                 item_id=item["id"],
-                title=item["title"],
+                title=title_in(item, language),
                 status=given[item["id"]].status if item["id"] in given else RsvpStatus.NEEDS_ACTION,
                 replied_at=given[item["id"]].replied_at if item["id"] in given else None,
                 source=given[item["id"]].source if item["id"] in given else "",
@@ -274,4 +281,4 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
             for item in items
             if participation.person_id in item.get("attendees", [])
         ]
-    return [(item["id"], item["title"]) for item in items], lines
+    return [(item["id"], title_in(item, language)) for item in items], lines

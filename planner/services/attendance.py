@@ -3,14 +3,23 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.enums import ItemKind, Side
 from planner.extensions import db
-from planner.models import AgendaItem, Organisation, Participation, Person, User, Visit
+from planner.models import (
+    AgendaItem,
+    ItemAnswer,
+    Organisation,
+    Participation,
+    Person,
+    User,
+    Visit,
+)
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
+from planner.services.locking import EditConflict, check_version, flush_or_conflict, lock_rows
 from planner.services.permissions import can_edit_delegation, can_see_internal
 from planner.services.versions import latest_version
 from planner.services.visits import protocol_order
@@ -23,6 +32,15 @@ class MatrixRow:
     participation: Participation
     attending: frozenset[int]
     editable: bool
+
+
+@dataclass(frozen=True)
+class RefusedRow:
+    """A participant whose row was not saved: changed by someone else since the page was
+    opened, or sent without the version it was opened at."""
+
+    participation: Participation
+    conflict: EditConflict
 
 
 @dataclass(frozen=True)
@@ -81,6 +99,38 @@ def add_participant(user: User, visit: Visit, person: Person) -> Participation:
     return participation
 
 
+@dataclass(frozen=True)
+class Removal:
+    """What removing a participant takes along and sets off, for the confirmation page."""
+
+    participation: Participation
+    answers: int
+    items: int
+    cancellations: int
+
+
+def removal(participation: Participation) -> Removal:
+    """Return what removing the participant from the visit would take along and set off."""
+    person = participation.person
+    answers = db.session.scalar(
+        select(func.count())
+        .select_from(ItemAnswer)
+        .where(ItemAnswer.participation_id == participation.id)
+    )
+    items = (
+        len(participation.visit.items)
+        if participation.attends_all_items
+        else len(participation.items)
+    )
+    reachable = bool(person.email) and person.anonymised_at is None
+    return Removal(
+        participation=participation,
+        answers=answers or 0,
+        items=items,
+        cancellations=len(participation.invited_uids or []) if reachable else 0,
+    )
+
+
 def remove_participant(user: User, participation: Participation) -> None:
     """Remove a participant from the visit."""
     if not can_edit_delegation(user, participation.visit, participation.person.organisation):
@@ -90,13 +140,48 @@ def remove_participant(user: User, participation: Participation) -> None:
     db.session.delete(participation)
 
 
-def set_ranks(user: User, visit: Visit, ranks: dict[int, int | None]) -> None:
-    """Set the protocol rank of participants; only those the user may change."""
-    for participation in load_participations(visit.id):
-        if participation.id in ranks and can_edit_delegation(
-            user, visit, participation.person.organisation
-        ):
-            participation.rank = ranks[participation.id]
+def _checked(
+    participations: list[Participation], versions: dict[int, int | None]
+) -> tuple[list[Participation], list[RefusedRow]]:
+    """Split rows about to change into those still at the version their page showed and
+    those someone else changed since (or that came without a version)."""
+    lock_rows(Participation, [participation.id for participation in participations])
+    accepted, refused = [], []
+    for participation in participations:
+        try:
+            check_version(participation, versions.get(participation.id))
+        except EditConflict as conflict:
+            refused.append(RefusedRow(participation, conflict))
+        else:
+            accepted.append(participation)
+    return accepted, refused
+
+
+def set_ranks(
+    user: User,
+    visit: Visit,
+    ranks: dict[int, int | None],
+    versions: dict[int, int | None],
+) -> tuple[int, list[RefusedRow]]:
+    """Set the protocol rank of the participants the user may change, each unless someone
+    else changed the participant since the page was opened at ``versions``. Return how
+    many ranks changed and the refused rows; the caller commits.
+
+    A rank as the page showed it (the participant's own or the person's precedence) is
+    no change.
+    """
+    changing = [
+        participation
+        for participation in load_participations(visit.id)
+        if participation.id in ranks
+        and ranks[participation.id] not in (participation.rank, participation.effective_rank)
+        and can_edit_delegation(user, visit, participation.person.organisation)
+    ]
+    accepted, refused = _checked(changing, versions)
+    for participation in accepted:
+        participation.rank = ranks[participation.id]
+    flush_or_conflict(*accepted)
+    return len(accepted), refused
 
 
 def load_matrix(user: User, visit_id: int) -> Matrix:
@@ -137,25 +222,38 @@ def load_matrix(user: User, visit_id: int) -> Matrix:
     return Matrix(visit=visit, items=items, rows=rows)
 
 
-def save_matrix(user: User, matrix: Matrix, attending: dict[int, set[int]]) -> int:
-    """Set who attends what for the rows the user may change; return how many changed.
+def save_matrix(
+    user: User,
+    matrix: Matrix,
+    attending: dict[int, set[int]],
+    versions: dict[int, int | None],
+) -> tuple[int, list[RefusedRow]]:
+    """Set who attends what for the rows the user may change, each unless someone else
+    changed the participant since the matrix was opened at ``versions``. Return how many
+    rows changed and the refused rows; the caller commits.
 
     A participant ticked for every item attends all items, including ones added later.
     """
     items_by_id = {item.id: item for item in matrix.items}
-    changed = 0
-    for row in matrix.rows:
-        if not row.editable:
-            continue
-        wanted = attending.get(row.participation.id, set()) & set(items_by_id)
-        if wanted == set(row.attending):
-            continue
-        participation = row.participation
-        if wanted == set(items_by_id):
-            participation.attends_all_items = True
-            participation.items = []
-        else:
-            participation.attends_all_items = False
-            participation.items = [items_by_id[item_id] for item_id in sorted(wanted)]
-        changed += 1
-    return changed
+    wanted = {
+        row.participation.id: attending.get(row.participation.id, set()) & set(items_by_id)
+        for row in matrix.rows
+        if row.editable
+    }
+    accepted, refused = _checked(
+        [
+            row.participation
+            for row in matrix.rows
+            if row.editable and wanted[row.participation.id] != set(row.attending)
+        ],
+        versions,
+    )
+    for participation in accepted:
+        chosen = wanted[participation.id]
+        every = chosen == set(items_by_id)
+        # The list first: loading the old one flushes what is pending, and the row's two
+        # changes belong in one flush (one version, one entry in the trail).
+        participation.items = [] if every else [items_by_id[i] for i in sorted(chosen)]
+        participation.attends_all_items = every
+    flush_or_conflict(*accepted)
+    return len(accepted), refused

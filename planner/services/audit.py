@@ -189,12 +189,6 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
         if key in redacted:
             old, new = (REDACTED if old else old), (REDACTED if new else new)
         changes[key] = [_plain(old), _plain(new)]
-    if action is AuditAction.UPDATE and state.mapper.version_id_col is not None and changes:
-        # The flush raised the optimistic-locking version itself; the trail notes from
-        # which version the change was made, so an edit conflict can show what changed.
-        version = state.dict.get(state.mapper.version_id_col.key)
-        if version is not None:
-            changes["lock_version"] = [version - 1, version]
     for relationship in state.mapper.relationships:
         if relationship.secondary is None or action is AuditAction.DELETE:
             continue
@@ -204,6 +198,13 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
                 "added": sorted(related.id for related in history.added),
                 "removed": sorted(related.id for related in history.deleted),
             }
+    if action is AuditAction.UPDATE and state.mapper.version_id_col is not None and changes:
+        # The flush raised the optimistic-locking version itself (for a
+        # changed collection too, planner.services.locking); the trail notes from
+        # which version the change was made, so an edit conflict can show what changed.
+        version = state.dict.get(state.mapper.version_id_col.key)
+        if version is not None:
+            changes["lock_version"] = [version - 1, version]
     return changes
 
 

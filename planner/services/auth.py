@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.models import User
 from planner.models.types import utcnow
 from planner.services.errors import InvalidInput
+from planner.services.locking import write_bookkeeping
 from planner.services.text import clean_text
 from planner.services.users import check_password, hash_password
 
@@ -37,7 +38,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    user.last_login_at = utcnow()
+    write_bookkeeping(user, last_login_at=utcnow())
     return user
 
 

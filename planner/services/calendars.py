@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from planner.enums import ItemStatus, Language, VisitStatus
 from planner.extensions import db
 from planner.i18n import enum_labels
-from planner.models import AgendaVersion, Person, ProgrammeModule, Visit
+from planner.models import AgendaVersion, Person, Visit
+from planner.services.item_texts import description_in, title_in
 from planner.services.timezones import zone
 from planner.services.vtimezone import vtimezone
 
@@ -73,25 +74,6 @@ class CalendarRequest:
     reminders: bool = True
 
 
-def _module_texts(snapshot: dict[str, Any]) -> dict[int, ProgrammeModule]:
-    ids = {item["module_id"] for item in snapshot["items"] if item.get("module_id")}
-    if not ids:
-        return {}
-    modules = db.session.scalars(select(ProgrammeModule).where(ProgrammeModule.id.in_(ids)))
-    return {module.id: module for module in modules}
-
-
-def _texts(item: dict[str, Any], module: ProgrammeModule | None, visit_language, language):
-    """Return title and description, in the reader's language where the module has both."""
-    title, description = item["title"], item["description"]
-    if module is not None and language != visit_language:
-        if title == module.title(visit_language):
-            title = module.title(language)
-        if description == module.description(visit_language) and module.description(language):
-            description = module.description(language)
-    return title, description
-
-
 def _attendees_of(item: dict[str, Any]) -> list[int]:
     return item.get("attendees", [])
 
@@ -111,7 +93,6 @@ def build(request: CalendarRequest) -> Calendar:
         and (request.person_id is None or request.person_id in _attendees_of(item))
         and item["kind"] != "internal-hold"
     ]
-    modules = _module_texts(snapshot)
     # The zone the version was issued in: a change of the draft's zone is not published yet.
     zone_name = snapshot.get("timezone") or visit.timezone
     tz = zone(zone_name)
@@ -143,7 +124,6 @@ def build(request: CalendarRequest) -> Calendar:
                 _event(
                     request,
                     item,
-                    modules,
                     tz,
                     stamp,
                     cancelled_visit,
@@ -154,11 +134,11 @@ def build(request: CalendarRequest) -> Calendar:
     return calendar
 
 
-def _event(request, item, modules, tz, stamp, cancelled_visit, kind_labels, participants_label):
+def _event(request, item, tz, stamp, cancelled_visit, kind_labels, participants_label):
     visit = request.visit
-    title, description = _texts(
-        item, modules.get(item.get("module_id")), visit.language, request.language
-    )
+    # Title and description in the reader's language, else in the other one.
+    title = title_in(item, request.language)
+    description = description_in(item, request.language)
     names = [
         request.participant_names[p] for p in _attendees_of(item) if p in request.participant_names
     ]

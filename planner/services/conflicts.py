@@ -22,12 +22,14 @@ from itertools import combinations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from planner.enums import ItemStatus, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, Person, Room, Visit, participation_item
+from planner.services.item_texts import lazy_title
 from planner.services.timezones import to_utc
 
 # The widest gap between two zones' wall clocks: the window for cross-visit queries.
@@ -53,7 +55,8 @@ class Slot:
 
     item_id: int | None  # None: an item that is not saved yet
     visit_id: int
-    title: str
+    # In the language of whoever reads the warning (``item_texts.lazy_title``).
+    title: str | LazyString
     visit_title: str
     start: datetime
     end: datetime
@@ -88,7 +91,7 @@ class Candidate:
 
     visit_id: int
     item_id: int | None
-    title: str
+    title: str | LazyString
     starts_at: datetime
     ends_at: datetime
     setup_minutes: int = 0
@@ -285,7 +288,7 @@ def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
     return Slot(
         item_id=item.id,
         visit_id=visit.id,
-        title=item.title,
+        title=lazy_title(item),
         visit_title=visit.title,
         start=start,
         end=end,

@@ -341,8 +341,11 @@ def load_demo_data() -> DemoResult:
                 visit=visit,
                 module=module,
                 kind=module.kind,
-                title=module.title_de,
-                description=module.description_de,
+                # Both languages from the module: English readers get English texts.
+                title_de=module.title_de,
+                title_en=module.title_en,
+                description_de=module.description_de,
+                description_en=module.description_en,
                 internal_notes=INTERNAL_PARKING_NOTE if key == "welcome-mayor" else "",
                 room=module.default_room,
                 responsible_person=contact,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import FeedToken, Participation, Person, User, Visit
+from planner.models import AgendaVersion, FeedToken, Participation, Person, User, Visit
 from planner.models.types import utcnow
 from planner.services.calendars import (
     CalendarRequest,
@@ -39,6 +39,11 @@ class Source:
     issued_at: datetime
     tag: str
     draft: bool
+    # Set when a chosen version was asked for: its number, and the newer one replacing it.
+    number: int | None = None
+    superseded_by: int | None = None
+    # When the calendar last changed besides the version and the visit (its replacement).
+    changed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -65,10 +70,28 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
     return Source(version.snapshot, version.issued_at, f"v{version.id}", False)
 
 
+def version_source(version: AgendaVersion, latest: AgendaVersion) -> Source:
+    """Return an issued version as a calendar source, whichever version is the latest."""
+    superseded_by = latest.number if latest.number != version.number else None
+    return Source(version.snapshot, version.issued_at, f"v{version.id}-of-v{latest.id}", False,
+                  number=version.number, superseded_by=superseded_by,
+                  changed_at=latest.issued_at)  # fmt: skip
+
+
 def _name(visit: Visit, source: Source, language: str, suffix: str = "") -> str:
     with force_locale(language):
         name = visit.title + (f" – {suffix}" if suffix else "")
-        return f"{name} ({_('Draft')})" if source.draft else name
+        # Outside the f-strings: the message extractor does not look inside them.
+        if source.draft:
+            mark = _("Working draft")
+        elif source.superseded_by is not None:
+            mark = _("version %(number)s, superseded by version %(latest)s",
+                     number=source.number, latest=source.superseded_by)  # fmt: skip
+        elif source.number is not None:
+            mark = _("version %(number)s", number=source.number)
+        else:
+            return name
+        return f"{name} ({mark})"
 
 
 def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: bool = False,
@@ -81,7 +104,9 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
     tag = etag(source.tag, visit.status, language, internal, feed, sorted(uids or []),
                person.id if person else None, reminders)  # fmt: skip
     # The visit's own changes (a cancellation) change the calendar too.
-    modified = max(source.issued_at, visit.updated_at) if visit.updated_at else source.issued_at
+    modified = max(
+        moment for moment in (source.issued_at, source.changed_at, visit.updated_at) if moment
+    )
     if not build_body:
         return Download(None, tag, modified, filename)
     request = CalendarRequest(

@@ -37,6 +37,8 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
+from planner.services.item_texts import reader_language, title_in
+from planner.services.locking import write_bookkeeping
 from planner.services.timezones import to_utc
 from planner.services.versions import Changes, fold_of
 
@@ -113,7 +115,7 @@ def _lines(items: list[dict[str, Any]], language: str, zone_name: str) -> list[L
                 Line(
                     day=format_date(span.starts_at.date(), format="full"),
                     time=format_span(span, zone_name),
-                    title=item["title"],
+                    title=title_in(item, language),
                     place=item.get("room") or "",
                     cancelled=item["status"] == ItemStatus.CANCELLED,
                 )
@@ -143,20 +145,20 @@ def _summary(changes: Changes, uids: set[str], language: str, zone_name: str) ->
         for item in changes.moved:
             if item["uid"] in uids:
                 sentences.append(_("%(title)s moved from %(old)s to %(new)s%(place)s.",
-                                   title=item["title"],
+                                   title=title_in(item, language),
                                    old=_when(item, "from_", zone_name, item["starts_at"]),
                                    new=_when(item, "", zone_name, item["from_starts_at"]),
                                    place=f", {item['room']}" if item["room"] else ""))  # fmt: skip
         for item in changes.changed:
             if item["uid"] in uids and item["fields"]:
-                sentences.append(_("%(title)s has changed.", title=item["title"]))
+                sentences.append(_("%(title)s has changed.", title=title_in(item, language)))
         for item in changes.new:
             if item["uid"] in uids:
-                sentences.append(_("New: %(title)s, %(start)s.", title=item["title"],
+                sentences.append(_("New: %(title)s, %(start)s.", title=title_in(item, language),
                                    start=_when(item, "", zone_name)))  # fmt: skip
         for item in changes.cancelled + changes.removed:
             if item["uid"] in uids:
-                sentences.append(_("%(title)s is cancelled.", title=item["title"]))
+                sentences.append(_("%(title)s is cancelled.", title=title_in(item, language)))
     return sentences
 
 
@@ -260,7 +262,8 @@ def _rsvp_links(participation: Participation, item_id: int | None = None) -> dic
 
 
 def _item_subject(kind: str, item: dict[str, Any], visit: Visit) -> str:
-    title = f"{item['title']} – {visit.title}"
+    # Drafted inside force_locale(): the recipient's language.
+    title = f"{title_in(item, reader_language())} – {visit.title}"
     if kind == "invite":
         return _("Invitation: %(title)s", title=title)
     if kind == "update":
@@ -586,8 +589,12 @@ def delivered(message: OutboxMessage) -> None:
         uids -= set(message.item_uids)
     else:
         uids |= set(message.item_uids)
-    participation.invited_uids = sorted(uids)
-    participation.invited_version = max(participation.invited_version or 0, message.version_number)
+    # Bookkeeping of the worker: a planner's open form on this participant stays valid.
+    write_bookkeeping(
+        participation,
+        invited_uids=sorted(uids),
+        invited_version=max(participation.invited_version or 0, message.version_number),
+    )
 
 
 def draft_removal(participation: Participation) -> bool:

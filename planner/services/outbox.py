@@ -146,7 +146,14 @@ def claim(worker: str, limit: int) -> list[int]:
                 & (OutboxMessage.claimed_at < now - STALE_CLAIM),
             ),
         )
-        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
+        # A new lock version: a planner's discard based on the message as it was before
+        # the claim fails, not this worker's record of the delivery.
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            lock_version=OutboxMessage.lock_version + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

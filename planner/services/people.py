@@ -5,25 +5,38 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select, update
+from flask_babel.speaklater import LazyString
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
-from planner.enums import Language
+from planner.enums import Language, TrashKind
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
     AuditEntry,
     Organisation,
+    OutboxMessage,
     Participation,
     Person,
+    TrashEntry,
     User,
     Visit,
 )
 from planner.models.types import utcnow
 from planner.services.audit import REDACTED, redact_everything
 from planner.services.errors import InvalidInput
-from planner.services.permissions import EDITING_ROLES
+from planner.services.invitations import draft_removal
+from planner.services.item_texts import title_in
+from planner.services.permissions import EDITING_ROLES, can_edit_delegation
 from planner.services.text import clean_text
+from planner.services.trash import (
+    CANCELLATIONS,
+    person_counts,
+    trash_person,
+    trashed_rows,
+    visit_last_days,
+)
 from planner.services.users import normalise_email
 
 ANONYMOUS = "Anonymisiert"
@@ -183,11 +196,11 @@ def personal_data(person: Person) -> dict[str, Any]:
                     "rsvp_status": p.rsvp_status,
                     "rsvp_at": p.rsvp_at,
                     "attends_all_items": p.attends_all_items,
-                    "items": [item.title for item in p.items],
+                    "items": [title_in(item, person.language) for item in p.items],
                 }
                 for p in participations
             ],
-            "responsible_for_items": [item.title for item in responsible_for],
+            "responsible_for_items": [title_in(item, person.language) for item in responsible_for],
             "audit_trail": [
                 {"when": e.created_at, "action": e.action, "changes": e.changes} for e in trail
             ],
@@ -207,30 +220,32 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# What anonymising leaves of a person's identifying fields.
+ANONYMISED = {
+    "salutation": "", "first_name": "", "last_name": ANONYMOUS, "academic_title": "",
+    "office_title": "", "function": "", "email": None, "phone": "", "phone_internal": False,
+    "dietary_needs": "", "accessibility_needs": "", "needs_escort": False,
+    "needs_parking": False,
+}  # fmt: skip
+
+
 def anonymise(person: Person) -> None:
     """Replace everything that identifies the person; participations and agendas stay.
 
     The audit trail keeps that the person changed, never the values, before or after.
     """
     with redact_everything(db.session):
-        person.salutation = ""
-        person.first_name = ""
-        person.last_name = ANONYMOUS
-        person.academic_title = ""
-        person.office_title = ""
-        person.function = ""
-        person.email = None
-        person.phone = ""
-        person.phone_internal = False
-        person.dietary_needs = ""
-        person.accessibility_needs = ""
-        person.needs_escort = False
-        person.needs_parking = False
+        for key, value in ANONYMISED.items():
+            setattr(person, key, value)
         person.anonymised_at = utcnow()
         db.session.flush()
+    _redact_trail(person.id)
+
+
+def _redact_trail(person_id: int) -> None:
     for entry in db.session.scalars(
         select(AuditEntry).where(
-            AuditEntry.object_type == "Person", AuditEntry.object_id == person.id
+            AuditEntry.object_type == "Person", AuditEntry.object_id == person_id
         )
     ):
         entry.changes = {
@@ -239,21 +254,103 @@ def anonymise(person: Person) -> None:
         }
 
 
-def delete_person(person: Person) -> None:
-    """Delete a person who takes part in no visit; others can only be anonymised."""
-    if db.session.scalar(select(Participation.id).where(Participation.person_id == person.id)):
-        raise InvalidInput("person", _l("This person takes part in visits: anonymise instead."))
-    db.session.execute(
-        update(AgendaItem)
-        .where(AgendaItem.responsible_person_id == person.id)
-        .values(responsible_person_id=None)
+@dataclass(frozen=True)
+class PersonDeletion:
+    """What deleting a person takes along and sets off, for the confirmation page."""
+
+    counts: dict[str, int]
+    visits: list[Visit]
+    responsible_for: int
+    contact_of: int
+    cancellations: int
+    refusal: LazyString | None
+
+
+def _participations_of(person: Person) -> list[Participation]:
+    return list(
+        db.session.scalars(
+            select(Participation)
+            .where(Participation.person_id == person.id)
+            .options(joinedload(Participation.visit))
+        )
     )
-    db.session.delete(person)
+
+
+def deletion_refusal(user: User, person: Person) -> LazyString | None:
+    """Return why the user may not delete the person, or None when they may."""
+    if not can_edit_person(user, person):
+        return _l("You may not change this person.")
+    for participation in _participations_of(person):
+        if not can_edit_delegation(user, participation.visit, person.organisation):
+            return _l(
+                "This person also takes part in visits that you cannot change: remove "
+                "them from your own visits instead."
+            )
+    return None
+
+
+def person_deletion(user: User, person: Person) -> PersonDeletion:
+    """Return what deleting the person would take along into the trash and set off."""
+    participations = _participations_of(person)
+    return PersonDeletion(
+        counts=person_counts(person),
+        visits=sorted((p.visit for p in participations), key=lambda v: (v.first_day, v.id)),
+        responsible_for=db.session.scalar(
+            select(func.count())
+            .select_from(AgendaItem)
+            .where(AgendaItem.responsible_person_id == person.id)
+        ),
+        contact_of=db.session.scalar(
+            select(func.count()).select_from(Visit).where(Visit.contact_person_id == person.id)
+        ),
+        cancellations=sum(
+            len(p.invited_uids or [])
+            for p in participations
+            if person.email and not person.anonymised_at
+        ),
+        refusal=deletion_refusal(user, person),
+    )
+
+
+def _cancellation_ids(participation_ids: list[int]) -> set[int]:
+    if not participation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(OutboxMessage.id).where(
+                OutboxMessage.participation_id.in_(participation_ids),
+                OutboxMessage.kind.in_(CANCELLATIONS),
+            )
+        )
+    )
+
+
+def delete_person(person: Person, user: User | None = None) -> TrashEntry:
+    """Move a person with their participations into the trash; the caller commits.
+
+    Whoever was sent invitations gets cancellations drafted first, as when a participant
+    is removed; restoring the person withdraws those that have not gone out.
+    """
+    refusal = deletion_refusal(user, person) if user is not None else None
+    if refusal is not None:
+        raise InvalidInput("person", refusal)
+    participations = _participations_of(person)
+    ids = [participation.id for participation in participations]
+    before = _cancellation_ids(ids)
+    for participation in participations:
+        draft_removal(participation)
+    db.session.flush()
+    return trash_person(person, user, sorted(_cancellation_ids(ids) - before))
 
 
 def purge(older_than_days: int, today: date) -> int:
-    """Anonymise everyone whose visits all ended more than the given days ago."""
+    """Anonymise everyone whose visits all ended more than the given days ago.
+
+    Participations and people in the trash count alike: the law does not wait for the
+    trash to be emptied.
+    """
     cutoff = today - timedelta(days=older_than_days)
+    old_in_trash, recent_in_trash = _trashed_participants(cutoff)
     recent = (
         select(Participation.id)
         .join(Visit, Participation.visit_id == Visit.id)
@@ -267,8 +364,46 @@ def purge(older_than_days: int, today: date) -> int:
         .exists()
     )
     people = list(
-        db.session.scalars(select(Person).where(Person.anonymised_at.is_(None), old, ~recent))
+        db.session.scalars(
+            select(Person).where(
+                Person.anonymised_at.is_(None),
+                or_(old, Person.id.in_(old_in_trash)),
+                ~recent,
+                Person.id.not_in(recent_in_trash),
+            )
+        )
     )
     for person in people:
         anonymise(person)
-    return len(people)
+    return len(people) + _anonymise_in_trash(old_in_trash - recent_in_trash)
+
+
+def _trashed_participants(cutoff: date) -> tuple[set[int], set[int]]:
+    """Return who took part in visits that ended before ``cutoff``, and who in later ones,
+    counting only participations that lie in the trash.
+    """
+    trashed = trashed_rows("participation")
+    last_days = visit_last_days({row["visit_id"] for _entry, row in trashed})
+    old: set[int] = set()
+    recent: set[int] = set()
+    for _entry, row in trashed:
+        last_day = last_days.get(row["visit_id"])
+        # A visit removed for good is over for the purpose of the purge.
+        (old if last_day is None or last_day < cutoff else recent).add(row["person_id"])
+    return old, recent
+
+
+def _anonymise_in_trash(person_ids: set[int]) -> int:
+    """Anonymise the people among ``person_ids`` who lie in the trash; return how many."""
+    count = 0
+    for entry, row in trashed_rows("person"):
+        if row["id"] not in person_ids or row.get("anonymised_at"):
+            continue
+        row.update(ANONYMISED)
+        row["anonymised_at"] = utcnow().isoformat()
+        if entry.kind == TrashKind.PERSON and entry.object_id == row["id"]:
+            entry.title = ANONYMOUS
+        flag_modified(entry, "payload")
+        _redact_trail(row["id"])
+        count += 1
+    return count

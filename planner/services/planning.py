@@ -6,15 +6,27 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from flask_babel.speaklater import LazyString
+from sqlalchemy import func, select
 
 from planner.enums import ItemStatus, Language, Side, VisitStatus
 from planner.extensions import db
-from planner.models import AgendaItem, Organisation, Participation, Person, Visit
-from planner.services.agenda import folds_in_zone, moved_by_days, save_with_lock
+from planner.models import (
+    AgendaItem,
+    AgendaVersion,
+    Organisation,
+    Participation,
+    Person,
+    TrashEntry,
+    User,
+    Visit,
+)
+from planner.services.agenda import folds_in_zone, moved_by_days
 from planner.services.errors import InvalidInput
+from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import is_known_zone
+from planner.services.trash import trash_visit
 from planner.services.users import get_or_create_organisation
 
 # Where a visit may go from each status; cancelled is reachable until completion.
@@ -102,7 +114,7 @@ def create_visit(host: Organisation, values: VisitValues) -> Visit:
     return visit
 
 
-def update_visit(visit: Visit, values: VisitValues, expected_version: int) -> None:
+def update_visit(visit: Visit, values: VisitValues, expected_version: int | None) -> None:
     """Change a visit's details unless someone else changed them meanwhile."""
     values, guests = _check(visit.host_organisation, values)
     # Another zone gives the same wall-clock times other instants: each must still exist.
@@ -162,8 +174,10 @@ def duplicate_visit(visit: Visit, first_day: date) -> Visit:
             setup_minutes=item.setup_minutes,
             teardown_minutes=item.teardown_minutes,
             kind=item.kind,
-            title=item.title,
-            description=item.description,
+            title_de=item.title_de,
+            title_en=item.title_en,
+            description_de=item.description_de,
+            description_en=item.description_en,
             internal_notes=item.internal_notes,
             room_id=item.room_id,
             responsible_person_id=item.responsible_person_id,
@@ -188,14 +202,30 @@ def duplicate_visit(visit: Visit, first_day: date) -> Visit:
     return copy
 
 
-def delete_visit(visit: Visit) -> None:
-    """Delete a visit that is still a draft."""
+def deletion_refusal(visit: Visit) -> LazyString | None:
+    """Return why a visit cannot be deleted, or None when it can.
+
+    Only a draft of which no version was ever issued: once an agenda went out, the visit
+    is cancelled instead (which sends the cancellations), never deleted. Issuing does not
+    move the status on by itself, so the status alone does not tell.
+    """
+    issued = db.session.scalar(
+        select(func.max(AgendaVersion.number)).where(AgendaVersion.visit_id == visit.id)
+    )
+    if issued:
+        return _l(
+            "Version %(number)s of this visit has been issued, so it cannot be deleted: "
+            "cancel it instead, and everyone invited receives a cancellation.",
+            number=issued,
+        )
     if visit.status != VisitStatus.DRAFT:
-        raise InvalidInput("status", _l("Only drafts can be deleted; cancel the visit instead."))
-    # Deleted one by one, so the audit trail records every item and participation.
-    for participation in visit.participations:
-        db.session.delete(participation)
-    for item in visit.items:
-        db.session.delete(item)
-    db.session.flush()
-    db.session.delete(visit)
+        return _l("Only drafts can be deleted; cancel the visit instead.")
+    return None
+
+
+def delete_visit(visit: Visit, user: User | None = None) -> TrashEntry:
+    """Move a draft visit that was never issued into the trash, with all that belongs to it."""
+    refusal = deletion_refusal(visit)
+    if refusal is not None:
+        raise InvalidInput("status", refusal)
+    return trash_visit(visit, user)

@@ -2,7 +2,8 @@
 
 Guest documents print the latest issued version and never internal notes or phone
 numbers; the host's run-sheet and door sheets print the draft when it differs from the
-issued version, marked as a draft.
+issued version, marked as a draft. The documents made from the agenda can also be
+printed from any issued version; one that a later version replaced is marked so.
 """
 
 from collections import defaultdict
@@ -15,14 +16,20 @@ from sqlalchemy.orm import joinedload
 
 from planner.enums import ItemKind, Side
 from planner.extensions import db
-from planner.models import Participation, Person, Room, User, Visit
+from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
 from planner.services.attendance import load_participations
+from planner.services.item_texts import both_languages
 from planner.services.permissions import can_see_internal
 from planner.services.versions import latest_version, load_for_snapshot, snapshot
 from planner.services.visits import AgendaDay, AgendaEntry, by_day, entries_from_snapshot
 
 DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
 HOST_DOCUMENTS = ("run-sheet", "door-sheets")
+# Not compared between draft and version: a time stamp, and the texts of older versions.
+LEGACY_KEYS = ("updated_at", "title", "description")
+
+# The documents made from the agenda, which an issued version can print as it was.
+VERSION_DOCUMENTS = ("agenda", "run-sheet", "door-sheets")
 
 
 def print_documents(host: bool) -> list[tuple[str, str]]:
@@ -77,6 +84,8 @@ class PrintData:
     language: str
     is_draft: bool
     version_number: int | None
+    # The newest issued version, when an older one is printed: the print says it is replaced.
+    superseded_by: int | None = None
     # Title, days and zone as the printed agenda has them (issued, or the draft's).
     title: str = ""
     first_day: date | None = None
@@ -102,29 +111,49 @@ def _badge(participation: Participation) -> Badge:
     )
 
 
-def _printed(snapshot: dict) -> list[dict]:
-    """Return a snapshot's items without ``updated_at``: a time stamp is not a change."""
+def _printed(snapshot: dict, visit_language: str) -> list[dict]:
+    """Return a snapshot's items without ``updated_at``: a time stamp is not a change.
+
+    Items of versions issued before items had two languages get the texts by language.
+    """
+    language = snapshot.get("language") or visit_language
     return [
-        {key: value for key, value in item.items() if key != "updated_at"}
+        {
+            **{key: value for key, value in item.items() if key not in LEGACY_KEYS},
+            **both_languages(item, language),
+        }
         for item in snapshot["items"]
     ]
 
 
-def load_print_data(visit: Visit, viewer: User, document: str, language: str) -> PrintData | None:
-    """Return the data of a document, or None when there is nothing the viewer may print."""
+def load_print_data(
+    visit: Visit,
+    viewer: User,
+    document: str,
+    language: str,
+    issued: AgendaVersion | None = None,
+) -> PrintData | None:
+    """Return the data of a document, or None when there is nothing the viewer may print.
+
+    With ``issued``, the document prints that version as it was issued.
+    """
     host = can_see_internal(viewer, visit)
-    version = latest_version(visit.id)
-    wants_draft = document in HOST_DOCUMENTS
+    latest = latest_version(visit.id)
+    version = issued or latest
+    wants_draft = document in HOST_DOCUMENTS and issued is None
     if host and (version is None or wants_draft):
         live = load_for_snapshot(visit.id)
         frozen = snapshot(live)
-        draft = version is None or _printed(frozen) != _printed(version.snapshot)
+        draft = version is None or _printed(frozen, live.language) != _printed(
+            version.snapshot, live.language
+        )
         source = frozen if draft else version.snapshot
     elif version is not None:
         source, draft = version.snapshot, False
     else:
         return None
-    entries = entries_from_snapshot(source)
+    # Item texts in the print's language, else in the other one.
+    entries = entries_from_snapshot(source, language)
     if not host:
         entries = [e for e in entries if e.kind != ItemKind.INTERNAL_HOLD]
     if document != "run-sheet":
@@ -135,6 +164,9 @@ def load_print_data(visit: Visit, viewer: User, document: str, language: str) ->
         language=language,
         is_draft=draft,
         version_number=version.number if version else None,
+        superseded_by=latest.number
+        if issued is not None and latest is not None and latest.number != issued.number
+        else None,
         days=by_day(entries),
         title=source.get("title", visit.title),
         first_day=date.fromisoformat(source["first_day"])

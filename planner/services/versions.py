@@ -12,10 +12,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from planner.enums import ItemStatus
+from planner.enums import ItemKind, ItemStatus, VisitStatus
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -27,10 +27,12 @@ from planner.models import (
     participation_item,
 )
 from planner.services.errors import InvalidInput
+from planner.services.item_texts import LANGUAGES, texts_of
 from planner.services.text import clean_text
 
-# Changes of these fields make an attendee's calendar entry outdated.
-SIGNIFICANT = ("starts_at", "starts_fold", "ends_at", "ends_fold", "room", "title", "status")
+# Changes of these fields make an attendee's calendar entry outdated; so does a change
+# of the title in either language.
+SIGNIFICANT = ("starts_at", "starts_fold", "ends_at", "ends_fold", "room", "status")
 # Snapshots issued before the folds were kept mean the first reading.
 DEFAULTS = {"starts_fold": 0, "ends_fold": 0}
 
@@ -88,8 +90,10 @@ def item_snapshot(item: AgendaItem, attendees: list[int]) -> dict[str, Any]:
         "id": item.id,
         "uid": item.uid,
         "sequence": item.sequence,
-        "title": item.title,
-        "description": item.description,
+        "title_de": item.title_de,
+        "title_en": item.title_en,
+        "description_de": item.description_de,
+        "description_en": item.description_en,
         "internal_notes": item.internal_notes,
         "kind": item.kind.value,
         "status": item.status.value,
@@ -138,6 +142,8 @@ def snapshot(visit: Visit) -> dict[str, Any]:
     attendees = attendee_ids(visit)
     return {
         "title": visit.title,
+        # The language of the items' texts in versions issued before they had two.
+        "language": visit.language.value,
         "timezone": visit.timezone,
         "first_day": visit.first_day.isoformat(),
         "last_day": visit.last_day.isoformat(),
@@ -145,10 +151,25 @@ def snapshot(visit: Visit) -> dict[str, Any]:
     }
 
 
-def _summary(item: dict[str, Any]) -> dict[str, Any]:
-    return {"uid": item["uid"], "title": item["title"], "starts_at": item["starts_at"],
-            "starts_fold": fold_of(item, "starts_fold"), "ends_at": item["ends_at"],
-            "ends_fold": fold_of(item, "ends_fold"), "room": item["room"]}  # fmt: skip
+def _summary(item: dict[str, Any], visit_language: str | None) -> dict[str, Any]:
+    titles = texts_of(item, "title", visit_language)
+    return {"uid": item["uid"], **{f"title_{code}": titles.get(code, "") for code in LANGUAGES},
+            "starts_at": item["starts_at"], "starts_fold": fold_of(item, "starts_fold"),
+            "ends_at": item["ends_at"], "ends_fold": fold_of(item, "ends_fold"),
+            "room": item["room"]}  # fmt: skip
+
+
+def text_changed(
+    before: dict[str, Any], after: dict[str, Any], field: str, visit_language: str | None
+) -> bool:
+    """Return whether a snapshot item's title or description changed in either language.
+
+    An item of a version issued before items had two languages knows only the text in
+    its visit's language: only that one is compared.
+    """
+    old = texts_of(before, field, visit_language)
+    new = texts_of(after, field, visit_language)
+    return any(old[code] != new[code] for code in old.keys() & new.keys())
 
 
 def fold_of(item: dict[str, Any], key: str) -> int:
@@ -165,6 +186,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     """Return what changed from one snapshot to the next (None: nothing issued yet)."""
     old = {item["uid"]: item for item in (before or {}).get("items", [])}
     new = {item["uid"]: item for item in after["items"]}
+    language = (before or {}).get("language") or after.get("language")
     if before and before.get("timezone") and before.get("timezone") != after.get("timezone"):
         # Every time now means another instant: each item has moved.
         old = {uid: {**item, "starts_at": "", "ends_at": ""} for uid, item in old.items()}
@@ -173,17 +195,17 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
     for uid, item in new.items():
         previous = old.get(uid)
         if previous is None:
-            changes.new.append(_summary(item))
+            changes.new.append(_summary(item, language))
             affected.update(item["attendees"])
             continue
         if item["status"] == ItemStatus.CANCELLED and previous["status"] != ItemStatus.CANCELLED:
-            changes.cancelled.append(_summary(item))
+            changes.cancelled.append(_summary(item, language))
             affected.update(previous["attendees"])
             continue
         if _times(item) != _times(previous):
             changes.moved.append(
                 {
-                    **_summary(item),
+                    **_summary(item, language),
                     "from_starts_at": previous["starts_at"],
                     "from_starts_fold": fold_of(previous, "starts_fold"),
                     "from_ends_at": previous["ends_at"],
@@ -194,26 +216,36 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
             affected.update(item["attendees"], previous["attendees"])
             continue
         fields = [
-            key for key in ("title", "room", "status", "description") if item[key] != previous[key]
+            key
+            for key in ("title", "room", "status", "description")
+            if (
+                text_changed(previous, item, key, language)
+                if key in ("title", "description")
+                else item[key] != previous[key]
+            )
         ]
         joined = set(item["attendees"]) ^ set(previous["attendees"])
         if fields or joined:
-            changes.changed.append({**_summary(item), "fields": fields,
-                                    "from_title": previous["title"],
+            before_titles = _summary(previous, language)
+            changes.changed.append({**_summary(item, language), "fields": fields,
+                                    "from_title_de": before_titles["title_de"],
+                                    "from_title_en": before_titles["title_en"],
                                     "from_room": previous["room"]})  # fmt: skip
             affected.update(joined)
             if fields:
                 affected.update(item["attendees"])
     for uid, item in old.items():
         if uid not in new:
-            changes.removed.append(_summary(item))
+            changes.removed.append(_summary(item, language))
             affected.update(item["attendees"])
     changes.affected_person_ids = sorted(affected)
     return changes
 
 
-def _significant_change(before: dict[str, Any], after: dict[str, Any]) -> bool:
-    return any(
+def _significant_change(
+    before: dict[str, Any], after: dict[str, Any], visit_language: str | None
+) -> bool:
+    return text_changed(before, after, "title", visit_language) or any(
         before.get(key, DEFAULTS.get(key)) != after.get(key, DEFAULTS.get(key))
         for key in SIGNIFICANT
     )
@@ -230,12 +262,19 @@ def latest_version(visit_id: int) -> AgendaVersion | None:
 
 
 def version_history(visit_id: int) -> list[AgendaVersion]:
-    """Return the visit's issued versions, newest first, with their authors."""
+    """Return the visit's issued versions, newest first, with their authors.
+
+    The snapshots stay in the database until read: a list needs numbers and comments.
+    """
     return list(
         db.session.scalars(
             select(AgendaVersion)
             .where(AgendaVersion.visit_id == visit_id)
-            .options(joinedload(AgendaVersion.author))
+            .options(
+                joinedload(AgendaVersion.author),
+                defer(AgendaVersion.snapshot),
+                defer(AgendaVersion.changes),
+            )
             .order_by(AgendaVersion.number.desc())
         )
     )
@@ -246,29 +285,76 @@ def pending_changes(visit: Visit, latest: AgendaVersion | None) -> Changes:
     return compare(latest.snapshot if latest else None, snapshot(visit))
 
 
+def version_by_number(visit_id: int, number: int) -> AgendaVersion | None:
+    """Return the visit's version with that number, with its author."""
+    return db.session.scalar(
+        select(AgendaVersion)
+        .where(AgendaVersion.visit_id == visit_id, AgendaVersion.number == number)
+        .options(joinedload(AgendaVersion.author))
+    )
+
+
+def version_numbers(visit_id: int) -> list[int]:
+    """Return the numbers of the visit's issued versions, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AgendaVersion.number)
+            .where(AgendaVersion.visit_id == visit_id)
+            .order_by(AgendaVersion.number)
+        )
+    )
+
+
+def public_snapshot(frozen: dict[str, Any]) -> dict[str, Any]:
+    """Return a snapshot as guests may read it: no internal holds, no internal notes."""
+    return {
+        **frozen,
+        "items": [
+            {**item, "internal_notes": ""}
+            for item in frozen["items"]
+            if item["kind"] != ItemKind.INTERNAL_HOLD
+        ],
+    }
+
+
+def _sequence_raised(visit: Visit, old_items: dict[str, dict[str, Any]]) -> bool:
+    """Return whether an item's SEQUENCE went up since it was issued (visit cancelled or back)."""
+    return any(
+        item.sequence > old_items[item.uid]["sequence"]
+        for item in visit.items
+        if item.uid in old_items
+    )
+
+
+def draft_differs(visit: Visit, latest: AgendaVersion | None, changes: Changes) -> bool:
+    """Return whether the draft holds something to issue: ``changes`` are those since
+    ``latest``; a first version is always something to issue."""
+    if latest is None:
+        return True
+    old_items = {item["uid"]: item for item in latest.snapshot["items"]}
+    # A visit brought back from cancellation has nothing new but must be published.
+    return not changes.empty or _sequence_raised(visit, old_items)
+
+
 def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVersion:
     """Freeze the draft as the next version; the caller commits.
 
-    Raises ``InvalidInput`` when nothing changed since the last version.
+    A visit still in preparation becomes planned: its agenda is out. Raises
+    ``InvalidInput`` when nothing changed since the last version.
     """
     comment = clean_text(comment, multiline=True)
     previous = latest_version(visit.id)
     old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
     draft = snapshot(visit)
     changes = compare(previous.snapshot if previous else None, draft)
-    raised = any(
-        item.sequence > old_items[item.uid]["sequence"]
-        for item in visit.items
-        if item.uid in old_items
-    )
-    if previous is not None and changes.empty and not raised:
-        # A visit brought back from cancellation has nothing new but must be published.
+    if not draft_differs(visit, previous, changes):
         raise InvalidInput("comment", _l("Nothing has changed since the last version."))
     moved_zone = previous is not None and previous.snapshot.get("timezone") != draft["timezone"]
+    language = (previous.snapshot.get("language") if previous else None) or draft["language"]
     for item in visit.items:
         before = old_items.get(item.uid)
         if before is not None and (
-            moved_zone or _significant_change(before, draft_item(draft, item.uid))
+            moved_zone or _significant_change(before, draft_item(draft, item.uid), language)
         ):
             # Never below the live value: cancelling a visit raised it already.
             sequence = max(item.sequence, before["sequence"] + 1)
@@ -291,6 +377,8 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
         changes=changes.as_dict(),
     )
     db.session.add(version)
+    if visit.status == VisitStatus.DRAFT:
+        visit.status = VisitStatus.PLANNED
     db.session.flush()
     return version
 

@@ -23,6 +23,7 @@ from planner.models import (
 )
 from planner.services.conflicts import Conflict, find_conflicts
 from planner.services.invitations import draft_count, outdated_invitations
+from planner.services.item_texts import description_in, title_in
 from planner.services.permissions import (
     can_edit_delegation,
     can_edit_visit,
@@ -35,6 +36,7 @@ from planner.services.timezones import to_utc
 from planner.services.versions import (
     Changes,
     attendee_ids,
+    draft_differs,
     fold_of,
     latest_version,
     pending_changes,
@@ -44,7 +46,10 @@ from planner.services.versions import (
 
 @dataclass(frozen=True)
 class AgendaEntry:
-    """An agenda item as pages and printouts show it, from the draft or a version."""
+    """An agenda item as pages and printouts show it, from the draft or a version.
+
+    Title and description are in the reader's language, else in the other one.
+    """
 
     id: int | None
     uid: str
@@ -103,6 +108,8 @@ class VisitPage:
     version: AgendaVersion | None
     versions: list[AgendaVersion] = field(default_factory=list)
     pending: Changes | None = None
+    # Whether the draft holds something to issue (always, before the first version).
+    draft_differs: bool = False
     outdated_invites: int = 0
     draft_messages: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
@@ -267,14 +274,14 @@ def _attendee(participation: Participation, show_internal: bool) -> Attendee:
     )
 
 
-def _entries_from_items(visit: Visit) -> list[AgendaEntry]:
+def _entries_from_items(visit: Visit, language: str) -> list[AgendaEntry]:
     attendees = attendee_ids(visit)
     return [
         AgendaEntry(
             id=item.id,
             uid=item.uid,
-            title=item.title,
-            description=item.description,
+            title=title_in(item, language),
+            description=description_in(item, language),
             internal_notes=item.internal_notes,
             kind=item.kind,
             status=item.status,
@@ -290,14 +297,14 @@ def _entries_from_items(visit: Visit) -> list[AgendaEntry]:
     ]
 
 
-def entries_from_snapshot(snapshot: dict[str, Any]) -> list[AgendaEntry]:
-    """Return the agenda entries frozen in a version, in time order."""
+def entries_from_snapshot(snapshot: dict[str, Any], language: str) -> list[AgendaEntry]:
+    """Return the agenda entries frozen in a version, in time order, texts in ``language``."""
     entries = [
         AgendaEntry(
             id=item["id"],
             uid=item["uid"],
-            title=item["title"],
-            description=item["description"],
+            title=title_in(item, language),
+            description=description_in(item, language),
             internal_notes=item["internal_notes"],
             kind=ItemKind(item["kind"]),
             status=ItemStatus(item["status"]),
@@ -338,11 +345,13 @@ def by_day(entries: list[AgendaEntry]) -> list[AgendaDay]:
     ]
 
 
-def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
+def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | None:
     """Load a visit as the viewer may see it, or None when the viewer may not see it.
 
     Host staff see the draft with its open conflicts and pending changes; guests see the
     latest issued version without internal notes and without the host's internal holds.
+    Item texts are in ``language`` (the interface's), else in the other one.
+    Both see the list of issued versions.
     """
     # The permission is part of the query: a visit the viewer may not see costs the same
     # as one that does not exist, so response times do not reveal it either.
@@ -380,9 +389,10 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
         ),
         "can_view_history": can_view_history(viewer, visit),
         "version": latest,
+        "versions": version_history(visit.id),
     }
     if not show_internal:
-        entries = entries_from_snapshot(latest.snapshot) if latest else []
+        entries = entries_from_snapshot(latest.snapshot, language) if latest else []
         entries = [
             replace(entry, internal_notes="")
             for entry in entries
@@ -393,11 +403,12 @@ def load_visit_page(visit_id: int, viewer: User) -> VisitPage | None:
     conflicts_by_item: dict[int | None, list[Conflict]] = defaultdict(list)
     for conflict in conflicts:
         conflicts_by_item[conflict.item_id].append(conflict)
+    pending = pending_changes(visit, latest)
     return VisitPage(
-        days=by_day(in_time_order(_entries_from_items(visit), visit.timezone)),
+        days=by_day(in_time_order(_entries_from_items(visit, language), visit.timezone)),
         is_draft=True,
-        versions=version_history(visit.id),
-        pending=pending_changes(visit, latest),
+        pending=pending,
+        draft_differs=draft_differs(visit, latest, pending),
         outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
         draft_messages=draft_count(visit.id),
         conflicts=conflicts,

@@ -14,6 +14,7 @@ from planner.services.auth import set_password, update_user
 from planner.services.branding import set_colour, set_logo
 from planner.services.errors import InvalidInput
 from planner.services.history import organisation_history
+from planner.services.locking import EditConflict, save_with_lock
 from planner.services.permissions import can_manage_user
 from planner.services.users import create_user
 from planner.views.navigation import admin_required, show_error
@@ -64,19 +65,28 @@ def new_user():
 @bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int):
-    """Change a login's name, role and whether it may be used."""
+    """Change a login's name, role and whether it may be used, refusing to overwrite
+    another admin's change."""
     user = _managed_user_or_404(user_id)
     form = UserForm(obj=user)
+    others = None
     if form.validate_on_submit():
         try:
-            update_user(
-                current_user,
+            save_with_lock(
                 user,
-                name=form.name.data,
-                role=form.role.data,
-                active=form.active.data,
+                form.expected_version(),
+                lambda: update_user(
+                    current_user,
+                    user,
+                    name=form.name.data,
+                    role=form.role.data,
+                    active=form.active.data,
+                ),
             )
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, user)
         except InvalidInput as error:
             db.session.rollback()
             form.role.errors.append(error.message)
@@ -84,7 +94,11 @@ def edit_user(user_id: int):
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("admin.users"))
     return render_template(
-        "admin/edit_user.html", user=user, form=form, password_form=PasswordForm(formdata=None)
+        "admin/edit_user.html",
+        user=user,
+        form=form,
+        password_form=PasswordForm(formdata=None),
+        others=others,
     )
 
 
@@ -107,11 +121,14 @@ def reset_password(user_id: int):
 @bp.route("/branding", methods=["GET", "POST"])
 @admin_required
 def branding():
-    """Set the logo and accent colour of the organisation's printouts."""
+    """Set the logo and accent colour of the organisation's printouts, refusing to
+    overwrite another admin's change."""
     organisation = current_user.organisation
     form = BrandingForm(obj=organisation)
+    others = None
     if form.validate_on_submit():
-        try:
+
+        def change() -> None:
             set_colour(organisation, form.accent_colour.data)
             if form.remove_logo.data:
                 organisation.logo, organisation.logo_mime = None, None
@@ -121,14 +138,22 @@ def branding():
                     set_logo(organisation, upload.filename or "", upload.read(600_000))
                 finally:
                     upload.close()  # large uploads are spooled to a temporary file
+
+        try:
+            save_with_lock(organisation, form.expected_version(), change)
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, organisation)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The branding has been saved."), "success")
             return redirect(url_for("admin.branding"))
-    return render_template("admin/branding.html", form=form, organisation=organisation)
+    return render_template(
+        "admin/branding.html", form=form, organisation=organisation, others=others
+    )
 
 
 @bp.get("/audit")

@@ -7,17 +7,18 @@ from flask_login import current_user, login_required
 from planner.enums import ItemKind, ItemStatus, Side
 from planner.extensions import db
 from planner.forms.catalogue import ModuleForm
+from planner.forms.confirm import ConfirmForm
 from planner.forms.planning import ItemForm
 from planner.forms.widgets import choices
-from planner.i18n import enum_labels
+from planner.i18n import current_language, enum_labels
 from planner.models import AgendaItem, ProgrammeModule, Visit
 from planner.services.agenda import (
-    EditConflict,
     ItemValues,
     add_item,
     cancel_item,
     delete_item,
     following_items,
+    items_made_from,
     modules_of,
     next_free_start,
     rooms_of,
@@ -27,6 +28,10 @@ from planner.services.agenda import (
 from planner.services.catalogue import ModuleValues, save_module
 from planner.services.conflicts import Candidate, find_conflicts
 from planner.services.errors import InvalidInput
+from planner.services.item_texts import lazy_title, title_in
+from planner.services.locking import EditConflict, save_with_lock
+from planner.services.trash import describe, item_counts, retention_days
+from planner.services.versions import latest_version
 from planner.views.access import (
     item_for_editing,
     own_module,
@@ -61,7 +66,8 @@ def _choices(form: ItemForm, visit: Visit) -> None:
 
 
 def _fill(form: ItemForm, values: ItemValues) -> None:
-    form.title.data = values.title
+    form.title_de.data = values.title_de
+    form.title_en.data = values.title_en
     form.kind.data = values.kind.value
     form.day.data = values.starts_at.date()
     form.start.data = values.starts_at.strftime("%H:%M")
@@ -75,14 +81,16 @@ def _fill(form: ItemForm, values: ItemValues) -> None:
     form.room.data = values.room_id or NO_CHOICE
     form.responsible.data = values.responsible_person_id or NO_CHOICE
     form.status.data = values.status.value
-    form.description.data = values.description
+    form.description_de.data = values.description_de
+    form.description_en.data = values.description_en
     form.internal_notes.data = values.internal_notes
     form.module.data = str(values.module_id or "")
 
 
 def _values(form: ItemForm) -> ItemValues:
     return ItemValues(
-        title=form.title.data,
+        title_de=form.title_de.data or "",
+        title_en=form.title_en.data or "",
         kind=ItemKind(form.kind.data),
         starts_at=form.starts_at(),
         ends_at=form.ends_at(),
@@ -92,7 +100,8 @@ def _values(form: ItemForm) -> ItemValues:
         teardown_minutes=form.teardown_minutes.data or 0,
         room_id=form.room.data or None,
         responsible_person_id=form.responsible.data or None,
-        description=form.description.data or "",
+        description_de=form.description_de.data or "",
+        description_en=form.description_en.data or "",
         internal_notes=form.internal_notes.data or "",
         status=ItemStatus(form.status.data),
         module_id=_number(form.module.data),
@@ -111,7 +120,7 @@ def _warnings(
     candidate = Candidate(
         visit_id=visit.id,
         item_id=item.id if item else None,
-        title=values.title,
+        title=lazy_title(values),
         starts_at=values.starts_at,
         ends_at=values.ends_at,
         setup_minutes=values.setup_minutes,
@@ -134,7 +143,7 @@ def _warnings(
 def new_item(visit_id: int):
     """Add an item, blank or from a programme module, warning about conflicts first."""
     visit = visit_for_editing(visit_id)
-    form = ItemForm(zone=visit.timezone)
+    form = ItemForm(zone=visit.timezone, language=visit.language)
     _choices(form, visit)
     warnings = []
     if request.method == "GET":
@@ -142,7 +151,7 @@ def new_item(visit_id: int):
         module = own_module(module_id) if module_id else None
         start = next_free_start(visit)
         if module is not None:
-            _fill(form, values_from_module(module, visit.language, start))
+            _fill(form, values_from_module(module, start))
         else:
             form.day.data = start.date()
             form.start.data = start.strftime("%H:%M")
@@ -181,27 +190,26 @@ def edit_item(visit_id: int, item_id: int):
     """Change an item, warning about conflicts and refusing to overwrite another's change."""
     item = item_for_editing(visit_id, item_id)
     visit = item.visit
-    form = ItemForm(zone=visit.timezone)
+    form = ItemForm(zone=visit.timezone, language=visit.language)
     _choices(form, visit)
     warnings, others = [], None
     if request.method == "GET":
         _fill(
             form, ItemValues(**{key: getattr(item, key) for key in ItemValues.__dataclass_fields__})
         )
-        form.lock_version.data = str(item.lock_version)
+        form.show_version(item)
     elif form.validate_on_submit():
         values = _values(form)
         warnings = _warnings(visit, item, values, form.shift_following.data)
         if not warnings or form.confirm_conflicts.data == "1":
-            expected = _number(form.lock_version.data) or 0
             try:
-                shifted = update_item(item, values, expected, form.shift_following.data)
+                shifted = update_item(
+                    item, values, form.expected_version(), form.shift_following.data
+                )
                 db.session.commit()
             except EditConflict as conflict:
                 db.session.rollback()
-                others = conflict.changes
-                item = item_for_editing(visit_id, item_id)
-                form.lock_version.data = str(item.lock_version)
+                others = form.refusal(conflict, item_for_editing(visit_id, item_id))
             except InvalidInput as error:
                 db.session.rollback()
                 show_error(form, error)
@@ -227,20 +235,39 @@ def cancel(visit_id: int, item_id: int):
     item = item_for_editing(visit_id, item_id)
     cancel_item(item)
     db.session.commit()
-    flash(_("“%(title)s” is cancelled.", title=item.title), "success")
+    flash(_("“%(title)s” is cancelled.", title=title_in(item, current_language())), "success")
     return redirect(url_for("visits.show", visit_id=visit_id, _anchor=f"item-{item.id}"))
 
 
-@bp.post("/visits/<id:visit_id>/items/<id:item_id>/delete")
+@bp.route("/visits/<id:visit_id>/items/<id:item_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(visit_id: int, item_id: int):
-    """Remove an item from the draft agenda."""
+    """Ask before moving an item of the draft agenda into the trash, then move it."""
     item = item_for_editing(visit_id, item_id)
-    title = item.title
-    delete_item(item)
-    db.session.commit()
-    flash(_("“%(title)s” has been deleted.", title=title), "success")
-    return redirect(url_for("visits.show", visit_id=visit_id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("agenda.delete", visit_id=visit_id, item_id=item.id))
+        title = title_in(item, current_language())
+        delete_item(item, current_user)
+        db.session.commit()
+        flash(
+            _("“%(title)s” is in the trash now; it can be restored there for %(days)s days.",
+              title=title, days=retention_days()),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("visits.show", visit_id=visit_id))
+    version = latest_version(visit_id)
+    issued = version is not None and any(i["uid"] == item.uid for i in version.snapshot["items"])
+    return render_template(
+        "agenda/delete_item.html",
+        form=form,
+        visit=item.visit,
+        item=item,
+        goes_with=describe(item_counts(item)),
+        issued_in=version.number if issued else None,
+        days=retention_days(),
+    )
 
 
 # --- the module catalogue --------------------------------------------------------------
@@ -257,6 +284,7 @@ def _module_form(module: ProgrammeModule | None = None) -> ModuleForm:
     if module is not None and request.method == "GET":
         form.default_room.data = module.default_room_id or NO_CHOICE
         form.kind.data = module.kind.value
+        form.show_version(module)
     return form
 
 
@@ -271,10 +299,11 @@ def modules():
 @bp.route("/modules/<id:module_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_module(module_id: int | None = None):
-    """Create or change a programme module."""
+    """Create or change a programme module, refusing to overwrite another's change."""
     require_catalogue_editor()
     module = own_module(module_id) if module_id else None
     form = _module_form(module)
+    others = None
     if form.validate_on_submit():
         values = ModuleValues(
             title_de=form.title_de.data,
@@ -286,24 +315,41 @@ def edit_module(module_id: int | None = None):
             description_en=form.description_en.data or "",
         )
         try:
-            save_module(current_user.organisation, values, module)
+            if module is None:
+                save_module(current_user.organisation, values)
+            else:
+                save_with_lock(
+                    module,
+                    form.expected_version(),
+                    lambda: save_module(current_user.organisation, values, module),
+                )
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, module)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The programme module has been saved."), "success")
             return redirect(url_for("agenda.modules"))
-    return render_template("agenda/edit_module.html", form=form, module=module)
+    return render_template("agenda/edit_module.html", form=form, module=module, others=others)
 
 
-@bp.post("/modules/<id:module_id>/delete")
+@bp.route("/modules/<id:module_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_module(module_id: int):
-    """Remove a module from the catalogue; items made from it stay."""
+    """Ask before removing a module from the catalogue, then remove it; its items stay."""
     require_catalogue_editor()
     module = own_module(module_id)
-    db.session.delete(module)
-    db.session.commit()
-    flash(_("The programme module has been deleted."), "success")
-    return redirect(url_for("agenda.modules"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("agenda.delete_module", module_id=module.id))
+        db.session.delete(module)
+        db.session.commit()
+        flash(_("The programme module has been deleted."), "success")
+        return redirect(url_for("agenda.modules"))
+    return render_template(
+        "agenda/delete_module.html", form=form, module=module, items=items_made_from(module)
+    )

@@ -17,9 +17,12 @@ from planner.services.feeds import (
     open_feed,
     revoke,
     source_for,
+    version_source,
     visit_download,
 )
+from planner.services.item_texts import title_in
 from planner.services.permissions import can_edit_delegation, can_view_visit
+from planner.services.versions import latest_version, version_by_number
 from planner.views.navigation import local_target
 
 bp = Blueprint("calendar", __name__)
@@ -80,6 +83,21 @@ def visit_ics(visit_id: int):
     )
 
 
+@bp.get("/visits/<id:visit_id>/versions/<id:number>/agenda.ics")
+@login_required
+def version_ics(visit_id: int, number: int):
+    """Download the agenda of an issued version as it was issued."""
+    visit = _visit(visit_id)
+    version = version_by_number(visit.id, number)
+    if version is None:
+        abort(404)
+    source = version_source(version, latest_version(visit.id))
+    name = f"{_safe_filename(visit.title)}-version-{number}.ics"
+    return _conditional(
+        lambda body: visit_download(visit, current_user, source, filename=name, build_body=body)
+    )
+
+
 @bp.get("/visits/<id:visit_id>/items/<id:item_id>.ics")
 @login_required
 def item_ics(visit_id: int, item_id: int):
@@ -93,7 +111,8 @@ def item_ics(visit_id: int, item_id: int):
         abort(404)
     if item.kind == "internal-hold":
         abort(404)
-    name = f"{_safe_filename(item.title)}.ics"
+    # Staff downloads are in the visit's language (services/feeds.py): so is the name.
+    name = f"{_safe_filename(title_in(item, visit.language))}.ics"
     return _conditional(
         lambda body: visit_download(
             visit, current_user, source, uids={item.uid}, filename=name, build_body=body

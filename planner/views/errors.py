@@ -1,7 +1,8 @@
 """Error pages in the interface's language."""
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from planner.extensions import db
 
@@ -15,3 +16,10 @@ def register(app: Flask) -> None:
             # The failed transaction must not take the error page down with it.
             db.session.rollback()
         return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(_error: StaleDataError):
+        # A button (cancel, discard, remove) pressed on a record someone else saved at
+        # the same moment: edit forms refuse this with the changes, the rest lands here.
+        db.session.rollback()
+        return render_template("errors/error.html", error=Conflict()), 409

@@ -22,6 +22,7 @@ from planner.forms.outbox import MessageForm
 from planner.models import OutboxMessage
 from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
 from planner.services.invitations import draft_invitations, outbox_groups, text_to_html
+from planner.services.locking import EditConflict, save_with_lock
 from planner.services.replies import replies_of
 from planner.services.versions import latest_version
 from planner.views.access import visit_for_editing
@@ -93,21 +94,37 @@ def send_drafts(visit_id: int):
 @bp.route("/visits/<id:visit_id>/outbox/<id:message_id>", methods=["GET", "POST"])
 @login_required
 def edit(visit_id: int, message_id: int):
-    """Change the subject and text of a draft before it goes out."""
+    """Change the subject and text of a draft before it goes out, refusing to overwrite
+    another planner's change."""
     message = _message(visit_id, message_id)
     form = MessageForm(obj=message)
     editable = message.status == OutboxStatus.DRAFT
+    others = None
     if request.method == "POST" and not editable:
         abort(409)
     if form.validate_on_submit():
-        message.subject = form.subject.data
-        message.body_text = form.body_text.data
-        message.body_html = text_to_html(form.body_text.data)
-        db.session.commit()
-        flash(_("The message has been saved."), "success")
-        return redirect(url_for("outbox.index", visit_id=visit_id))
+
+        def change() -> None:
+            message.subject = form.subject.data
+            message.body_text = form.body_text.data
+            message.body_html = text_to_html(form.body_text.data)
+
+        try:
+            save_with_lock(message, form.expected_version(), change)
+            db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, message)
+        else:
+            flash(_("The message has been saved."), "success")
+            return redirect(url_for("outbox.index", visit_id=visit_id))
     return render_template(
-        "outbox/edit.html", message=message, form=form, visit=message.visit, editable=editable
+        "outbox/edit.html",
+        message=message,
+        form=form,
+        visit=message.visit,
+        editable=editable,
+        others=others,
     )
 
 
@@ -176,16 +193,16 @@ def rsvp(token: str):
         record_answers(participation, everything, per_item)
         db.session.commit()
         saved = True
-    version, items = own_items(participation)
+    # The person's own language, unless they chose another on the page.
+    language = request.args.get("lang", participation.person.language.value)
+    if language not in current_app.config["LANGUAGES"]:
+        language = participation.person.language.value
+    version, items = own_items(participation, language)
     preselected = {}
     if not saved:
         wanted = _chosen(request.args.get("answer"))
         only = request.args.get("item", type=int)
         preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
-    # The person's own language, unless they chose another on the page.
-    language = request.args.get("lang", participation.person.language.value)
-    if language not in current_app.config["LANGUAGES"]:
-        language = participation.person.language.value
     with force_locale(language):
         return render_template(
             "outbox/rsvp.html", participation=participation, saved=saved, token=token,

@@ -21,6 +21,8 @@ from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.forms.confirm import ConfirmForm
+from planner.forms.locking import participation_wordings, refusal_of
 from planner.forms.people import (
     ExistingParticipantForm,
     NewParticipantForm,
@@ -28,14 +30,17 @@ from planner.forms.people import (
     UploadForm,
 )
 from planner.forms.widgets import choices
+from planner.i18n import item_title
 from planner.models import FeedToken, Participation, PendingImport, Person, Visit
 from planner.models.types import utcnow
 from planner.services.answers import answer_lines
 from planner.services.attendance import (
+    RefusedRow,
     add_participant,
     editable_organisations,
     load_matrix,
     load_participations,
+    removal,
     remove_participant,
     save_matrix,
     set_ranks,
@@ -50,18 +55,21 @@ from planner.services.imports import (
     guess_mapping,
     read_table,
 )
+from planner.services.locking import EditConflict, parse_version, save_with_lock
 from planner.services.people import (
     PersonValues,
     anonymise,
     can_edit_person,
     can_see_person,
     delete_person,
+    person_deletion,
     personal_data,
     save_person,
     search_people,
     visible_people,
 )
-from planner.services.permissions import EDITING_ROLES, can_view_visit
+from planner.services.permissions import EDITING_ROLES, can_edit_delegation, can_view_visit
+from planner.services.trash import describe, retention_days
 from planner.views.navigation import show_error
 
 bp = Blueprint("people", __name__)
@@ -114,25 +122,37 @@ def index():
 @bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(person_id: int | None = None):
-    """Create a person of the user's organisation, or change a person."""
+    """Create a person of the user's organisation, or change a person, refusing to
+    overwrite another's change."""
     if person_id is None and current_user.role not in EDITING_ROLES:
         abort(403)
     person = _person(person_id, edit=True) if person_id else None
     form = PersonForm(obj=person)
+    others = None
     if request.method == "GET" and person is not None:
         form.language.data = person.language.value
     if form.validate_on_submit():
         organisation = person.organisation if person else current_user.organisation
         try:
-            saved = save_person(organisation, _values(form), person)
+            if person is None:
+                saved = save_person(organisation, _values(form))
+            else:
+                saved = save_with_lock(
+                    person,
+                    form.expected_version(),
+                    lambda: save_person(organisation, _values(form), person),
+                )
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, person)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The person has been saved."), "success")
             return redirect(url_for("people.show", person_id=saved.id))
-    return render_template("people/edit.html", form=form, person=person)
+    return render_template("people/edit.html", form=form, person=person, others=others)
 
 
 @bp.get("/people/<id:person_id>")
@@ -168,31 +188,53 @@ def export_person(person_id: int):
     )
 
 
-@bp.post("/people/<id:person_id>/anonymise")
+@bp.route("/people/<id:person_id>/anonymise", methods=["GET", "POST"])
 @login_required
 def anonymise_person(person_id: int):
-    """Replace what identifies a person; agendas and lists keep their shape."""
+    """Ask, then replace what identifies a person; agendas and lists keep their shape."""
     person = _person(person_id, edit=True)
-    anonymise(person)
-    db.session.commit()
-    flash(_("The person has been anonymised."), "success")
-    return redirect(url_for("people.show", person_id=person.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("people.anonymise_person", person_id=person.id))
+        anonymise(person)
+        db.session.commit()
+        flash(_("The person has been anonymised."), "success")
+        return redirect(url_for("people.show", person_id=person.id))
+    return render_template("people/anonymise.html", form=form, person=person)
 
 
-@bp.post("/people/<id:person_id>/delete")
+@bp.route("/people/<id:person_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(person_id: int):
-    """Delete a person who takes part in no visit."""
+    """Ask before moving a person with their participations into the trash, then move them."""
     person = _person(person_id, edit=True)
-    try:
-        delete_person(person)
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("people.show", person_id=person_id))
-    flash(_("The person has been deleted."), "success")
-    return redirect(url_for("people.index"))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(url_for("people.delete", person_id=person.id))
+        name = person.display_name
+        try:
+            delete_person(person, current_user)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("people.show", person_id=person_id))
+        flash(
+            _("“%(title)s” is in the trash now; it can be restored there for %(days)s days.",
+              title=name, days=retention_days()),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("people.index"))
+    return render_template(
+        "people/delete.html",
+        form=form,
+        person=person,
+        deletion=person_deletion(current_user, person),
+        describe=describe,
+        days=retention_days(),
+    )
 
 
 # --- participants of a visit ----------------------------------------------------------
@@ -224,7 +266,28 @@ def _participant_forms(visit: Visit):
     return existing, new
 
 
-def _render_participants(visit: Visit, existing=None, new=None):
+def _refused_rows(refused: list[RefusedRow], visit: Visit) -> list[dict]:
+    """Return the refused rows of a list form as the page shows them."""
+    wordings = participation_wordings({item.id: item_title(item) for item in visit.items})
+    return [
+        {
+            "name": row.participation.person.display_name,
+            "refusal": refusal_of(row.conflict, wordings),
+        }
+        for row in refused
+    ]
+
+
+def _sent_versions() -> dict[int, int | None]:
+    """Return the lock version each row of a list form was opened at (``lock-<id>``)."""
+    return {
+        int(key[5:]): parse_version(value)
+        for key, value in request.form.items()
+        if key.startswith("lock-") and key[5:].isdecimal() and len(key) < 20
+    }
+
+
+def _render_participants(visit: Visit, existing=None, new=None, refused=(), entered=None):
     if existing is None or new is None:
         existing, new = _participant_forms(visit)
     editable = {org.id for org in editable_organisations(current_user, visit)}
@@ -247,6 +310,8 @@ def _render_participants(visit: Visit, existing=None, new=None):
         editable=editable,
         existing_form=existing,
         new_form=new,
+        refused=refused,
+        entered=entered or {},
     )
 
 
@@ -304,27 +369,38 @@ def add_new(visit_id: int):
     return _render_participants(visit, existing, new)
 
 
-@bp.post("/visits/<id:visit_id>/participants/<id:participation_id>/remove")
+@bp.route(
+    "/visits/<id:visit_id>/participants/<id:participation_id>/remove", methods=["GET", "POST"]
+)
 @login_required
 def remove(visit_id: int, participation_id: int):
-    """Remove a participant from the visit."""
+    """Ask before removing a participant from the visit, then remove them."""
     visit = _delegation_editor_visit(visit_id)
     participation = db.session.get(Participation, participation_id)
     if participation is None or participation.visit_id != visit.id:
         abort(404)
-    try:
-        remove_participant(current_user, participation)
-    except PermissionError:
+    if not can_edit_delegation(current_user, visit, participation.person.organisation):
         abort(403)
-    db.session.commit()
-    flash(_("The participant has been removed."), "success")
-    return redirect(url_for("people.participants", visit_id=visit.id))
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.confirmed():
+            return redirect(
+                url_for("people.remove", visit_id=visit.id, participation_id=participation.id)
+            )
+        remove_participant(current_user, participation)
+        db.session.commit()
+        flash(_("The participant has been removed."), "success")
+        return redirect(url_for("people.participants", visit_id=visit.id))
+    return render_template(
+        "people/remove.html", form=form, visit=visit, removal=removal(participation)
+    )
 
 
 @bp.post("/visits/<id:visit_id>/participants/ranks")
 @login_required
 def ranks(visit_id: int):
-    """Save the protocol order of the participants."""
+    """Save the protocol order of the participants; rows someone else changed meanwhile
+    are refused and shown with that change, the others are saved."""
     visit = _delegation_editor_visit(visit_id)
     ranks: dict[int, int | None] = {}
     for key, value in request.form.items():
@@ -334,8 +410,17 @@ def ranks(visit_id: int):
                 flash(_("A rank must be a whole number from 0 to 9999."), "error")
                 return redirect(url_for("people.participants", visit_id=visit.id))
             ranks[int(key[5:])] = int(value) if value else None
-    set_ranks(current_user, visit, ranks)
-    db.session.commit()
+    try:
+        _changed, refused = set_ranks(current_user, visit, ranks, _sent_versions())
+        db.session.commit()
+    except EditConflict:
+        db.session.rollback()
+        flash(_("Someone else saved at the same moment; nothing has been saved."), "error")
+        return redirect(url_for("people.participants", visit_id=visit.id))
+    if refused:
+        entered = {row.participation.id: ranks[row.participation.id] for row in refused}
+        shown = _refused_rows(refused, visit)
+        return _render_participants(visit, refused=shown, entered=entered)
     flash(_("The order has been saved."), "success")
     return redirect(url_for("people.participants", visit_id=visit.id))
 
@@ -375,11 +460,27 @@ def attendance(visit_id: int):
                 chosen.update(item_ids)
             elif kind == "person-none" and target == str(row.participation.id):
                 chosen.clear()
-        changed = save_matrix(current_user, matrix, attending)
-        db.session.commit()
+        try:
+            changed, refused = save_matrix(current_user, matrix, attending, _sent_versions())
+            db.session.commit()
+        except EditConflict:
+            db.session.rollback()
+            flash(_("Someone else saved at the same moment; nothing has been saved."), "error")
+            return redirect(url_for("people.attendance", visit_id=visit.id))
         flash(_("Attendance saved for %(count)s participants.", count=changed), "success")
+        if refused:
+            entered = {row.participation.id: attending[row.participation.id] for row in refused}
+            return render_template(
+                "people/attendance.html",
+                visit=visit,
+                matrix=load_matrix(current_user, visit.id),
+                refused=_refused_rows(refused, visit),
+                entered=entered,
+            )
         return redirect(url_for("people.attendance", visit_id=visit.id))
-    return render_template("people/attendance.html", visit=visit, matrix=matrix)
+    return render_template(
+        "people/attendance.html", visit=visit, matrix=matrix, refused=(), entered={}
+    )
 
 
 # --- import and export -----------------------------------------------------------------

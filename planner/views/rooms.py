@@ -11,6 +11,7 @@ from planner.forms.catalogue import RoomForm, VenueForm
 from planner.forms.widgets import choices
 from planner.services.catalogue import room_occupancy, save_room, save_venue, venues_of
 from planner.services.errors import InvalidInput
+from planner.services.locking import EditConflict, save_with_lock
 from planner.services.permissions import can_view_visit
 from planner.views.access import own_room, own_venue, require_catalogue_editor
 from planner.views.navigation import show_error
@@ -29,43 +30,56 @@ def index():
 @bp.route("/venues/<id:venue_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_venue(venue_id: int | None = None):
-    """Create or change a building."""
+    """Create or change a building, refusing to overwrite another's change."""
     require_catalogue_editor()
     venue = own_venue(venue_id) if venue_id else None
     form = VenueForm(obj=venue)
+    others = None
     if form.validate_on_submit():
-        try:
-            save_venue(
+
+        def save():
+            return save_venue(
                 current_user.organisation,
                 form.name.data,
                 form.address.data or "",
                 form.accessibility_notes.data or "",
                 venue,
             )
+
+        try:
+            if venue is None:
+                save()
+            else:
+                save_with_lock(venue, form.expected_version(), save)
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, venue)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The building has been saved."), "success")
             return redirect(url_for("rooms.index"))
-    return render_template("rooms/edit_venue.html", form=form, venue=venue)
+    return render_template("rooms/edit_venue.html", form=form, venue=venue, others=others)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<id:room_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_room(room_id: int | None = None):
-    """Create or change a room."""
+    """Create or change a room, refusing to overwrite another's change."""
     require_catalogue_editor()
     room = own_room(room_id) if room_id else None
     form = RoomForm(obj=room)
     form.venue.choices = choices((v.id, v.name) for v in venues_of(current_user.organisation_id))
+    others = None
     if request.method == "GET":
         form.venue.data = room.venue_id if room else request.args.get("venue", type=int)
     if form.validate_on_submit():
-        try:
-            save_room(
+
+        def save():
+            return save_room(
                 current_user.organisation,
                 form.venue.data,
                 form.name.data,
@@ -73,14 +87,23 @@ def edit_room(room_id: int | None = None):
                 form.accessibility_notes.data or "",
                 room,
             )
+
+        try:
+            if room is None:
+                save()
+            else:
+                save_with_lock(room, form.expected_version(), save)
             db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, room)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The room has been saved."), "success")
             return redirect(url_for("rooms.index"))
-    return render_template("rooms/edit_room.html", form=form, room=room)
+    return render_template("rooms/edit_room.html", form=form, room=room, others=others)
 
 
 @bp.get("/<id:room_id>/occupancy")

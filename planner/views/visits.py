@@ -7,18 +7,27 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from planner.converters import MAX_ID
 from planner.enums import VisitStatus
 from planner.extensions import db
+from planner.forms.confirm import ConfirmForm
 from planner.forms.history import HistoryFilterForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
+from planner.i18n import current_language
 from planner.models import Organisation, Person
-from planner.services.agenda import EditConflict, modules_of
+from planner.services.agenda import modules_of
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
 from planner.services.history import visit_history
 from planner.services.invitations import draft_updates, draft_visit_cancellation
+from planner.services.issued_versions import (
+    affected_people,
+    load_comparison,
+    load_version_page,
+)
+from planner.services.locking import EditConflict
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
     TRANSITIONS,
@@ -26,10 +35,12 @@ from planner.services.planning import (
     change_status,
     create_visit,
     delete_visit,
+    deletion_refusal,
     duplicate_visit,
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
     Changes,
     issue_version,
@@ -168,17 +179,14 @@ def edit(visit_id: int):
     if request.method == "GET":
         form.guest_organisations.data = [org.id for org in visit.guest_organisations]
         form.contact_person.data = visit.contact_person_id or 0
-        form.lock_version.data = str(visit.lock_version)
+        form.show_version(visit)
     elif form.validate_on_submit():
         try:
-            lock = (form.lock_version.data or "").strip()
-            expected = int(lock) if lock.isdecimal() and len(lock) < 10 else 0
-            update_visit(visit, _visit_values(form), expected)
+            update_visit(visit, _visit_values(form), form.expected_version())
             db.session.commit()
         except EditConflict as conflict:
             db.session.rollback()
-            others = conflict.changes
-            form.lock_version.data = str(visit_for_editing(visit_id).lock_version)
+            others = form.refusal(conflict, visit_for_editing(visit_id))
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
@@ -192,7 +200,7 @@ def edit(visit_id: int):
 @login_required
 def show(visit_id: int):
     """Show a visit: agenda by day (the draft to host staff), attendees and versions."""
-    page = load_visit_page(visit_id, current_user)
+    page = load_visit_page(visit_id, current_user, current_language())
     if page is None:
         abort(404)
     return render_template(
@@ -243,20 +251,37 @@ def duplicate(visit_id: int):
     return render_template("visits/duplicate.html", form=form, visit=visit)
 
 
-@bp.post("/visits/<id:visit_id>/delete")
+@bp.route("/visits/<id:visit_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(visit_id: int):
-    """Delete a draft visit."""
+    """Ask before moving a draft visit into the trash; refuse one that was ever issued."""
     visit = visit_for_editing(visit_id)
-    try:
-        delete_visit(visit)
+    form = ConfirmForm()
+    refusal = deletion_refusal(visit)
+    if request.method == "POST":
+        if refusal is not None:
+            flash(str(refusal), "error")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+        if not form.confirmed():
+            return redirect(url_for("visits.delete", visit_id=visit.id))
+        title = visit.title
+        delete_visit(visit, current_user)
         db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("visits.show", visit_id=visit_id))
-    flash(_("The visit has been deleted."), "success")
-    return redirect(url_for("visits.index"))
+        flash(
+            _("“%(title)s” is in the trash now; it can be restored there for %(days)s days.",
+              title=title, days=retention_days()),
+            "success",
+        )  # fmt: skip
+        return redirect(url_for("visits.index"))
+    return render_template(
+        "visits/delete.html",
+        form=form,
+        visit=visit,
+        refusal=refusal,
+        goes_with=describe(visit_counts(visit)) if refusal is None else [],
+        can_cancel=VisitStatus.CANCELLED in TRANSITIONS[visit.status],
+        days=retention_days(),
+    )
 
 
 @bp.route("/visits/<id:visit_id>/issue", methods=["GET", "POST"])
@@ -296,6 +321,7 @@ def issue(visit_id: int):
         visit=visit,
         conflicts=conflicts,
         changes=changes,
+        affected=affected_people(visit, changes.affected_person_ids, show_internal=True),
         latest=latest,
     )
 
@@ -314,3 +340,35 @@ def history(visit_id: int):
     visit, page = loaded
     form.offer(page)
     return render_template("visits/history.html", visit=visit, page=page, form=form)
+
+
+@bp.get("/visits/<id:visit_id>/versions/<id:number>")
+@login_required
+def version(visit_id: int, number: int):
+    """Show an issued version as it was issued, with what it changed."""
+    page = load_version_page(visit_id, number, current_user)
+    if page is None:
+        abort(404)
+    return render_template("visits/version.html", page=page, visit=page.visit)
+
+
+def _version_number(name: str) -> int | None:
+    """Return a version number from the query string; None when not given."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdecimal() or len(value) > 10 or not 1 <= int(value) <= MAX_ID:
+        abort(404)
+    return int(value)
+
+
+@bp.get("/visits/<id:visit_id>/versions/compare")
+@login_required
+def compare_versions(visit_id: int):
+    """Show what changed between two issued versions (``?from=1&to=3``)."""
+    comparison = load_comparison(
+        visit_id, current_user, _version_number("from"), _version_number("to")
+    )
+    if comparison is None:
+        abort(404)
+    return render_template("visits/compare.html", comparison=comparison, visit=comparison.visit)

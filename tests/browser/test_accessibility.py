@@ -65,6 +65,11 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
                           body_text="Guten Tag")  # fmt: skip
     db.session.add(draft)
     db.session.commit()
+    # A second version, so that version 1 is an older one and there is something to compare.
+    visit.items[0].title_de = "Empfang im Ratssaal"
+    db.session.commit()
+    factories.issue(visit, "Neuer Titel für den Empfang")
+    db.session.commit()
     token = rsvp_token(visit.participations[0])
     page = axe_page
 
@@ -102,6 +107,10 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         "/rsvp/not-a-valid-token",
         f"/visits/{visit.id}/print/agenda",
         f"/visits/{visit.id}/print/run-sheet",
+        f"/visits/{visit.id}/versions/1",
+        f"/visits/{visit.id}/versions/2",
+        f"/visits/{visit.id}/versions/compare?from=1&to=2",
+        f"/visits/{visit.id}/versions/1/print/agenda",
         "/admin/branding",
         "/admin/users",
         f"/admin/users/{admin.id}",
@@ -128,6 +137,49 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
     page.get_by_role("button", name="Speichern").click()
     page.get_by_label("02:30 beim zweiten Mal: Winterzeit, UTC+01:00").wait_for()
     found["item form asking about a repeated time"] = _violations(page)
+
+    assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_confirmation_pages_and_the_trash_have_no_serious_accessibility_violations(
+    live_server, axe_page
+):
+    visit = load_demo_data().visit
+    host = visit.host_organisation
+    planner = factories.user(host, Role.PLANNER, name="Lena Hoffmann")
+    draft = factories.visit(host, list(visit.guest_organisations), title="Entwurf")
+    item = factories.item(draft, "2023-02-23 10:00", "2023-02-23 10:30", "Pressefoto")
+    gone = factories.item(draft, "2023-02-23 11:00", "2023-02-23 11:30", "Transfer")
+    person = visit.participations[0].person
+    participation = visit.participations[0]
+    db.session.commit()
+    page = axe_page
+    log_in(page, live_server, planner.email, PASSWORD)
+
+    found = {}
+    paths = [
+        "/trash",
+        f"/visits/{visit.id}/delete",
+        f"/visits/{draft.id}/delete",
+        f"/visits/{visit.id}/items/{visit.items[0].id}/delete",
+        f"/visits/{draft.id}/items/{item.id}/delete",
+        f"/people/{person.id}/delete",
+        f"/visits/{visit.id}/participants/{participation.id}/remove",
+        f"/people/{person.id}/anonymise",
+        f"/modules/{visit.items[0].module_id}/delete",
+    ]
+    for path in paths:
+        page.goto(f"{live_server}{path}")
+        found[path] = _violations(page)
+
+    # The trash with something in it, and the page after a restore.
+    page.goto(f"{live_server}/visits/{draft.id}/items/{gone.id}/delete")
+    page.get_by_role("button", name="Programmpunkt in den Papierkorb legen").click()
+    page.goto(f"{live_server}/trash")
+    found["trash with an entry"] = _violations(page)
+    page.get_by_role("button", name="Wiederherstellen").click()
+    page.get_by_text("„Transfer“ wurde wiederhergestellt.").wait_for()
+    found["visit page after a restore"] = _violations(page)
 
     assert {path: problems for path, problems in found.items() if problems} == {}
 

@@ -21,7 +21,7 @@ def test_a_planner_moves_an_item_and_reads_it_in_the_history(live_server, page):
     visit = load_demo_data().visit
     planner = factories.user(visit.host_organisation, Role.PLANNER, name="Petra Protokoll")
     db.session.commit()
-    closing = next(item for item in visit.items if item.title == "Abschlussgespräch")
+    closing = next(item for item in visit.items if item.title_de == "Abschlussgespräch")
 
     log_in(page, live_server, planner.email, PASSWORD)
     page.goto(f"{live_server}/visits/{visit.id}/items/{closing.id}/edit")
@@ -64,7 +64,7 @@ def test_the_history_and_the_audit_trail_are_accessible_on_a_phone(live_server, 
     visit = load_demo_data().visit
     admin = factories.user(visit.host_organisation, Role.ADMIN, name="Anna Admin")
     item = visit.items[0]
-    item.title = "Begrüßung im Ratssaal"
+    item.title_de = "Begrüßung im Ratssaal"
     db.session.commit()
     context = browser.new_context(locale="de-DE", bypass_csp=True, viewport=PHONE)
     page = context.new_page()

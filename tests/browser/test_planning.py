@@ -37,7 +37,7 @@ def test_planner_builds_a_visit_sees_the_conflict_and_issues_version_one(live_se
     _add_from_module(page, "Smart City Innovation Unit: das „Bochumer Modell“ (75 min)")
 
     page.get_by_role("link", name="Leeren Programmpunkt hinzufügen").click()
-    page.get_by_label("Titel").fill("Pressefoto")
+    page.get_by_label("Titel (Deutsch)").fill("Pressefoto")
     page.get_by_label("Beginn", exact=True).fill("10:15")
     page.get_by_label("Ende", exact=True).fill("10:30")
     page.get_by_role("button", name="Speichern").click()

@@ -43,17 +43,26 @@ def test_demo_data_loads_the_wuppertal_visit_to_bochum(runner):
     assert [org.name for org in visit.guest_organisations] == ["Wuppertal"]
     assert (visit.first_day, visit.last_day) == (date(2023, 2, 23), date(2023, 2, 23))
     assert visit.timezone == "Europe/Berlin"
-    assert [(item.starts_at, item.title) for item in visit.items] == [
-        (datetime(2023, 2, 23, 10, 0), "Begrüßung durch den Oberbürgermeister"),
-        (datetime(2023, 2, 23, 10, 30), "Vorführung der digitalen Infostelen"),
-        (datetime(2023, 2, 23, 11, 15), "Rundgang mit der App „Rathaus Navi“"),
-        (datetime(2023, 2, 23, 12, 0), "Smart City Innovation Unit: das „Bochumer Modell“"),
-        (datetime(2023, 2, 23, 13, 15), "Abschlussgespräch"),
-    ]
+    assert [(item.starts_at, item.title_de, item.title_en) for item in visit.items] == [
+        (datetime(2023, 2, 23, 10, 0), "Begrüßung durch den Oberbürgermeister",
+         "Welcome by the Lord Mayor"),
+        (datetime(2023, 2, 23, 10, 30), "Vorführung der digitalen Infostelen",
+         "Digital information steles demo"),
+        (datetime(2023, 2, 23, 11, 15), "Rundgang mit der App „Rathaus Navi“",
+         "Rathaus Navi app walkthrough"),
+        (datetime(2023, 2, 23, 12, 0), "Smart City Innovation Unit: das „Bochumer Modell“",
+         'Smart City Innovation Unit: the "Bochumer Modell"'),
+        (datetime(2023, 2, 23, 13, 15), "Abschlussgespräch", "Closing exchange"),
+    ]  # fmt: skip
+    assert visit.items[0].description_en == (
+        "Reception of the delegation and signing of the Golden Book."
+    )
     assert visit.items[0].internal_notes == INTERNAL_PARKING_NOTE
     version = latest_version(visit.id)
     assert version.number == 1
-    assert [item["title"] for item in version.snapshot["items"]] == [i.title for i in visit.items]
+    assert [(item["title_de"], item["title_en"]) for item in version.snapshot["items"]] == [
+        (i.title_de, i.title_en) for i in visit.items
+    ]
     assert all(item.uid.endswith("@planner.test") for item in visit.items)
 
     by_side = {

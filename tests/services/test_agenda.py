@@ -33,7 +33,7 @@ def _at(text: str) -> datetime:
 
 def _values(start: str, end: str, starts_fold=None, ends_fold=None) -> ItemValues:
     return ItemValues(
-        title="Nachtfahrt",
+        title_de="Nachtfahrt",
         kind=ItemKind.TRANSFER,
         starts_at=_at(start),
         ends_at=_at(end),
@@ -142,12 +142,12 @@ def test_following_items_move_by_real_time_and_take_the_reading_they_land_in(app
 
     # One hour longer: it now ends at 02:30 summer time.
     values = _values("2026-10-25 00:30", "2026-10-25 02:30", ends_fold=0)
-    values = ItemValues(**{**values.__dict__, "title": "Empfang"})
+    values = ItemValues(**{**values.__dict__, "title_de": "Empfang"})
     shifted = update_item(first, values, first.lock_version, shift_following=True)
     db.session.commit()
 
     assert [
-        (item.title, f"{item.starts_at:%H:%M}", item.starts_fold, f"{item.ends_at:%H:%M}",
+        (item.title_de, f"{item.starts_at:%H:%M}", item.starts_fold, f"{item.ends_at:%H:%M}",
          item.ends_fold)
         for item in sorted(shifted, key=lambda item: item.id)
     ] == [
@@ -177,13 +177,13 @@ def test_a_copy_onto_another_day_moves_times_out_of_the_gap_and_drops_needless_f
     def times(copy):
         return [
             (
-                i.title,
+                i.title_de,
                 f"{i.starts_at:%d.%m. %H:%M}",
                 i.starts_fold,
                 f"{i.ends_at:%H:%M}",
                 i.ends_fold,
             )
-            for i in sorted(copy.items, key=lambda i: i.title)
+            for i in sorted(copy.items, key=lambda i: i.title_de)
         ]
 
     assert times(autumn_copy) == [

@@ -227,7 +227,7 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
     module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
     lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
-                           module=module, kind=ItemKind.MEAL)  # fmt: skip
+                           title_en="Lunch", module=module, kind=ItemKind.MEAL)  # fmt: skip
     other = factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Ratssitzung")
     participation = factories.participation(visit, guest, attends_all_items=False)
     participation.items.append(lunch)
@@ -240,6 +240,20 @@ def test_a_personal_calendar_has_the_persons_items_in_the_persons_language(bochu
     assert list(events) == [lunch.uid]
     assert events[lunch.uid]["summary"] == "Lunch"
     assert other.uid not in events
+
+
+def test_an_empty_english_title_gives_english_readers_the_german_one_not_the_modules(bochum):
+    visit = factories.visit(bochum, language=Language.DE)
+    guest = factories.person(visit.guest_organisations[0], "Smith", language=Language.EN)
+    module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
+    lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
+                           module=module, description="Im Ratskeller.")  # fmt: skip
+    factories.participation(visit, guest)
+    _issue(visit)
+
+    event = read_both(_download(visit, person=guest))[lunch.uid]
+
+    assert (event["summary"], event["description"]) == ("Mittagessen", "Im Ratskeller.")
 
 
 def test_host_staff_downloads_name_the_participants_but_never_internal_notes(bochum):
@@ -269,7 +283,7 @@ def test_nothing_is_exported_before_the_first_version_except_the_draft_to_hosts(
     assert latest_version(visit.id) is None
     draft = source_for(visit, host, want_draft=False)
     body = visit_download(visit, host, draft).body.decode()
-    assert f"X-WR-CALNAME:{visit.title} (Entwurf)" in body
+    assert f"X-WR-CALNAME:{visit.title} (Arbeitsentwurf)" in body
 
 
 def test_a_visit_brought_back_after_cancellation_gets_a_still_higher_sequence(bochum):
@@ -395,7 +409,8 @@ def test_a_cancelled_item_says_so_in_its_summary_in_the_readers_language(bochum)
     factories.participation(visit, guest)
     module = factories.module(bochum, title_de="Mittagessen", title_en="Lunch")
     lunch = factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "Mittagessen",
-                           module=module, status=ItemStatus.CANCELLED)  # fmt: skip
+                           title_en="Lunch", module=module,
+                           status=ItemStatus.CANCELLED)  # fmt: skip
     demo = factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Stelen-Demo")
     _issue(visit)
 

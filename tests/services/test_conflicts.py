@@ -13,7 +13,7 @@ from tests.helpers import count_queries
 
 def _kinds(visit) -> list[tuple[str, str]]:
     """Return (kind, item title) of every warning of the visit, sorted."""
-    titles = {item.id: item.title for item in visit.items}
+    titles = {item.id: item.title_de for item in visit.items}
     found = find_conflicts([visit.id])[visit.id]
     return sorted((c.kind.value, titles.get(c.item_id, "?")) for c in found)
 

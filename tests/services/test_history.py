@@ -137,21 +137,21 @@ def test_one_save_of_an_item_is_one_sentence_with_every_change(bochum, visit):
     )
     item.room = room
     item.responsible_person = host
-    item.description = "Vereinbarungen"
+    item.description_de = "Vereinbarungen"
     item.sequence += 1  # never told
     db.session.flush()
-    item.title = "Abschlussrunde"  # a second flush of the same transaction
+    item.title_de = "Abschlussrunde"  # a second flush of the same transaction
     db.session.commit()
 
     assert _told(since=since) == [
         "Lena Hoffmann hat „Abschlussgespräch“ in „Abschlussrunde“ umbenannt, von 11:00 auf 11:15 "
         "verschoben, in Besprechungsraum 2.14 verlegt, Sebastian Kopietz die Verantwortung dafür "
-        "übertragen und die Beschreibung geändert."
+        "übertragen und die deutsche Beschreibung geändert."
     ]
     assert _told(since=since, language="en") == [
         "Lena Hoffmann renamed “Abschlussgespräch” to “Abschlussrunde”, moved it from 11:00 to "
         "11:15, moved it to Besprechungsraum 2.14, made Sebastian Kopietz responsible for it, and "
-        "changed the description."
+        "changed the German description."
     ]
 
 
@@ -203,7 +203,7 @@ def test_the_visit_itself_its_status_days_guests_zone_and_contact(bochum, visit)
 
     assert _told(since=since) == [
         "Lena Hoffmann hat den Besuch „Besuch aus Wuppertal“ auf 24.02.2023–25.02.2023 verlegt, "
-        "den Status von Entwurf auf Geplant gesetzt, die Zeitzone von Europe/Berlin auf "
+        "den Status von In Vorbereitung auf Geplant gesetzt, die Zeitzone von Europe/Berlin auf "
         "Europe/London umgestellt, Lena Hoffmann als Ansprechperson eingetragen, Dortmund als "
         "Gast eingetragen und die internen Notizen geändert.",
         "Lena Hoffmann hat den Besuch „Besuch aus Wuppertal“ abgesagt.",
@@ -405,9 +405,9 @@ def test_entries_written_before_change_sets_are_grouped_by_who_and_when(visit):
     item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Pressefoto")
     db.session.commit()
     since = _last_id()
-    item.title = "Foto"
+    item.title_de = "Foto"
     db.session.flush()
-    item.description = "Für die Presse"
+    item.description_de = "Für die Presse"
     db.session.commit()
     for entry in db.session.scalars(select(AuditEntry).where(AuditEntry.id > since)):
         entry.change_set = None
@@ -415,7 +415,7 @@ def test_entries_written_before_change_sets_are_grouped_by_who_and_when(visit):
     db.session.commit()
 
     assert _told(since=since) == [
-        "Lena Hoffmann hat „Pressefoto“ in „Foto“ umbenannt und die Beschreibung geändert."
+        "Lena Hoffmann hat „Pressefoto“ in „Foto“ umbenannt und die deutsche Beschreibung geändert."
     ]
 
 

@@ -249,7 +249,7 @@ class VisitLife:
             key: add_item(
                 visit,
                 ItemValues(
-                    title=item.title,
+                    title_de=item.title,
                     kind=item.kind,
                     starts_at=datetime.fromisoformat(item.start),
                     ends_at=datetime.fromisoformat(item.end),
@@ -268,7 +268,9 @@ class VisitLife:
             }
             for key, someone in PEOPLE.items()
         }
-        save_matrix(self.planner, load_matrix(self.planner, visit.id), attending)
+        matrix = load_matrix(self.planner, visit.id)
+        opened_at = {row.participation.id: row.participation.lock_version for row in matrix.rows}
+        save_matrix(self.planner, matrix, attending, opened_at)
         db.session.commit()
         self.visit_id = visit.id
         self.uids = {key: item.uid for key, item in items.items()}

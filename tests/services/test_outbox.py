@@ -2,7 +2,7 @@
 
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -24,6 +24,8 @@ from planner.services.invitations import (
 from planner.services.outbox import send_pending
 from planner.services.planning import change_status
 from planner.services.versions import Changes, issue_version, latest_version, load_for_snapshot
+from tests import factories
+from tests.helpers import page_text
 from tests.smtp import free_port, smtp_server
 
 
@@ -114,7 +116,7 @@ def test_invitations_go_as_a_cover_letter_then_one_request_per_item(smtp, demo):
     requests = german[1:]
     assert [_itip(mail) for mail in requests] == [("REQUEST", [item.uid]) for item in items]
     first = requests[0]
-    assert str(first["Subject"]) == f"Einladung: {items[0].title} – {demo.title}"
+    assert str(first["Subject"]) == f"Einladung: {items[0].title_de} – {demo.title}"
     alternative = first.get_payload()[0]
     parts = alternative.get_payload()
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
@@ -210,7 +212,7 @@ def test_a_cancelled_item_is_cancelled_for_exactly_those_invited_to_it(smtp, dem
     event = _calendar(smtp.messages[0]).walk("VEVENT")[0]
     assert (str(event["STATUS"]), int(event["SEQUENCE"])) == ("CANCELLED", 1)
     assert smtp.messages[0].get_payload()[0].get_payload()[2].get_param("method") == "CANCEL"
-    assert str(smtp.messages[0]["Subject"]).startswith(f"Abgesagt: {demo.items[2].title} – ")
+    assert str(smtp.messages[0]["Subject"]).startswith(f"Abgesagt: {demo.items[2].title_de} – ")
 
 
 def test_a_person_removed_from_an_item_gets_a_cancellation_of_it(smtp, demo):
@@ -319,7 +321,7 @@ def test_a_message_claimed_by_a_worker_that_died_is_sent_again_with_its_message_
 
 
 def test_a_rolled_back_change_leaves_no_message(app, demo):
-    demo.items[0].title = "Empfang"
+    demo.items[0].title_de = "Empfang"
     db.session.commit()
     _invite_and_send(demo)  # console backend: nothing leaves, the invites count as sent
     before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
@@ -488,3 +490,122 @@ def test_a_waiting_cancellation_is_dropped_when_the_person_takes_part_again(smtp
     assert [str(m["To"]) for m in smtp.messages] == []
     cancel = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "cancel"))
     assert cancel.status == OutboxStatus.DISCARDED
+
+
+def test_an_english_participant_gets_the_items_english_titles_in_every_mail(smtp, demo):
+    _invite_and_send(demo)
+
+    english, german = _to(smtp, "miriam.albers"), _to(smtp, "uwe.schneidewind")
+    welcome = demo.items[0]
+
+    assert "10:00–10:30  Welcome by the Lord Mayor – Amtszimmer des Oberbürgermeisters" in (
+        _text(english[0])
+    )
+    assert "Begrüßung" not in _text(english[0])
+    programme = {str(e["SUMMARY"]) for e in _calendar(english[0]).walk("VEVENT")}
+    assert "Welcome by the Lord Mayor" in programme
+    assert str(english[1]["Subject"]) == f"Invitation: Welcome by the Lord Mayor – {demo.title}"
+    [event] = _calendar(english[1]).walk("VEVENT")
+    assert (str(event["UID"]), str(event["SUMMARY"]), str(event["DESCRIPTION"])) == (
+        welcome.uid,
+        "Welcome by the Lord Mayor",
+        "Reception of the delegation and signing of the Golden Book.",
+    )
+
+    assert str(german[1]["Subject"]) == (
+        f"Einladung: Begrüßung durch den Oberbürgermeister – {demo.title}"
+    )
+    [event] = _calendar(german[1]).walk("VEVENT")
+    assert (str(event["SUMMARY"]), str(event["DESCRIPTION"])) == (
+        "Begrüßung durch den Oberbürgermeister",
+        "Empfang der Delegation und Eintrag ins Goldene Buch.",
+    )
+
+
+def test_updates_name_the_items_in_the_readers_language_and_fall_back_to_german(smtp, demo):
+    _invite_and_send(demo)
+    smtp.messages.clear()
+    steles, session = demo.items[1], demo.items[3]
+    steles.title_de, steles.title_en = "Stelen-Vorführung im Foyer", ""
+    session.starts_at = datetime(2023, 2, 23, 12, 30)
+    session.ends_at = datetime(2023, 2, 23, 13, 45)
+    demo.items[4].starts_at = datetime(2023, 2, 23, 13, 45)
+    demo.items[4].ends_at = datetime(2023, 2, 23, 14, 15)
+    db.session.commit()
+    _issue(demo)
+    _release()
+    send_pending()
+
+    # Folding a long subject may double a space: compare words.
+    english = {" ".join(str(m["Subject"]).split()): _text(m) for m in _to(smtp, "miriam.albers")}
+    german = {" ".join(str(m["Subject"]).split()): _text(m) for m in _to(smtp, "uwe.schneidewind")}
+
+    # No English title: English readers get the German one.
+    steles_mail = english[f"Updated: Stelen-Vorführung im Foyer – {demo.title}"]
+    assert "- Stelen-Vorführung im Foyer has changed." in steles_mail
+    assert "10:30–11:15  Stelen-Vorführung im Foyer – Foyer" in steles_mail
+    session_mail = english[
+        f'Updated: Smart City Innovation Unit: the "Bochumer Modell" – {demo.title}'
+    ]
+    assert (
+        '- Smart City Innovation Unit: the "Bochumer Modell" moved from 12:00 to 12:30, '
+        "Besprechungsraum 2.14, Rathaus Bochum." in session_mail
+    )
+    assert list(english) == [
+        f"Updated: {demo.title}",
+        f"Updated: Stelen-Vorführung im Foyer – {demo.title}",
+        f'Updated: Smart City Innovation Unit: the "Bochumer Modell" – {demo.title}',
+        f"Updated: Closing exchange – {demo.title}",
+    ]
+    german_steles = german[f"Aktualisiert: Stelen-Vorführung im Foyer – {demo.title}"]
+    assert "- Stelen-Vorführung im Foyer wurde geändert." in german_steles
+
+
+def test_the_answer_page_and_calendar_of_an_english_guest_name_the_items_in_english(client, demo):
+    albers = next(p for p in demo.participations if p.person.last_name == "Albers")
+    mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
+
+    english = page_text(client.get(f"/rsvp/{rsvp_token(albers)}"))
+    chosen_german = page_text(client.get(f"/rsvp/{rsvp_token(albers)}?lang=de"))
+    german = page_text(client.get(f"/rsvp/{rsvp_token(mayor)}"))
+    programme = Calendar.from_ical(client.get(f"/rsvp/{rsvp_token(albers)}/programme.ics").data)
+
+    assert "10:00–10:30 · Welcome by the Lord Mayor" in english
+    assert "Reception of the delegation and signing of the Golden Book." in english
+    assert "Begrüßung" not in english
+    assert "10:00–10:30 · Begrüßung durch den Oberbürgermeister" in chosen_german
+    assert "10:00–10:30 · Begrüßung durch den Oberbürgermeister" in german
+    assert "Empfang der Delegation und Eintrag ins Goldene Buch." in german
+    assert [str(event["SUMMARY"]) for event in programme.walk("VEVENT")] == [
+        "Welcome by the Lord Mayor",
+        "Digital information steles demo",
+        "Rathaus Navi app walkthrough",
+        'Smart City Innovation Unit: the "Bochumer Modell"',
+        "Closing exchange",
+    ]
+
+
+def test_mails_show_an_item_over_midnight_and_a_repeated_time_as_typed(app, smtp):
+    bochum = factories.organisation("Bochum")
+    visit = factories.visit(bochum, first_day=date(2026, 10, 24), last_day=date(2026, 10, 25))
+    guest = factories.person(visit.guest_organisations[0], "Albers", email="m@wuppertal.example",
+                             language=Language.DE)  # fmt: skip
+    factories.participation(visit, guest)
+    reception = factories.item(visit, "2026-10-24 19:00", "2026-10-25 00:30", "Abendempfang")
+    transfer = factories.item(visit, "2026-10-25 02:30", "2026-10-25 03:15", "Nachtfahrt",
+                              starts_fold=1)  # fmt: skip
+    db.session.commit()
+    version = issue_version(load_for_snapshot(visit.id), None, "Programm")
+    db.session.commit()
+    _invite_and_send(visit)
+
+    letter, *requests = smtp.messages
+    assert "19:00–00:30 (+1 Tag)  Abendempfang" in _text(letter)
+    assert "02:30 (UTC+01:00)–03:15  Nachtfahrt" in _text(letter)
+    events = {str(e["UID"]): e for m in requests for e in _calendar(m).walk("VEVENT")}
+    assert events[reception.uid].decoded("DTEND") - events[reception.uid].decoded(
+        "DTSTART"
+    ) == timedelta(hours=5, minutes=30)
+    # The second 02:30 of the night the clocks go back: 01:30 UTC, written in UTC.
+    assert events[transfer.uid].decoded("DTSTART") == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    assert version.number == 1

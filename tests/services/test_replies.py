@@ -80,7 +80,7 @@ def sample(
         "attendee": attendee or person.email,
         "sender": sender or person.email,
         "organizer": ORGANIZER,
-        "summary": item.title,
+        "summary": item.title_de,
         "dtstamp": dtstamp,
         "dtstart": dtstart,
         "dtend": dtend,
@@ -92,7 +92,7 @@ def sample(
     encoded = calendar.encode("utf-8")
     message = Template((SAMPLES / f"{program}-reply.eml").read_text()).substitute(
         values,
-        summary=Header(item.title, "utf-8").encode(),
+        summary=Header(item.title_de, "utf-8").encode(),
         calendar=calendar,
         calendar_base64=base64.encodebytes(encoded).decode("ascii"),
         calendar_qp=quopri.encodestring(encoded).decode("ascii"),

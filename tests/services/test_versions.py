@@ -4,11 +4,18 @@ from datetime import date, datetime
 
 import pytest
 
-from planner.enums import ItemStatus, Side
+from planner.enums import ItemKind, ItemStatus, Side, VisitStatus
 from planner.extensions import db
-from planner.models import AgendaItem
+from planner.models import AgendaItem, Visit
 from planner.services.errors import InvalidInput
-from planner.services.versions import issue_version, latest_version, load_for_snapshot
+from planner.services.versions import (
+    draft_differs,
+    issue_version,
+    latest_version,
+    load_for_snapshot,
+    pending_changes,
+    public_snapshot,
+)
 from tests import factories
 
 
@@ -31,7 +38,7 @@ def visit(app):
 
 
 def _item(title: str) -> AgendaItem:
-    return db.session.scalar(db.select(AgendaItem).where(AgendaItem.title == title))
+    return db.session.scalar(db.select(AgendaItem).where(AgendaItem.title_de == title))
 
 
 def test_first_version_lists_every_item_as_new(visit):
@@ -39,10 +46,10 @@ def test_first_version_lists_every_item_as_new(visit):
 
     assert version.number == 1
     assert version.comment == "Erste Fassung"
-    assert [item["title"] for item in version.snapshot["items"]] == [
+    assert [item["title_de"] for item in version.snapshot["items"]] == [
         "Begrüßung", "Stelen-Demo", "Innovation Unit"
     ]  # fmt: skip
-    assert [item["title"] for item in version.changes["new"]] == [
+    assert [item["title_de"] for item in version.changes["new"]] == [
         "Begrüßung", "Stelen-Demo", "Innovation Unit"
     ]  # fmt: skip
     assert all(item.sequence == 0 for item in visit.items)
@@ -63,7 +70,7 @@ def test_many_edits_between_two_versions_raise_sequence_once(visit):
     assert _item("Innovation Unit").sequence == 1
     assert _item("Begrüßung").sequence == 0
     [moved] = second.changes["moved"]
-    assert (moved["title"], moved["from_starts_at"], moved["starts_at"]) == (
+    assert (moved["title_de"], moved["from_starts_at"], moved["starts_at"]) == (
         "Innovation Unit", "2023-02-23T12:00:00", "2023-02-23T11:30:00"
     )  # fmt: skip
     assert second.changes["affected_person_ids"] != []
@@ -71,13 +78,13 @@ def test_many_edits_between_two_versions_raise_sequence_once(visit):
 
 def test_a_description_change_is_listed_but_keeps_the_sequence(visit):
     _issue(visit)
-    _item("Stelen-Demo").description = "Mit Live-Vorführung im Foyer"
+    _item("Stelen-Demo").description_de = "Mit Live-Vorführung im Foyer"
     db.session.commit()
 
     second = _issue(visit)
 
     assert _item("Stelen-Demo").sequence == 0
-    assert [(c["title"], c["fields"]) for c in second.changes["changed"]] == [
+    assert [(c["title_de"], c["fields"]) for c in second.changes["changed"]] == [
         ("Stelen-Demo", ["description"])
     ]
 
@@ -90,13 +97,13 @@ def test_cancelling_an_item_raises_its_sequence_and_lists_it(visit):
     second = _issue(visit)
 
     assert _item("Begrüßung").sequence == 1
-    assert [c["title"] for c in second.changes["cancelled"]] == ["Begrüßung"]
+    assert [c["title_de"] for c in second.changes["cancelled"]] == ["Begrüßung"]
 
 
 def test_a_sequence_rises_once_per_version_that_changes_the_item(visit):
     _issue(visit)
     for number, title in enumerate(["Empfang", "Empfang im Ratssaal"], start=1):
-        _item("Begrüßung" if number == 1 else "Empfang").title = title
+        _item("Begrüßung" if number == 1 else "Empfang").title_de = title
         db.session.commit()
         _issue(visit)
         assert _item(title).sequence == number
@@ -106,7 +113,7 @@ def test_deleted_items_are_listed_as_removed(visit):
     _issue(visit)
     db.session.delete(_item("Stelen-Demo"))
     db.session.commit()
-    assert [c["title"] for c in _issue(visit).changes["removed"]] == ["Stelen-Demo"]
+    assert [c["title_de"] for c in _issue(visit).changes["removed"]] == ["Stelen-Demo"]
 
 
 def test_nothing_to_issue_when_nothing_changed(visit):
@@ -119,10 +126,12 @@ def test_nothing_to_issue_when_nothing_changed(visit):
 
 def test_an_issued_version_stays_as_it_was_when_the_draft_changes(visit):
     first = _issue(visit)
-    _item("Begrüßung").title = "Empfang"
+    _item("Begrüßung").title_de = "Empfang"
     db.session.commit()
     db.session.expire_all()
-    assert [item["title"] for item in latest_version(visit.id).snapshot["items"]][0] == "Begrüßung"
+    assert [item["title_de"] for item in latest_version(visit.id).snapshot["items"]][
+        0
+    ] == "Begrüßung"
     assert latest_version(visit.id).id == first.id
 
 
@@ -156,11 +165,117 @@ def test_snapshots_issued_before_folds_were_kept_read_as_the_first_reading(visit
         ],
     }
     db.session.commit()
-    _item("Begrüßung").title = "Empfang"
+    _item("Begrüßung").title_de = "Empfang"
     db.session.commit()
 
     second = _issue(visit)
 
     assert second.changes["moved"] == []
-    assert [c["title"] for c in second.changes["changed"]] == ["Empfang"]
+    assert [c["title_de"] for c in second.changes["changed"]] == ["Empfang"]
     assert (_item("Empfang").sequence, _item("Stelen-Demo").sequence) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("field", "listed", "sequence"),
+    [("title_en", ["title"], 1), ("description_en", ["description"], 0)],
+    ids=["english-title", "english-description"],
+)
+def test_a_change_of_the_english_text_alone_is_a_change(visit, field, listed, sequence):
+    _issue(visit)
+    setattr(_item("Stelen-Demo"), field, "Digital steles demo")
+    db.session.commit()
+
+    second = _issue(visit)
+
+    assert [(c["title_de"], c["title_en"], c["fields"]) for c in second.changes["changed"]] == [
+        ("Stelen-Demo", "Digital steles demo" if field == "title_en" else "", listed)
+    ]
+    assert _item("Stelen-Demo").sequence == sequence
+
+
+def _as_issued_before_two_languages(version) -> None:
+    """Make a version look as one issued before items had a German and an English text."""
+    version.snapshot = {
+        **{key: value for key, value in version.snapshot.items() if key != "language"},
+        "items": [
+            {
+                **{k: v for k, v in item.items() if k[-3:] not in ("_de", "_en")},
+                "title": item["title_de"],
+                "description": item["description_de"],
+            }
+            for item in version.snapshot["items"]
+        ],
+    }
+    db.session.commit()
+
+
+def test_an_older_version_compares_in_the_visits_language_only(visit):
+    _as_issued_before_two_languages(_issue(visit))
+    # The migration gave items from programme modules the module's English title.
+    _item("Begrüßung").title_en = "Welcome"
+    db.session.commit()
+    with pytest.raises(InvalidInput, match="Seit der letzten Version hat sich nichts geändert"):
+        issue_version(load_for_snapshot(visit.id), None, "Nochmal")
+    db.session.rollback()
+
+    _item("Begrüßung").title_de = "Empfang"
+    db.session.commit()
+    second = _issue(visit)
+
+    [changed] = second.changes["changed"]
+    assert (changed["from_title_de"], changed["title_de"], changed["fields"]) == (
+        "Begrüßung",
+        "Empfang",
+        ["title"],
+    )
+    assert (_item("Empfang").sequence, _item("Stelen-Demo").sequence) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (VisitStatus.DRAFT, VisitStatus.PLANNED),
+        (VisitStatus.PLANNED, VisitStatus.PLANNED),
+        (VisitStatus.CONFIRMED, VisitStatus.CONFIRMED),
+        (VisitStatus.CANCELLED, VisitStatus.CANCELLED),
+    ],
+    ids=lambda status: status.value,
+)
+def test_issuing_moves_only_a_visit_in_preparation_to_planned(visit, before, after):
+    visit.status = before
+    db.session.commit()
+
+    _issue(visit)
+
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).status == after
+
+
+def test_the_draft_differs_until_issued_and_again_after_an_edit(visit):
+    def differs() -> bool:
+        live = load_for_snapshot(visit.id)
+        latest = latest_version(visit.id)
+        return draft_differs(live, latest, pending_changes(live, latest))
+
+    never_issued = differs()
+    _issue(visit)
+    issued = differs()
+    _item("Begrüßung").title_de = "Empfang"
+    db.session.commit()
+
+    assert (never_issued, issued, differs()) == (True, False, True)
+
+
+def test_a_guest_reads_a_snapshot_without_internal_holds_or_notes(visit):
+    factories.item(visit, "2023-02-23 09:30", "2023-02-23 10:00", "Vorbesprechung",
+                   kind=ItemKind.INTERNAL_HOLD)  # fmt: skip
+    _item("Begrüßung").internal_notes = "Parkplätze reserviert"
+    db.session.commit()
+    version = _issue(visit)
+
+    public = public_snapshot(version.snapshot)
+
+    assert [(item["title_de"], item["internal_notes"]) for item in public["items"]] == [
+        ("Begrüßung", ""), ("Stelen-Demo", ""), ("Innovation Unit", "")
+    ]  # fmt: skip
+    assert len(version.snapshot["items"]) == 4

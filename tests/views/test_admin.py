@@ -80,12 +80,15 @@ def test_deactivating_a_login_ends_its_open_session(app, client, login):
     admin = _admin(login)
     colleague = factories.user(admin.organisation, Role.PLANNER, name="Carla Kollegin")
     db.session.commit()
+    opened_at = str(colleague.lock_version)
     colleague_client = app.test_client()
     colleague_client.post("/login", data={"email": colleague.email, "password": PASSWORD})
     assert colleague_client.get("/").status_code == 200
 
+    # Logging in is no edit: the form opened before it is still current.
     response = client.post(
-        f"/admin/users/{colleague.id}", data={"name": "Carla Kollegin", "role": "planner"}
+        f"/admin/users/{colleague.id}",
+        data={"name": "Carla Kollegin", "role": "planner", "lock_version": opened_at},
     )
 
     assert response.status_code == 302
@@ -100,7 +103,7 @@ def test_admin_changes_a_role(client, login):
     db.session.commit()
     client.post(
         f"/admin/users/{colleague.id}",
-        data={"name": "Carla", "role": "planner", "active": "y"},
+        data={"name": "Carla", "role": "planner", "active": "y", "lock_version": "1"},
     )
     db.session.expire_all()
     changed = db.session.get(User, colleague.id)
@@ -109,7 +112,10 @@ def test_admin_changes_a_role(client, login):
 
 def test_admin_cannot_lock_itself_out(client, login):
     admin = _admin(login)
-    response = client.post(f"/admin/users/{admin.id}", data={"name": admin.name, "role": "viewer"})
+    response = client.post(
+        f"/admin/users/{admin.id}",
+        data={"name": admin.name, "role": "viewer", "lock_version": str(admin.lock_version)},
+    )
     assert "Sie können sich nicht selbst die Administrationsrechte entziehen." in page_text(
         response
     )

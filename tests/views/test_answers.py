@@ -83,7 +83,7 @@ def test_the_link_of_a_removed_person_stops_working(client, login, demo):
     token = rsvp_token(mayor)
     login(factories.user(demo.host_organisation, Role.PLANNER))
 
-    client.post(f"/visits/{demo.id}/participants/{mayor.id}/remove")
+    client.post(f"/visits/{demo.id}/participants/{mayor.id}/remove", data={"confirm": "yes"})
 
     response = client.post(f"/rsvp/{token}", data={"answer": "accepted"})
     assert response.status_code == 400
@@ -122,16 +122,16 @@ def test_participants_page_and_exports_show_the_answer_per_item_with_its_time(cl
     login(factories.user(demo.host_organisation, Role.PLANNER))
 
     page = page_text(client.get(f"/visits/{demo.id}/participants"))
-    assert f"{welcome.title}: zugesagt (" in page
+    assert f"{welcome.title_de}: zugesagt (" in page
     assert "Kalenderprogramm)" in page
-    assert f"{demo_item.title}: abgesagt (" in page
-    assert f"{demo.items[2].title}: keine Antwort" in page
+    assert f"{demo_item.title_de}: abgesagt (" in page
+    assert f"{demo.items[2].title_de}: keine Antwort" in page
 
     rows = list(csv.reader(io.StringIO(
         client.get(f"/visits/{demo.id}/attendees.csv").get_data(as_text=True).lstrip("\ufeff")
     ), delimiter=";"))  # fmt: skip
     header = rows[0]
-    assert header[-len(demo.items) :] == [f"Antwort: {item.title}" for item in demo.items]
+    assert header[-len(demo.items) :] == [f"Antwort: {item.title_de}" for item in demo.items]
     row = next(r for r in rows if r[5] == "Schneidewind")
     cells = row[-len(demo.items) :]
     assert cells[0].startswith("zugesagt (20")

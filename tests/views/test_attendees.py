@@ -14,7 +14,7 @@ from planner.extensions import db
 from planner.models import AuditEntry, Participation, Person, Visit
 from planner.services.demo import load_demo_data
 from tests import factories
-from tests.helpers import count_queries, page_text
+from tests.helpers import count_queries, form_values, page_text
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -203,8 +203,10 @@ def test_a_guest_planner_adds_a_new_member_of_its_own_delegation(client, login, 
 
 def test_ranks_set_the_protocol_order(client, host_planner, demo):
     guests = [p for p in demo.participations if p.side == Side.GUEST]
+    page = client.get(f"/visits/{demo.id}/participants")
+    form = form_values(page, form_id="ranks-form")
     ranks = {f"rank-{p.id}": str(10 - n) for n, p in enumerate(guests)}
-    client.post(f"/visits/{demo.id}/participants/ranks", data=ranks)
+    client.post(f"/visits/{demo.id}/participants/ranks", data={**form, **ranks})
     rows = _csv_rows(client.get(f"/visits/{demo.id}/attendees.csv"))
     assert [row[5] for row in rows[1:4]] == ["Reuter", "Albers", "Schneidewind"]
 
@@ -212,7 +214,10 @@ def test_ranks_set_the_protocol_order(client, host_planner, demo):
 def test_attendance_toggles_per_item_and_per_person(client, host_planner, demo):
     first, second = demo.items[0], demo.items[1]
     mayor = next(p for p in demo.participations if p.person.last_name == "Schneidewind")
-    everyone = {f"a-{p.id}-{i.id}": "on" for p in demo.participations for i in demo.items}
+    everyone = form_values(client.get(f"/visits/{demo.id}/attendance"))
+    assert len([key for key in everyone if key.startswith("a-")]) == len(demo.participations) * len(
+        demo.items
+    )
 
     client.post(
         f"/visits/{demo.id}/attendance", data={**everyone, "toggle": f"item-none:{first.id}"}
@@ -220,16 +225,36 @@ def test_attendance_toggles_per_item_and_per_person(client, host_planner, demo):
     db.session.expire_all()
     assert all(not p.attends_all_items and first not in p.items for p in demo.participations)
 
-    client.post(f"/visits/{demo.id}/attendance", data={"toggle": f"person-all:{mayor.id}"})
+    nothing = {
+        key: value
+        for key, value in form_values(client.get(f"/visits/{demo.id}/attendance")).items()
+        if not key.startswith("a-")
+    }
+    client.post(
+        f"/visits/{demo.id}/attendance", data={**nothing, "toggle": f"person-all:{mayor.id}"}
+    )
     db.session.expire_all()
     mayor = db.session.get(Participation, mayor.id)
     assert mayor.attends_all_items
     assert second in db.session.get(Visit, demo.id).items
 
 
+def test_the_attendance_matrix_heads_its_columns_in_the_interface_language(
+    client, host_planner, demo
+):
+    english = client.get(f"/visits/{demo.id}/attendance?lang=en").get_data(as_text=True)
+    german = client.get(f"/visits/{demo.id}/attendance").get_data(as_text=True)
+
+    assert "<br>Welcome by the Lord Mayor" in english
+    assert "Schneidewind attends Welcome by the Lord Mayor" in english
+    assert "<br>Begrüßung durch den Oberbürgermeister" in german
+
+
 def test_a_guest_planner_cannot_change_what_hosts_attend(client, login, demo):
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
-    client.post(f"/visits/{demo.id}/attendance", data={})  # everything unticked
+    page = form_values(client.get(f"/visits/{demo.id}/attendance"))
+    unticked = {key: value for key, value in page.items() if not key.startswith("a-")}
+    client.post(f"/visits/{demo.id}/attendance", data=unticked)
     db.session.expire_all()
     by_side = {p.side: p.attends_all_items for p in db.session.get(Visit, demo.id).participations}
     assert by_side == {Side.GUEST: False, Side.HOST: True}
@@ -274,7 +299,7 @@ def test_a_person_can_be_exported_and_anonymised(client, host_planner, demo):
     assert data["person"]["dietary_needs"] == "vegetarisch"
     assert [p["visit"] for p in data["participations"]] == [demo.title]
 
-    client.post(f"/people/{mayor_id}/anonymise")
+    client.post(f"/people/{mayor_id}/anonymise", data={"confirm": "yes"})
 
     db.session.expire_all()
     person = db.session.get(Person, mayor_id)

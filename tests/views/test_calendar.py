@@ -67,7 +67,7 @@ def test_feed_answers_304_while_nothing_changed_and_200_after_a_new_version(clie
     assert (first.status_code, again.status_code, since.status_code) == (200, 304, 304)
     assert again.data == b""
 
-    demo.items[0].title = "Empfang im Ratssaal"
+    demo.items[0].title_de = "Empfang im Ratssaal"
     db.session.commit()
     assert anonymous.get(url, headers={"If-None-Match": etag}).status_code == 304  # draft only
     issue_version(load_for_snapshot(demo.id), planner, "Neuer Titel")
@@ -137,7 +137,7 @@ def test_a_visit_never_issued_has_no_calendar_for_guests_but_a_draft_for_hosts(c
     assert guest.get(f"/visits/{visit.id}/agenda.ics").status_code == 404
     draft = client.get(f"/visits/{visit.id}/agenda.ics")
     assert draft.status_code == 200
-    assert f"X-WR-CALNAME:{visit.title} (Entwurf)" in draft.data.decode()
+    assert f"X-WR-CALNAME:{visit.title} (Arbeitsentwurf)" in draft.data.decode()
 
 
 def test_an_item_download_has_just_that_item(client, login, demo):

@@ -50,7 +50,7 @@ ZONES = [
 ]  # fmt: skip
 IDS = ["berlin", "london", "new-york", "lord-howe"]
 
-ITEM = {"title": "Nachtfahrt", "kind": "transfer", "setup_minutes": "0", "teardown_minutes": "0",
+ITEM = {"title_de": "Nachtfahrt", "kind": "transfer", "setup_minutes": "0", "teardown_minutes": "0",
         "room": "0", "responsible": "0", "status": "confirmed"}  # fmt: skip
 
 
@@ -81,7 +81,7 @@ def _error(page: str, field: str) -> str:
 def _items(visit: Visit) -> list[tuple]:
     db.session.expire_all()
     return db.session.execute(
-        select(AgendaItem.title, AgendaItem.starts_at, AgendaItem.starts_fold,
+        select(AgendaItem.title_de, AgendaItem.starts_at, AgendaItem.starts_fold,
                AgendaItem.ends_at, AgendaItem.ends_fold)
         .where(AgendaItem.visit_id == visit.id)
         .order_by(AgendaItem.id)
@@ -173,7 +173,7 @@ def test_end_and_beginning_are_compared_as_instants_across_the_fold(client, plan
 @pytest.mark.parametrize("zone", ZONES, ids=IDS)
 def test_an_evening_past_midnight_is_one_item_ending_the_next_day(client, planner, zone):
     visit = _visit(planner, zone, "2026-12-10")
-    form = {**ITEM, "title": "Abendempfang", "day": "2026-12-10", "start": "19:00",
+    form = {**ITEM, "title_de": "Abendempfang", "day": "2026-12-10", "start": "19:00",
             "end": "00:30"}  # fmt: skip
 
     forgotten = client.post(f"/visits/{visit.id}/items/new", data=form)
@@ -200,7 +200,7 @@ def test_moving_an_evening_keeps_its_end_on_the_next_day(client, planner):
     db.session.commit()
 
     moved = client.post(f"/visits/{visit.id}/items/{item.id}/edit", data={
-        **ITEM, "title": "Abendempfang", "day": "2026-12-11", "start": "20:00", "end": "01:00",
+        **ITEM, "title_de": "Abendempfang", "day": "2026-12-11", "start": "20:00", "end": "01:00",
         "ends_next_day": "y", "lock_version": str(item.lock_version),
     })  # fmt: skip
 
@@ -213,9 +213,9 @@ def test_moving_an_evening_keeps_its_end_on_the_next_day(client, planner):
 def _type_items(client, visit: Visit, zone: Zone, room_id: int) -> None:
     evening = date.fromisoformat(zone.fold_day) - timedelta(days=1)
     for form in (
-        {**ITEM, "title": "Abendempfang", "day": evening.isoformat(), "start": "19:00",
+        {**ITEM, "title_de": "Abendempfang", "day": evening.isoformat(), "start": "19:00",
          "end": "00:30", "ends_next_day": "y", "room": str(room_id)},
-        {**ITEM, "title": "Nachtfahrt", "day": zone.fold_day, "start": zone.late,
+        {**ITEM, "title_de": "Nachtfahrt", "day": zone.fold_day, "start": zone.late,
          "start_fold": "0", "end": zone.early, "end_fold": "1", "room": str(room_id)},
     ):  # fmt: skip
         response = client.post(f"/visits/{visit.id}/items/new", data=form)
@@ -250,7 +250,7 @@ def test_pages_prints_and_calendars_agree_with_what_was_typed(app, client, plann
 
     events = read_both(client.get(f"/visits/{visit.id}/agenda.ics").data)
     uids = dict(
-        db.session.execute(select(AgendaItem.title, AgendaItem.uid).where(
+        db.session.execute(select(AgendaItem.title_de, AgendaItem.uid).where(
             AgendaItem.visit_id == visit.id)).all()
     )  # fmt: skip
     instants = {

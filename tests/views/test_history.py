@@ -53,7 +53,7 @@ def large_ids(app):
 
 
 def _item(visit, title: str) -> AgendaItem:
-    return next(item for item in visit.items if item.title == title)
+    return next(item for item in visit.items if item.title_de == title)
 
 
 def _participation(visit, last_name: str) -> Participation:
@@ -64,11 +64,12 @@ ITEM = {"setup_minutes": "0", "teardown_minutes": "0", "responsible": "0", "stat
 
 
 def _edit_form(item: AgendaItem, **changes) -> dict:
-    return {**ITEM, "title": item.title, "kind": item.kind.value,
+    return {**ITEM, "title_de": item.title_de, "title_en": item.title_en, "kind": item.kind.value,
             "day": item.starts_at.date().isoformat(),
             "start": item.starts_at.strftime("%H:%M"), "end": item.ends_at.strftime("%H:%M"),
             "room": str(item.room_id or 0), "lock_version": str(item.lock_version),
-            "description": item.description, "internal_notes": item.internal_notes,
+            "description_de": item.description_de, "description_en": item.description_en,
+            "internal_notes": item.internal_notes,
             "responsible": str(item.responsible_person_id or 0),
             "module": str(item.module_id or ""), **changes}  # fmt: skip
 
@@ -116,7 +117,7 @@ def edited(app, large_ids, client, login, runner):
                     confirm_conflicts="1"))  # fmt: skip
     steles = _item(demo, "Vorführung der digitalen Infostelen")
     post(f"/visits/{demo.id}/items/{steles.id}/edit",
-         _edit_form(steles, title="Vorführung der Infostelen", description="Neu: mit Karte",
+         _edit_form(steles, title_de="Vorführung der Infostelen", description_de="Neu: mit Karte",
                     confirm_conflicts="1"))  # fmt: skip
     post(f"/visits/{demo.id}/items/{_item(demo, 'Rundgang mit der App „Rathaus Navi“').id}/cancel")
     post(f"/visits/{demo.id}/edit", _visit_form(demo, internal_notes="Fahrer informieren"))
@@ -126,7 +127,8 @@ def edited(app, large_ids, client, login, runner):
           "new-language": "de"})  # fmt: skip
     reuter, albers = _participation(demo, "Reuter"), _participation(demo, "Albers")
     post(f"/visits/{demo.id}/participants/ranks",
-         {f"rank-{reuter.id}": "2", f"rank-{albers.id}": "3"})  # fmt: skip
+         {f"rank-{reuter.id}": "2", f"lock-{reuter.id}": str(reuter.lock_version),
+          f"rank-{albers.id}": "3", f"lock-{albers.id}": str(albers.lock_version)})  # fmt: skip
     post(f"/visits/{demo.id}/issue", {"comment": "Abschlussgespräch später, im Besprechungsraum",
                                       "acknowledge_conflicts": "y"})  # fmt: skip
     post(f"/visits/{demo.id}/feeds")
@@ -134,7 +136,10 @@ def edited(app, large_ids, client, login, runner):
     post(f"/feeds/{feed.id}/revoke")
     post(f"/visits/{demo.id}/outbox/send")
     send()
-    post(f"/visits/{demo.id}/participants/{_participation(demo, 'Kücük').id}/remove")
+    post(
+        f"/visits/{demo.id}/participants/{_participation(demo, 'Kücük').id}/remove",
+        {"confirm": "yes"},
+    )
     mayor = _participation(demo, "Schneidewind")
     # The mayor answers on his answer page, Ms Albers in her calendar program.
     response = client.post(f"/rsvp/{rsvp_token(mayor)}", data={"answer": "accepted"})
@@ -173,7 +178,7 @@ def test_the_demo_visits_history_tells_a_day_of_work_in_german_sentences(client,
         "Petra Protokoll hat „Abschlussgespräch“ von 13:15 auf 13:30 verschoben und in "
         "Besprechungsraum 2.14 verlegt.",
         "Petra Protokoll hat „Vorführung der digitalen Infostelen“ in „Vorführung der "
-        "Infostelen“ umbenannt und die Beschreibung geändert.",
+        "Infostelen“ umbenannt und die deutsche Beschreibung geändert.",
         "Petra Protokoll hat „Rundgang mit der App „Rathaus Navi““ abgesagt.",
         "Petra Protokoll hat die internen Notizen des Besuchs „Smart-City-Austausch: Besuch der "
         "Stadt Wuppertal“ geändert.",
@@ -211,12 +216,12 @@ def test_the_demo_visits_history_tells_the_same_in_english(client, edited):
 
     assert _technical(page) == []
     for sentence in [
-        "Petra Protokoll moved “Abschlussgespräch” from 13:15 to 13:30 and moved it to "
+        "Petra Protokoll moved “Closing exchange” from 13:15 to 13:30 and moved it to "
         "Besprechungsraum 2.14.",
-        "Petra Protokoll cancelled “Rundgang mit der App „Rathaus Navi“”.",
+        "Petra Protokoll cancelled “Rathaus Navi app walkthrough”.",
         "Petra Protokoll issued version 2: “Abschlussgespräch später, im Besprechungsraum”.",
         "Petra Protokoll changed the order of precedence: 2. Jonas Reuter and 3. Miriam Albers.",
-        "Miriam Albers declined “Abschlussgespräch” (in a calendar program).",
+        "Miriam Albers declined “Closing exchange” (in a calendar program).",
     ]:
         assert sentence in page
     assert "Created with it: 5 agenda items and 7 participants." in page
@@ -270,7 +275,7 @@ def test_a_page_of_history_costs_the_same_queries_however_much_happened(client, 
     def edit(rounds: int) -> None:
         for number in range(rounds):
             for item in demo.items:
-                item.title = f"{item.title.split(' #')[0]} #{number}"
+                item.title_de = f"{item.title_de.split(' #')[0]} #{number}"
                 item.room_id = None if number % 2 else item.room_id
             for participation in demo.participations:
                 participation.rank = number
@@ -344,7 +349,8 @@ def test_an_outbox_draft_never_shows_its_text_in_the_history(client, login):
     db.session.commit()
     login(planner)
     client.post(f"/visits/{demo.id}/outbox/{message.id}",
-                data={"subject": "Neuer Betreff", "body_text": "Noch geheimer"})  # fmt: skip
+                data={"subject": "Neuer Betreff", "body_text": "Noch geheimer",
+                      "lock_version": str(message.lock_version)})  # fmt: skip
 
     page = _history(client, demo, "de")
 

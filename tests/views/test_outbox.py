@@ -51,7 +51,11 @@ def test_a_draft_can_be_edited_and_discarded_before_it_goes(client, planner, dem
 
     client.post(
         f"/visits/{demo.id}/outbox/{first.id}",
-        data={"subject": "Einladung nach Bochum", "body_text": "Liebe Gäste,\n\n<b>bis bald</b>"},
+        data={
+            "subject": "Einladung nach Bochum",
+            "body_text": "Liebe Gäste,\n\n<b>bis bald</b>",
+            "lock_version": str(first.lock_version),
+        },
     )
     client.post(f"/visits/{demo.id}/outbox/{second.id}/discard")
 

@@ -12,6 +12,7 @@ from planner.extensions import db
 from planner.models import FeedToken, OutboxMessage, PendingImport, ProgrammeModule
 from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
+from planner.services.people import delete_person
 from tests import factories
 
 # Actors: relation of the user's organisation to the visit, and the user's role.
@@ -137,21 +138,29 @@ RULES = {
     ("/visits/<id:visit_id>/status", "POST"): visit_editors(302),
     ("/visits/<id:visit_id>/duplicate", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/duplicate", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/delete", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/delete", "POST"): visit_editors(302),
     ("/visits/<id:visit_id>/issue", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/issue", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/history", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/versions/<id:number>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/compare", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/<id:number>/agenda.ics", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/<id:number>/print/<document>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/versions/<id:number>/print/<document>.pdf", "GET"): visit_readers,
     ("/visits/<id:visit_id>/items/new", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/items/new", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/items/<id:item_id>/edit", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/items/<id:item_id>/edit", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/items/<id:item_id>/delete", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): visit_editors(302),
     ("/modules", "GET"): logged_in(),
     ("/modules/new", "GET"): catalogue_editors,
     ("/modules/new", "POST"): catalogue_editors,
     ("/modules/<id:module_id>/edit", "GET"): host_catalogue_editors(),
     ("/modules/<id:module_id>/edit", "POST"): host_catalogue_editors(),
+    ("/modules/<id:module_id>/delete", "GET"): host_catalogue_editors(),
     ("/modules/<id:module_id>/delete", "POST"): host_catalogue_editors(302),
     ("/rooms", "GET"): logged_in(),
     ("/rooms/venues/new", "GET"): catalogue_editors,
@@ -170,17 +179,23 @@ RULES = {
     ("/people/<id:person_id>/edit", "GET"): delegation_editors(),
     ("/people/<id:person_id>/edit", "POST"): delegation_editors(),
     ("/people/<id:person_id>/export.json", "GET"): delegation_editors(),
+    ("/people/<id:person_id>/anonymise", "GET"): delegation_editors(),
     ("/people/<id:person_id>/anonymise", "POST"): delegation_editors(302),
+    ("/people/<id:person_id>/delete", "GET"): delegation_editors(),
     ("/people/<id:person_id>/delete", "POST"): delegation_editors(302),
     ("/visits/<id:visit_id>/participants", "GET"): delegation_editors(),
     ("/visits/<id:visit_id>/participants/add", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/participants/new", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/participants/ranks", "POST"): delegation_editors(302),
+    ("/visits/<id:visit_id>/participants/<id:participation_id>/remove", "GET"): (
+        delegation_editors()
+    ),
     ("/visits/<id:visit_id>/participants/<id:participation_id>/remove", "POST"): (
         delegation_editors(302)
     ),
     ("/visits/<id:visit_id>/attendance", "GET"): delegation_editors(),
-    ("/visits/<id:visit_id>/attendance", "POST"): delegation_editors(302),
+    # Sent without the rows' lock versions, the matrix is refused and shown again.
+    ("/visits/<id:visit_id>/attendance", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/import", "GET"): delegation_editors(),
     ("/visits/<id:visit_id>/import", "POST"): delegation_editors(),
     ("/visits/<id:visit_id>/import/<token>", "GET"): delegation_editors(),
@@ -222,6 +237,8 @@ RULES = {
     ("/admin/users/<id:user_id>", "GET"): host_admins,
     ("/admin/users/<id:user_id>", "POST"): host_admins,
     ("/admin/users/<id:user_id>/password", "POST"): host_admins,
+    ("/trash", "GET"): catalogue_editors,
+    ("/trash/<id:entry_id>/restore", "POST"): host_catalogue_editors(302),
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -272,6 +289,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     feed = FeedToken(token="walk-feed", kind="visit", visit=visit, user=target_user)
     db.session.add(feed)
     host_person = next(p.person_id for p in visit.participations if p.side == "host")
+    # Something of the host's in the trash, for the route that restores it.
+    trashed = delete_person(factories.person(visit.host_organisation, "Gelöscht"))
     draft, failed = (
         OutboxMessage(visit=visit, status=status, message_id=f"<{status}@walk>",
                       to_address="uwe@wuppertal.example", subject="Einladung", body_text="Text")
@@ -285,6 +304,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     db.session.commit()
     arguments = {
         "document": "agenda",
+        "number": 1,
         "organisation_id": visit.host_organisation_id,
         "message_id": draft.id,
         "feed_id": feed.id,
@@ -300,6 +320,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "year": 2023,
         "month": 2,
         "filename": "css/screen.css",
+        "entry_id": trashed.id,
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from planner.enums import ItemStatus, Role, Side, VisitStatus
+from planner.enums import ItemStatus, Language, Role, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, ProgrammeModule, Room, Venue, Visit
 from planner.services.demo import load_demo_data
@@ -33,7 +33,7 @@ def _draft(planner, **fields) -> Visit:
     return visit
 
 
-ITEM = {"title": "Pressefoto", "kind": "press", "day": "2026-12-10", "start": "10:00",
+ITEM = {"title_de": "Pressefoto", "kind": "press", "day": "2026-12-10", "start": "10:00",
         "end": "10:15", "setup_minutes": "0", "teardown_minutes": "0", "room": "0",
         "responsible": "0", "status": "confirmed"}  # fmt: skip
 
@@ -94,6 +94,67 @@ def test_item_is_added_from_a_module_with_its_title_duration_and_room(client, pl
     assert f'<option selected value="{module.default_room_id}">' in page
 
 
+def test_an_item_from_a_module_gets_its_texts_in_both_languages(client, planner):
+    visit = _draft(planner)
+    module = db.session.scalar(select(ProgrammeModule).where(ProgrammeModule.key == "steles-demo"))
+
+    page = client.get(f"/visits/{visit.id}/items/new?module={module.id}").get_data(as_text=True)
+    fields = {
+        name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)[1]
+        for name in ("title_de", "title_en")
+    } | {
+        name: re.search(rf'name="{name}"[^>]*>\s*([^<]*)</textarea>', page)[1]
+        for name in ("description_de", "description_en")
+    }
+    assert fields == {
+        "title_de": "Vorführung der digitalen Infostelen",
+        "title_en": "Digital information steles demo",
+        "description_de": "Die digitalen Stelen in der Innenstadt: Inhalte, Betrieb, "
+        "Barrierefreiheit.",
+        "description_en": "The digital steles in the city centre: content, operation, "
+        "accessibility.",
+    }
+
+    client.post(
+        f"/visits/{visit.id}/items/new",
+        data={**ITEM, **fields, "kind": "demo", "module": str(module.id), "end": "10:45"},
+    )
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.visit_id == visit.id))
+    assert (item.title_de, item.title_en, item.description_en, item.module_id) == (
+        "Vorführung der digitalen Infostelen",
+        "Digital information steles demo",
+        "The digital steles in the city centre: content, operation, accessibility.",
+        module.id,
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "titles", "saved"),
+    [
+        ("de", {"title_de": "Pressefoto", "title_en": ""}, True),
+        ("de", {"title_de": "", "title_en": "Press photo"}, False),
+        ("en", {"title_de": "Pressefoto", "title_en": ""}, False),
+        ("en", {"title_de": "", "title_en": "Press photo"}, True),
+    ],
+    ids=["german-visit-german-title", "german-visit-english-only", "english-visit-german-only",
+         "english-visit-english-title"],
+)  # fmt: skip
+def test_the_title_in_the_visits_language_is_required_the_other_is_not(
+    client, planner, language, titles, saved
+):
+    visit = _draft(planner, language=Language(language))
+
+    page = client.post(f"/visits/{visit.id}/items/new", data={**ITEM, **titles})
+
+    count = db.session.scalar(select(func.count()).where(AgendaItem.visit_id == visit.id))
+    assert (page.status_code, count) == ((302, 1) if saved else (200, 0))
+    if not saved:
+        assert re.search(
+            rf'id="title_{language}-error">Bitte geben Sie einen Titel ein.',
+            page.get_data(as_text=True),
+        )
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -139,14 +200,14 @@ def test_overlapping_item_is_saved_only_when_the_planner_saves_over_the_warning(
         data={**ITEM, "start": "10:30", "end": "10:45", "confirm_conflicts": "1"},
     )
     assert second.status_code == 302
-    titles = db.session.scalars(select(AgendaItem.title).where(AgendaItem.visit_id == visit.id))
+    titles = db.session.scalars(select(AgendaItem.title_de).where(AgendaItem.visit_id == visit.id))
     assert sorted(titles) == ["Begrüßung", "Pressefoto"]
     visit_page = page_text(client.get(f"/visits/{visit.id}"))
     assert "Warnungen: 2" in visit_page
 
 
 def _edit_form(item: AgendaItem, **changes) -> dict:
-    return {**ITEM, "title": item.title, "kind": item.kind.value,
+    return {**ITEM, "title_de": item.title_de, "kind": item.kind.value,
             "day": item.starts_at.date().isoformat(),
             "start": item.starts_at.strftime("%H:%M"), "end": item.ends_at.strftime("%H:%M"),
             "lock_version": str(item.lock_version), **changes}  # fmt: skip
@@ -163,26 +224,28 @@ def test_second_of_two_planners_editing_an_item_is_refused_and_sees_the_change(
 
     other = app.test_client()
     other.post("/login", data={"email": colleague.email, "password": factories.PASSWORD})
-    other.post(f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, title="Empfang"))
+    other.post(
+        f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, title_de="Empfang")
+    )
 
     response = client.post(
-        f"/visits/{visit.id}/items/{item.id}/edit", data={**form_of_planner, "title": "Grußwort"}
+        f"/visits/{visit.id}/items/{item.id}/edit", data={**form_of_planner, "title_de": "Grußwort"}
     )
 
     text = page_text(response)
     assert "Jemand anderes hat während Ihrer Bearbeitung Änderungen gespeichert." in text
-    assert "Karl Kollege: title Begrüßung → Empfang" in text
+    assert "Karl Kollege: Titel (Deutsch): Begrüßung → Empfang" in text
     db.session.expire_all()
-    assert db.session.get(AgendaItem, item.id).title == "Empfang"
+    assert db.session.get(AgendaItem, item.id).title_de == "Empfang"
     # Saving again, now knowingly, replaces the colleague's change.
     page = response.get_data(as_text=True)
     lock = re.search(r'name="lock_version" type="hidden" value="(\d+)"', page)[1]
     client.post(
         f"/visits/{visit.id}/items/{item.id}/edit",
-        data={**form_of_planner, "title": "Grußwort", "lock_version": lock},
+        data={**form_of_planner, "title_de": "Grußwort", "lock_version": lock},
     )
     db.session.expire_all()
-    assert db.session.get(AgendaItem, item.id).title == "Grußwort"
+    assert db.session.get(AgendaItem, item.id).title_de == "Grußwort"
 
 
 def test_second_of_two_planners_editing_a_visit_is_refused(app, client, planner):
@@ -196,7 +259,7 @@ def test_second_of_two_planners_editing_a_visit_is_refused(app, client, planner)
 
     text = page_text(client.post(f"/visits/{visit.id}/edit", data=form))
 
-    assert "title Besuch → Besuch aus Wuppertal" in text
+    assert "Jemand ohne Anmeldung: Titel: Besuch → Besuch aus Wuppertal" in text
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).title == "Besuch aus Wuppertal"
 
@@ -215,7 +278,7 @@ def test_longer_item_shifts_the_days_following_items(client, planner):
 
     db.session.expire_all()
     times = db.session.execute(
-        select(AgendaItem.title, AgendaItem.starts_at, AgendaItem.ends_at)
+        select(AgendaItem.title_de, AgendaItem.starts_at, AgendaItem.ends_at)
         .where(AgendaItem.visit_id == visit.id)
         .order_by(AgendaItem.starts_at)
     ).all()
@@ -232,7 +295,7 @@ def test_cancelled_item_stays_on_the_agenda_and_deleted_item_goes(client, planne
     visit_id, kept_id, gone_id = visit.id, kept.id, gone.id
 
     client.post(f"/visits/{visit_id}/items/{kept_id}/cancel")
-    client.post(f"/visits/{visit_id}/items/{gone_id}/delete")
+    client.post(f"/visits/{visit_id}/items/{gone_id}/delete", data={"confirm": "yes"})
 
     db.session.expire_all()
     assert db.session.get(AgendaItem, kept_id).status == ItemStatus.CANCELLED
@@ -267,8 +330,9 @@ def test_duplicate_copies_agenda_rooms_and_hosts_onto_new_dates(client, planner,
     assert (copy.first_day, copy.status, copy.guest_organisations) == (
         date(2027, 3, 4), VisitStatus.DRAFT, []
     )  # fmt: skip
-    assert [(i.starts_at, i.title, i.room_id) for i in copy.items] == [
-        (i.starts_at.replace(year=2027, month=3, day=4), i.title, i.room_id) for i in demo.items
+    assert [(i.starts_at, i.title_de, i.title_en, i.room_id) for i in copy.items] == [
+        (i.starts_at.replace(year=2027, month=3, day=4), i.title_de, i.title_en, i.room_id)
+        for i in demo.items
     ]
     assert not {i.uid for i in copy.items} & {i.uid for i in demo.items}
     sides = db.session.scalars(select(Participation.side).where(Participation.visit_id == copy.id))
@@ -280,15 +344,15 @@ def test_only_draft_visits_can_be_deleted(client, planner, demo):
     factories.item(draft, "2026-12-10 10:00", "2026-12-10 10:30")
     db.session.commit()
 
-    client.post(f"/visits/{demo.id}/delete")
-    client.post(f"/visits/{draft.id}/delete")
+    client.post(f"/visits/{demo.id}/delete", data={"confirm": "yes"})
+    client.post(f"/visits/{draft.id}/delete", data={"confirm": "yes"})
 
     assert db.session.scalars(select(Visit.id)).all() == [demo.id]
 
 
 def test_guests_see_the_issued_version_while_hosts_see_the_draft(app, client, planner, demo):
     item = demo.items[0]
-    item.title = "Empfang im Ratssaal"
+    item.title_de = "Empfang im Ratssaal"
     db.session.commit()
     guest = app.test_client()
     guest_user = factories.user(demo.guest_organisations[0], Role.VIEWER)
@@ -302,7 +366,7 @@ def test_guests_see_the_issued_version_while_hosts_see_the_draft(app, client, pl
     assert "Empfang im Ratssaal" not in guest_text
     assert "Entwurf" not in guest_text
     assert "Empfang im Ratssaal" in host_text
-    assert "Programm Entwurf" in host_text
+    assert "Programm Arbeitsentwurf" in host_text
     assert "Änderungen seit Version 1" in host_text
 
 
@@ -392,7 +456,7 @@ def _bulk_visit(host, items: int, people: int) -> int:
     db.session.add_all(
         AgendaItem(
             visit=visit,
-            title=f"Punkt {n}",
+            title_de=f"Punkt {n}",
             kind="session",
             uid=f"bulk-{visit.id}-{n}",
             starts_at=datetime(2026, 12, 10 + n // 48, 0)
@@ -447,4 +511,27 @@ def test_a_tampered_lock_version_is_no_crash(client, planner):
         f"/visits/{visit.id}/items/{item.id}/edit", data=_edit_form(item, lock_version="²")
     )
     assert response.status_code == 200
-    assert "Jemand anderes" in page_text(response)
+    assert "Das Formular hat nicht mitgeschickt, in welchem Stand es geöffnet wurde" in (
+        page_text(response)
+    )
+
+
+def test_titles_quoted_in_warnings_and_field_errors_are_escaped(client, planner):
+    visit = _draft(planner)
+    factories.item(visit, "2026-12-10 10:00", "2026-12-10 11:00", "<b>Begrüßung</b>")
+    factories.item(visit, "2026-12-10 10:30", "2026-12-10 11:30", "Demo")
+    # 02:30 on 29 March 2026 exists in UTC, but not in Berlin (the clocks skip it).
+    night = _draft(planner, first_day=date(2026, 3, 29), timezone="UTC")
+    factories.item(night, "2026-03-29 02:30", "2026-03-29 03:30", "<i>Nachtfahrt</i>")
+    db.session.commit()
+    form = {"title": night.title, "first_day": "2026-03-29", "last_day": "2026-03-29",
+            "timezone": "Europe/Berlin", "language": "de", "contact_person": "0",
+            "lock_version": str(night.lock_version)}  # fmt: skip
+
+    page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
+    error = client.post(f"/visits/{night.id}/edit", data=form).get_data(as_text=True)
+
+    assert "Überschneidet sich mit „&lt;b&gt;Begrüßung&lt;/b&gt;“ (10:00–11:00)." in page
+    assert "<b>" not in page
+    assert "„&lt;i&gt;Nachtfahrt&lt;/i&gt;“ passt nicht in Europe/Berlin" in error
+    assert "<i>" not in error

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from planner.enums import Role, Side
+from planner.enums import Language, Role, Side
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, Person
 from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from planner.services.versions import issue_version, load_for_snapshot
 from tests import factories
+from tests.helpers import page_text
 
 DOCUMENTS = ["agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets"]
 
@@ -93,8 +94,36 @@ def test_english_labels_when_chosen(client, host, demo):
     assert "Page 1 of 1" in text
 
 
+def test_an_english_print_has_the_items_english_texts(client, host, demo):
+    _, english = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf?lang=en"))
+    _, german = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf"))
+    run_sheet = page_text(client.get(f"/visits/{demo.id}/print/run-sheet?lang=en"))
+
+    assert "10:00–10:30 Welcome by the Lord Mayor" in english
+    assert "Reception of the delegation and signing of the Golden Book." in english
+    assert 'Smart City Innovation Unit: the "Bochumer Modell"' in english
+    assert "Begrüßung" not in english
+    assert "10:00–10:30 Begrüßung durch den Oberbürgermeister" in german
+    assert "Welcome" not in german
+    assert "Welcome by the Lord Mayor" in run_sheet
+
+
+def test_an_english_visit_prints_in_english_and_falls_back_to_german_texts(client, host, demo):
+    demo.language = Language.EN
+    demo.items[0].title_en = ""
+    db.session.commit()
+    issue_version(load_for_snapshot(demo.id), None, "Ohne englischen Titel")
+    db.session.commit()
+
+    _, text = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf"))
+
+    assert "All times: Europe/Berlin" in text
+    assert "10:00–10:30 Begrüßung durch den Oberbürgermeister" in text
+    assert "10:30–11:15 Digital information steles demo" in text
+
+
 def test_an_edited_agenda_prints_as_a_draft_on_host_documents_only(client, host, demo):
-    demo.items[0].title = "Empfang im Ratssaal"
+    demo.items[0].title_de = "Empfang im Ratssaal"
     db.session.commit()
 
     _, run_sheet = _pdf(client.get(f"/visits/{demo.id}/print/run-sheet.pdf"))
@@ -124,9 +153,9 @@ def _large_visit(demo) -> int:
         AgendaItem(
             visit=visit,
             kind="session",
-            title=f"Programmpunkt {n:02}",
+            title_de=f"Programmpunkt {n:02}",
             room=rooms[n % 3],
-            description="Austausch über Projekte der Stadtverwaltung. " * 3,
+            description_de="Austausch über Projekte der Stadtverwaltung. " * 3,
             starts_at=start + timedelta(days=n // 20, hours=8, minutes=30 * (n % 20)),
             ends_at=start + timedelta(days=n // 20, hours=8, minutes=30 * (n % 20) + 25),
             uid=f"large-{n}@planner.test",
@@ -204,7 +233,11 @@ def admin(demo, login):
 def test_unsafe_or_unusable_logos_are_refused(client, admin, demo, filename, content, message):
     response = client.post(
         "/admin/branding",
-        data={"accent_colour": "#123456", "logo": (io.BytesIO(content), filename)},
+        data={
+            "accent_colour": "#123456",
+            "logo": (io.BytesIO(content), filename),
+            "lock_version": str(demo.host_organisation.lock_version),
+        },
         content_type="multipart/form-data",
     )
     assert f'id="logo-error">{message}' in response.get_data(as_text=True)
@@ -225,7 +258,11 @@ def test_a_logo_over_512_kb_is_refused(app, demo):
 def test_logo_and_colour_appear_on_the_printouts(client, admin, demo):
     client.post(
         "/admin/branding",
-        data={"accent_colour": "#7A1F2B", "logo": (io.BytesIO(SVG_OK), "wappen.svg")},
+        data={
+            "accent_colour": "#7A1F2B",
+            "logo": (io.BytesIO(SVG_OK), "wappen.svg"),
+            "lock_version": str(demo.host_organisation.lock_version),
+        },
         content_type="multipart/form-data",
     )
     db.session.expire_all()

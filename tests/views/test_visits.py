@@ -203,3 +203,30 @@ def test_every_page_title_is_plain_text(client, login):
         title = re.search(r"<title>(.*?)</title>", page, re.S)[1]
         assert "<" not in title, path
         assert title.endswith("· Delegationsbesuche"), path
+
+
+def test_the_visit_page_names_items_in_the_interface_language(app, client, login):
+    visit = _demo_as_host(login)
+    visit.items[1].title_en = ""
+    factories.item(visit, "2023-02-23 10:15", "2023-02-23 10:45", "Pressefoto",
+                   title_en="Press photo")  # fmt: skip
+    guest = app.test_client()
+    guest_user = factories.user(visit.guest_organisations[0], Role.VIEWER)
+    db.session.commit()
+    guest.post("/login", data={"email": guest_user.email, "password": factories.PASSWORD})
+
+    client.post("/language", data={"lang": "en"})
+    english = page_text(client.get(f"/visits/{visit.id}"))
+    german = page_text(client.get(f"/visits/{visit.id}?lang=de"))
+    guest_english = page_text(guest.get(f"/visits/{visit.id}?lang=en"))
+
+    assert "10:00–10:30 Welcome by the Lord Mayor" in english
+    # No English title: the German one.
+    assert "10:30–11:15 Vorführung der digitalen Infostelen" in english
+    assert "Overlaps with “Welcome by the Lord Mayor” (10:00–10:30)." in english
+    assert "Reception of the delegation and signing of the Golden Book." in english
+    assert "10:00–10:30 Begrüßung durch den Oberbürgermeister" in german
+    assert "Überschneidet sich mit „Begrüßung durch den Oberbürgermeister“" in german
+    # Guests see the issued version, from before the English title was emptied.
+    assert "10:30–11:15 Digital information steles demo" in guest_english
+    assert "Press photo" not in guest_english

@@ -108,7 +108,10 @@ def _time_range(
 def item_clauses(obj: Changed, story: Story) -> list[Clause]:
     """Tell what an action did to an agenda item."""
     names = story.names
-    title = obj.value("title")
+    # The title in the reader's language, else the other one.
+    english = str(get_locale()) == "en"
+    first, second = ("title_en", "title_de") if english else ("title_de", "title_en")
+    title = obj.value(first) or obj.value(second)
     item = quote(title) if obj.action is not AuditAction.UPDATE and title else names.item(obj.id)
     if obj.action is AuditAction.CREATE:
         when = _span(obj, story.zone)
@@ -122,10 +125,11 @@ def item_clauses(obj: Changed, story: Story) -> list[Clause]:
     if obj.action is AuditAction.DELETE:
         return [same(_("deleted %(item)s from the agenda", item=item))]
     clauses: list[Clause] = []
-    told = {"title", "starts_at", "ends_at", "starts_fold", "ends_fold", "room_id", "status"}
-    told |= {"responsible_person_id", "kind", "deleted_at"}
-    if obj.changed("title"):
-        old, new = quote(obj.old("title") or ""), quote(obj.new("title") or "")
+    told = {"title_de", "title_en", "starts_at", "ends_at", "starts_fold", "ends_fold"}
+    told |= {"room_id", "status", "responsible_person_id", "kind", "deleted_at"}
+    key = first if obj.changed(first) else second
+    if obj.changed(key):
+        old, new = quote(obj.old(key) or ""), quote(obj.new(key) or "")
         clauses.append(
             (_("renamed %(old)s to %(new)s", old=old, new=new), _("renamed it to %(new)s", new=new))
         )

@@ -46,7 +46,7 @@ MODELS: dict[str, Any] = {
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
-    "AgendaItem": ("title",),
+    "AgendaItem": ("title_de", "title_en"),
     "Person": ("academic_title", "first_name", "last_name"),
     "Room": ("name",),
     "Venue": ("name",),
@@ -135,8 +135,11 @@ class Names:
     # Names, in the reader's language.
 
     def item(self, id_: Any) -> str:
-        """Return an agenda item's title, quoted."""
-        return quote(self.get("AgendaItem", id_, "title") or _("an item no longer known"))
+        """Return an agenda item's title in the reader's language (else the other), quoted."""
+        english = str(get_locale()) == "en"
+        first, second = ("title_en", "title_de") if english else ("title_de", "title_en")
+        title = self.get("AgendaItem", id_, first) or self.get("AgendaItem", id_, second)
+        return quote(title or _("an item no longer known"))
 
     def person(self, id_: Any) -> str:
         """Return a person's name as addressed in protocol."""

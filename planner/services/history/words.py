@@ -76,7 +76,8 @@ IDENTITY = {
 # Words for fields that have no sentence of their own (accusative, with article).
 FIELD_LABELS: dict[str, dict[str, Any]] = {
     "AgendaItem": {
-        "description": _l("the description"),
+        "description_de": _l("the German description"),
+        "description_en": _l("the English description"),
         "internal_notes": _l("the internal notes"),
         "setup_minutes": _l("the set-up time"),
         "teardown_minutes": _l("the tear-down time"),
