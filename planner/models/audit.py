@@ -26,11 +26,15 @@ class AuditEntry(db.Model):
     action: Mapped[AuditAction] = mapped_column(enum_column(AuditAction, "audit_action"))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Shared by the entries of one database transaction: what one person did in one go
+    # (an item moved and given another room, a version issued with its e-mails).
+    change_set: Mapped[str | None] = mapped_column(String(32))
 
     user: Mapped[User | None] = relationship()
 
     __table_args__ = (
         Index("ix_audit_entry_visit_created", "visit_id", "created_at"),
         Index("ix_audit_entry_object", "object_type", "object_id"),
+        Index("ix_audit_entry_change_set", "change_set"),
         NEVER_REUSE_IDS,
     )

@@ -1,8 +1,11 @@
 """The audit trail, written by the session itself in the transaction of every change.
 
-Views name the acting user with ``set_actor``; the command line acts as nobody (None).
+Views name the acting user with ``set_actor``; the command line, the answer page and
+calendar replies act as nobody (None). The entries of one transaction share a change
+set, so that the history can tell what one person did in one go as one sentence.
 """
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -10,14 +13,18 @@ from enum import Enum
 from typing import Any
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, insert, inspect, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from planner.enums import AuditAction
-from planner.extensions import db
 from planner.models import (
     AgendaItem,
+    AgendaVersion,
     AuditEntry,
+    FeedToken,
+    InboundMessage,
+    ItemAnswer,
     Organisation,
     OutboxMessage,
     Participation,
@@ -30,28 +37,66 @@ from planner.models import (
 )
 from planner.models.types import utcnow
 
-AUDITED = (Visit, AgendaItem, Person, Participation)
-# Of these records only the changes people make in their forms are kept (None: every
-# field), so that a refused save can say what the other person changed; their creation,
-# deletion and bookkeeping (a message's delivery, a login's last visit) are left out.
-EDITS_ONLY: dict[type, frozenset[str] | None] = {
-    Organisation: frozenset({"name", "timezone", "locale", "accent_colour", "logo", "logo_mime"}),
-    User: frozenset({"email", "name", "role", "active"}),
-    Venue: None,
-    Room: None,
-    ProgrammeModule: None,
-    OutboxMessage: frozenset({"subject", "body_text"}),
-}
+AUDITED = (
+    Visit,
+    AgendaItem,
+    Person,
+    Participation,
+    ItemAnswer,
+    InboundMessage,
+    AgendaVersion,
+    OutboxMessage,
+    FeedToken,
+    User,
+    Organisation,
+    Venue,
+    Room,
+    ProgrammeModule,
+)
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
-# Health-related and personal needs: the trail says that they changed, never to what;
-# a logo is no text at all.
+# Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
+UNRECORDED_FIELDS = {
+    Participation: frozenset({"rsvp_nonce", "invited_uids", "invited_version"}),
+    AgendaVersion: frozenset({"snapshot", "changes", "issued_at"}),
+    OutboxMessage: frozenset(
+        {
+            "message_id",
+            "to_address",
+            "reply_to",
+            "language",
+            "ical_method",
+            "ical",
+            "item_uids",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "claimed_by",
+            "claimed_at",
+            "sent_at",
+        }
+    ),
+    FeedToken: frozenset({"token"}),
+    InboundMessage: frozenset(
+        {"digest", "message_id", "sender", "subject", "comment", "received_at"}
+    ),
+    ItemAnswer: frozenset({"replied_at"}),
+    User: frozenset({"session_version", "last_login_at"}),
+    Organisation: frozenset({"logo_mime"}),
+}
+# Recorded as changed, never with their values: health-related and personal needs,
+# secrets, binary data, the text of e-mails and what people wrote with their answers.
 REDACTED_FIELDS = {
     Person: frozenset({"dietary_needs", "accessibility_needs"}),
+    User: frozenset({"password_hash"}),
     Organisation: frozenset({"logo"}),
+    OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
+    ItemAnswer: frozenset({"comment"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"
 REDACT_ALL_KEY = "audit_redact_all"
+CHANGE_SET_KEY = "audit_change_set"
+PINNED_CHANGE_SET_KEY = "audit_pinned_change_set"
 
 
 def set_actor(session: Session, user_id: int | None) -> None:
@@ -79,20 +124,55 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _visit_id(obj: Any) -> int | None:
-    return obj.id if isinstance(obj, Visit) else getattr(obj, "visit_id", None)
+def _visit_id(session: Session, obj: Any) -> int | None:
+    if isinstance(obj, Visit):
+        return obj.id
+    if isinstance(obj, ItemAnswer):
+        # An answer belongs to the visit of its participation, usually loaded already.
+        participation = session.identity_map.get(identity_key(Participation, obj.participation_id))
+        if participation is not None:
+            return participation.visit_id
+        return session.connection().scalar(
+            select(Participation.visit_id).where(Participation.id == obj.participation_id)
+        )
+    return getattr(obj, "visit_id", None)
+
+
+@contextmanager
+def one_change_set(session: Session) -> Iterator[None]:
+    """Record the transactions inside the block as one action (a round of the outbox worker)."""
+    session.info[PINNED_CHANGE_SET_KEY] = uuid.uuid4().hex
+    try:
+        yield
+    finally:
+        session.info.pop(PINNED_CHANGE_SET_KEY, None)
+
+
+def _change_set(session: Session) -> str:
+    pinned = session.info.get(PINNED_CHANGE_SET_KEY)
+    if pinned is not None:
+        return pinned
+    key = session.info.get(CHANGE_SET_KEY)
+    if key is None:
+        key = session.info[CHANGE_SET_KEY] = uuid.uuid4().hex
+    return key
+
+
+def _end_change_set(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(CHANGE_SET_KEY, None)
 
 
 def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
     state = inspect(obj)
     redacted = REDACTED_FIELDS.get(type(obj), frozenset())
+    skipped = SKIPPED_FIELDS | UNRECORDED_FIELDS.get(type(obj), frozenset())
     if state.session is not None and state.session.info.get(REDACT_ALL_KEY):
         redacted = frozenset(column.key for column in state.mapper.column_attrs)
-    only = EDITS_ONLY.get(type(obj))
     changes: dict[str, Any] = {}
     for column in state.mapper.column_attrs:
         key = column.key
-        if key in SKIPPED_FIELDS or (only is not None and key not in only):
+        if key in skipped:
             continue
         if action is AuditAction.UPDATE:
             history = state.attrs[key].history
@@ -138,9 +218,7 @@ def _record_changes(session: Session, _flush_context) -> None:
         (AuditAction.DELETE, session.deleted),
     ):
         for obj in objects:
-            if not isinstance(obj, AUDITED) and not (
-                action is AuditAction.UPDATE and type(obj) in EDITS_ONLY
-            ):
+            if not isinstance(obj, AUDITED):
                 continue
             if action is AuditAction.UPDATE and not session.is_modified(obj):
                 continue
@@ -150,16 +228,19 @@ def _record_changes(session: Session, _flush_context) -> None:
             rows.append(
                 {
                     "user_id": actor,
-                    # Edits kept only for conflicts stay out of a visit's history.
-                    "visit_id": _visit_id(obj) if isinstance(obj, AUDITED) else None,
+                    "visit_id": _visit_id(session, obj),
                     "object_type": type(obj).__name__,
                     "object_id": obj.id,
                     "action": action,
                     "changes": changes,
                     "created_at": now,
+                    "change_set": None,
                 }
             )
     if rows:
+        change_set = _change_set(session)
+        for row in rows:
+            row["change_set"] = change_set
         # Core insert: adding ORM objects while a flush runs is not supported.
         session.connection().execute(insert(AuditEntry), rows)
 
@@ -173,41 +254,11 @@ def register_audit_trail() -> None:
     if event.contains(FlaskSession, "after_flush", _record_changes):
         return
     event.listen(FlaskSession, "after_flush", _record_changes)
-    for model in (*AUDITED, *EDITS_ONLY):
+    event.listen(FlaskSession, "after_transaction_end", _end_change_set)
+    for model in AUDITED:
         for column in inspect(model).column_attrs:
+            if column.key in UNRECORDED_FIELDS.get(model, ()):
+                continue
             # Load the old value when an expired attribute is set, so that the trail
             # can say what it was.
             event.listen(getattr(model, column.key), "set", _keep_old_value, active_history=True)
-
-
-def visit_history(visit_id: int, limit: int = 500) -> list[AuditEntry]:
-    """Return the newest entries of a visit's trail, newest first."""
-    query = (
-        select(AuditEntry)
-        .where(AuditEntry.visit_id == visit_id)
-        .options(joinedload(AuditEntry.user))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
-
-
-def organisation_history(organisation_id: int, limit: int = 500) -> list[AuditEntry]:
-    """Return the newest entries about an organisation's visits and people, or by its users."""
-    hosted = select(Visit.id).where(Visit.host_organisation_id == organisation_id)
-    own_people = select(Person.id).where(Person.organisation_id == organisation_id)
-    own_users = select(User.id).where(User.organisation_id == organisation_id)
-    query = (
-        select(AuditEntry)
-        .where(
-            or_(
-                AuditEntry.visit_id.in_(hosted),
-                AuditEntry.user_id.in_(own_users),
-                (AuditEntry.object_type == "Person") & AuditEntry.object_id.in_(own_people),
-            )
-        )
-        .options(joinedload(AuditEntry.user))
-        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))

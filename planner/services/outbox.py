@@ -30,6 +30,7 @@ from planner.enums import OutboxStatus
 from planner.extensions import db
 from planner.models import OutboxMessage
 from planner.models.types import utcnow
+from planner.services.audit import one_change_set
 from planner.services.invitations import delivered
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,9 @@ def send_pending(batch: int = 20, worker: str | None = None) -> tuple[int, int]:
     # Claims and results are writes: on SQLite, take the lock when a transaction begins.
     intent = write_intent.set(True)
     try:
-        return _send_pending(batch, worker)
+        # Each message is sent in a transaction of its own; the history tells the round.
+        with one_change_set(db.session):
+            return _send_pending(batch, worker)
     finally:
         db.session.commit()
         write_intent.reset(intent)

@@ -15,14 +15,12 @@ from planner.extensions import db
 from planner.models import (
     AgendaItem,
     AgendaVersion,
-    AuditEntry,
     Participation,
     Person,
     Room,
     User,
     Visit,
 )
-from planner.services.audit import visit_history
 from planner.services.conflicts import Conflict, find_conflicts
 from planner.services.invitations import draft_count, outdated_invitations
 from planner.services.item_texts import description_in, title_in
@@ -417,16 +415,3 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
         conflicts_by_item=dict(conflicts_by_item),
         **common,
     )
-
-
-def load_visit_history(visit_id: int, viewer: User) -> tuple[Visit, list[AuditEntry]] | None:
-    """Return the visit and its audit trail, or None when the viewer may not see the visit.
-
-    Raises ``PermissionError`` when the viewer sees the visit but not its history.
-    """
-    visit = db.session.scalar(visible_visits(select(Visit).where(Visit.id == visit_id), viewer))
-    if visit is None or not can_view_visit(viewer, visit):
-        return None
-    if not can_view_history(viewer, visit):
-        raise PermissionError
-    return visit, visit_history(visit.id)

@@ -1,18 +1,19 @@
 """Administration of the logins of the admin's own organisation, and its audit trail."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.extensions import db
 from planner.forms.admin import NewUserForm, PasswordForm, UserForm
 from planner.forms.branding import BrandingForm
+from planner.forms.history import HistoryFilterForm
 from planner.models import User
 from planner.services.accounts import organisation_users
-from planner.services.audit import organisation_history
 from planner.services.auth import set_password, update_user
 from planner.services.branding import set_colour, set_logo
 from planner.services.errors import InvalidInput
+from planner.services.history import organisation_history
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.permissions import can_manage_user
 from planner.services.users import create_user
@@ -158,7 +159,8 @@ def branding():
 @bp.get("/audit")
 @admin_required
 def audit():
-    """Show the newest changes to the organisation's visits and people."""
-    return render_template(
-        "admin/audit.html", entries=organisation_history(current_user.organisation_id)
-    )
+    """Tell what happened to the organisation's visits and people, newest first."""
+    form = HistoryFilterForm(request.args)
+    page = organisation_history(current_user.organisation, form.query(request.args.get("before")))
+    form.offer(page)
+    return render_template("admin/audit.html", page=page, form=form)

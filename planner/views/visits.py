@@ -11,6 +11,7 @@ from planner.converters import MAX_ID
 from planner.enums import VisitStatus
 from planner.extensions import db
 from planner.forms.confirm import ConfirmForm
+from planner.forms.history import HistoryFilterForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language
@@ -19,6 +20,7 @@ from planner.services.agenda import modules_of
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
+from planner.services.history import visit_history
 from planner.services.invitations import draft_updates, draft_visit_cancellation
 from planner.services.issued_versions import (
     affected_people,
@@ -48,7 +50,6 @@ from planner.services.versions import (
 )
 from planner.services.visits import (
     dashboard,
-    load_visit_history,
     load_visit_page,
     month_view,
     recent_visits,
@@ -328,15 +329,17 @@ def issue(visit_id: int):
 @bp.get("/visits/<id:visit_id>/history")
 @login_required
 def history(visit_id: int):
-    """Show who changed what in a visit, newest first."""
+    """Tell who changed what in a visit, as sentences, newest first, page by page."""
+    form = HistoryFilterForm(request.args)
     try:
-        loaded = load_visit_history(visit_id, current_user)
+        loaded = visit_history(visit_id, current_user, form.query(request.args.get("before")))
     except PermissionError:
         abort(403)
     if loaded is None:
         abort(404)
-    visit, entries = loaded
-    return render_template("visits/history.html", visit=visit, entries=entries)
+    visit, page = loaded
+    form.offer(page)
+    return render_template("visits/history.html", visit=visit, page=page, form=form)
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>")

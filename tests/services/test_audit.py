@@ -125,9 +125,8 @@ def test_visit_history_page_shows_the_changes_to_the_visits_planners(client, log
     text = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
 
     assert page.status_code == 200
-    assert "Lena Hoffmann geändert: AgendaItem" in text
-    assert "title_de : Begrüßung → Begrüßung im Ratssaal" in text
-    assert "Lena Hoffmann angelegt: Visit" in text
+    assert "Lena Hoffmann hat „Begrüßung“ in „Begrüßung im Ratssaal“ umbenannt." in text
+    assert "Lena Hoffmann hat den Besuch „Besuch aus Wuppertal“ angelegt." in text
 
 
 def test_admin_audit_page_leaves_out_other_cities_visits(client, login):
@@ -157,3 +156,51 @@ def test_deleting_a_draft_visit_records_its_items_and_participations(app):
 
     deleted = {(e.object_type, e.object_id) for e in _entries() if e.action == AuditAction.DELETE}
     assert deleted == {("Visit", ids[0]), ("AgendaItem", ids[1]), ("Participation", ids[2])}
+
+
+def test_the_entries_of_one_transaction_share_a_change_set_and_the_next_has_its_own(app):
+    visit = factories.visit()
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    db.session.flush()
+    item.title_de = "Begrüßung im Ratssaal"  # a second flush of the same transaction
+    db.session.commit()
+    item.title_de = "Empfang"
+    db.session.commit()
+
+    *first, last = _entries()
+    assert len({entry.change_set for entry in first}) == 1
+    assert last.change_set not in {entry.change_set for entry in first}
+    assert all(len(entry.change_set) == 32 for entry in _entries())
+
+
+def test_secrets_and_what_people_write_never_reach_the_trail(app):
+    import json
+
+    from planner.enums import OutboxStatus, RsvpStatus
+    from planner.models import OutboxMessage
+    from planner.services.answers import answer_item
+    from planner.services.auth import set_password
+    from planner.services.feeds import create_feed
+
+    visit = factories.visit()
+    item = factories.item(visit, "2023-02-23 10:00", "2023-02-23 10:30", "Begrüßung")
+    person = factories.person(visit.guest_organisations[0], "Schneidewind")
+    participation = factories.participation(visit, person)
+    planner = factories.user(visit.host_organisation, Role.PLANNER)
+    feed = create_feed(planner, "visit", visit=visit)
+    message = OutboxMessage(visit=visit, person=person, status=OutboxStatus.DRAFT,
+                            message_id="<secret-id@planner.test>", to_address="uwe@example.org",
+                            subject="Einladung", body_text="Ganz persönlicher Text")  # fmt: skip
+    db.session.add(message)
+    answer_item(participation, item, RsvpStatus.ACCEPTED, source="link", comment="Komme mit Hund")
+    set_password(planner, "ein-ganz-neues-passwort")
+    db.session.commit()
+
+    trail = json.dumps([entry.changes for entry in _entries()], ensure_ascii=False)
+    secrets = [feed.token, participation.rsvp_nonce, planner.password_hash, "secret-id",
+               "Ganz persönlicher Text", "Komme mit Hund", "uwe@example.org"]  # fmt: skip
+    for secret in secrets:
+        assert secret not in trail
+    assert {entry.object_type for entry in _entries()} >= {
+        "FeedToken", "OutboxMessage", "ItemAnswer", "User", "Participation",
+    }  # fmt: skip
