@@ -67,6 +67,9 @@ DEFAULTS: dict[str, Any] = {
     "IMPORT_MAX_CELL_CHARS": 2000,
     "IMPORT_MAX_UNPACKED_BYTES": 20_000_000,  # .xlsx: all its parts unpacked
     "IMPORT_MAX_COMPRESSION_RATIO": 100,  # .xlsx: unpacked to packed size of a part
+    # Whole request bodies; a larger one is refused (413) before it is read, whatever the
+    # route. None: room for an import of IMPORT_MAX_BYTES and the form around it.
+    "MAX_CONTENT_LENGTH": None,
     "BABEL_DEFAULT_LOCALE": "de",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "LANGUAGES": ["de", "en"],
@@ -102,6 +105,10 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["IMAP_PORT"] = 993 if app.config["IMAP_SECURITY"] == "ssl" else 143
     app.config["IMAP_PORT"] = int(app.config["IMAP_PORT"])
     app.config["TRASH_DAYS"] = int(app.config["TRASH_DAYS"])
+    app.config["IMPORT_MAX_BYTES"] = int(app.config["IMPORT_MAX_BYTES"])
+    app.config["MAX_CONTENT_LENGTH"] = int(
+        app.config["MAX_CONTENT_LENGTH"] or app.config["IMPORT_MAX_BYTES"] + 1_000_000
+    )
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         "sqlite:///" + str(Path(app.instance_path) / "planner.db")
     )

@@ -22,6 +22,10 @@ class QueryCount:
         return len(self.statements)
 
 
+# What a confirmation page sends (planner/forms/confirm.py); a bare POST is not confirmed.
+CONFIRMED = {"confirm": "yes"}
+
+
 @contextmanager
 def count_queries(engine: Engine) -> Iterator[QueryCount]:
     """Count the SQL statements that ``engine`` executes inside the block."""

@@ -6,6 +6,8 @@
   notes nor internal contact details; their planners and admins change only their own
   organisation's delegation.
 - Anyone else learns nothing, not even that the visit exists (the views answer 404).
+- An organisation's logo and print colour are seen by its own users and by those of the
+  organisations it shares a visit with (their printouts carry it), by no one else.
 """
 
 from enum import Enum
@@ -14,7 +16,8 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.sql import Select
 
 from planner.enums import Role
-from planner.models import Organisation, User, Visit, visit_guest_organisation
+from planner.extensions import db
+from planner.models import Organisation, Person, User, Visit, visit_guest_organisation
 
 EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 
@@ -66,6 +69,41 @@ def can_edit_delegation(user: User | None, visit: Visit, organisation: Organisat
     if kind is Relation.GUEST:
         return user.role in EDITING_ROLES and organisation.id == user.organisation_id
     return False
+
+
+def can_read_person_calendar(user: User | None, visit: Visit, person: Person) -> bool:
+    """Return whether the user may download ``person``'s own calendar of the visit.
+
+    The host reads everyone's; a guest organisation only its own delegation's members.
+    """
+    kind = relation(user, visit)
+    if kind is Relation.HOST:
+        return True
+    return kind is Relation.GUEST and person.organisation_id == user.organisation_id
+
+
+def can_see_branding(user: User | None, organisation: Organisation) -> bool:
+    """Return whether the user may see the organisation's logo and print colour."""
+    if user is None or not user.active:
+        return False
+    if user.organisation_id == organisation.id:
+        return True
+    guest_of = visit_guest_organisation.c
+    # A visit that one of the two organisations hosts and the other attends as a guest.
+    shared = (
+        select(Visit.id)
+        .join(visit_guest_organisation, guest_of.visit_id == Visit.id)
+        .where(
+            or_(
+                (Visit.host_organisation_id == organisation.id)
+                & (guest_of.organisation_id == user.organisation_id),
+                (Visit.host_organisation_id == user.organisation_id)
+                & (guest_of.organisation_id == organisation.id),
+            )
+        )
+        .limit(1)
+    )
+    return db.session.scalar(shared) is not None
 
 
 def can_administer(user: User | None) -> bool:

@@ -21,7 +21,11 @@ from planner.services.feeds import (
     visit_download,
 )
 from planner.services.item_texts import title_in
-from planner.services.permissions import can_edit_delegation, can_view_visit
+from planner.services.permissions import (
+    can_edit_delegation,
+    can_read_person_calendar,
+    can_view_visit,
+)
 from planner.services.versions import latest_version, version_by_number
 from planner.views.navigation import local_target
 
@@ -138,6 +142,8 @@ def person_ics(visit_id: int, person_id: int):
     """Download one attendee's calendar: the items they attend, in their language."""
     visit = _visit(visit_id)
     person = _participant(visit, person_id)
+    if not can_read_person_calendar(current_user, visit, person):
+        abort(404)
     source = _source(visit)
     name = f"{_safe_filename(person.last_name)}-{_safe_filename(visit.title)}.ics"
     return _conditional(

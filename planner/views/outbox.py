@@ -1,5 +1,8 @@
 """Sending invitations, reviewing the outbox, and answers (RSVP) without a login."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import (
     Blueprint,
     Response,
@@ -11,15 +14,16 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
-from planner.enums import OutboxStatus, RsvpStatus
+from planner.enums import OutboxStatus, RsvpStatus, VisitStatus
 from planner.extensions import db
+from planner.forms.confirm import ConfirmForm
 from planner.forms.outbox import MessageForm
-from planner.models import OutboxMessage
+from planner.models import OutboxMessage, Visit
 from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
 from planner.services.invitations import draft_invitations, outbox_groups, text_to_html
 from planner.services.locking import EditConflict, save_with_lock
@@ -51,15 +55,34 @@ def index(visit_id: int):
     )
 
 
-@bp.post("/visits/<id:visit_id>/invitations")
+def _invitation_doubt(visit: Visit) -> str | None:
+    """Say why inviting to the visit may be a mistake (it is over), or None."""
+    if visit.status == VisitStatus.COMPLETED:
+        return _("The visit is marked as completed.")
+    today = datetime.now(ZoneInfo(visit.timezone)).date()
+    if visit.last_day < today:
+        return _("The visit ended on %(day)s.", day=format_date(visit.last_day, "long"))
+    return None
+
+
+@bp.route("/visits/<id:visit_id>/invitations", methods=["GET", "POST"])
 @login_required
 def invite(visit_id: int):
-    """Draft invitations for every participant with an address who has none yet."""
+    """Draft invitations for every participant with an address who has none yet; for a
+    visit that is over, only after a confirmation page."""
     visit = visit_for_editing(visit_id)
     version = latest_version(visit.id)
     if version is None:
         flash(_("Issue a version of the agenda first."), "error")
         return redirect(url_for("visits.show", visit_id=visit.id))
+    doubt = _invitation_doubt(visit)
+    form = ConfirmForm()
+    if request.method == "GET":
+        if doubt is None:
+            return redirect(url_for("visits.show", visit_id=visit.id))
+        return render_template("outbox/invite.html", visit=visit, form=form, doubt=doubt)
+    if doubt is not None and not form.confirmed():
+        return redirect(url_for("outbox.invite", visit_id=visit.id))
     count = draft_invitations(visit, version)
     db.session.commit()
     flash(

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from planner.extensions import db
 from planner.models import Organisation, Visit
 from planner.services.pdf import render_pdf
-from planner.services.permissions import can_see_internal, can_view_visit
+from planner.services.permissions import can_see_branding, can_see_internal, can_view_visit
 from planner.services.printing import (
     DOCUMENTS,
     HOST_DOCUMENTS,
@@ -85,12 +85,20 @@ def version_pdf(visit_id: int, number: int, document: str):
     return _pdf(visit, document, html, f"-version-{number}")
 
 
+def _organisation(organisation_id: int) -> Organisation:
+    """Return an organisation whose branding the user may see; others are not found."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not can_see_branding(current_user, organisation):
+        abort(404)
+    return organisation
+
+
 @bp.get("/branding/<id:organisation_id>/logo")
 @login_required
 def logo(organisation_id: int):
     """Serve an organisation's logo; an SVG may not run anything in this origin."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not organisation.logo:
+    organisation = _organisation(organisation_id)
+    if not organisation.logo:
         abort(404)
     response = Response(organisation.logo, mimetype=organisation.logo_mime)
     response.headers["Content-Security-Policy"] = (
@@ -104,8 +112,6 @@ def logo(organisation_id: int):
 @login_required
 def theme(organisation_id: int):
     """Serve the accent colour of an organisation's printouts as CSS."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = _organisation(organisation_id)
     css = f":root {{ --accent: {organisation.accent_colour}; }}\n"
     return Response(css, mimetype="text/css", headers={"Cache-Control": "private, max-age=300"})

@@ -187,6 +187,23 @@ def test_uploads_over_the_size_limit_are_refused(app_factory, demo):
     assert "Die Datei ist größer als 0.0 MB." in page_text(response)
 
 
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(app_factory, demo):
+    small_app = app_factory(MAX_CONTENT_LENGTH=2_000_000)
+    planner = factories.user(demo.host_organisation, Role.PLANNER)
+    db.session.commit()
+    client = small_app.test_client()
+    client.post("/login", data={"email": planner.email, "password": factories.PASSWORD})
+    # The body as a browser sends it; its declared length alone decides.
+    response = client.post(
+        f"/visits/{demo.id}/import",
+        data=b"--x\r\n" + b"x" * 2_100_000,
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert response.status_code == 413
+    assert "Zu groß" in page_text(response)
+    assert "größer als 2 MB" in page_text(response)
+
+
 def test_a_guest_planner_cannot_remove_a_host(client, login, demo):
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
     host = next(p for p in demo.participations if p.side == Side.HOST)

@@ -156,6 +156,16 @@ def test_an_attendee_calendar_needs_a_participant(client, login, demo):
     assert client.get(f"/visits/{demo.id}/people/{member}.ics").status_code == 200
 
 
+def test_a_guest_reads_only_its_own_delegations_calendars(client, login, demo):
+    login(factories.user(demo.guest_organisations[0], Role.PLANNER))
+    by_side = {p.side: p.person_id for p in demo.participations}
+    own = client.get(f"/visits/{demo.id}/people/{by_side['guest']}.ics")
+    assert own.status_code == 200
+    assert "BEGIN:VEVENT" in own.get_data(as_text=True)
+    # The host's staff are not the guest's to read: not found, as for a stranger.
+    assert client.get(f"/visits/{demo.id}/people/{by_side['host']}.ics").status_code == 404
+
+
 def test_a_cancellation_is_not_hidden_behind_if_modified_since(client, login, demo):
     from planner.enums import VisitStatus
     from planner.services.planning import change_status

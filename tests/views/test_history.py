@@ -13,7 +13,7 @@ from planner.services.audit import set_actor
 from planner.services.demo import load_demo_data
 from planner.services.outbox import send_pending
 from tests import factories
-from tests.helpers import count_queries, page_text
+from tests.helpers import CONFIRMED, count_queries, page_text
 from tests.services.test_replies import sample
 from tests.smtp import smtp_server
 
@@ -105,7 +105,7 @@ def edited(app, large_ids, client, login, runner):
         db.session.expire_all()
 
     # Version 1 goes out first, as the visit's invitations.
-    post(f"/visits/{demo.id}/invitations")
+    post(f"/visits/{demo.id}/invitations", CONFIRMED)
     post(f"/visits/{demo.id}/outbox/send")
     send()
     closing = _item(demo, "Abschlussgespräch")

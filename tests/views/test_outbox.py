@@ -1,14 +1,16 @@
 """The outbox pages and the `outbox send` command."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
-from planner.enums import OutboxStatus, Role
+from planner.enums import OutboxStatus, Role, VisitStatus
 from planner.extensions import db
 from planner.models import OutboxMessage
 from planner.services.demo import load_demo_data
 from tests import factories
-from tests.helpers import page_text
+from tests.helpers import CONFIRMED, page_text
 from tests.smtp import smtp_server
 
 
@@ -25,7 +27,7 @@ def planner(demo, login):
 
 
 def test_send_invitations_drafts_them_for_review_in_the_outbox(client, planner, demo):
-    response = client.post(f"/visits/{demo.id}/invitations")
+    response = client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
 
     assert response.headers["Location"] == f"/visits/{demo.id}/outbox"
     drafts = db.session.scalars(select(OutboxMessage)).all()
@@ -41,12 +43,35 @@ def test_send_invitations_drafts_them_for_review_in_the_outbox(client, planner, 
     assert f"Entwürfe: {len(drafts)}" in page_text(client.get(f"/visits/{demo.id}"))
 
     # A second click drafts nothing twice.
-    client.post(f"/visits/{demo.id}/invitations")
+    client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
     assert len(db.session.scalars(select(OutboxMessage)).all()) == len(drafts)
 
 
+def test_inviting_to_a_visit_that_is_over_asks_first(client, planner, demo):
+    # The button on the visit page sends a bare POST: it drafts nothing yet.
+    response = client.post(f"/visits/{demo.id}/invitations")
+    assert response.headers["Location"] == f"/visits/{demo.id}/invitations"
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+    page = page_text(client.get(f"/visits/{demo.id}/invitations"))
+    assert "Der Besuch endete am 23. Februar 2023." in page
+    assert "Einladungen trotzdem entwerfen" in page
+
+    client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
+    assert len(db.session.scalars(select(OutboxMessage)).all()) == len(demo.participations) * 6
+
+    # A visit still to come is invited at once, and has no confirmation page.
+    demo.last_day = demo.first_day = datetime.now(UTC).date() + timedelta(days=30)
+    db.session.commit()
+    assert client.get(f"/visits/{demo.id}/invitations").headers["Location"] == f"/visits/{demo.id}"
+    demo.status = VisitStatus.COMPLETED
+    db.session.commit()
+    page = page_text(client.get(f"/visits/{demo.id}/invitations"))
+    assert "Der Besuch ist als abgeschlossen markiert." in page
+
+
 def test_a_draft_can_be_edited_and_discarded_before_it_goes(client, planner, demo):
-    client.post(f"/visits/{demo.id}/invitations")
+    client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
     first, second = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[:2]
 
     client.post(
@@ -68,7 +93,7 @@ def test_a_draft_can_be_edited_and_discarded_before_it_goes(client, planner, dem
 
 
 def test_send_all_releases_drafts_and_the_command_delivers_them(app, client, runner, planner, demo):
-    client.post(f"/visits/{demo.id}/invitations")
+    client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
     client.post(f"/visits/{demo.id}/outbox/send")
     with smtp_server() as (collector, port):
         app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
@@ -81,7 +106,7 @@ def test_send_all_releases_drafts_and_the_command_delivers_them(app, client, run
 
 def test_without_an_smtp_host_messages_are_printed_not_sent(app, runner, client, planner, demo):
     app.config.update(SMTP_HOST="")
-    client.post(f"/visits/{demo.id}/invitations")
+    client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
     client.post(f"/visits/{demo.id}/outbox/send")
 
     result = runner.invoke(args=["outbox", "send"])
@@ -109,5 +134,5 @@ def test_a_failed_message_can_be_sent_again(client, planner, demo):
 def test_a_guest_planner_cannot_see_the_hosts_outbox(client, login, demo):
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
     assert client.get(f"/visits/{demo.id}/outbox").status_code == 403
-    assert client.post(f"/visits/{demo.id}/invitations").status_code == 403
+    assert client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED).status_code == 403
     assert db.session.scalars(select(OutboxMessage)).all() == []

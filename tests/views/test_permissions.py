@@ -96,6 +96,12 @@ def host_members(relation, role):
     return {"anonymous": LOGIN, "host": 200}.get(relation, 404)
 
 
+def person_calendar_readers(relation, role):
+    """The host reads every attendee's calendar; a guest only its own delegation's (the
+    walk asks for a host participant's)."""
+    return {"anonymous": LOGIN, "host": 200}.get(relation, 404)
+
+
 def admins(relation, role):
     """Admins of any organisation, for their own organisation's logins."""
     if relation == "anonymous":
@@ -204,7 +210,7 @@ RULES = {
     ("/visits/<id:visit_id>/attendees.xlsx", "GET"): visit_readers,
     ("/visits/<id:visit_id>/agenda.ics", "GET"): visit_readers,
     ("/visits/<id:visit_id>/items/<id:item_id>.ics", "GET"): visit_readers,
-    ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): person_calendar_readers,
     ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): visit_editors(302),
     ("/visits/<id:visit_id>/feeds", "POST"): lambda relation, role: {
         "anonymous": LOGIN,
@@ -215,6 +221,8 @@ RULES = {
     ("/feeds/<id:feed_id>/revoke", "POST"): logged_in(404),
     ("/account/feed", "POST"): logged_in(302),
     ("/visits/<id:visit_id>/outbox", "GET"): visit_editors(),
+    # The demo visit is over: the GET is the confirmation page, a bare POST leads to it.
+    ("/visits/<id:visit_id>/invitations", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/invitations", "POST"): visit_editors(302),
     ("/visits/<id:visit_id>/outbox/send", "POST"): visit_editors(302),
     ("/visits/<id:visit_id>/outbox/<id:message_id>", "GET"): visit_editors(),
@@ -226,8 +234,9 @@ RULES = {
     ("/rsvp/<token>/programme.ics", "GET"): public(200),
     ("/visits/<id:visit_id>/print/<document>", "GET"): visit_readers,
     ("/visits/<id:visit_id>/print/<document>.pdf", "GET"): visit_readers,
-    ("/branding/<id:organisation_id>/logo", "GET"): logged_in(),
-    ("/branding/<id:organisation_id>/theme.css", "GET"): logged_in(),
+    # The host's branding: for the organisations that share a visit with it.
+    ("/branding/<id:organisation_id>/logo", "GET"): visit_readers,
+    ("/branding/<id:organisation_id>/theme.css", "GET"): visit_readers,
     ("/admin/branding", "GET"): admins,
     ("/admin/branding", "POST"): admins,
     ("/admin/users", "GET"): admins,

@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from planner.enums import Language, Role, Side
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, Person
+from planner.services.branding import set_logo
 from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from planner.services.versions import issue_version, load_for_snapshot
 from tests import factories
@@ -248,7 +249,6 @@ def test_unsafe_or_unusable_logos_are_refused(client, admin, demo, filename, con
 
 def test_a_logo_over_512_kb_is_refused(app, demo):
     # Checked on the service: the test client cannot upload so much without leaking a file.
-    from planner.services.branding import set_logo
     from planner.services.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="höchstens 512 KB"):
@@ -279,6 +279,20 @@ def test_logo_and_colour_appear_on_the_printouts(client, admin, demo):
     assert f'src="/branding/{demo.host_organisation_id}/logo"' in view
     pages, _ = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf"))
     assert pages == 1
+
+
+def test_branding_is_seen_only_by_organisations_that_share_a_visit(app, client, login, demo):
+    set_logo(demo.host_organisation, "logo.png", PNG)
+    db.session.commit()
+    logo = f"/branding/{demo.host_organisation_id}/logo"
+    theme = f"/branding/{demo.host_organisation_id}/theme.css"
+    login(factories.user(demo.guest_organisations[0], Role.VIEWER))
+    assert client.get(logo).data == PNG
+    assert client.get(theme).status_code == 200
+
+    login(factories.user(factories.organisation("Dortmund"), Role.ADMIN))
+    assert client.get(logo).status_code == 404
+    assert client.get(theme).status_code == 404
 
 
 def test_pdf_rendering_fetches_nothing_from_the_network(app):
