@@ -64,8 +64,10 @@ run: install translations
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Lint, then run the whole suite (PostgreSQL too when PLANNER_TEST_POSTGRES_URL is set).
+# TEST_WORKERS=0 runs in one process (pytest's -n 0), e.g. to debug with pdb.
+TEST_WORKERS ?= auto
 test: install-test translations lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install-test
 	$(BIN)/ruff check .

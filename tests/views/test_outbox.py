@@ -48,6 +48,9 @@ def test_send_invitations_drafts_them_for_review_in_the_outbox(client, planner, 
 
 
 def test_inviting_to_a_visit_that_is_over_asks_first(client, planner, demo):
+    # The demo visit is marked completed; a visit merely past asks just the same.
+    demo.status = VisitStatus.CONFIRMED
+    db.session.commit()
     # The button on the visit page sends a bare POST: it drafts nothing yet.
     response = client.post(f"/visits/{demo.id}/invitations")
     assert response.headers["Location"] == f"/visits/{demo.id}/invitations"
@@ -60,10 +63,11 @@ def test_inviting_to_a_visit_that_is_over_asks_first(client, planner, demo):
     client.post(f"/visits/{demo.id}/invitations", data=CONFIRMED)
     assert len(db.session.scalars(select(OutboxMessage)).all()) == len(demo.participations) * 6
 
-    # A visit still to come is invited at once, and has no confirmation page.
+    # A visit still to come is invited at once, and has no confirmation page ...
     demo.last_day = demo.first_day = datetime.now(UTC).date() + timedelta(days=30)
     db.session.commit()
     assert client.get(f"/visits/{demo.id}/invitations").headers["Location"] == f"/visits/{demo.id}"
+    # ... unless it is marked completed.
     demo.status = VisitStatus.COMPLETED
     db.session.commit()
     page = page_text(client.get(f"/visits/{demo.id}/invitations"))
