@@ -203,7 +203,8 @@ def test_overlapping_item_is_saved_only_when_the_planner_saves_over_the_warning(
     titles = db.session.scalars(select(AgendaItem.title_de).where(AgendaItem.visit_id == visit.id))
     assert sorted(titles) == ["Begrüßung", "Pressefoto"]
     visit_page = page_text(client.get(f"/visits/{visit.id}"))
-    assert "Warnungen: 2" in visit_page
+    assert "1 offener Hinweis" in visit_page
+    assert "1 Überschneidung im Programm" in visit_page
 
 
 def _edit_form(item: AgendaItem, **changes) -> dict:
