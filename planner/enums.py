@@ -94,3 +94,14 @@ class TrashKind(StrEnum):
     VISIT = "visit"
     ITEM = "item"
     PERSON = "person"
+
+
+class ConflictKind(StrEnum):
+    """The kinds of warnings the conflict checks give."""
+
+    OVERLAP = "overlap"
+    ROOM = "room"
+    PERSON = "person"
+    OUTSIDE_DAYS = "outside-days"
+    CAPACITY = "capacity"
+    TRANSFER = "transfer"

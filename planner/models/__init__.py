@@ -3,6 +3,7 @@
 from planner.models.agenda import AgendaItem
 from planner.models.answer import InboundMessage, ItemAnswer
 from planner.models.audit import AuditEntry
+from planner.models.conflict import ConflictAcknowledgement
 from planner.models.feed import FeedToken
 from planner.models.imports import PendingImport
 from planner.models.module import ProgrammeModule
@@ -20,6 +21,7 @@ __all__ = [
     "AgendaItem",
     "AgendaVersion",
     "AuditEntry",
+    "ConflictAcknowledgement",
     "FeedToken",
     "InboundMessage",
     "ItemAnswer",

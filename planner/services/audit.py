@@ -22,6 +22,7 @@ from planner.models import (
     AgendaItem,
     AgendaVersion,
     AuditEntry,
+    ConflictAcknowledgement,
     FeedToken,
     InboundMessage,
     ItemAnswer,
@@ -52,6 +53,7 @@ AUDITED = (
     Venue,
     Room,
     ProgrammeModule,
+    ConflictAcknowledgement,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -82,6 +84,8 @@ UNRECORDED_FIELDS = {
     ItemAnswer: frozenset({"replied_at"}),
     User: frozenset({"session_version", "last_login_at"}),
     Organisation: frozenset({"logo_mime"}),
+    # The hash that names the clash: the kind and the items say it in words.
+    ConflictAcknowledgement: frozenset({"fingerprint"}),
 }
 # Recorded as changed, never with their values: health-related and personal needs,
 # secrets, binary data, the text of e-mails and what people wrote with their answers.

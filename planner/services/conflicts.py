@@ -13,11 +13,11 @@ reception that ends after midnight, or a night transfer after the last day's pro
 is part of the visit.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from enum import StrEnum
 from itertools import combinations
 
 from flask import current_app
@@ -26,7 +26,7 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import ItemStatus, VisitStatus
+from planner.enums import ConflictKind, ItemStatus, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, Person, Room, Visit, participation_item
 from planner.services.item_texts import lazy_title
@@ -36,17 +36,6 @@ from planner.services.timezones import to_utc
 ZONE_SPREAD = timedelta(hours=27)
 # The night after a visit's last day belongs to the visit until then.
 NIGHT_ENDS = time(6, 0)
-
-
-class ConflictKind(StrEnum):
-    """The kinds of warnings."""
-
-    OVERLAP = "overlap"
-    ROOM = "room"
-    PERSON = "person"
-    OUTSIDE_DAYS = "outside-days"
-    CAPACITY = "capacity"
-    TRANSFER = "transfer"
 
 
 @dataclass(frozen=True)
@@ -71,11 +60,17 @@ class Slot:
     person_ids: frozenset[int] = field(default_factory=frozenset)
     # The visit's host and guest organisations: who may read its titles.
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
+    uid: str = ""
 
 
 @dataclass(frozen=True)
 class Conflict:
-    """One warning: its kind, the item concerned and what it collides with."""
+    """One warning: its kind, the item concerned and what it collides with.
+
+    ``slot`` and ``other`` are the two sides as the checks saw them, ``facts`` what makes
+    the warning what it is (UIDs, times, room or person): ``clashes`` groups warnings by
+    them and fingerprints each clash with them.
+    """
 
     kind: ConflictKind
     item_id: int | None
@@ -83,6 +78,11 @@ class Conflict:
     other_item_id: int | None = None
     room_id: int | None = None
     person_id: int | None = None
+    slot: Slot | None = field(default=None, compare=False, repr=False)
+    other: Slot | None = field(default=None, compare=False, repr=False)
+    person_name: str = field(default="", compare=False)
+    minutes: int | None = field(default=None, compare=False)
+    facts: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,12 @@ def _clock(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+def _when(slot: Slot, busy: bool = False) -> str:
+    """Return an item and its instants as a fact of a warning."""
+    start, end = (slot.busy_start, slot.busy_end) if busy else (slot.start, slot.end)
+    return f"{slot.uid or slot.item_id}:{start.isoformat()}/{end.isoformat()}"
+
+
 def visit_overlaps(slots: list[Slot]) -> list[Conflict]:
     """Warn about items of one visit that run at the same time."""
     found = []
@@ -128,6 +134,9 @@ def visit_overlaps(slots: list[Slot]) -> list[Conflict]:
                             end=_clock(other.local_end),
                         ),
                         other_item_id=other.item_id,
+                        slot=this,
+                        other=other,
+                        facts=(_when(this), _when(other)),
                     )
                 )
     return found
@@ -159,6 +168,13 @@ def room_double_bookings(slots: list[Slot], others: list[Slot]) -> list[Conflict
                         ),
                         other_item_id=other.item_id,
                         room_id=this.room_id,
+                        slot=this,
+                        other=other,
+                        facts=(
+                            f"room:{this.room_id}",
+                            _when(this, busy=True),
+                            _when(other, busy=True),
+                        ),
                     )
                 )
     return found
@@ -196,6 +212,10 @@ def person_double_bookings(
                         ),
                         other_item_id=other.item_id,
                         person_id=person_id,
+                        slot=this,
+                        other=other,
+                        person_name=names.get(person_id, "?"),
+                        facts=(_when(this), _when(other), f"person:{person_id}"),
                     )
                 )
     return found
@@ -214,6 +234,12 @@ def outside_visit_days(slot: Slot, first_day: date, last_day: date) -> list[Conf
             ConflictKind.OUTSIDE_DAYS,
             slot.item_id,
             _l("The item lies outside the days of the visit."),
+            slot=slot,
+            facts=(
+                f"{slot.uid or slot.item_id}:{slot.local_start.isoformat()}"
+                f"/{slot.local_end.isoformat()}",
+                f"days:{first_day.isoformat()}/{last_day.isoformat()}",
+            ),
         )
     ]
 
@@ -233,6 +259,13 @@ def over_capacity(slot: Slot) -> list[Conflict]:
                 capacity=slot.room_capacity,
             ),
             room_id=slot.room_id,
+            slot=slot,
+            facts=(
+                f"{slot.uid or slot.item_id}",
+                f"room:{slot.room_id}",
+                f"capacity:{slot.room_capacity}",
+                f"count:{len(slot.person_ids)}",
+            ),
         )
     ]
 
@@ -272,6 +305,15 @@ def short_transfers(
                         ),
                         other_item_id=other.item_id,
                         person_id=person_id,
+                        slot=concerned,
+                        other=other,
+                        person_name=names.get(person_id, "?"),
+                        minutes=int(gap.total_seconds() // 60),
+                        facts=(
+                            f"{_when(before)}@{before.venue_id}",
+                            f"{_when(after)}@{after.venue_id}",
+                            f"person:{person_id}",
+                        ),
                     )
                 )
     return found
@@ -305,6 +347,7 @@ def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
         organisation_ids=frozenset(
             [visit.host_organisation_id, *(org.id for org in visit.guest_organisations)]
         ),
+        uid=item.uid,
     )
 
 
@@ -521,3 +564,96 @@ def _names(person_ids: set[int]) -> dict[int, str]:
         return {}
     people = db.session.scalars(select(Person).where(Person.id.in_(person_ids)))
     return {person.id: person.display_name for person in people}
+
+
+# --- clashes -------------------------------------------------------------------------
+
+# How a visit's page lists the kinds: what blocks the day first.
+KIND_ORDER = (
+    ConflictKind.ROOM,
+    ConflictKind.PERSON,
+    ConflictKind.CAPACITY,
+    ConflictKind.OVERLAP,
+    ConflictKind.TRANSFER,
+    ConflictKind.OUTSIDE_DAYS,
+)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One clash, however many warnings tell it: the items and everyone involved.
+
+    ``first`` and ``second`` are the items that clash, of this visit or another: the
+    earlier first where both belong to the visit or for a transfer, else the visit's own
+    first. ``second`` is None when the warning concerns one item (capacity, the visit's
+    days). ``fingerprint`` changes
+    whenever anything relevant to the clash changes: items, times, room, people.
+    """
+
+    kind: ConflictKind
+    fingerprint: str
+    first: Slot
+    second: Slot | None
+    people: tuple[str, ...] = ()
+    minutes: int | None = None
+    conflicts: tuple[Conflict, ...] = field(default=(), repr=False)
+
+    def item_ids(self, visit_id: int) -> list[int]:
+        """Return the ids of the clash's items that belong to the visit."""
+        return [
+            slot.item_id
+            for slot in (self.first, self.second)
+            if slot is not None and slot.visit_id == visit_id and slot.item_id is not None
+        ]
+
+    def other_side(self, item_id: int) -> Slot | None:
+        """Return the item the given one clashes with."""
+        return self.second if self.first.item_id == item_id else self.first
+
+
+def fingerprint(kind: ConflictKind, facts: Iterable[str]) -> str:
+    """Return the fingerprint of a clash: its kind and facts, hashed."""
+    text = "\n".join([kind.value, *sorted(set(facts))])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def clashes(conflicts: Iterable[Conflict]) -> list[Clash]:
+    """Return each clash once: warnings about the same items and kind become one.
+
+    A person clash of three people between two items is one clash naming all three;
+    an overlap warned about on both items is one clash.
+    """
+    groups: dict[tuple, list[Conflict]] = defaultdict(list)
+    for conflict in conflicts:
+        if conflict.slot is None:
+            continue
+        sides = frozenset({conflict.item_id, conflict.other_item_id})
+        groups[(conflict.kind, sides)].append(conflict)
+    found = []
+    for (kind, _sides), members in groups.items():
+        lead = members[0]
+        first, second = lead.slot, lead.other
+        if second is not None and (
+            second.visit_id == first.visit_id or kind == ConflictKind.TRANSFER
+        ):
+            first, second = sorted((first, second), key=lambda s: (s.start, s.end))
+        people = sorted({c.person_name for c in members if c.person_name}, key=str.casefold)
+        found.append(
+            Clash(
+                kind=kind,
+                fingerprint=fingerprint(kind, (fact for c in members for fact in c.facts)),
+                first=first,
+                second=second,
+                people=tuple(people),
+                minutes=lead.minutes,
+                conflicts=tuple(members),
+            )
+        )
+    return sorted(
+        found,
+        key=lambda c: (
+            KIND_ORDER.index(c.kind),
+            c.first.start,
+            c.second.start if c.second else c.first.start,
+        ),
+    )

@@ -21,7 +21,7 @@ from planner.models import (
     User,
     Visit,
 )
-from planner.services.conflicts import Conflict, find_conflicts
+from planner.services.acknowledgements import ConflictReport, conflict_reports
 from planner.services.invitations import draft_count, outdated_invitations
 from planner.services.item_texts import description_in, title_in
 from planner.services.permissions import (
@@ -112,8 +112,8 @@ class VisitPage:
     draft_differs: bool = False
     outdated_invites: int = 0
     draft_messages: int = 0
-    conflicts: list[Conflict] = field(default_factory=list)
-    conflicts_by_item: dict[int | None, list[Conflict]] = field(default_factory=dict)
+    # Host staff only: the open and the acknowledged warnings.
+    warnings: ConflictReport | None = None
 
 
 @dataclass(frozen=True)
@@ -175,11 +175,11 @@ def search_visits(
 
 
 def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
-    """Return the visits with item, attendee and conflict counts where the viewer hosts."""
+    """Return the visits with item, attendee and open-clash counts where the viewer hosts."""
     hosted = [v.id for v in visits if v.host_organisation_id == viewer.organisation_id]
     items: Counter[int] = Counter()
     people: Counter[int] = Counter()
-    conflicts: dict[int, list[Conflict]] = {}
+    reports: dict[int, ConflictReport] = {}
     if hosted:
         items.update(
             dict(
@@ -202,13 +202,13 @@ def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
                 ).all()
             )
         )
-        conflicts = find_conflicts(hosted, viewer_organisation_id=viewer.organisation_id)
+        reports = conflict_reports(hosted, viewer_organisation_id=viewer.organisation_id)
     return [
         DashboardRow(
             visit=visit,
             item_count=items[visit.id] if visit.id in hosted else None,
             attendee_count=people[visit.id] if visit.id in hosted else None,
-            conflict_count=len(conflicts.get(visit.id, [])) if visit.id in hosted else None,
+            conflict_count=len(reports[visit.id].open) if visit.id in reports else None,
         )
         for visit in visits
     ]
@@ -399,10 +399,7 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
             if entry.kind != ItemKind.INTERNAL_HOLD
         ]
         return VisitPage(days=by_day(entries), is_draft=False, **common)
-    conflicts = find_conflicts([visit.id], viewer_organisation_id=viewer.organisation_id)[visit.id]
-    conflicts_by_item: dict[int | None, list[Conflict]] = defaultdict(list)
-    for conflict in conflicts:
-        conflicts_by_item[conflict.item_id].append(conflict)
+    report = conflict_reports([visit.id], viewer_organisation_id=viewer.organisation_id)[visit.id]
     pending = pending_changes(visit, latest)
     return VisitPage(
         days=by_day(in_time_order(_entries_from_items(visit, language), visit.timezone)),
@@ -411,7 +408,6 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
         draft_differs=draft_differs(visit, latest, pending),
         outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
         draft_messages=draft_count(visit.id),
-        conflicts=conflicts,
-        conflicts_by_item=dict(conflicts_by_item),
+        warnings=report,
         **common,
     )

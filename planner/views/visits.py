@@ -10,14 +10,20 @@ from sqlalchemy import select
 from planner.converters import MAX_ID
 from planner.enums import VisitStatus
 from planner.extensions import db
+from planner.forms.base import Form
 from planner.forms.confirm import ConfirmForm
+from planner.forms.conflicts import AcknowledgeForm
 from planner.forms.history import HistoryFilterForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language
 from planner.models import Organisation, Person
+from planner.services.acknowledgements import (
+    acknowledge,
+    conflict_reports,
+    withdraw_acknowledgement,
+)
 from planner.services.agenda import modules_of
-from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
 from planner.services.history import visit_history
@@ -290,9 +296,11 @@ def issue(visit_id: int):
     """Issue the draft as the next agenda version, after showing changes and conflicts."""
     visit_for_editing(visit_id)
     visit = load_for_snapshot(visit_id)
-    conflicts = find_conflicts([visit.id], viewer_organisation_id=current_user.organisation_id)[
+    # Acknowledged warnings need no second confirmation.
+    report = conflict_reports([visit.id], viewer_organisation_id=current_user.organisation_id)[
         visit.id
     ]
+    conflicts = report.open
     latest = latest_version(visit.id)
     changes = pending_changes(visit, latest)
     form = IssueForm()
@@ -320,10 +328,47 @@ def issue(visit_id: int):
         form=form,
         visit=visit,
         conflicts=conflicts,
+        report=report,
         changes=changes,
         affected=affected_people(visit, changes.affected_person_ids, show_internal=True),
         latest=latest,
     )
+
+
+@bp.post("/visits/<id:visit_id>/conflicts/acknowledge")
+@login_required
+def acknowledge_conflict(visit_id: int):
+    """Acknowledge a warning with a note on why it is fine, so that it stops showing."""
+    visit = visit_for_editing(visit_id)
+    form = AcknowledgeForm()
+    if form.validate_on_submit():
+        try:
+            acknowledge(visit, form.fingerprint.data, form.note.data, current_user)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            flash(_("The warning has been acknowledged."), "success")
+    elif form.note.errors:
+        flash(str(form.note.errors[0]), "error")
+    else:
+        flash(_("The warning could not be acknowledged. Please try again."), "error")
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="conflicts"))
+
+
+@bp.post("/visits/<id:visit_id>/conflicts/<id:acknowledgement_id>/withdraw")
+@login_required
+def withdraw_conflict_acknowledgement(visit_id: int, acknowledgement_id: int):
+    """Withdraw the acknowledgement of a warning, so that it shows again."""
+    visit = visit_for_editing(visit_id)
+    if Form().validate_on_submit():
+        if withdraw_acknowledgement(visit, acknowledgement_id):
+            db.session.commit()
+            flash(_("The warning shows again."), "success")
+        else:
+            flash(_("This acknowledgement has been withdrawn already."), "warning")
+    return redirect(url_for("visits.show", visit_id=visit.id, _anchor="conflicts"))
 
 
 @bp.get("/visits/<id:visit_id>/history")

@@ -190,3 +190,43 @@ def test_the_check_reports_an_unlabelled_field(axe_page):
         '<body><main><h1>Probe</h1><input type="text"></main></body></html>'
     )
     assert [problem.split(" ")[0] for problem in _violations(axe_page)] == ["label"]
+
+
+def test_the_visit_pages_warnings_have_no_serious_violations_and_fit_a_phone(live_server, axe_page):
+    visit = load_demo_data().visit
+    host = visit.host_organisation
+    planner = factories.user(host, Role.PLANNER, name="Lena Hoffmann")
+    # A press photo during the welcome and the demo: two overlaps, and the mayor is
+    # expected by Dortmund at the same time.
+    factories.item(visit, "2023-02-23 10:15", "2023-02-23 10:45", "Pressefoto")
+    mayor = next(p.person for p in visit.participations if p.person.last_name == "Eiskirch")
+    dortmund = factories.visit(host, first_day=visit.first_day, title="Dortmund in Bochum")
+    factories.participation(dortmund, mayor, side="host")
+    factories.item(dortmund, "2023-02-23 10:00", "2023-02-23 11:00", "Sitzung")
+    db.session.commit()
+    page = axe_page
+    log_in(page, live_server, planner.email, PASSWORD)
+    page.goto(f"{live_server}/visits/{visit.id}")
+    summary = page.locator("#conflicts")
+
+    summary.get_by_text("Bestätigen").first.click()
+    summary.get_by_label("Warum ist das in Ordnung?").first.fill("OB kommt 10 Minuten später")
+    summary.get_by_role("button", name="Hinweis bestätigen").first.click()
+    page.get_by_text("Der Hinweis wurde bestätigt.").wait_for()
+    summary.get_by_text("1 bestätigter Hinweis").click()
+    summary.get_by_text("Bestätigen").first.click()
+    found = {"visit page with warnings": _violations(page)}
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = summary.bounding_box()
+    widths = summary.evaluate("node => [node.scrollWidth, node.clientWidth]")
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    assert widths[0] <= widths[1]
+    found["visit page with warnings on a phone"] = _violations(page)
+
+    page.goto(f"{live_server}/visits/{visit.id}/issue")
+    found["issue page with open warnings"] = _violations(page)
+
+    assert {path: problems for path, problems in found.items() if problems} == {}

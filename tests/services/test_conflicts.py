@@ -6,7 +6,7 @@ import pytest
 
 from planner.enums import ItemStatus, Side, VisitStatus
 from planner.extensions import db
-from planner.services.conflicts import Candidate, ConflictKind, find_conflicts
+from planner.services.conflicts import Candidate, ConflictKind, clashes, find_conflicts
 from tests import factories
 from tests.helpers import count_queries
 
@@ -298,3 +298,144 @@ def test_a_candidate_in_the_second_reading_is_checked_as_that_instant(bochum):
 
     assert warnings(0) == ["overlap"]
     assert warnings(1) == []
+
+
+# --- clashes: each once, everyone involved, grouped, fingerprinted -----------------------
+
+
+def _clashes(visit):
+    return clashes(find_conflicts([visit.id])[visit.id])
+
+
+def test_an_overlap_warned_about_on_both_items_is_one_clash_naming_both(visit):
+    factories.item(visit, "2023-02-23 10:30", "2023-02-23 11:30", "B")
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "A")
+
+    [clash] = _clashes(visit)
+
+    assert clash.kind == ConflictKind.OVERLAP
+    assert (str(clash.first.title), str(clash.second.title)) == ("A", "B")
+    assert len(clash.conflicts) == 2
+
+
+def test_a_person_clash_of_three_people_is_one_clash_naming_all_three(bochum, visit):
+    other = factories.visit(bochum, first_day=date(2023, 2, 23), title="Dortmund in Bochum")
+    for name in ("Kopietz", "Eiskirch", "Kücük"):
+        person = factories.person(bochum, name, first_name="Ruth")
+        factories.participation(visit, person, side=Side.HOST)
+        factories.participation(other, person, side=Side.HOST)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    factories.item(other, "2023-02-23 10:30", "2023-02-23 11:30", "Sitzung")
+
+    [clash] = _clashes(visit)
+
+    assert clash.kind == ConflictKind.PERSON
+    assert clash.people == ("Ruth Eiskirch", "Ruth Kopietz", "Ruth Kücük")
+    assert (str(clash.first.title), str(clash.second.title)) == ("Empfang", "Sitzung")
+    assert len(find_conflicts([visit.id])[visit.id]) == 3
+
+
+def test_clashes_are_grouped_by_kind_in_a_fixed_order(bochum, visit):
+    small = factories.room(bochum, "Amtszimmer", capacity=1)
+    hall = factories.room(bochum, "Ratssaal")
+    other = factories.visit(bochum, first_day=date(2023, 2, 23))
+    for name in ("A", "B"):
+        factories.participation(visit, factories.person(bochum, name))
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang", room=small)
+    factories.item(visit, "2023-02-23 10:30", "2023-02-23 11:30", "Demo", room=hall)
+    factories.item(other, "2023-02-23 11:00", "2023-02-23 12:00", "Sitzung", room=hall)
+    factories.item(visit, "2023-02-25 10:00", "2023-02-25 11:00", "Ausflug")
+
+    found = [(c.kind.value, str(c.first.title)) for c in _clashes(visit)]
+
+    assert found == [
+        ("room", "Demo"),
+        ("capacity", "Empfang"),
+        ("overlap", "Empfang"),
+        ("outside-days", "Ausflug"),
+    ]
+
+
+def test_a_transfer_clash_names_everyone_who_has_to_hurry(bochum, visit):
+    hall, foyer = factories.room(bochum, "Ratssaal"), factories.room(bochum, "Foyer")
+    for name in ("Eiskirch", "Kopietz"):
+        factories.participation(visit, factories.person(bochum, name))
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Erster Termin", room=hall)
+    factories.item(visit, "2023-02-23 11:05", "2023-02-23 12:00", "Zweiter Termin", room=foyer)
+
+    [clash] = _clashes(visit)
+
+    assert (clash.kind, clash.minutes) == (ConflictKind.TRANSFER, 5)
+    assert [p.split()[-1] for p in clash.people] == ["Eiskirch", "Kopietz"]
+    assert (str(clash.first.title), str(clash.second.title)) == ("Erster Termin", "Zweiter Termin")
+
+
+def _fingerprint(visit) -> str:
+    db.session.flush()
+    db.session.expire_all()
+    [clash] = _clashes(visit)
+    return clash.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("change", "changes_fingerprint"),
+    [
+        (
+            lambda items, room, person: setattr(
+                items[1], "starts_at", datetime(2023, 2, 23, 10, 15)
+            ),
+            True,
+        ),
+        (
+            lambda items, room, person: setattr(items[0], "ends_at", datetime(2023, 2, 23, 11, 15)),
+            True,
+        ),
+        (lambda items, room, person: setattr(items[1], "room", room), True),
+        (lambda items, room, person: setattr(items[1], "description_de", "Mit Kaffee"), False),
+        (lambda items, room, person: setattr(items[1], "title_de", "Anderer Titel"), False),
+        (lambda items, room, person: setattr(items[0], "internal_notes", "Parken"), False),
+    ],
+    ids=["start", "end", "room", "description", "title", "internal-notes"],
+)
+def test_a_room_clash_changes_its_fingerprint_only_with_a_relevant_change(
+    bochum, visit, change, changes_fingerprint
+):
+    hall = factories.room(bochum, "Ratssaal")
+    other_room = factories.room(bochum, "Foyer")
+    items = [
+        factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "A", room=hall),
+        factories.item(visit, "2023-02-23 12:00", "2023-02-23 13:00", "B", room=hall),
+    ]
+    # B moves into A's time: a room clash (and an overlap, which this test leaves alone).
+    items[1].starts_at, items[1].ends_at = (
+        datetime(2023, 2, 23, 10, 30),
+        datetime(2023, 2, 23, 11, 30),
+    )
+    db.session.flush()
+    db.session.expire_all()
+    before = {c.kind: c.fingerprint for c in _clashes(visit)}[ConflictKind.ROOM]
+
+    change(items, other_room, None)
+    db.session.flush()
+    db.session.expire_all()
+    after = {c.kind: c.fingerprint for c in _clashes(visit)}.get(ConflictKind.ROOM)
+
+    assert (after != before) is changes_fingerprint
+
+
+def test_a_person_clash_changes_its_fingerprint_when_someone_joins_or_leaves(bochum, visit):
+    other = factories.visit(bochum, first_day=date(2023, 2, 23))
+    first, second = factories.person(bochum, "Eiskirch"), factories.person(bochum, "Kopietz")
+    factories.participation(visit, first, side=Side.HOST)
+    factories.participation(other, first, side=Side.HOST)
+    factories.participation(visit, second, side=Side.HOST)
+    factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
+    factories.item(other, "2023-02-23 10:30", "2023-02-23 11:30", "Sitzung")
+    alone = _fingerprint(visit)
+
+    factories.participation(other, second, side=Side.HOST)
+    together = _fingerprint(visit)
+
+    assert together != alone
+    factories.item(visit, "2023-02-23 14:00", "2023-02-23 15:00", "Stadtführung")
+    assert _fingerprint(visit) == together

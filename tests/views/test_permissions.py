@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from planner.enums import OutboxStatus, Role
 from planner.extensions import db
-from planner.models import FeedToken, OutboxMessage, PendingImport, ProgrammeModule
+from planner.models import (
+    ConflictAcknowledgement,
+    FeedToken,
+    OutboxMessage,
+    PendingImport,
+    ProgrammeModule,
+)
 from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
 from planner.services.people import delete_person
@@ -149,6 +155,10 @@ RULES = {
     ("/visits/<id:visit_id>/issue", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/issue", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/history", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/conflicts/acknowledge", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/conflicts/<id:acknowledgement_id>/withdraw", "POST"): (
+        visit_editors(302)
+    ),
     ("/visits/<id:visit_id>/versions/<id:number>", "GET"): visit_readers,
     ("/visits/<id:visit_id>/versions/compare", "GET"): visit_readers,
     ("/visits/<id:visit_id>/versions/<id:number>/agenda.ics", "GET"): visit_readers,
@@ -306,6 +316,10 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         for status in (OutboxStatus.DRAFT, OutboxStatus.FAILED)
     )  # fmt: skip
     db.session.add_all([draft, failed])
+    acknowledgement = ConflictAcknowledgement(
+        visit=visit, fingerprint="0" * 64, kind="overlap", note="Passt so"
+    )
+    db.session.add(acknowledgement)
     db.session.commit()
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
@@ -330,6 +344,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "month": 2,
         "filename": "css/screen.css",
         "entry_id": trashed.id,
+        "acknowledgement_id": acknowledgement.id,
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {

@@ -33,6 +33,7 @@ from planner.services.history.agenda import (
     version_clauses,
     visit_clauses,
 )
+from planner.services.history.conflicts import acknowledgement_clauses
 from planner.services.history.messages import feed_clauses, tell_messages
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
@@ -52,6 +53,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "participants": (_l("Participants"), ("Participation",)),
     "answers": (_l("Answers"), ("ItemAnswer", "InboundMessage")),
     "versions": (_l("Issued versions"), ("AgendaVersion",)),
+    "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
     "people": (_l("People"), ("Person",)),
@@ -60,7 +62,16 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "logins": (_l("Logins"), ("User",)),
     "organisation": (_l("Organisation and branding"), ("Organisation",)),
 }
-VISIT_KINDS = ("agenda", "visit", "participants", "answers", "versions", "messages", "feeds")
+VISIT_KINDS = (
+    "agenda",
+    "visit",
+    "participants",
+    "answers",
+    "versions",
+    "warnings",
+    "messages",
+    "feeds",
+)
 
 
 @dataclass(frozen=True)
@@ -250,6 +261,8 @@ def _tell_action(action: Action, story: Story) -> None:
         if obj.action in created_or_deleted:
             continue  # counted with the visit
         story.add(item_clauses(obj, story))
+    for obj in action.of_type("ConflictAcknowledgement"):
+        story.add(acknowledgement_clauses(obj, story))
     tell_people(action, story)
     tell_participations(action, story, skip=created_or_deleted)
     tell_answers(action, story)
@@ -275,5 +288,6 @@ TOLD_TYPES = frozenset(
         "OutboxMessage",
         "FeedToken",
         "AgendaVersion",
+        "ConflictAcknowledgement",
     }
 )

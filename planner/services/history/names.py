@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.models import (
     AgendaItem,
     AuditEntry,
+    ConflictAcknowledgement,
     FeedToken,
     ItemAnswer,
     Organisation,
@@ -43,6 +44,7 @@ MODELS: dict[str, Any] = {
     "ItemAnswer": ItemAnswer,
     "OutboxMessage": OutboxMessage,
     "FeedToken": FeedToken,
+    "ConflictAcknowledgement": ConflictAcknowledgement,
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
@@ -60,6 +62,7 @@ LINK_FIELDS = {
     "OutboxMessage": ("person_id", "kind"),
     "FeedToken": ("kind", "person_id"),
     "Participation": ("person_id", "side"),
+    "ConflictAcknowledgement": ("kind", "agenda_item_id", "other_item_id"),
 }
 
 
@@ -196,6 +199,7 @@ REFERENCES = {
     "organisation_id": "Organisation",
     "venue_id": "Venue",
     "agenda_item_id": "AgendaItem",
+    "other_item_id": "AgendaItem",
     "module_id": "ProgrammeModule",
     "participation_id": "Participation",
     "author_id": "User",
@@ -231,7 +235,7 @@ def resolve(actions: list[Action]) -> Names:
             {
                 (o.type, o.id)
                 for o in objects
-                if o.type in ("ItemAnswer", "OutboxMessage", "FeedToken")
+                if o.type in ("ItemAnswer", "OutboxMessage", "FeedToken", "ConflictAcknowledgement")
             },
             LINK_FIELDS,
         ),
