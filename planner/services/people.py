@@ -224,9 +224,9 @@ def _jsonable(value: Any) -> Any:
 # What anonymising leaves of a person's identifying fields.
 ANONYMISED = {
     "salutation": "", "first_name": "", "last_name": ANONYMOUS, "academic_title": "",
-    "office_title": "", "function": "", "company": "", "email": None, "phone": "", "phone_internal": False,
-    "dietary_needs": "", "accessibility_needs": "", "needs_escort": False,
-    "needs_parking": False,
+    "office_title": "", "function": "", "company": "", "email": None, "phone": "",
+    "phone_internal": False, "dietary_needs": "", "accessibility_needs": "",
+    "needs_escort": False, "needs_parking": False,
 }  # fmt: skip
 
 
