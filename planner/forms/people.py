@@ -76,7 +76,7 @@ class UploadForm(Form):
     file = FileField(
         _l("File (.csv or .xlsx)"), validators=[FileRequired(message=_l("Please choose a file."))]
     )
-    organisation = SelectField(_l("Delegation of"), coerce=int, choices=[])
+    organisation = SelectField(_l("Delegation of"), coerce=int, choices=[], default=0)
     encoding = SelectField(
         _l("Character set of a CSV file"),
         choices=choices(
