@@ -996,16 +996,19 @@ def cell_key(number: int, column: int) -> str:
 def reviewed_table(table: Table, review: Review) -> Table:
     """Return the rows still to import, with the corrected cells in place."""
     done = set(review.imported)
+    corrected: dict[int, list[tuple[int, str]]] = {}
+    for key, value in review.corrections.items():
+        number, _, column = key.partition(":")
+        corrected.setdefault(int(number), []).append((int(column), value))
     rows = []
     for number, cells in table.rows:
         if number in done:
             continue
-        cells = list(cells)
-        for column in range(len(table.header) if table.header else 0):
-            corrected = review.corrections.get(cell_key(number, column))
-            if corrected is not None:
+        if number in corrected:
+            cells = list(cells)
+            for column, value in corrected[number]:
                 cells.extend([""] * (column + 1 - len(cells)))
-                cells[column] = corrected
+                cells[column] = value
         rows.append((number, cells))
     return Table(header=table.header, rows=rows, encoding=table.encoding,
                  delimiter=table.delimiter)  # fmt: skip
