@@ -259,3 +259,16 @@ def test_another_office_cannot_open_an_upload(app, client, login, setting):
     assert other.get(review).status_code == 404
     assert other.post(review, data={"action": "import"}).status_code == 404
     assert db.session.scalar(select(func.count()).select_from(Participation)) == 0
+
+
+def test_a_persons_company_is_edited_and_shown_with_the_organisation(client, login, setting):
+    visit, planner, _ = setting
+    driver = factories.person(visit.guest_organisations[0], "Yılmaz", first_name="Gül")
+    factories.participation(visit, driver)
+    login(planner)
+    form = form_values(client.get(f"/people/{driver.id}/edit"))
+
+    client.post(f"/people/{driver.id}/edit", data={**form, "company": "Busreisen Ruhr GmbH"})
+
+    assert "Firma Busreisen Ruhr GmbH" in page_text(client.get(f"/people/{driver.id}"))
+    assert "Busreisen Ruhr GmbH (Dortmund)" in page_text(client.get("/people?q=Yılmaz"))
