@@ -32,6 +32,7 @@ class PersonForm(LockedForm, Form):
     )
     office_title = StringField(_l("Office title"), validators=[Length(max=200)])
     function = StringField(_l("Function"), validators=[Length(max=200)])
+    company = StringField(_l("Company"), validators=[Length(max=200)])
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254)])
     phone = StringField(_l("Phone"), validators=[Length(max=50)])
     phone_internal = BooleanField(_l("Phone number is internal (hosts only)"))
@@ -75,7 +76,7 @@ class UploadForm(Form):
     file = FileField(
         _l("File (.csv or .xlsx)"), validators=[FileRequired(message=_l("Please choose a file."))]
     )
-    organisation = SelectField(_l("Delegation of"), coerce=int, choices=[])
+    organisation = SelectField(_l("Delegation of"), coerce=int, choices=[], default=0)
     encoding = SelectField(
         _l("Character set of a CSV file"),
         choices=choices(

@@ -7,16 +7,19 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.extensions import db
-from planner.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, utcnow
 
 
-class PendingImport(db.Model):
+class PendingImport(Locked, db.Model):
     """A file uploaded for a visit, kept until it is imported or dropped.
 
     Stored in the database, not on disk, so that every worker of the app finds it. The
     file is read once and its rows kept in ``parsed``, read with the character set in
     ``parsed_encoding`` ("" for detected); it is read again only when the planner picks
-    another character set.
+    another character set. ``parsed`` also keeps what planners decided in the preview (the
+    column mapping, the organisations the file's names stand for, corrected cells, the
+    rows imported already); ``lock_version`` keeps two planners from overwriting each
+    other's corrections.
     """
 
     __tablename__ = "pending_import"

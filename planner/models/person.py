@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import Language
@@ -26,6 +26,11 @@ class Person(Locked, db.Model):
     academic_title: Mapped[str] = mapped_column(String(100), default="")
     office_title: Mapped[str] = mapped_column(String(200), default="")
     function: Mapped[str] = mapped_column(String(200), default="")
+    # The firm of external service staff (a driver, an interpreter, the press) who join
+    # the delegation of ``organisation`` without belonging to it.
+    company: Mapped[str] = mapped_column(
+        String(200), default="", server_default=text("''"), nullable=False
+    )
     # Lower-cased by the services; the same address within one organisation is one person.
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(50), default="")
@@ -54,6 +59,13 @@ class Person(Locked, db.Model):
     def display_name(self) -> str:
         """Return the name as addressed in protocol: academic title, first and last name."""
         return " ".join(p for p in (self.academic_title, self.first_name, self.last_name) if p)
+
+    @property
+    def affiliation(self) -> str:
+        """Return the organisation as lists show it, with the company of service staff."""
+        if self.company:
+            return f"{self.company} ({self.organisation.name})"
+        return self.organisation.name
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.display_name!r}>"

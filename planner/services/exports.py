@@ -30,7 +30,7 @@ def _columns() -> list[str]:
         _("Side"), _("Rank"), _("Salutation"), _("Title"), _("First name"), _("Last name"),
         _("Office title"), _("Function"), _("Organisation"), _("Email"), _("Phone"),
         _("Language"), _("Dietary needs"), _("Accessibility needs"), _("Escort"),
-        _("Parking"), _("Answer"),
+        _("Parking"), _("Answer"), _("Company"),
     ]  # fmt: skip
 
 
@@ -68,6 +68,7 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
                 (yes if person.needs_escort else no) if own else "",
                 (yes if person.needs_parking else no) if own else "",
                 str(enum_labels()["rsvp"][participation.rsvp_status]),
+                person.company,
                 *_item_answers(items, answers.get(participation.id, []), labels),
             ]
         )

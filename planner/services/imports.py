@@ -2,25 +2,33 @@
 
 German Excel writes CSV with semicolons, in UTF-8 with a byte order mark or in
 Windows-1252; other programs write commas. Header names come in German or English and
-are mapped to person fields automatically; the planner may correct the mapping. Every
-row is checked before anything is saved, and one bad row stops the whole import.
+are mapped to person fields automatically; the planner may correct the mapping. The
+organisations a file names ("Stadt Dortmund") are matched to the visit's ("Dortmund");
+names that stand for no organisation of the visit (a bus company) are mapped in the
+preview, to a delegation or as the company of service staff. Every row is checked before
+anything is saved; problem cells can be corrected in the preview. The import takes all
+rows or none, or, on request, the rows without problems, keeping the others for correction.
 """
 
 import codecs
 import csv
+import hashlib
 import io
 import itertools
 import re
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 from xml.parsers import expat
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from openpyxl import load_workbook
+from rapidfuzz.fuzz import ratio
 from sqlalchemy import func, select
 
 from planner.enums import Language
@@ -28,6 +36,7 @@ from planner.extensions import db
 from planner.models import Organisation, Participation, PendingImport, Person, User, Visit
 from planner.services.attendance import editable_organisations, side_for
 from planner.services.errors import InvalidInput
+from planner.services.locking import check_version, flush_or_conflict
 from planner.services.people import PersonValues, apply_values, visible_people
 from planner.services.text import clean_text
 from planner.services.users import normalise_email
@@ -57,6 +66,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "full_name": ("name", "fullname", "vollständigername"),
     "office_title": ("amtsbezeichnung", "amt", "officetitle", "office", "dienstbezeichnung"),
     "function": ("funktion", "function", "rolle", "role", "position", "jobtitle"),
+    "company": ("firma", "company", "unternehmen", "dienstleister"),
     "organisation": ("organisation", "organization", "institution", "behörde", "stadt", "org"),
     "email": ("email", "mail", "emailadresse", "emailaddress", "mailadresse"),
     "phone": ("telefon", "phone", "tel", "telefonnummer", "mobil", "mobile", "handy"),
@@ -77,6 +87,7 @@ FIELD_LABELS = {
     "full_name": _l("Full name"),
     "office_title": _l("Office title"),
     "function": _l("Function"),
+    "company": _l("Company"),
     "organisation": _l("Organisation"),
     "email": _l("Email"),
     "phone": _l("Phone"),
@@ -91,7 +102,7 @@ FIELD_LABELS = {
 # Longest values the person columns hold.
 LIMITS = {
     "salutation": 50, "academic_title": 100, "first_name": 100, "last_name": 100,
-    "office_title": 200, "function": 200, "email": 254, "phone": 50,
+    "office_title": 200, "function": 200, "company": 200, "email": 254, "phone": 50,
     "dietary_needs": 2000, "accessibility_needs": 2000, "organisation": 200,
 }  # fmt: skip
 YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr"}
@@ -132,21 +143,146 @@ class RowCheck:
 
 
 @dataclass
+class NamedOrganisation:
+    """An organisation name as the file writes it, and what the import takes it for.
+
+    ``choice`` is the planner's decision or, without one, the visit's organisation the
+    name matches: an organisation's id ("12") for its members, or "company-12" for
+    service staff of that company who come with that organisation's delegation. ""
+    means undecided: the rows are problems.
+    """
+
+    name: str
+    key: str
+    rows: int
+    match: Organisation | None = None
+    choice: str = ""
+
+
+@dataclass
 class Preview:
     """What an import would do: the mapping and every row with its problems."""
 
     table: Table
     mapping: list[str]
     rows: list[RowCheck]
+    organisations: list[NamedOrganisation] = field(default_factory=list)
 
     @property
     def problem_count(self) -> int:
         """Return the number of rows with problems."""
         return sum(1 for row in self.rows if row.problems)
 
+    @cached_property
+    def _cells_by_row(self) -> dict[int, list[str]]:
+        return dict(self.table.rows)
+
+    @property
+    def clean_count(self) -> int:
+        """Return the number of rows without problems."""
+        return len(self.rows) - self.problem_count
+
+    def problem_cells(self, row: RowCheck) -> list["ProblemCell"]:
+        """Return the cells of a row to correct: those of the fields with a problem."""
+        cells = self._cells_by_row.get(row.number, [])
+        found = []
+        for name in FIELDS:
+            column = _column_of(self.mapping, name)
+            if name in row.failed and column is not None:
+                value = cells[column] if column < len(cells) else ""
+                label = FIELD_LABELS[self.mapping[column]]
+                found.append(ProblemCell(name=name, label=label, column=column, value=value))
+        return found
+
+
+@dataclass(frozen=True)
+class ProblemCell:
+    """A cell of a row with a problem, as the preview offers it for correction."""
+
+    name: str
+    label: Any
+    column: int
+    value: str
+
+
+def _column_of(mapping: list[str], name: str) -> int | None:
+    """Return the column holding a field; a missing last name is in the full-name column."""
+    if name in mapping:
+        return mapping.index(name)
+    if name in ("last_name", "first_name") and "full_name" in mapping:
+        return mapping.index("full_name")
+    return None
+
 
 def _normal(header: str) -> str:
     return re.sub(r"[\s\-._/]+", "", header.casefold())
+
+
+# Words around a city's or institution's name that say what kind of body it is; lists
+# write "Stadt Dortmund" or "Landeshauptstadt Düsseldorf" where the planner keeps the
+# plain name. Longer phrases first.
+ORGANISATION_PREFIXES = tuple(
+    tuple(phrase.split())
+    for phrase in (
+        "freie und hansestadt", "freie hansestadt", "kreisfreie stadt", "grosse kreisstadt",
+        "landeshauptstadt", "hansestadt", "bundesstadt", "universitaetsstadt",
+        "stadtverwaltung", "verwaltung der stadt", "stadt", "city of", "town of",
+        "municipality of", "gemeinde", "landkreis", "kreisstadt", "kreis",
+    )
+)  # fmt: skip
+ORGANISATION_SUFFIXES = tuple(
+    tuple(phrase.split())
+    for phrase in ("e v", "ev", "stadtverwaltung", "stadt", "city council", "city", "kreis")
+)
+# How alike two names must be, after normalisation, to be taken for the same (0-100).
+MATCH_THRESHOLD = 85
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def normalise_organisation(name: str) -> str:
+    """Return an organisation name folded for comparison: "Stadt Dortmund" → "dortmund"."""
+    text = unicodedata.normalize("NFC", name).casefold().translate(_UMLAUTS)
+    text = "".join(
+        char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char)
+    )
+    words = re.sub(r"[^\w]+", " ", text).split()
+    folded = list(words)
+    changed = True
+    while changed and folded:
+        changed = False
+        for phrase in ORGANISATION_PREFIXES:
+            if len(folded) > len(phrase) and tuple(folded[: len(phrase)]) == phrase:
+                folded, changed = folded[len(phrase) :], True
+                break
+        for phrase in ORGANISATION_SUFFIXES:
+            if len(folded) > len(phrase) and tuple(folded[-len(phrase) :]) == phrase:
+                folded, changed = folded[: -len(phrase)], True
+                break
+    return " ".join(folded or words)
+
+
+def match_organisation(name: str, organisations: Iterable[Organisation]) -> Organisation | None:
+    """Return the organisation a name stands for, if one is alike enough.
+
+    A name equal after normalisation wins; otherwise the most similar name above
+    ``MATCH_THRESHOLD``.
+    """
+    key = normalise_organisation(name)
+    if not key:
+        return None
+    best, best_score = None, 0.0
+    for organisation in organisations:
+        other = normalise_organisation(organisation.name)
+        if other == key:
+            return organisation
+        score = ratio(key, other)
+        if score > best_score:
+            best, best_score = organisation, score
+    return best if best_score >= MATCH_THRESHOLD else None
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -559,17 +695,24 @@ def _flag(value: str) -> bool | None:
 
 
 def check(
-    table: Table, mapping: list[str], user: User, visit: Visit, default_organisation: Organisation
+    table: Table,
+    mapping: list[str],
+    user: User,
+    visit: Visit,
+    default_organisation: Organisation,
+    choices: Mapping[str, str] | None = None,
 ) -> Preview:
-    """Check every row against the rules and the people already stored."""
+    """Check every row against the rules and the people already stored.
+
+    ``choices`` holds the planner's decisions on the organisation names of the file,
+    by ``_name_key`` (see ``NamedOrganisation.choice``).
+    """
     if "last_name" not in mapping and "full_name" not in mapping:
         raise ImportRefused(
             _l("No column holds the names. Map a column to “Last name” or “Full name”.")
         )
-    editable = {org.name.casefold(): org for org in editable_organisations(user, visit)}
-    visit_orgs = {
-        org.name.casefold() for org in [visit.host_organisation, *visit.guest_organisations]
-    }
+    editable = {org.id: org for org in editable_organisations(user, visit)}
+    named = _named_organisations(table, mapping, visit, editable, choices or {})
     rows: list[RowCheck] = []
     emails_seen: dict[tuple[int, str], int] = {}
     for number, cells in table.rows:
@@ -579,18 +722,74 @@ def check(
             if name
         }
         row = RowCheck(number=number, values=values)
-        _check_row(row, editable, visit_orgs, default_organisation)
+        _check_row(row, editable, named, default_organisation)
         if row.organisation is not None and row.values.get("email") and "email" not in row.failed:
             key = (row.organisation.id, row.values["email"])
             if key in emails_seen:
-                row.problems.append(
-                    str(_l("Email: the same address as in row %(row)s.", row=emails_seen[key]))
-                )
+                message = _l("Email: the same address as in row %(row)s.", row=emails_seen[key])
+                _fail(row, "email", message)
             else:
                 emails_seen[key] = number
         rows.append(row)
     _match_existing(rows, user)
-    return Preview(table=table, mapping=mapping, rows=rows)
+    return Preview(table=table, mapping=mapping, rows=rows, organisations=list(named.values()))
+
+
+def _named_organisations(
+    table: Table, mapping: list[str], visit: Visit, editable, choices: Mapping[str, str]
+) -> dict[str, NamedOrganisation]:
+    """Return the organisation names of the file with their match and the planner's choice."""
+    if "organisation" not in mapping:
+        return {}
+    column = mapping.index("organisation")
+    named: dict[str, NamedOrganisation] = {}
+    for _, cells in table.rows:
+        name = cells[column].strip() if column < len(cells) else ""
+        key = _name_key(name)
+        if not key:
+            continue
+        if key not in named:
+            named[key] = NamedOrganisation(name=name, key=key, rows=0)
+        named[key].rows += 1
+    organisations = [visit.host_organisation, *visit.guest_organisations]
+    for entry in named.values():
+        entry.match = match_organisation(entry.name, organisations)
+        choice = choices.get(entry.key, "")
+        if _chosen_organisation(choice, editable) is not None:
+            entry.choice = choice
+        elif entry.match is not None and entry.match.id in editable:
+            entry.choice = str(entry.match.id)
+    return named
+
+
+def _chosen_organisation(choice: str, editable) -> Organisation | None:
+    number = choice.removeprefix("company-")
+    if not (number.isdecimal() and len(number) < 10):
+        return None
+    return editable.get(int(number))
+
+
+def default_delegation(
+    table: Table, mapping: list[str], user: User, visit: Visit
+) -> Organisation | None:
+    """Return the delegation rows without an organisation join by default.
+
+    The visit's guest organisation if there is one the user may edit, among several the
+    one the file names most; the host's list only when no guest list is editable.
+    """
+    editable = editable_organisations(user, visit)
+    guests = [org for org in editable if org.id != visit.host_organisation_id]
+    if len(guests) > 1 and "organisation" in mapping:
+        column = mapping.index("organisation")
+        counts: dict[int, int] = {}
+        for _, cells in table.rows:
+            if column < len(cells) and cells[column].strip():
+                found = match_organisation(cells[column], guests)
+                if found is not None:
+                    counts[found.id] = counts.get(found.id, 0) + 1
+        if counts:
+            return max(guests, key=lambda org: counts.get(org.id, 0))
+    return (guests or editable or [None])[0]
 
 
 def _fail(row: RowCheck, field_name: str, message) -> None:
@@ -598,7 +797,7 @@ def _fail(row: RowCheck, field_name: str, message) -> None:
     row.problems.append(str(message))
 
 
-def _check_row(row: RowCheck, editable, visit_orgs, default: Organisation) -> None:
+def _check_row(row: RowCheck, editable, named, default: Organisation) -> None:
     values = row.values
     if "full_name" in values:
         # "Dr. Uwe Schneidewind": the last word is the last name.
@@ -635,17 +834,27 @@ def _check_row(row: RowCheck, editable, visit_orgs, default: Organisation) -> No
             "language",
             _l("Language: “%(value)s” is neither de nor en.", value=values["language"]),
         )
-    name = values.get("organisation", "").casefold()
-    if not name:
+    _check_organisation(row, editable, named, default)
+
+
+def _check_organisation(row: RowCheck, editable, named, default: Organisation) -> None:
+    """Find the delegation a row joins, and the company of service staff."""
+    name = row.values.get("organisation", "").strip()
+    entry = named.get(_name_key(name))
+    if not name or entry is None:
         row.organisation = default
-    elif name in editable:
-        row.organisation = editable[name]
-    elif name in visit_orgs:
+        return
+    chosen = _chosen_organisation(entry.choice, editable)
+    if chosen is not None:
+        row.organisation = chosen
+        if entry.choice.startswith("company-") and not row.values.get("company"):
+            row.values["company"] = name
+    elif entry.match is not None:
         _fail(row, "organisation", _l("Organisation: you may not change the list of %(org)s.",
-                                      org=values["organisation"]))  # fmt: skip
+                                      org=entry.match.name))  # fmt: skip
     else:
         _fail(row, "organisation", _l("Organisation: “%(org)s” does not take part in this visit.",
-                                      org=values["organisation"]))  # fmt: skip
+                                      org=name))  # fmt: skip
 
 
 def _match_existing(rows: list[RowCheck], user: User) -> None:
@@ -689,7 +898,8 @@ def _person_values(values: dict[str, str], existing: Person | None) -> PersonVal
             **{key: getattr(existing, key) for key in PersonValues.__dataclass_fields__}
         )
     for key in ("salutation", "academic_title", "first_name", "last_name", "office_title",
-                "function", "phone", "dietary_needs", "accessibility_needs"):  # fmt: skip
+                "function", "company", "phone", "dietary_needs",
+                "accessibility_needs"):  # fmt: skip
         if key in values and (values[key] or existing is None):
             setattr(base, key, values[key])
     if values.get("email"):
@@ -704,22 +914,27 @@ def _person_values(values: dict[str, str], existing: Person | None) -> PersonVal
     return base
 
 
-def apply(preview: Preview, user: User, visit: Visit) -> tuple[int, int]:
-    """Save every row of a preview without problems: all rows or none.
+def apply(preview: Preview, user: User, visit: Visit, only_clean: bool = False) -> tuple[int, int]:
+    """Save the rows of a preview: all rows or none, or with ``only_clean`` the rows
+    without problems.
 
     Returns how many people were created and how many participations were added. The
     caller commits; on ``InvalidInput`` it rolls back.
     """
-    if preview.problem_count:
-        raise InvalidInput("file", _l("Rows with problems: %(count)s. Nothing was imported.",
-                                      count=preview.problem_count))  # fmt: skip
+    rows = [row for row in preview.rows if not row.problems]
+    if preview.problem_count and not only_clean:
+        raise InvalidInput("file", _ln("%(num)s row has a problem. Nothing was imported.",
+                                       "Rows with problems: %(num)s. Nothing was imported.",
+                                       preview.problem_count))  # fmt: skip
+    if not rows:
+        raise InvalidInput("file", _l("No row is free of problems. Nothing was imported."))
     created = added = 0
     taking_part = set(
         db.session.scalars(
             select(Participation.person_id).where(Participation.visit_id == visit.id)
         )
     )
-    for row in preview.rows:
+    for row in rows:
         person = row.existing
         if person is None:
             person = Person(organisation=row.organisation)
@@ -735,11 +950,183 @@ def apply(preview: Preview, user: User, visit: Visit) -> tuple[int, int]:
     return created, added
 
 
+# --- the review of an upload: decisions kept with it ----------------------------------
+
+CELL_FIELD = re.compile(r"cell-([0-9]{1,9})-([0-9]{1,4})")
+
+
+@dataclass
+class Review:
+    """What planners decided in the preview of an upload, kept with it in ``parsed``.
+
+    ``corrections`` maps "row:column" to the corrected cell; ``organisations`` maps an
+    organisation name of the file (``_name_key``) to its ``NamedOrganisation.choice``;
+    ``imported`` lists the rows imported already, which the preview no longer shows.
+    """
+
+    mapping: list[str] | None = None
+    delegation: int | None = None
+    organisations: dict[str, str] = field(default_factory=dict)
+    corrections: dict[str, str] = field(default_factory=dict)
+    imported: list[int] = field(default_factory=list)
+
+
+def review_of(pending: PendingImport) -> Review:
+    """Return the decisions kept with an upload."""
+    data = (pending.parsed or {}).get("review") or {}
+    return Review(
+        mapping=data.get("mapping"),
+        delegation=data.get("delegation"),
+        organisations=dict(data.get("organisations") or {}),
+        corrections=dict(data.get("corrections") or {}),
+        imported=list(data.get("imported") or []),
+    )
+
+
+def _keep_review(pending: PendingImport, review: Review) -> None:
+    # A new dict, so that the change is seen and the lock version raised.
+    pending.parsed = {**(pending.parsed or {}), "review": asdict(review)}
+
+
+def cell_key(number: int, column: int) -> str:
+    """Return the key of a cell in ``Review.corrections``."""
+    return f"{number}:{column}"
+
+
+def reviewed_table(table: Table, review: Review) -> Table:
+    """Return the rows still to import, with the corrected cells in place."""
+    done = set(review.imported)
+    corrected: dict[int, list[tuple[int, str]]] = {}
+    for key, value in review.corrections.items():
+        number, _, column = key.partition(":")
+        corrected.setdefault(int(number), []).append((int(column), value))
+    rows = []
+    for number, cells in table.rows:
+        if number in done:
+            continue
+        if number in corrected:
+            cells = list(cells)
+            for column, value in corrected[number]:
+                cells.extend([""] * (column + 1 - len(cells)))
+                cells[column] = value
+        rows.append((number, cells))
+    return Table(header=table.header, rows=rows, encoding=table.encoding,
+                 delimiter=table.delimiter)  # fmt: skip
+
+
+def choice_field(key: str) -> str:
+    """Return the name of the form field choosing what an organisation name stands for."""
+    return "org-" + hashlib.blake2s(key.encode(), digest_size=6).hexdigest()
+
+
+def mapping_for(table: Table, review: Review) -> list[str]:
+    """Return the column mapping kept with an upload, or the one its header suggests."""
+    if review.mapping and len(review.mapping) == len(table.header):
+        return [name if name in FIELD_LABELS else IGNORE for name in review.mapping]
+    return guess_mapping(table.header)
+
+
+def revise(
+    pending: PendingImport,
+    table: Table,
+    submitted: Mapping[str, str],
+    expected_version: int | None,
+    user: User,
+    visit: Visit,
+    limits: Limits,
+) -> Review:
+    """Keep what a review form changed: mapping, delegation, organisations, corrected cells.
+
+    Mapping and delegation are settings the page shows at once. Corrected cells and
+    organisation choices are the planners' work: a form that changes them must have been
+    opened at the upload's current version, or ``EditConflict`` is raised and nothing is
+    kept. Values the form sends unchanged change nothing. The caller commits.
+    """
+    old = review_of(pending)
+    review = Review(**asdict(old))
+    editable = {org.id: org for org in editable_organisations(user, visit)}
+    mapping = mapping_for(table, old)
+    mapping = [submitted.get(f"column-{index}", name) for index, name in enumerate(mapping)]
+    review.mapping = [name if name in FIELD_LABELS else IGNORE for name in mapping]
+    delegation = submitted.get("organisation", "")
+    if delegation.isdecimal() and len(delegation) < 10 and int(delegation) in editable:
+        review.delegation = int(delegation)
+    current = reviewed_table(table, old)
+    cells, originals = dict(current.rows), dict(table.rows)
+    worked = False
+    for key, value in submitted.items():
+        found = CELL_FIELD.fullmatch(key)
+        if not found or int(found[1]) not in cells or int(found[2]) >= len(table.header):
+            continue
+        number, column = int(found[1]), int(found[2])
+        if len(value) > limits.max_cell_chars:
+            raise InvalidInput(key, _cell_too_long(number, limits).message)
+        value = clean_text(value)
+        row = cells[number]
+        if value == (row[column] if column < len(row) else ""):
+            continue
+        worked = True
+        original = originals[number]
+        if value == (original[column] if column < len(original) else ""):
+            review.corrections.pop(cell_key(number, column), None)
+        else:
+            review.corrections[cell_key(number, column)] = value
+    if "organisation" in review.mapping:
+        named = _named_organisations(current, review.mapping, visit, editable, old.organisations)
+        for entry in named.values():
+            choice = submitted.get(choice_field(entry.key))
+            if choice is None or choice == entry.choice:
+                continue
+            if choice and _chosen_organisation(choice, editable) is None:
+                continue
+            worked = True
+            review.organisations[entry.key] = choice
+    if review == old:
+        return old
+    if worked:
+        check_version(pending, expected_version)
+    _keep_review(pending, review)
+    flush_or_conflict(pending)
+    return review
+
+
+def import_reviewed(
+    pending: PendingImport,
+    preview: Preview,
+    user: User,
+    visit: Visit,
+    expected_version: int | None,
+    only_clean: bool = False,
+) -> tuple[int, int, list[int]]:
+    """Import the rows of a reviewed upload (all, or the rows without problems).
+
+    The upload is dropped once every row is in; otherwise it keeps the other rows for
+    correction. Returns people created, participations added and the rows left. The
+    caller commits; on ``InvalidInput`` or ``EditConflict`` nothing is kept.
+    """
+    if expected_version is not None:
+        check_version(pending, expected_version)
+    created, added = apply(preview, user, visit, only_clean=only_clean)
+    left = [row.number for row in preview.rows if row.problems]
+    if left:
+        review = review_of(pending)
+        review.imported = sorted(
+            {*review.imported, *(row.number for row in preview.rows if not row.problems)}
+        )
+        _keep_review(pending, review)
+    else:
+        db.session.delete(pending)
+    # Two planners importing at once: the second finds the version moved and saves nothing.
+    flush_or_conflict(pending)
+    return created, added, left
+
+
 def pending_table(pending: PendingImport, encoding: str | None, limits: Limits) -> Table:
     """Return the rows of an upload, reading the file only if not read with this encoding."""
     if pending.parsed is None or pending.parsed_encoding != (encoding or ""):
         table = read_table(pending.content, pending.filename, encoding, limits)
-        pending.parsed = table_data(table)
+        review = (pending.parsed or {}).get("review")
+        pending.parsed = {**table_data(table), **({"review": review} if review else {})}
         pending.parsed_encoding = encoding or ""
         return table
     return table_from_data(pending.parsed)

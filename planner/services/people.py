@@ -44,7 +44,7 @@ ANONYMOUS = "Anonymisiert"
 # Fields a form or an import may set, with their kind.
 TEXT_FIELDS = (
     "salutation", "first_name", "last_name", "academic_title", "office_title", "function",
-    "phone",
+    "company", "phone",
 )  # fmt: skip
 LONG_TEXT_FIELDS = ("dietary_needs", "accessibility_needs")
 FLAG_FIELDS = ("needs_escort", "needs_parking", "phone_internal")
@@ -60,6 +60,7 @@ class PersonValues:
     academic_title: str = ""
     office_title: str = ""
     function: str = ""
+    company: str = ""
     email: str | None = None
     phone: str = ""
     phone_internal: bool = False
@@ -223,9 +224,9 @@ def _jsonable(value: Any) -> Any:
 # What anonymising leaves of a person's identifying fields.
 ANONYMISED = {
     "salutation": "", "first_name": "", "last_name": ANONYMOUS, "academic_title": "",
-    "office_title": "", "function": "", "email": None, "phone": "", "phone_internal": False,
-    "dietary_needs": "", "accessibility_needs": "", "needs_escort": False,
-    "needs_parking": False,
+    "office_title": "", "function": "", "company": "", "email": None, "phone": "",
+    "phone_internal": False, "dietary_needs": "", "accessibility_needs": "",
+    "needs_escort": False, "needs_parking": False,
 }  # fmt: skip
 
 

@@ -106,7 +106,7 @@ def _badge(participation: Participation) -> Badge:
         name=person.display_name,
         office_title=person.office_title,
         function=person.function,
-        organisation=person.organisation.name,
+        organisation=person.affiliation,
         side=participation.side,
     )
 

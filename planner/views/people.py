@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
@@ -31,7 +32,7 @@ from planner.forms.people import (
 )
 from planner.forms.widgets import choices
 from planner.i18n import item_title
-from planner.models import FeedToken, Participation, PendingImport, Person, Visit
+from planner.models import FeedToken, Participation, PendingImport, Person, User, Visit
 from planner.models.types import utcnow
 from planner.services.answers import answer_lines
 from planner.services.attendance import (
@@ -48,14 +49,20 @@ from planner.services.attendance import (
 from planner.services.errors import InvalidInput
 from planner.services.exports import attendee_rows, to_csv, to_xlsx
 from planner.services.imports import (
+    CELL_FIELD,
     FIELD_LABELS,
     ImportRefused,
     Limits,
-    apply,
     check,
-    guess_mapping,
+    choice_field,
+    default_delegation,
+    import_reviewed,
+    mapping_for,
     pending_table,
     read_table,
+    review_of,
+    reviewed_table,
+    revise,
     table_data,
 )
 from planner.services.locking import EditConflict, parse_version, save_with_lock
@@ -492,7 +499,10 @@ def attendance(visit_id: int):
 def _upload_form(visit: Visit) -> UploadForm:
     form = UploadForm()
     form.organisation.choices = choices(
-        (org.id, org.name) for org in editable_organisations(current_user, visit)
+        [
+            (0, _("Automatic: the guest delegation the file names")),
+            *((org.id, org.name) for org in editable_organisations(current_user, visit)),
+        ]
     )
     return form
 
@@ -533,91 +543,139 @@ def upload(visit_id: int):
                 parsed=table_data(table),
                 parsed_encoding=encoding or "",
             )
+            if form.organisation.data:
+                pending.parsed["review"] = {"delegation": form.organisation.data}
             db.session.add(pending)
             db.session.commit()
-            return redirect(
-                url_for(
-                    "people.review_import",
-                    visit_id=visit.id,
-                    token=pending.token,
-                    organisation=form.organisation.data,
-                    encoding=form.encoding.data,
-                )
-            )
+            return redirect(url_for("people.review_import", visit_id=visit.id, token=pending.token))
     return render_template("people/upload.html", form=form, visit=visit)
+
+
+def _pending_import(visit: Visit, token: str) -> PendingImport:
+    """Return an upload of the visit by its token, for the uploader and their colleagues."""
+    pending = db.session.scalar(
+        select(PendingImport)
+        .join(User, User.id == PendingImport.user_id)
+        .where(
+            PendingImport.token == token,
+            PendingImport.visit_id == visit.id,
+            # Colleagues of the same office may finish an import; other offices may not.
+            User.organisation_id == current_user.organisation_id,
+        )
+    )
+    if pending is None:
+        abort(404)
+    return pending
+
+
+def _render_review(visit, pending, organisations, encoding, **context):
+    values = {"error": None, "preview": None, "table": None, "mapping": [], "unsaved": []}
+    return render_template(
+        "people/review_import.html",
+        visit=visit,
+        pending=pending,
+        organisations=organisations,
+        labels=FIELD_LABELS,
+        encoding=encoding,
+        choice_field=choice_field,
+        **{**values, **context},
+    )
 
 
 @bp.route("/visits/<id:visit_id>/import/<token>", methods=["GET", "POST"])
 @login_required
 def review_import(visit_id: int, token: str):
-    """Preview an upload row by row, correct the column mapping, then import all or none."""
+    """Preview an upload row by row, correct mapping, organisations and cells, then import."""
     visit = _delegation_editor_visit(visit_id)
-    pending = db.session.scalar(
-        select(PendingImport).where(
-            PendingImport.token == token,
-            PendingImport.visit_id == visit.id,
-            PendingImport.user_id == current_user.id,
-        )
-    )
-    if pending is None:
-        abort(404)
+    pending = _pending_import(visit, token)
     organisations = {org.id: org for org in editable_organisations(current_user, visit)}
-    source = request.form if request.method == "POST" else request.args
-    organisation = organisations.get(source.get("organisation", type=int)) or next(
-        iter(organisations.values())
-    )
-    encoding = source.get("encoding") or None
+    posted = request.method == "POST"
+    source = request.form if posted else request.args
+    encoding = source.get("encoding", pending.parsed_encoding) or None
     if encoding not in (None, "utf-8", "windows-1252"):
         encoding = None
+    limits = Limits.from_config(current_app.config)
+    expected = parse_version(request.form.get("version")) if posted else None
+    error, unsaved = None, []
     try:
-        table = pending_table(pending, encoding, Limits.from_config(current_app.config))
+        before = pending.lock_version
+        table = pending_table(pending, encoding, limits)
         if db.session.is_modified(pending):
             db.session.commit()  # read once, kept for the next requests
-        mapping = guess_mapping(table.header)
-        if request.method == "POST":
-            mapping = [
-                request.form.get(f"column-{index}", mapping[index]) for index in range(len(mapping))
-            ]
-            mapping = [name if name in FIELD_LABELS else "" for name in mapping]
-        preview = check(table, mapping, current_user, visit, organisation)
-    except ImportRefused as error:
-        return render_template(
-            "people/review_import.html",
-            visit=visit,
-            pending=pending,
-            error=error.message,
-            preview=None,
-            organisations=organisations.values(),
-            organisation=organisation,
-            labels=FIELD_LABELS,
-            encoding=encoding,
-        )
-    if request.method == "POST" and request.form.get("action") == "import":
+            expected = pending.lock_version if expected == before else expected
+    except ImportRefused as refused:
+        return _render_review(visit, pending, organisations.values(), encoding,
+                              error=refused.message, organisation=None)  # fmt: skip
+    if posted:
         try:
-            created, added = apply(preview, current_user, visit)
-            db.session.delete(pending)
+            before = pending.lock_version
+            revise(pending, table, request.form.to_dict(), expected, current_user, visit, limits)
             db.session.commit()
-        except InvalidInput as error:
+            expected = pending.lock_version if expected == before else expected
+        except EditConflict:
             db.session.rollback()
-            flash(error.message, "error")
-        else:
-            flash(
-                _("Imported: %(added)s participants added, %(created)s of them new people.",
-                  added=added, created=created),
-                "success",
-            )  # fmt: skip
-            return redirect(url_for("people.participants", visit_id=visit.id))
-    return render_template(
-        "people/review_import.html",
-        visit=visit,
-        pending=pending,
-        error=None,
-        preview=preview,
-        organisations=organisations.values(),
-        organisation=organisation,
-        labels=FIELD_LABELS,
-        encoding=encoding,
+            error = _(
+                "Someone else changed this import meanwhile. Your changes were not saved; "
+                "the page shows the import as it is now."
+            )
+            unsaved = _unsaved_cells(request.form)
+        except InvalidInput as invalid:
+            db.session.rollback()
+            error = invalid.message
+    review = review_of(pending)
+    current = reviewed_table(table, review)
+    mapping = mapping_for(table, review)
+    organisation = organisations.get(review.delegation) or default_delegation(
+        current, mapping, current_user, visit
     )
+    context = {"table": current, "mapping": mapping, "organisation": organisation,
+               "unsaved": unsaved, "done": len(review.imported)}  # fmt: skip
+    try:
+        preview = check(current, mapping, current_user, visit, organisation, review.organisations)
+    except ImportRefused as refused:
+        return _render_review(visit, pending, organisations.values(), encoding,
+                              error=error or refused.message, **context)  # fmt: skip
+    action = request.form.get("action") if posted and error is None else None
+    if action in ("import", "import-clean"):
+        try:
+            created, added, left = import_reviewed(
+                pending, preview, current_user, visit, expected, only_clean=action != "import"
+            )
+            db.session.commit()
+        except InvalidInput as invalid:
+            db.session.rollback()
+            error = invalid.message
+        except EditConflict:
+            db.session.rollback()
+            error = _("Someone else changed this import meanwhile. Nothing was imported.")
+        else:
+            message = ngettext(
+                "Imported: %(num)s participant added, %(created)s of them new.",
+                "Imported: %(num)s participants added, %(created)s of them new.",
+                added,
+                created=created,
+            )
+            if left:
+                flash(message + " " + ngettext(
+                    "%(num)s row with problems is kept below for correction.",
+                    "%(num)s rows with problems are kept below for correction.",
+                    len(left),
+                ), "success")  # fmt: skip
+                return redirect(url_for("people.review_import", visit_id=visit.id, token=token))
+            flash(message, "success")
+            return redirect(url_for("people.participants", visit_id=visit.id))
+    return _render_review(visit, pending, organisations.values(), encoding,
+                          error=error, preview=preview, **context)  # fmt: skip
+
+
+def _unsaved_cells(form) -> list[tuple[str, str]]:
+    """Return the corrections a refused form sent, so that they can be entered again."""
+    found = []
+    for key, value in form.items():
+        match = CELL_FIELD.fullmatch(key)
+        if match and value.strip() and len(found) < 50:
+            found.append((match[1], value[:200]))
+    return found
 
 
 def _export_name(visit: Visit, extension: str) -> str:

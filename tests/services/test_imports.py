@@ -16,7 +16,10 @@ from planner.services.imports import (
     Limits,
     apply,
     check,
+    default_delegation,
     guess_mapping,
+    match_organisation,
+    normalise_organisation,
     read_table,
 )
 from tests import factories
@@ -208,6 +211,118 @@ def test_a_full_name_column_is_split_into_first_and_last_name(setting):
     assert (preview.rows[0].values["first_name"], preview.rows[0].values["last_name"]) == (
         "Uwe", "Schneidewind"
     )  # fmt: skip
+
+
+# --- organisation names as lists write them ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "normal"),
+    [
+        ("Landeshauptstadt Düsseldorf", "duesseldorf"),
+        ("Stadt Dortmund", "dortmund"),
+        ("  STADT   dortmund ", "dortmund"),
+        ("Freie und Hansestadt Hamburg", "hamburg"),
+        ("City of Dortmund", "dortmund"),
+        ("Stadtverwaltung Mülheim an der Ruhr", "muelheim an der ruhr"),
+        ("Gemeinde Holzwickede", "holzwickede"),
+        ("Kreis Unna", "unna"),
+        ("Förderverein Städtepartnerschaft e.V.", "foerderverein staedtepartnerschaft"),
+        ("Dortmund, Stadt", "dortmund"),
+        ("Stadt", "stadt"),
+        ("Busreisen Ruhr GmbH", "busreisen ruhr gmbh"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_organisation_names_are_folded_for_comparison(name, normal):
+    assert normalise_organisation(name) == normal
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Landeshauptstadt Düsseldorf", "Düsseldorf"),
+        ("Stadt Dortmund", "Dortmund"),
+        ("Duesseldorf", "Düsseldorf"),
+        ("Stadt Dortmnud", "Dortmund"),  # a typo
+        ("Duisburg", None),
+        ("Busreisen Ruhr GmbH", None),
+        ("Stadt", None),
+    ],
+    ids=[
+        "landeshauptstadt", "stadt-prefix", "umlaut-spelt-out", "typo", "other-city",
+        "bus-company", "only-a-kind-of-body",
+    ],
+)  # fmt: skip
+def test_organisation_names_match_the_visits_organisations(app, name, expected):
+    organisations = [factories.organisation("Dortmund"), factories.organisation("Düsseldorf")]
+    found = match_organisation(name, organisations)
+    assert (found.name if found else None) == expected
+
+
+def test_dortmund_is_not_taken_for_duisburg(app):
+    assert match_organisation("Dortmund", [factories.organisation("Duisburg")]) is None
+
+
+def test_a_name_equal_after_normalisation_wins_over_a_more_similar_looking_one(app):
+    similar, equal = factories.organisation("Dortmunds"), factories.organisation("Dortmund")
+    assert match_organisation("Stadt Dortmund", [similar, equal]) == equal
+
+
+def test_the_default_delegation_is_the_guest_the_file_names_most(app):
+    bochum, essen, dortmund = (factories.organisation(name) for name in ("Bochum", "Essen",
+                                                                           "Dortmund"))  # fmt: skip
+    planner = factories.user(bochum, Role.PLANNER)
+    one_guest = factories.visit(bochum, [dortmund])
+    two_guests = factories.visit(bochum, [essen, dortmund])
+    db.session.commit()
+    mostly_dortmund = read_table(
+        b"Nachname;Organisation\nA;Stadt Essen\nB;Stadt Dortmund\nC;Dortmund\n", "l.csv"
+    )
+    mostly_essen = read_table(
+        b"Nachname;Organisation\nA;Stadt Essen\nB;Essen\nC;Dortmund\n", "l.csv"
+    )
+    mapping = ["last_name", "organisation"]
+
+    assert default_delegation(mostly_essen, mapping, planner, one_guest) == dortmund
+    assert default_delegation(mostly_dortmund, mapping, planner, two_guests) == dortmund
+    assert default_delegation(mostly_essen, mapping, planner, two_guests) == essen
+
+
+def test_a_company_chosen_for_an_unknown_name_keeps_it_as_the_persons_company(setting):
+    visit, planner, wuppertal = setting
+    table = read_table(
+        "Nachname;Organisation\nSchneidewind;Stadt Wuppertal\nYılmaz;Busreisen Ruhr GmbH\n"
+        .encode(), "l.csv",
+    )  # fmt: skip
+    mapping = guess_mapping(table.header)
+    before = check(table, mapping, planner, visit, wuppertal)
+    assert [row.problems for row in before.rows] == [
+        [], ["Organisation: „Busreisen Ruhr GmbH“ nimmt an diesem Besuch nicht teil."]
+    ]  # fmt: skip
+
+    choices = {"busreisen ruhr gmbh": f"company-{wuppertal.id}"}
+    preview = check(table, mapping, planner, visit, wuppertal, choices)
+    apply(preview, planner, visit)
+    db.session.commit()
+
+    people = db.session.scalars(select(Person).order_by(Person.id)).all()
+    assert [(p.last_name, p.organisation.name, p.company) for p in people] == [
+        ("Schneidewind", "Wuppertal", ""),
+        ("Yılmaz", "Wuppertal", "Busreisen Ruhr GmbH"),
+    ]
+
+
+def test_importing_only_the_rows_without_problems_leaves_the_others(setting):
+    visit, planner, wuppertal = setting
+    table = _read("broken_duplicate_emails.csv")
+    preview = check(table, guess_mapping(table.header), planner, visit, wuppertal)
+
+    created, added = apply(preview, planner, visit, only_clean=True)
+    db.session.commit()
+
+    assert (created, added) == (preview.clean_count, preview.clean_count)
+    assert preview.problem_count == 2
 
 
 # --- limits: hostile files cost little and are refused with the limit they break ---------

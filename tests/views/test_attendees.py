@@ -150,7 +150,7 @@ def test_the_column_mapping_can_be_corrected(client, host_planner, demo):
     corrected = client.post(
         response.headers["Location"], data={"column-0": "", "column-1": "last_name"}
     )
-    assert "1 Zeilen importieren" in page_text(corrected)
+    assert "1 Zeile importieren" in page_text(corrected)
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "salutation": _l("the salutation"),
         "office_title": _l("the office title"),
         "function": _l("the function"),
+        "company": _l("the company"),
         "email": _l("the e-mail address"),
         "phone": _l("the phone number"),
         "phone_internal": _l("whether the phone number is internal"),
