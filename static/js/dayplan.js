@@ -61,7 +61,9 @@
     const target = block.querySelector(".dp-move") || block.querySelector("a");
     if (target) target.focus();
   };
-  focusTarget();
+  // The browser's own jump to the fragment moves the focus too: come after it.
+  if (document.readyState === "complete") window.setTimeout(focusTarget, 0);
+  else window.addEventListener("load", () => window.setTimeout(focusTarget, 0));
 
   if (!editable) return;
 
