@@ -119,7 +119,10 @@ def move_item(visit_id: int, item_id: int):
         return _refused(_stale_message(conflict, title), 409)
     except InvalidInput as error:
         db.session.rollback()
-        return _refused(str(error.message), 422)
+        message = str(error.message)
+        if error.field == "start_fold":
+            message = " ".join((message, _("Choose the reading in the item’s form.")))
+        return _refused(message, 422)
     room = item.room.label if item.room else _("no room")
     message = _(
         "“%(title)s” moved to %(time)s, %(room)s.",
@@ -128,7 +131,8 @@ def move_item(visit_id: int, item_id: int):
         room=room,
     )
     if warnings:
-        message = f"{message} {_('Saved despite warnings (%(count)s).', count=len(warnings))}"
+        despite = _("Saved despite warnings (%(count)s).", count=len(warnings))
+        message = f"{message} {despite}"
     flash(message, "warning" if warnings else "success")
     day = item.starts_at.date().isoformat()
     return jsonify(

@@ -255,6 +255,9 @@
   };
 
   if (feedback) {
+    feedback.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") document.getElementById("dp-dismiss").click();
+    });
     document.getElementById("dp-confirm").addEventListener("click", () => {
       if (pending && pending === move) save(true);
     });

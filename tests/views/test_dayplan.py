@@ -379,3 +379,21 @@ def test_only_the_hosts_planners_move_items(client, login, relation, role, statu
 
     assert response.status_code == status
     assert _fresh(closing).starts_at == datetime(2023, 2, 23, 13, 15)
+
+
+def test_a_move_to_a_repeated_time_asks_which_reading_is_meant(client, login):
+    host = factories.organisation("Bochum")
+    visit = factories.visit(host, first_day=date(2023, 10, 29), timezone="Europe/Berlin")
+    night = factories.item(visit, "2023-10-29 00:30", "2023-10-29 01:00", "Nachtfahrt")
+    login(factories.user(host, Role.PLANNER))
+
+    asked = _move(client, night, "2023-10-29T02:30")
+
+    assert asked.status_code == 422
+    assert asked.json["message"].startswith("02:30 gibt es am 29.10.2023 in Europe/Berlin zweimal")
+    assert asked.json["message"].endswith("Bitte im Formular des Programmpunkts wählen.")
+
+    assert _move(client, night, "2023-10-29T02:30", start_fold="1").json["saved"] is True
+    moved = _fresh(night)
+    assert (moved.starts_at, moved.starts_fold) == (datetime(2023, 10, 29, 2, 30), 1)
+    assert (moved.ends_at, moved.ends_fold) == (datetime(2023, 10, 29, 3, 0), 0)
