@@ -98,7 +98,9 @@
 
   // --- one move at a time -------------------------------------------------------------
 
-  let move = null; // {block, column, row, lane, delta, columnIndex, timeText}
+  let move = null; // {block, row, lane, delta, home, columnIndex, timeText}
+  let lastBlock = null; // where the focus goes back to once a message is closed
+  let relocating = false; // a block changing columns loses the focus for a moment
 
   const columnOf = (block) => columns.indexOf(block.closest(".dp-column"));
 
@@ -123,8 +125,10 @@
     const list = columns[move.columnIndex].querySelector(".dp-items");
     if (block.parentElement !== list) {
       const focused = document.activeElement;
+      relocating = true;
       list.appendChild(block);
       if (focused && block.contains(focused)) focused.focus();
+      relocating = false;
     }
     place(block);
     const where = describe();
@@ -167,6 +171,7 @@
     place(block);
     const button = block.querySelector(".dp-move");
     if (button) button.setAttribute("aria-pressed", "false");
+    lastBlock = block;
     move = null;
   };
 
@@ -187,6 +192,8 @@
       }),
     );
     document.getElementById("dp-confirm").hidden = !canConfirm;
+    const dismiss = document.getElementById("dp-dismiss");
+    dismiss.textContent = canConfirm ? dismiss.dataset.cancel : dismiss.dataset.close;
     document.getElementById("dp-reload").hidden = !stale;
     feedback.hidden = false;
     (canConfirm ? document.getElementById("dp-confirm") : document.getElementById("dp-dismiss")).focus();
@@ -203,9 +210,10 @@
   };
 
   let pending = null; // the move waiting for the planner's confirmation
+  let saving = false;
 
   const save = async (confirmed) => {
-    if (!move) return;
+    if (!move || saving) return;
     const where = describe();
     if (move.delta === 0 && move.columnIndex === move.home) {
       finish(false);
@@ -222,6 +230,7 @@
     });
     if (confirmed) body.set("confirm_conflicts", "1");
     announce(plan.dataset.msgSaving);
+    saving = true;
     let answer = null;
     try {
       const response = await fetch(block.dataset.moveUrl, {
@@ -235,6 +244,8 @@
     } catch {
       answer = null;
     }
+    saving = false;
+    pending = null;
     if (answer && answer.saved) {
       announce(answer.message);
       reloadAt(answer.location);
@@ -262,7 +273,7 @@
       if (pending && pending === move) save(true);
     });
     document.getElementById("dp-dismiss").addEventListener("click", () => {
-      const block = move && move.block;
+      const block = move ? move.block : lastBlock;
       pending = null;
       finish(false);
       hideFeedback();
@@ -307,6 +318,14 @@
       finish(false);
       announce(plan.dataset.msgCancelled);
     }
+  });
+
+  // Leaving the "Move" button (Tab, a click elsewhere) calls the move off.
+  plan.addEventListener("focusout", (event) => {
+    if (!move || relocating || pending || saving || press) return;
+    if (event.target !== move.block.querySelector(".dp-move")) return;
+    finish(false);
+    announce(plan.dataset.msgCancelled);
   });
 
   // --- mouse (and a finger on the "Move" button) -------------------------------------
