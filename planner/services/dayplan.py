@@ -100,6 +100,11 @@ def _details(page: VisitPage) -> dict[int, dict[str, Any]]:
     return {item["id"]: item for item in snapshot["items"]}
 
 
+def conflicts_by_item(page: VisitPage) -> dict[int | None, list[Conflict]]:
+    """Return the warnings of each shown item, as the visit page has them."""
+    return page.conflicts_by_item
+
+
 def _floor_hour(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
@@ -136,6 +141,7 @@ def day_plan(page: VisitPage, day: date, rooms: list[Room] | None = None) -> Day
         return None
     entries = next((d.items for d in page.days if d.day == day), [])
     details = _details(page)
+    warnings = conflicts_by_item(page)
     midnight = datetime.combine(day, time(0, 0))
 
     def busy(entry: AgendaEntry) -> tuple[datetime, datetime]:
@@ -183,7 +189,7 @@ def day_plan(page: VisitPage, day: date, rooms: list[Room] | None = None) -> Day
                 lane=lane,
                 setup_minutes=extra.get("setup_minutes") or 0,
                 teardown_minutes=extra.get("teardown_minutes") or 0,
-                conflicts=page.conflicts_by_item.get(entry.id, []),
+                conflicts=warnings.get(entry.id, []),
                 lock_version=extra.get("lock_version") if page.can_edit else None,
             )
             for (entry, first, count, extra), lane in zip(placed, lanes, strict=True)
@@ -203,11 +209,7 @@ def day_plan(page: VisitPage, day: date, rooms: list[Room] | None = None) -> Day
         for moment in (starts_at + timedelta(hours=n) for n in range(rows * ROW_MINUTES // 60 + 1))
         if moment < ends_at
     ]
-    conflicts = [
-        (entry, conflict)
-        for entry in entries
-        for conflict in page.conflicts_by_item.get(entry.id, [])
-    ]
+    conflicts = [(entry, conflict) for entry in entries for conflict in warnings.get(entry.id, [])]
     return DayPlan(
         page=page,
         day=day,
