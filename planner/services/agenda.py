@@ -1,7 +1,7 @@
 """Changing a visit's agenda: items, their times and rooms."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -20,6 +20,7 @@ from planner.models import (
     Venue,
     Visit,
 )
+from planner.services.conflicts import Candidate, Conflict, ConflictKind, find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import FIELDS, LANGUAGES, lazy_title
 from planner.services.locking import save_with_lock
@@ -233,6 +234,68 @@ def update_item(
 
     save_with_lock(item, expected_version, change)
     return shifted
+
+
+def current_values(item: AgendaItem) -> ItemValues:
+    """Return an item's stored values as a form would hand them over."""
+    return ItemValues(**{key: getattr(item, key) for key in ItemValues.__dataclass_fields__})
+
+
+def moved_values(
+    item: AgendaItem, starts_at: datetime, room_id: int | None, starts_fold: int | None = None
+) -> ItemValues:
+    """Return an item's values moved to another beginning and room, its length in real
+    time kept; a beginning that does not exist (or whose reading of a repeated time
+    nobody chose) raises ``InvalidInput``.
+    """
+    zone_name = item.visit.timezone
+    if starts_at == item.starts_at and starts_fold is None:
+        starts_fold = item.starts_fold
+    starts_fold = _settled("start", starts_at, starts_fold, zone_name)
+    length = ends_utc(item) - starts_utc(item)
+    ends_at, ends_fold = from_utc(to_utc(starts_at, zone_name, starts_fold) + length, zone_name)
+    return replace(
+        current_values(item),
+        starts_at=starts_at,
+        starts_fold=starts_fold,
+        ends_at=ends_at,
+        ends_fold=ends_fold,
+        room_id=room_id,
+    )
+
+
+def item_warnings(
+    visit: Visit,
+    item: AgendaItem | None,
+    values: ItemValues,
+    viewer_organisation_id: int,
+    shift_following: bool = False,
+) -> list[Conflict]:
+    """Return the conflicts an item would have with these values, before it is saved.
+
+    With ``shift_following`` the day's later items move with it: running into them is
+    no conflict.
+    """
+    candidate = Candidate(
+        visit_id=visit.id,
+        item_id=item.id if item else None,
+        title=lazy_title(values),
+        starts_at=values.starts_at,
+        ends_at=values.ends_at,
+        setup_minutes=values.setup_minutes,
+        teardown_minutes=values.teardown_minutes,
+        room_id=values.room_id,
+        cancelled=item is not None and item.status == ItemStatus.CANCELLED,
+        starts_fold=values.starts_fold or 0,
+        ends_fold=values.ends_fold or 0,
+    )
+    found = find_conflicts([visit.id], candidate, viewer_organisation_id)[visit.id]
+    if item is not None and shift_following:
+        moving = {other.id for other in following_items(item)}
+        found = [
+            c for c in found if not (c.kind == ConflictKind.OVERLAP and c.other_item_id in moving)
+        ]
+    return found
 
 
 def cancel_item(item: AgendaItem) -> None:

@@ -16,8 +16,9 @@ from planner.services.agenda import (
     ItemValues,
     add_item,
     cancel_item,
+    current_values,
     delete_item,
-    following_items,
+    item_warnings,
     items_made_from,
     modules_of,
     next_free_start,
@@ -26,9 +27,8 @@ from planner.services.agenda import (
     values_from_module,
 )
 from planner.services.catalogue import ModuleValues, save_module
-from planner.services.conflicts import Candidate, find_conflicts
 from planner.services.errors import InvalidInput
-from planner.services.item_texts import lazy_title, title_in
+from planner.services.item_texts import title_in
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.trash import describe, item_counts, retention_days
 from planner.services.versions import latest_version
@@ -117,25 +117,7 @@ def _number(text: str | None) -> int | None:
 def _warnings(
     visit: Visit, item: AgendaItem | None, values: ItemValues, shift_following: bool = False
 ):
-    candidate = Candidate(
-        visit_id=visit.id,
-        item_id=item.id if item else None,
-        title=lazy_title(values),
-        starts_at=values.starts_at,
-        ends_at=values.ends_at,
-        setup_minutes=values.setup_minutes,
-        teardown_minutes=values.teardown_minutes,
-        room_id=values.room_id,
-        cancelled=item is not None and item.status == ItemStatus.CANCELLED,
-        starts_fold=values.starts_fold or 0,
-        ends_fold=values.ends_fold or 0,
-    )
-    found = find_conflicts([visit.id], candidate, current_user.organisation_id)[visit.id]
-    if item is not None and shift_following:
-        # The following items move with this one: running into them is no conflict.
-        moving = {other.id for other in following_items(item)}
-        found = [c for c in found if not (c.kind == "overlap" and c.other_item_id in moving)]
-    return found
+    return item_warnings(visit, item, values, current_user.organisation_id, shift_following)
 
 
 @bp.route("/visits/<id:visit_id>/items/new", methods=["GET", "POST"])
@@ -194,9 +176,7 @@ def edit_item(visit_id: int, item_id: int):
     _choices(form, visit)
     warnings, others = [], None
     if request.method == "GET":
-        _fill(
-            form, ItemValues(**{key: getattr(item, key) for key in ItemValues.__dataclass_fields__})
-        )
+        _fill(form, current_values(item))
         form.show_version(item)
     elif form.validate_on_submit():
         values = _values(form)

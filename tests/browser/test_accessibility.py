@@ -1,6 +1,7 @@
 """Every kind of page passes axe-core's WCAG 2.1 A and AA rules without serious violations."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,8 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         f"/visits/{visit.id}/issue",
         f"/visits/{visit.id}/duplicate",
         f"/visits/{visit.id}/history",
+        f"/visits/{visit.id}/plan",
+        f"/visits/{visit.id}/plan/2023-02-23?rooms=all",
         "/visits/new",
         "/modules",
         f"/modules/{module.id}/edit",
@@ -137,6 +140,15 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
     page.get_by_role("button", name="Speichern").click()
     page.get_by_label("02:30 beim zweiten Mal: Winterzeit, UTC+01:00").wait_for()
     found["item form asking about a repeated time"] = _violations(page)
+
+    # The day plan asking whether to save a move despite its warnings.
+    page.goto(f"{live_server}/visits/{visit.id}/plan")
+    page.get_by_role("button", name=re.compile(r"^Verschieben\W+Abschlussgespräch$")).press("Enter")
+    for _ in range(12):
+        page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Trotzdem speichern").wait_for()
+    found["day plan asking to confirm a move"] = _violations(page)
 
     assert {path: problems for path, problems in found.items() if problems} == {}
 

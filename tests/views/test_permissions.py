@@ -171,6 +171,10 @@ RULES = {
     ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): visit_editors(302),
     ("/visits/<id:visit_id>/items/<id:item_id>/delete", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/plan", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/plan/<day>", "GET"): visit_readers,
+    # Sent without a time: refused as bad input once the permission is granted.
+    ("/visits/<id:visit_id>/items/<id:item_id>/move", "POST"): visit_editors(422),
     ("/modules", "GET"): logged_in(),
     ("/modules/new", "GET"): catalogue_editors,
     ("/modules/new", "POST"): catalogue_editors,
@@ -345,6 +349,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "filename": "css/screen.css",
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
+        "day": "2023-02-23",
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {
