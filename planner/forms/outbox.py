@@ -10,12 +10,33 @@ from planner.forms.locking import LockedForm
 # A text area as tall as the text it holds, within what a screen shows.
 FEWEST_ROWS = 10
 MOST_ROWS = 40
+# What one row of the editor surely holds at its full width (static/css/screen.css,
+# Outbox), words wrapping whole.
+CHARACTERS_PER_ROW = 90
+
+
+def _rows_of(line: str) -> int:
+    """Return the rows one line takes: a word that does not fit goes to the next row, and
+    one longer than a row (an answer link) is broken there."""
+    rows, used = 1, 0
+    for word in line.split(" "):
+        needed = len(word) if used == 0 else used + 1 + len(word)
+        if needed <= CHARACTERS_PER_ROW:
+            used = needed
+            continue
+        if used:
+            rows += 1
+        extra, used = divmod(len(word), CHARACTERS_PER_ROW)
+        rows += extra - (1 if extra and not used else 0)
+        used = used or (CHARACTERS_PER_ROW if extra else 0)
+    return rows
 
 
 def rows_for(text: str | None) -> int:
-    """Return how many rows a text area needs to show a text whole (10 to 40)."""
-    lines = (text or "").count("\n") + 1
-    return min(MOST_ROWS, max(FEWEST_ROWS, lines + 1))
+    """Return how many rows a text area needs to show a text whole (10 to 40), long lines
+    counted as the rows they wrap into."""
+    rows = sum(_rows_of(line) for line in (text or "").split("\n"))
+    return min(MOST_ROWS, max(FEWEST_ROWS, rows + 1))
 
 
 class MessageForm(LockedForm, Form):
