@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from flask import render_template
 from icalendar import Calendar
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from planner.enums import OutboxStatus
 from planner.extensions import db
@@ -83,6 +84,16 @@ def letter_text(visit_id: int, version_number: int) -> LetterText | None:
     )
 
 
+def earlier_letter_text(visit_id: int, version_number: int) -> LetterText | None:
+    """Return the newest shared text written for a version before this one."""
+    return db.session.scalar(
+        select(LetterText)
+        .where(LetterText.visit_id == visit_id, LetterText.version_number < version_number)
+        .order_by(LetterText.version_number.desc())
+        .limit(1)
+    )
+
+
 def shared_text(visit_id: int, version_number: int, language: str) -> str:
     """Return the shared text of a version in a language ("" when there is none)."""
     record = letter_text(visit_id, version_number)
@@ -94,6 +105,7 @@ def following(visit_id: int, version_number: int) -> list[OutboxMessage]:
     return list(
         db.session.scalars(
             select(OutboxMessage)
+            .options(joinedload(OutboxMessage.person))
             .where(
                 OutboxMessage.visit_id == visit_id,
                 OutboxMessage.version_number == version_number,

@@ -26,6 +26,7 @@ from planner.services.answers import own_calendar, own_items, read_rsvp_token, r
 from planner.services.invitations import draft_invitations, outbox_groups, unreachable
 from planner.services.letters import (
     calendar_entries,
+    earlier_letter_text,
     letter_text,
     reach,
     save_letter_text,
@@ -189,7 +190,9 @@ def shared_text(visit_id: int):
         flash(_("Issue a version of the agenda first."), "error")
         return redirect(url_for("outbox.index", visit_id=visit.id))
     record = letter_text(visit.id, version.number)
-    form = LetterTextForm(obj=record)
+    earlier = earlier_letter_text(visit.id, version.number) if record is None else None
+    # A new version starts from the text of the one before: offered, not yet put in.
+    form = LetterTextForm(obj=record or earlier)
     if request.method == "GET":
         form.lock_version.data = str(record.lock_version if record else 0)
     others = None
@@ -222,6 +225,7 @@ def shared_text(visit_id: int):
         form=form,
         others=others,
         saved=record,
+        earlier=earlier,
         reach=reach(visit.id, version.number),
     )
 

@@ -331,3 +331,18 @@ def test_the_outbox_lists_names_linked_to_the_people(client, planner, demo):
             f'<a href="/people/{participation.person_id}">{participation.person.display_name}</a>'
             in page
         )
+
+
+def test_a_new_version_offers_the_shared_text_of_the_one_before(client, planner, demo):
+    client.post(f"/visits/{demo.id}/invitations")
+    _save_shared(client, demo, "Willkommen in Bochum.", 0)
+    demo.items[0].title_de = "Empfang im Ratssaal"
+    db.session.commit()
+    factories.issue(demo, "Neuer Titel")
+    db.session.commit()
+
+    page = client.get(f"/visits/{demo.id}/outbox/letter-text")
+
+    values = form_values(page)
+    assert (values["text_de"].strip(), values["lock_version"]) == ("Willkommen in Bochum.", "0")
+    assert "Die Felder enthalten den gemeinsamen Text von Version 1." in page_text(page)
