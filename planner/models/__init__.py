@@ -8,7 +8,7 @@ from planner.models.feed import FeedToken
 from planner.models.imports import PendingImport
 from planner.models.module import ProgrammeModule
 from planner.models.organisation import Organisation
-from planner.models.outbox import OutboxMessage
+from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.trash import TrashEntry
@@ -25,6 +25,7 @@ __all__ = [
     "FeedToken",
     "InboundMessage",
     "ItemAnswer",
+    "LetterText",
     "Organisation",
     "OutboxMessage",
     "Participation",

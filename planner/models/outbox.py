@@ -2,7 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import OutboxStatus
@@ -42,6 +51,11 @@ class OutboxMessage(Locked, db.Model):
     subject: Mapped[str] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The text with the place of the shared text marked (``planner.services.letters``):
+    # set on the one message per recipient that carries it, None on the others.
+    body_frame: Mapped[str | None] = mapped_column(Text)
+    # Written by hand: the shared text no longer changes this message.
+    edited: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     ical_method: Mapped[str | None] = mapped_column(String(20))
     ical: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -60,3 +74,29 @@ class OutboxMessage(Locked, db.Model):
         Index("ix_outbox_message_status_next_attempt", "status", "next_attempt_at"),
         NEVER_REUSE_IDS,
     )
+
+
+class LetterText(Locked, db.Model):
+    """The text a planner writes once for every letter of an agenda version, per language.
+
+    It goes into each recipient's first message of the version (the cover letter, or
+    the single update that travels alone), except into messages edited by hand.
+    """
+
+    __tablename__ = "letter_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"))
+    version_number: Mapped[int]
+    text_de: Mapped[str] = mapped_column(Text, default="")
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("visit_id", "version_number"),
+        NEVER_REUSE_IDS,
+    )
+
+    def text_in(self, language: str) -> str:
+        """Return the text for letters in this language."""
+        return self.text_en if language == "en" else self.text_de

@@ -68,6 +68,7 @@ UNRECORDED_FIELDS = {
             "language",
             "ical_method",
             "ical",
+            "body_frame",
             "item_uids",
             "attempts",
             "last_error",

@@ -38,6 +38,7 @@ from planner.models.types import utcnow
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.item_texts import reader_language, title_in
+from planner.services.letters import SHARED, fill, shared_text, signature, text_to_html
 from planner.services.locking import write_bookkeeping
 from planner.services.timezones import to_utc
 from planner.services.versions import Changes, fold_of
@@ -123,12 +124,6 @@ def _lines(items: list[dict[str, Any]], language: str, zone_name: str) -> list[L
     return lines
 
 
-def text_to_html(text: str) -> str:
-    """Return the HTML part of a message from its text: the same words, escaped."""
-    paragraphs = [part.split("\n") for part in text.split("\n\n") if part.strip()]
-    return render_template("email/message.html", paragraphs=paragraphs)
-
-
 def _when(item: dict[str, Any], prefix: str, zone_name: str, other: str = "") -> str:
     """Return a start as a sentence names it: the time, with the day when it differs."""
     local = datetime.fromisoformat(item[f"{prefix}starts_at"])
@@ -194,8 +189,13 @@ def _organizer(visit: Visit) -> str:
 def _message(visit: Visit, version: AgendaVersion, participation: Participation, kind: str,
              subject: str, body_text: str, items: list[dict[str, Any]],
              calendar: bytes | None, method: str | None) -> OutboxMessage:  # fmt: skip
+    """Draft one message; a text with the shared text's place marked carries that text."""
     person: Person = participation.person
     contact = visit.contact_person
+    language = person.language.value
+    frame = body_text if SHARED in body_text else None
+    if frame is not None:
+        body_text = fill(frame, shared_text(visit.id, version.number, language))
     message = OutboxMessage(
         visit=visit,
         person=person,
@@ -206,12 +206,13 @@ def _message(visit: Visit, version: AgendaVersion, participation: Participation,
         to_address=person.email,
         subject=subject,
         body_text=body_text,
-        body_html=text_to_html(body_text),
+        body_html=text_to_html(body_text, language, subject),
+        body_frame=frame,
         ical_method=method,
         ical=calendar.decode("utf-8") if calendar is not None else None,
         version_number=version.number,
         item_uids=[item["uid"] for item in items],
-        language=person.language.value,
+        language=language,
         reply_to=(contact.email or "") if contact else "",
     )
     db.session.add(message)
@@ -290,11 +291,16 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
         "zone": _zone(visit, version),
         "page": answer_url(participation),
         "rsvp": _rsvp_links(participation),
-        "organizer": _organizer(visit),
+        "signature": signature(visit, version),
     }
     answers = _item_answers(participation)
     live = _live_sequences(visit.id)
     drafted = 0
+
+    def shared() -> str:
+        # The first message of the person's round carries the shared text; the others not.
+        return SHARED if not drafted else ""
+
     with force_locale(language):
         if plan.occasion == "invite" or itip > 1:
             programme = _attended(version.snapshot, person.id)
@@ -308,7 +314,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
             gone = {item["uid"] for item in plan.cancels}
             keep = [i for i in shown if i["uid"] not in gone]
             body = render_template(
-                "email/letter.txt", **base, occasion=plan.occasion, summary=plan.summary,
+                "email/letter.txt", **base, shared=shared(), occasion=plan.occasion,
+                summary=plan.summary,
                 lines=_lines(shown, language, base["zone"]), requests=len(plan.requests),
                 cancels=len(plan.cancels), attached=bool(keep),
                 cancelled_lines=_lines(plan.cancels, language, base["zone"]),
@@ -320,7 +327,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
         for kind, item in plan.requests:
             body = render_template(
                 "email/item.txt", **{**base, "rsvp": _rsvp_links(participation, item["id"])},
-                kind=kind, lines=_lines([item], language, base["zone"]),
+                shared=shared(), kind=kind, lines=_lines([item], language, base["zone"]),
                 summary=_summary(plan.changes, {item["uid"]}, language, base["zone"]),
             )  # fmt: skip
             calendar = _calendar(visit, version, participation, [_current(item, live)],
@@ -330,7 +337,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
             drafted += 1
         for item in plan.cancels:
             body = render_template(
-                "email/item.txt", **base, kind="cancel",
+                "email/item.txt", **base, shared=shared(), kind="cancel",
                 lines=_lines([item], language, base["zone"]),
                 summary=plan.summary if itip == 1 else [],
             )  # fmt: skip
@@ -626,13 +633,28 @@ def draft_count(visit_id: int) -> int:
     )
 
 
+def unreachable(visit_id: int) -> list[Person]:
+    """Return the participants whom no e-mail reaches: they have no address."""
+    people = [
+        participation.person
+        for participation in _participations(visit_id)
+        if not participation.person.email and participation.person.anonymised_at is None
+    ]
+    return sorted(people, key=lambda person: (person.last_name.casefold(), person.id))
+
+
 @dataclass(frozen=True)
 class OutboxGroup:
     """The messages of a visit's outbox to one recipient, and what they amount to."""
 
-    name: str
+    person: Person | None
     address: str
     messages: list[OutboxMessage]
+
+    @property
+    def name(self) -> str:
+        """Return the recipient's name, or "" for an address without a person."""
+        return self.person.display_name if self.person else ""
 
     def counted(self, *kinds: str) -> int:
         """Return how many messages of these kinds go (or went) out, discarded ones aside."""
@@ -656,7 +678,7 @@ def outbox_groups(visit_id: int) -> list[OutboxGroup]:
         groups.setdefault((message.person_id, message.to_address), []).append(message)
     return [
         OutboxGroup(
-            name=batch[0].person.display_name if batch[0].person else batch[0].to_address,
+            person=batch[0].person,
             address=batch[0].to_address,
             messages=sorted(batch, key=lambda m: m.id),
         )

@@ -1,6 +1,7 @@
 """Sending invitations, reviewing the outbox, and answers (RSVP) without a login."""
 
 from datetime import datetime
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -22,10 +23,19 @@ from sqlalchemy import select
 from planner.enums import OutboxStatus, RsvpStatus, VisitStatus
 from planner.extensions import db
 from planner.forms.confirm import ConfirmForm
-from planner.forms.outbox import MessageForm
+from planner.forms.outbox import LetterTextForm, MessageForm
 from planner.models import OutboxMessage, Visit
 from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
-from planner.services.invitations import draft_invitations, outbox_groups, text_to_html
+from planner.services.invitations import draft_invitations, outbox_groups, unreachable
+from planner.services.letters import (
+    calendar_entries,
+    earlier_letter_text,
+    letter_text,
+    reach,
+    save_letter_text,
+    set_text,
+    text_to_html,
+)
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.replies import replies_of
 from planner.services.versions import latest_version
@@ -47,11 +57,16 @@ def _message(visit_id: int, message_id: int) -> OutboxMessage:
 def index(visit_id: int):
     """List the visit's messages: drafts to review, waiting, sent and failed."""
     visit = visit_for_editing(visit_id)
+    version = latest_version(visit.id)
     return render_template(
         "outbox/index.html",
         visit=visit,
         groups=outbox_groups(visit.id),
         replies=replies_of(visit.id),
+        unreachable=unreachable(visit.id),
+        version=version,
+        shared=letter_text(visit.id, version.number) if version else None,
+        reach=reach(visit.id, version.number) if version else None,
     )
 
 
@@ -93,6 +108,17 @@ def invite(visit_id: int):
         ),
         "success",
     )
+    missed = unreachable(visit.id)
+    if missed:
+        flash(
+            ngettext(
+                "%(num)d participant has no e-mail address and gets nothing: %(names)s.",
+                "%(num)d participants have no e-mail address and get nothing: %(names)s.",
+                len(missed),
+                names=", ".join(person.display_name for person in missed),
+            ),
+            "warning",
+        )
     return redirect(url_for("outbox.index", visit_id=visit.id))
 
 
@@ -128,9 +154,11 @@ def edit(visit_id: int, message_id: int):
     if form.validate_on_submit():
 
         def change() -> None:
+            if form.body_text.data != message.body_text:
+                # Written by hand now: the shared text no longer changes it.
+                message.edited = True
             message.subject = form.subject.data
-            message.body_text = form.body_text.data
-            message.body_html = text_to_html(form.body_text.data)
+            set_text(message, form.body_text.data)
 
         try:
             save_with_lock(message, form.expected_version(), change)
@@ -141,13 +169,86 @@ def edit(visit_id: int, message_id: int):
         else:
             flash(_("The message has been saved."), "success")
             return redirect(url_for("outbox.index", visit_id=visit_id))
+    form.fit_text()
+    visit = message.visit
     return render_template(
         "outbox/edit.html",
         message=message,
         form=form,
-        visit=message.visit,
+        visit=visit,
         editable=editable,
         others=others,
+        entries=calendar_entries(message, visit.timezone),
+    )
+
+
+# Only the mail's own inline styles: no scripts, no requests, no navigation of the page.
+PREVIEW_POLICY = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+
+
+@bp.get("/visits/<id:visit_id>/outbox/<id:message_id>/preview")
+@login_required
+def preview(visit_id: int, message_id: int):
+    """Show the HTML part of a message as the recipient's mail program would."""
+    message = _message(visit_id, message_id)
+    html = message.body_html or text_to_html(message.body_text, message.language, message.subject)
+    return Response(
+        html,
+        mimetype="text/html",
+        headers={"Content-Security-Policy": PREVIEW_POLICY, "X-Frame-Options": "SAMEORIGIN"},
+    )
+
+
+@bp.route("/visits/<id:visit_id>/outbox/letter-text", methods=["GET", "POST"])
+@login_required
+def shared_text(visit_id: int):
+    """Write the text that goes into every letter of the latest version, refusing to
+    overwrite another planner's change."""
+    visit = visit_for_editing(visit_id)
+    version = latest_version(visit.id)
+    if version is None:
+        flash(_("Issue a version of the agenda first."), "error")
+        return redirect(url_for("outbox.index", visit_id=visit.id))
+    record = letter_text(visit.id, version.number)
+    earlier = earlier_letter_text(visit.id, version.number) if record is None else None
+    # A new version starts from the text of the one before: offered, not yet put in.
+    form = LetterTextForm(obj=record or earlier)
+    if request.method == "GET":
+        form.lock_version.data = str(record.lock_version if record else 0)
+    others = None
+    if form.validate_on_submit():
+        try:
+            changed = save_letter_text(visit, version.number, form.texts(),
+                                       form.expected_version())  # fmt: skip
+            db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            record = letter_text(visit.id, version.number)
+            if record is not None:
+                others = form.refusal(conflict, record)
+            else:
+                others = form.refusal(conflict, SimpleNamespace(lock_version=0))
+        else:
+            flash(
+                ngettext(
+                    "The shared text has been saved and put into %(num)d draft.",
+                    "The shared text has been saved and put into %(num)d drafts.",
+                    changed,
+                ),
+                "success",
+            )
+            return redirect(url_for("outbox.index", visit_id=visit.id))
+    return render_template(
+        "outbox/shared_text.html",
+        visit=visit,
+        version=version,
+        form=form,
+        others=others,
+        saved=record,
+        earlier=earlier,
+        reach=reach(visit.id, version.number),
     )
 
 

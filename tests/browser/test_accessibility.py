@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
+from sqlalchemy import select
 
 from planner.enums import OutboxStatus, Role
 from planner.extensions import db
@@ -20,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = Path(os.environ.get("AXE_CORE_PATH", ROOT / ".venv/node/node_modules/axe-core/axe.min.js"))
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DATA = ROOT / "tests" / "data"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _fits_the_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _violations(page) -> list[str]:
@@ -242,3 +249,58 @@ def test_the_visit_pages_warnings_have_no_serious_violations_and_fit_a_phone(liv
     found["issue page with open warnings"] = _violations(page)
 
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_the_outbox_editor_with_its_preview_is_accessible_and_fits_a_phone(live_server, axe_page):
+    from planner.services.invitations import draft_invitations
+    from planner.services.versions import latest_version
+
+    visit = load_demo_data().visit
+    planner = factories.user(visit.host_organisation, Role.PLANNER, name="Lena Hoffmann")
+    reuter = next(p.person for p in visit.participations if p.person.last_name == "Reuter")
+    reuter.email = None
+    draft_invitations(visit, latest_version(visit.id))
+    db.session.commit()
+    letter = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == "letter-invite", OutboxMessage.to_address.like("uwe.%")
+        )
+    ).one()
+    page = axe_page
+    page.set_default_timeout(10_000)
+    log_in(page, live_server, planner.email, PASSWORD)
+
+    page.goto(f"{live_server}/visits/{visit.id}/outbox/{letter.id}")
+
+    text = page.get_by_label("Text", exact=True)
+    expect(text).to_have_value(letter.body_text)
+    # The whole letter shows without scrolling inside the field.
+    assert text.evaluate("field => field.scrollHeight <= field.clientHeight + 2")
+    preview = page.frame_locator("iframe.mail-preview")
+    expect(preview.get_by_text("Sehr geehrter Herr Prof. Dr. Schneidewind,")).to_be_visible()
+    expect(page.get_by_text("Donnerstag, 23. Februar 2023, 10:00–10:30").first).to_be_visible()
+    found = {"editor": _violations(page)}
+    page.set_viewport_size(PHONE)
+    fits = {"editor": _fits_the_width(page)}
+
+    page.goto(f"{live_server}/visits/{visit.id}/outbox")
+    expect(page.get_by_role("link", name="Jonas Reuter")).to_be_visible()
+    fits["outbox"] = _fits_the_width(page)
+    page.set_viewport_size(DESKTOP)
+    found["outbox"] = _violations(page)
+
+    page.get_by_role("link", name="Gemeinsamen Text bearbeiten").click()
+    page.get_by_label("Text für Anschreiben auf Deutsch").fill(
+        "Bitte melden Sie sich an der Pforte."
+    )
+    page.get_by_role("button", name="Speichern und in die Entwürfe übernehmen").click()
+    expect(page.get_by_text("in 6 Entwürfe übernommen")).to_be_visible()
+    page.goto(f"{live_server}/visits/{visit.id}/outbox/letter-text")
+    found["shared text"] = _violations(page)
+    page.set_viewport_size(PHONE)
+    fits["shared text"] = _fits_the_width(page)
+    page.goto(f"{live_server}/visits/{visit.id}/outbox/{letter.id}")
+    expect(preview.get_by_text("Bitte melden Sie sich an der Pforte.")).to_be_visible()
+
+    assert {path: problems for path, problems in found.items() if problems} == {}
+    assert fits == {"editor": True, "outbox": True, "shared text": True}

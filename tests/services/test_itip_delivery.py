@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from planner.enums import ItemKind, Language, OutboxStatus, Role, VisitStatus
 from planner.extensions import db
-from planner.models import OutboxMessage, Participation, Person, User
+from planner.models import OutboxMessage, Participation, Person, User, Visit
 from planner.services.agenda import ItemValues, add_item, cancel_item, update_item
 from planner.services.attendance import (
     add_participant,
@@ -32,6 +32,7 @@ from planner.services.attendance import (
     save_matrix,
 )
 from planner.services.invitations import draft_invitations, draft_updates
+from planner.services.letters import save_letter_text
 from planner.services.outbox import send_pending
 from planner.services.people import PersonValues, save_person
 from planner.services.planning import VisitValues, change_status, create_visit
@@ -675,3 +676,26 @@ def test_a_person_removed_while_a_cancellation_waits_gets_one_per_item(smtp):
     assert cancels == {"unit": 1, "press": 1}, (
         f"Yilmaz's mailbox holds these cancellations per item: {dict(cancels)}"
     )
+
+
+def test_the_shared_text_arrives_once_per_person_in_their_language(smtp):
+    life = VisitLife(smtp).build()
+    life.invite()
+    life.issue_second_version(deliver=False)
+    texts = {"de": "Der Rundgang ist jetzt am Sonntag.", "en": "The walk is on Sunday now."}
+    save_letter_text(db.session.get(Visit, life.visit_id), 2, texts, 0)
+    db.session.commit()
+    life._deliver()
+
+    told = 0
+    for person, someone in PEOPLE.items():
+        bodies = [m.mail.get_body(("plain",)).get_content() for m in life.rounds[1][person]]
+        if not bodies:
+            continue
+        language = (someone.values.language or Language.DE).value
+        carrying = [i for i, body in enumerate(bodies) if texts[language] in body]
+        # The first message of the round: the cover letter, or an update that travels alone.
+        assert carrying == [0], f"{person} reads the shared text in messages {carrying}"
+        assert not any(texts["de" if language == "en" else "en"] in body for body in bodies)
+        told += 1
+    assert told >= 3
