@@ -54,6 +54,7 @@
     const data = new FormData(form);
     for (const row of rows) data.append("rows", row);
     form.setAttribute("aria-busy", "true");
+    status.textContent = "";
     let answer = null;
     try {
       const response = await fetch(form.action, {
