@@ -329,3 +329,30 @@ def test_an_import_counts_in_the_singular_and_the_plural(client, login, scene, n
     imported = client.post(review, data={"action": "import"}, follow_redirects=True)
 
     assert message in page_text(imported)
+
+
+def test_a_script_save_of_one_row_costs_the_same_queries_however_large_the_visit(
+    client, login, scene
+):
+    login(scene.planner)
+    large = factories.visit(scene.visit.host_organisation, list(scene.visit.guest_organisations),
+                            first_day=date(2023, 2, 23), last_day=date(2023, 2, 24))  # fmt: skip
+    for day in (FIRST, SECOND):
+        for hour in range(8, 18):
+            factories.item(large, f"{day} {hour:02}:00", f"{day} {hour:02}:45")
+    guests = large.guest_organisations[0]
+    first = factories.participation(large, factories.person(guests, "Erster"))
+    for n in range(30):
+        factories.participation(large, factories.person(guests, f"Gast {n}"))
+    db.session.commit()
+
+    def save(visit_id: int, row: Participation):
+        page = f"/visits/{visit_id}/attendance"
+        form = form_values(client.get(page))
+        data = {k: v for k, v in form.items() if not k.startswith(f"a-{row.id}-")}
+        with count_queries(db.engine) as counted:
+            response = client.post(page, data={**data, "rows": str(row.id)}, headers=JSON)
+        assert response.status_code == 200
+        return counted.count
+
+    assert save(large.id, first) == save(scene.visit.id, scene.guest)
