@@ -559,19 +559,23 @@ def attendance(visit_id: int):
     attending = _sent_attendance()
     in_scope = {item.id for item in matrix.items if shown is None or item.id in shown}
     kind, _sep, target = request.form.get("toggle", "").partition(":")
+    target_id = int(target) if target.isdecimal() and len(target) < 10 else None
     for row in matrix.rows:
         chosen = attending.setdefault(row.participation.id, set())
-        if kind == "item-all" and target.isdigit():
-            chosen.add(int(target))
-        elif kind == "item-none" and target.isdigit():
-            chosen.discard(int(target))
-        elif kind == "person-all" and target == str(row.participation.id):
+        if kind == "item-all" and target_id is not None:
+            chosen.add(target_id)
+        elif kind == "item-none" and target_id is not None:
+            chosen.discard(target_id)
+        elif kind == "person-all" and target_id == row.participation.id:
             chosen.update(in_scope)
-        elif kind == "person-none" and target == str(row.participation.id):
+        elif kind == "person-none" and target_id == row.participation.id:
             chosen.clear()
-    anchor = {"item": f"item-{target}", "person": f"row-{target}"}.get(
-        kind.partition("-")[0], "matrix"
-    )
+    # Back near the column or row of the button used, else at the top of the matrix.
+    anchor = "matrix"
+    if target_id is not None:
+        anchor = {"item": f"item-{target_id}", "person": f"row-{target_id}"}.get(
+            kind.partition("-")[0], anchor
+        )
     back = url_for(
         "people.attendance", visit_id=visit.id, day=day.isoformat() if day else None, _anchor=anchor
     )

@@ -356,3 +356,17 @@ def test_a_script_save_of_one_row_costs_the_same_queries_however_large_the_visit
         return counted.count
 
     assert save(large.id, first) == save(scene.visit.id, scene.guest)
+
+
+@pytest.mark.parametrize(
+    "toggle", ["person-all:<b>", "item-none:²", "item-all:99999999999", "sideways:1"], ids=str
+)
+def test_an_odd_toggle_changes_nothing_and_returns_to_the_matrix(client, login, scene, toggle):
+    login(scene.planner)
+    form = form_values(client.get(scene.page))
+
+    response = client.post(scene.page, data={**form, "toggle": toggle})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"?day={FIRST}#matrix")
+    assert len(scene.attends(scene.guest)) == 4
