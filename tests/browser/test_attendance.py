@@ -150,3 +150,26 @@ def test_on_a_phone_only_the_matrix_scrolls_sideways(live_server, page):
     assert page.evaluate("document.documentElement.scrollWidth") == page.evaluate(
         "window.innerWidth"
     )
+
+
+def test_without_scripts_a_row_all_saves_and_returns_to_its_day_and_row(live_server, browser):
+    visit, planner = two_day_visit()
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, live_server, planner.email, PASSWORD)
+        _open(page, live_server, visit, 1280)
+        page.get_by_role("link", name="Fr., 11. Dez. 2 Programmpunkte").click()
+        kopietz = visit.participations[len(GUESTS) + 1]
+        assert kopietz.person.last_name == "Kopietz"
+
+        page.get_by_role("button", name=re.compile(r"^alle\s*:\s*Thomas Kopietz$")).click()
+
+        expect(page.get_by_text("Teilnahme für 1 Person gespeichert.")).to_be_visible()
+        assert page.url.endswith(f"?day=2026-12-11#row-{kopietz.id}")
+        expect(page.get_by_label("Kopietz nimmt teil an: Abschied")).to_be_checked()
+        expect(page.get_by_label("Kopietz nimmt teil an: Abschied")).to_be_in_viewport()
+        expect(page.get_by_role("heading", name="Freitag, 11. Dezember 2026")).to_be_attached()
+    finally:
+        context.close()
