@@ -118,12 +118,22 @@ def test_ticks_and_a_row_all_save_without_moving_the_page_or_the_focus(live_serv
     page.get_by_label("Kopietz nimmt teil an: Mittagessen im Ratskeller").click()
     expect(status).to_have_text("Teilnahme für 1 Person gespeichert.")
 
+    # A column's "none" counts the people it took off, and the column's count follows.
+    column_none = page.get_by_role("button", name=re.compile(r"^keine\s*:\s*Pressefoto$"))
+    column_none.evaluate("button => { button.closest('.matrix-scroll').scrollTop = 0; }")
+    column_none.click()
+    expect(status).to_have_text("Teilnahme für 7 Personen gespeichert.")
+    expect(column_none).to_be_focused()
+    expect(page.locator(".matrix thead th", has=column_none)).to_contain_text("0 Personen")
+    assert page.evaluate("window.scrollY") == scrolled
+
     page.reload()
     expect(page.get_by_label("Albers nimmt teil an: Pressefoto")).not_to_be_checked()
+    expect(page.get_by_label("Schneidewind nimmt teil an: Pressefoto")).not_to_be_checked()
     expect(page.get_by_label("Albers nimmt teil an: Abschied", exact=False)).to_have_count(0)
     for _start, _end, title in FIRST_DAY:
         kopietz = page.get_by_label(f"Kopietz nimmt teil an: {title}")
-        if title == "Mittagessen im Ratskeller":
+        if title in ("Mittagessen im Ratskeller", "Pressefoto"):
             expect(kopietz).not_to_be_checked()
         else:
             expect(kopietz).to_be_checked()
