@@ -725,19 +725,11 @@ def review_import(visit_id: int, token: str):
             db.session.rollback()
             flash(error.message, "error")
         else:
-            message = ngettext(
-                "Imported: %(num)d participant added.",
-                "Imported: %(num)d participants added.",
-                added,
-            )
-            if created:
-                new_people = ngettext(
-                    "%(num)d of them is new in the address book.",
-                    "%(num)d of them are new in the address book.",
-                    created,
-                )
-                message = f"{message} {new_people}"
-            flash(message, "success")
+            flash(
+                _("Imported: %(added)s participants added, %(created)s of them new people.",
+                  added=added, created=created),
+                "success",
+            )  # fmt: skip
             return redirect(url_for("people.participants", visit_id=visit.id))
     return render_template(
         "people/review_import.html",

@@ -1,7 +1,6 @@
 """The attendance matrix: one day of the visit at a time, counts in words, and saves from
 the page's script answered with JSON, locked and permission-checked per row."""
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -298,37 +297,6 @@ def test_the_matrix_costs_the_same_queries_however_many_days_items_and_people(cl
         assert client.get(f"/visits/{large_id}/attendance?day=2023-02-25").status_code == 200
 
     assert for_large.count == for_small.count
-
-
-@pytest.mark.parametrize(
-    ("names", "message"),
-    [
-        (["Nocke"], "Importiert: 1 Person hinzugefügt. Davon ist 1 neu im Adressbuch."),
-        (
-            ["Nocke", "Slawig"],
-            "Importiert: 2 Personen hinzugefügt. Davon sind 2 neu im Adressbuch.",
-        ),
-    ],
-    ids=["one", "two"],
-)
-def test_an_import_counts_in_the_singular_and_the_plural(client, login, scene, names, message):
-    login(scene.planner)
-    content = "Vorname;Nachname\n" + "".join(f"Uwe;{name}\n" for name in names)
-    response = client.post(
-        f"/visits/{scene.visit.id}/import",
-        data={
-            "file": (io.BytesIO(content.encode()), "liste.csv"),
-            "organisation": scene.visit.guest_organisations[0].id,
-        },
-        content_type="multipart/form-data",
-    )
-    review = response.headers["Location"]
-    button = f"{len(names)} {'Zeile' if len(names) == 1 else 'Zeilen'} importieren"
-    assert button in page_text(client.get(review))
-
-    imported = client.post(review, data={"action": "import"}, follow_redirects=True)
-
-    assert message in page_text(imported)
 
 
 def test_a_script_save_of_one_row_costs_the_same_queries_however_large_the_visit(
