@@ -113,6 +113,7 @@ def template_helpers() -> dict[str, Any]:
     """Expose the formatting helpers and the current language to every template."""
     return {
         "format_day": format_day,
+        "format_short_day": format_short_day,
         "format_clock": format_clock,
         "format_span": format_span,
         "format_moment": format_moment,

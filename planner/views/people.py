@@ -33,7 +33,7 @@ from planner.forms.people import (
     UploadForm,
 )
 from planner.forms.widgets import choices
-from planner.i18n import format_short_day, item_title
+from planner.i18n import item_title
 from planner.models import FeedToken, Participation, PendingImport, Person, Visit
 from planner.models.types import utcnow
 from planner.services.answers import answer_lines
@@ -500,10 +500,7 @@ def _saved_message(changed: int, refused: int) -> str:
 
 def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(), entered=None):
     items = matrix.items_on(day) if day else []
-    days = [
-        {"day": shown, "label": format_short_day(shown), "count": len(matrix.items_on(shown))}
-        for shown in matrix.days()
-    ]
+    days = [{"day": shown, "count": len(matrix.items_on(shown))} for shown in matrix.days()]
     return render_template(
         "people/attendance.html",
         visit=visit,

@@ -185,14 +185,6 @@ def test_confirmation_pages_and_the_trash_have_no_serious_accessibility_violatio
     assert {path: problems for path, problems in found.items() if problems} == {}
 
 
-def test_the_check_reports_an_unlabelled_field(axe_page):
-    axe_page.set_content(
-        '<html lang="de"><head><title>Probe</title></head>'
-        '<body><main><h1>Probe</h1><input type="text"></main></body></html>'
-    )
-    assert [problem.split(" ")[0] for problem in _violations(axe_page)] == ["label"]
-
-
 def test_the_attendance_matrix_with_its_day_tabs_has_no_serious_accessibility_violations(
     live_server, axe_page
 ):
@@ -215,3 +207,11 @@ def test_the_attendance_matrix_with_its_day_tabs_has_no_serious_accessibility_vi
     found["first day on a phone"] = _violations(page)
 
     assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_the_check_reports_an_unlabelled_field(axe_page):
+    axe_page.set_content(
+        '<html lang="de"><head><title>Probe</title></head>'
+        '<body><main><h1>Probe</h1><input type="text"></main></body></html>'
+    )
+    assert [problem.split(" ")[0] for problem in _violations(axe_page)] == ["label"]
