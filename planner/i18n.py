@@ -43,6 +43,11 @@ def format_day(day: date) -> str:
     return format_date(day, format="full")
 
 
+def format_short_day(day: date) -> str:
+    """Format a day briefly, for a tab: "Do., 23. Feb." or "Thu, Feb 23"."""
+    return dates.format_skeleton("MMMEd", day, locale=get_locale())
+
+
 def format_clock(moment: datetime) -> str:
     """Format a wall-clock time as 24-hour "10:30", the same in German and English."""
     return moment.strftime("%H:%M")
@@ -108,6 +113,7 @@ def template_helpers() -> dict[str, Any]:
     """Expose the formatting helpers and the current language to every template."""
     return {
         "format_day": format_day,
+        "format_short_day": format_short_day,
         "format_clock": format_clock,
         "format_span": format_span,
         "format_moment": format_moment,

@@ -1,6 +1,8 @@
 """Who takes part in a visit, in which order, and in which of its items."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -50,6 +52,27 @@ class Matrix:
     visit: Visit
     items: list[AgendaItem]
     rows: list[MatrixRow]
+
+    def days(self) -> list[date]:
+        """Return the days on which the matrix's items start, in order."""
+        return sorted({item.starts_at.date() for item in self.items})
+
+    def items_on(self, day: date) -> list[AgendaItem]:
+        """Return the items that start on ``day``, in agenda order."""
+        return [item for item in self.items if item.starts_at.date() == day]
+
+    def counts(self, items: Iterable[AgendaItem]) -> dict[int, int]:
+        """Return how many participants attend each of ``items``."""
+        return {item.id: sum(item.id in row.attending for row in self.rows) for item in items}
+
+
+def choose_day(days: list[date], wanted: date | None, today: date) -> date | None:
+    """Return the day the matrix shows: the wanted one, else today while the visit runs,
+    else its first day with items."""
+    for day in (wanted, today):
+        if day in days:
+            return day
+    return days[0] if days else None
 
 
 def side_for(visit: Visit, person: Person) -> Side:
@@ -227,24 +250,34 @@ def save_matrix(
     matrix: Matrix,
     attending: dict[int, set[int]],
     versions: dict[int, int | None],
+    shown: set[int] | None = None,
+    rows: set[int] | None = None,
 ) -> tuple[int, list[RefusedRow]]:
     """Set who attends what for the rows the user may change, each unless someone else
     changed the participant since the matrix was opened at ``versions``. Return how many
     rows changed and the refused rows; the caller commits.
 
-    A participant ticked for every item attends all items, including ones added later.
+    Only the items in ``shown`` (the columns of one day; all items when None) change;
+    ``rows`` limits the change to those participants, each of whom the user must be
+    allowed to change (else ``PermissionError``, nothing changed). A participant ticked
+    for every item attends all items, including ones added later.
     """
     items_by_id = {item.id: item for item in matrix.items}
+    scope = set(items_by_id) if shown is None else shown & set(items_by_id)
+    editable = {row.participation.id for row in matrix.rows if row.editable}
+    if rows is not None and not rows <= editable:
+        raise PermissionError
     wanted = {
-        row.participation.id: attending.get(row.participation.id, set()) & set(items_by_id)
+        row.participation.id: (set(row.attending) - scope)
+        | (attending.get(row.participation.id, set()) & scope)
         for row in matrix.rows
-        if row.editable
+        if row.participation.id in (editable if rows is None else rows)
     }
     accepted, refused = _checked(
         [
             row.participation
             for row in matrix.rows
-            if row.editable and wanted[row.participation.id] != set(row.attending)
+            if row.participation.id in wanted and wanted[row.participation.id] != set(row.attending)
         ],
         versions,
     )

@@ -2,7 +2,7 @@
 
 import json
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -21,6 +22,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 
+from planner.enums import Side
 from planner.extensions import db
 from planner.forms.confirm import ConfirmForm
 from planner.forms.locking import participation_wordings, refusal_of
@@ -36,8 +38,10 @@ from planner.models import FeedToken, Participation, PendingImport, Person, User
 from planner.models.types import utcnow
 from planner.services.answers import answer_lines
 from planner.services.attendance import (
+    Matrix,
     RefusedRow,
     add_participant,
+    choose_day,
     editable_organisations,
     load_matrix,
     load_participations,
@@ -79,6 +83,7 @@ from planner.services.people import (
     visible_people,
 )
 from planner.services.permissions import EDITING_ROLES, can_edit_delegation, can_view_visit
+from planner.services.timezones import zone
 from planner.services.trash import describe, retention_days
 from planner.views.navigation import show_error
 
@@ -311,11 +316,14 @@ def _render_participants(visit: Visit, existing=None, new=None, refused=(), ente
             )
         )
     }
+    participations = load_participations(visit.id)
     return render_template(
         "people/participants.html",
         feeds=feeds,
         visit=visit,
-        participations=load_participations(visit.id),
+        participations=participations,
+        guests=sum(p.side == Side.GUEST for p in participations),
+        hosts=sum(p.side == Side.HOST for p in participations),
         answers=answer_lines(visit.id)[1],
         editable=editable,
         existing_form=existing,
@@ -438,59 +446,171 @@ def ranks(visit_id: int):
 # --- who attends what -------------------------------------------------------------------
 
 
+def _day_of(text: str | None) -> date | None:
+    """Return the day a ``day`` parameter names, or None for a missing or odd one."""
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _ids(values: list[str]) -> set[int]:
+    """Return the ids in form values such as "3,5,8" (odd parts are left out)."""
+    parts = [part.strip() for value in values for part in value.split(",")][:1000]
+    return {int(part) for part in parts if part.isdecimal() and len(part) < 10}
+
+
+def _sent_attendance() -> dict[int, set[int]]:
+    """Return the ticked boxes of the matrix form (``a-<participation>-<item>``)."""
+    attending: dict[int, set[int]] = {}
+    for key in request.form:
+        if key.startswith("a-"):
+            participation_id, _sep, item_id = key[2:].partition("-")
+            if (
+                participation_id.isdecimal()
+                and item_id.isdecimal()
+                and len(participation_id) < 10
+                and len(item_id) < 10
+            ):
+                attending.setdefault(int(participation_id), set()).add(int(item_id))
+    return attending
+
+
+def _attendance_count(number: int) -> str:
+    return ngettext("%(num)d person", "%(num)d people", number)
+
+
+def _saved_message(changed: int, refused: int) -> str:
+    """Return what the matrix says after a save."""
+    parts = []
+    if changed or not refused:
+        parts.append(
+            ngettext(
+                "Attendance saved for %(num)d participant.",
+                "Attendance saved for %(num)d participants.",
+                changed,
+            )
+            if changed
+            else _("Nothing has changed.")
+        )
+    if refused:
+        parts.append(
+            ngettext(
+                "Not saved for %(num)d participant: changed by someone else meanwhile.",
+                "Not saved for %(num)d participants: changed by someone else meanwhile.",
+                refused,
+            )
+        )
+    return " ".join(parts)
+
+
+def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(), entered=None):
+    items = matrix.items_on(day) if day else []
+    days = [{"day": shown, "count": len(matrix.items_on(shown))} for shown in matrix.days()]
+    return render_template(
+        "people/attendance.html",
+        visit=visit,
+        matrix=matrix,
+        day=day,
+        days=days,
+        items=items,
+        counts={key: _attendance_count(n) for key, n in matrix.counts(items).items()},
+        refused=refused,
+        entered=entered or {},
+    )
+
+
+def _attendance_answer(visit: Visit, day: date | None, message: str, refused=(), status=200):
+    """Answer a script's save with what the day's columns show now."""
+    matrix = load_matrix(current_user, visit.id)
+    items = matrix.items_on(day) if day else []
+    ids = {item.id for item in items}
+    body = {
+        "message": message,
+        "rows": [
+            {
+                "id": row.participation.id,
+                "lock": row.participation.lock_version,
+                "attending": sorted(row.attending & ids),
+            }
+            for row in matrix.rows
+        ],
+        "counts": {str(key): _attendance_count(n) for key, n in matrix.counts(items).items()},
+        "refused": render_template("people/_matrix_refusals.html", refused=refused),
+    }
+    return jsonify(body), status
+
+
 @bp.route("/visits/<id:visit_id>/attendance", methods=["GET", "POST"])
 @login_required
 def attendance(visit_id: int):
-    """Show and change which participant attends which item."""
+    """Show and change which participant attends which item, one day of the visit at a
+    time; a script's save (``Accept: application/json``) is answered with JSON."""
     visit = _delegation_editor_visit(visit_id)
     matrix = load_matrix(current_user, visit.id)
-    if request.method == "POST":
-        # CSRF is checked by CSRFProtect before the view runs.
-        attending: dict[int, set[int]] = {}
-        for key in request.form:
-            if key.startswith("a-"):
-                participation_id, _sep, item_id = key[2:].partition("-")
-                if (
-                    participation_id.isdecimal()
-                    and item_id.isdecimal()
-                    and len(participation_id) < 10
-                    and len(item_id) < 10
-                ):
-                    attending.setdefault(int(participation_id), set()).add(int(item_id))
-        toggle = request.form.get("toggle", "")
-        kind, _sep, target = toggle.partition(":")
-        item_ids = {item.id for item in matrix.items}
-        for row in matrix.rows:
-            chosen = attending.setdefault(row.participation.id, set())
-            if kind == "item-all" and target.isdigit():
-                chosen.add(int(target))
-            elif kind == "item-none" and target.isdigit():
-                chosen.discard(int(target))
-            elif kind == "person-all" and target == str(row.participation.id):
-                chosen.update(item_ids)
-            elif kind == "person-none" and target == str(row.participation.id):
-                chosen.clear()
-        try:
-            changed, refused = save_matrix(current_user, matrix, attending, _sent_versions())
-            db.session.commit()
-        except EditConflict:
-            db.session.rollback()
-            flash(_("Someone else saved at the same moment; nothing has been saved."), "error")
-            return redirect(url_for("people.attendance", visit_id=visit.id))
-        flash(_("Attendance saved for %(count)s participants.", count=changed), "success")
-        if refused:
-            entered = {row.participation.id: attending[row.participation.id] for row in refused}
-            return render_template(
-                "people/attendance.html",
-                visit=visit,
-                matrix=load_matrix(current_user, visit.id),
-                refused=_refused_rows(refused, visit),
-                entered=entered,
-            )
-        return redirect(url_for("people.attendance", visit_id=visit.id))
-    return render_template(
-        "people/attendance.html", visit=visit, matrix=matrix, refused=(), entered={}
+    sent = request.form if request.method == "POST" else request.args
+    today = datetime.now(zone(visit.timezone)).date()
+    day = choose_day(matrix.days(), _day_of(sent.get("day")), today)
+    if request.method == "GET":
+        return _render_attendance(visit, matrix, day)
+    # CSRF is checked by CSRFProtect before the view runs.
+    wants_json = (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
     )
+    shown = _ids(request.form.getlist("items")) if "items" in request.form else None
+    rows = _ids(request.form.getlist("rows")) if "rows" in request.form else None
+    attending = _sent_attendance()
+    in_scope = {item.id for item in matrix.items if shown is None or item.id in shown}
+    kind, _sep, target = request.form.get("toggle", "").partition(":")
+    target_id = int(target) if target.isdecimal() and len(target) < 10 else None
+    for row in matrix.rows:
+        chosen = attending.setdefault(row.participation.id, set())
+        if kind == "item-all" and target_id is not None:
+            chosen.add(target_id)
+        elif kind == "item-none" and target_id is not None:
+            chosen.discard(target_id)
+        elif kind == "person-all" and target_id == row.participation.id:
+            chosen.update(in_scope)
+        elif kind == "person-none" and target_id == row.participation.id:
+            chosen.clear()
+    # Back near the column or row of the button used, else at the top of the matrix.
+    anchor = "matrix"
+    if target_id is not None:
+        anchor = {"item": f"item-{target_id}", "person": f"row-{target_id}"}.get(
+            kind.partition("-")[0], anchor
+        )
+    back = url_for(
+        "people.attendance", visit_id=visit.id, day=day.isoformat() if day else None, _anchor=anchor
+    )
+    try:
+        changed, refused = save_matrix(
+            current_user, matrix, attending, _sent_versions(), shown=shown, rows=rows
+        )
+        db.session.commit()
+    except PermissionError:
+        db.session.rollback()
+        if wants_json:
+            return jsonify(message=_("You may not change these participants.")), 403
+        abort(403)
+    except EditConflict:
+        db.session.rollback()
+        message = _("Someone else saved at the same moment; nothing has been saved.")
+        if wants_json:
+            return _attendance_answer(visit, day, message, status=409)
+        flash(message, "error")
+        return redirect(back)
+    message = _saved_message(changed, len(refused))
+    shown_refused = _refused_rows(refused, visit)
+    if wants_json:
+        return _attendance_answer(
+            visit, day, message, shown_refused, status=409 if refused else 200
+        )
+    flash(message, "error" if refused else "success")
+    if refused:
+        entered = {row.participation.id: attending[row.participation.id] for row in refused}
+        matrix = load_matrix(current_user, visit.id)
+        return _render_attendance(visit, matrix, day, shown_refused, entered)
+    return redirect(back)
 
 
 # --- import and export -----------------------------------------------------------------

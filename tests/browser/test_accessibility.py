@@ -15,6 +15,7 @@ from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
 from tests import factories
 from tests.browser.conftest import log_in
+from tests.browser.test_attendance import two_day_visit
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,6 +202,30 @@ def test_confirmation_pages_and_the_trash_have_no_serious_accessibility_violatio
     found["visit page after a restore"] = _violations(page)
 
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_the_attendance_matrix_with_its_day_tabs_has_no_serious_accessibility_violations(
+    live_server, axe_page
+):
+    visit, planner = two_day_visit()
+    page = axe_page
+    log_in(page, live_server, planner.email, PASSWORD)
+    matrix = f"{live_server}/visits/{visit.id}/attendance"
+
+    found = {}
+    page.goto(matrix)
+    found["first day"] = _violations(page)
+    page.get_by_role("link", name="Fr., 11. Dez. 2 Programmpunkte").click()
+    page.get_by_role("heading", name="Freitag, 11. Dezember 2026").wait_for()
+    found["second day"] = _violations(page)
+    page.get_by_label("Albers nimmt teil an: Abschied").click()
+    page.get_by_text("Teilnahme für 1 Person gespeichert.").wait_for()
+    found["after a saved change"] = _violations(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(matrix)
+    found["first day on a phone"] = _violations(page)
+
+    assert {name: problems for name, problems in found.items() if problems} == {}
 
 
 def test_the_check_reports_an_unlabelled_field(axe_page):

@@ -272,9 +272,9 @@ def test_the_attendance_matrix_heads_its_columns_in_the_interface_language(
     english = client.get(f"/visits/{demo.id}/attendance?lang=en").get_data(as_text=True)
     german = client.get(f"/visits/{demo.id}/attendance").get_data(as_text=True)
 
-    assert "<br>Welcome by the Lord Mayor" in english
+    assert '<span class="item-title">Welcome by the Lord Mayor</span>' in english
     assert "Schneidewind attends Welcome by the Lord Mayor" in english
-    assert "<br>Begrüßung durch den Oberbürgermeister" in german
+    assert '<span class="item-title">Begrüßung durch den Oberbürgermeister</span>' in german
 
 
 def test_a_guest_planner_cannot_change_what_hosts_attend(client, login, demo):
