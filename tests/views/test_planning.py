@@ -409,8 +409,8 @@ def test_the_copy_says_how_many_conflicts_its_dates_cause(client, planner, demo)
     data = {"title": "Zweiter Termin", "first_day": "2026-12-10", **COPY_ALL}
 
     shown = client.post(f"/visits/{original.id}/duplicate", data=data, follow_redirects=True)
-    quiet = client.post(f"/visits/{original.id}/duplicate",
-                        data={**data, "first_day": "2026-12-17"}, follow_redirects=True)  # fmt: skip
+    later = {**data, "first_day": "2026-12-17"}
+    quiet = client.post(f"/visits/{original.id}/duplicate", data=later, follow_redirects=True)
     again = client.post(f"/visits/{original.id}/duplicate", data=data, follow_redirects=True)
 
     assert "Die Kopie wurde als Entwurf angelegt. Ihre Daten verursachen 1 Konflikt." in page_text(
