@@ -404,6 +404,7 @@ def test_badges_fill_ten_per_page_in_protocol_order(client, host, demo):
     names = [re.findall(r"Z(\d{2})name", page) for page in pages]
     expected = [f"{99 - n:02}" for n in range(23)]
     assert names == [expected[:10], expected[10:20], expected[20:]]
+    assert not any("Seite" in page for page in pages)  # cut sheets carry no page numbers
 
 
 def test_a_long_run_sheet_never_splits_an_item_from_its_lines(client, host, demo):
