@@ -62,7 +62,7 @@ def ascii_name(text: str, *, lower: bool = False, max_length: int = 80) -> str:
 
 def content_disposition(filename: str) -> str:
     """Return an RFC 6266 attachment header with an ASCII name and the UTF-8 original."""
-    fallback = filename.encode("ascii", "replace").decode().replace('"', "").replace("\\", "")
+    fallback = re.sub(r"[^\x20-\x7e]|[\"\\]", "_", filename)
     value = f'attachment; filename="{fallback}"'
     if fallback != filename:
         value += f"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -89,3 +89,17 @@ def test_badges_print_ten_to_a_page_from_chromium(live_server, page):
     assert pages[0].count("WUPPERTAL") + pages[0].count("BOCHUM") == 10
     assert pages[1].count("BOCHUM") == 10
     assert "Seite" not in " ".join(pages)  # cut sheets carry no page numbers
+
+
+def test_print_views_fit_a_phone_screen(live_server, page):
+    visit = load_demo_data().visit
+    host = factories.user(visit.host_organisation, Role.VIEWER)
+    db.session.commit()
+    log_in(page, live_server, host.email, PASSWORD)
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    for document in ("agenda", "run-sheet", "badges", "table-cards", "door-sheets"):
+        page.goto(f"{live_server}/visits/{visit.id}/print/{document}")
+        expect(page.get_by_role("link", name="Zurück zum Besuch")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, document

@@ -444,6 +444,10 @@ def test_the_print_view_has_a_toolbar_that_the_pdf_leaves_out(client, host, demo
     assert f'<a href="/visits/{demo.id}/print/badges.pdf">PDF herunterladen</a>' in view
     assert f'<a href="/visits/{demo.id}">Zurück zum Besuch</a>' in view
     assert f'<a href="/visits/{demo.id}/print/agenda.pdf?lang=en">Download PDF</a>' in english
+    version = client.get(f"/visits/{demo.id}/versions/1/print/agenda").get_data(as_text=True)
+    assert f'<a href="/visits/{demo.id}/versions/1/print/agenda.pdf">PDF herunterladen</a>' in (
+        version
+    )
     assert 'src="/static/js/print.js"' in view
     assert "<script>" not in view
     assert "Drucken" not in text
