@@ -22,6 +22,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.agenda import folds_in_zone, moved_by_days
+from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
@@ -215,6 +216,11 @@ def duplicate_visit(visit: Visit, values: CopyValues) -> Visit:
         )
     db.session.flush()
     return copy
+
+
+def copy_conflict_count(copy: Visit) -> int:
+    """Return how many warnings a copy's new dates cause, with its rooms and people."""
+    return len(find_conflicts([copy.id])[copy.id])
 
 
 def deletion_refusal(visit: Visit) -> LazyString | None:

@@ -36,6 +36,7 @@ from planner.services.planning import (
     CopyValues,
     VisitValues,
     change_status,
+    copy_conflict_count,
     create_visit,
     delete_visit,
     deletion_refusal,
@@ -272,7 +273,7 @@ def duplicate(visit_id: int):
             db.session.rollback()
             show_error(form, error)
         else:
-            flash(_copy_message(len(find_conflicts([copy.id])[copy.id])), "success")
+            flash(_copy_message(copy_conflict_count(copy)), "success")
             return redirect(url_for("visits.show", visit_id=copy.id))
     return render_template("visits/duplicate.html", form=form, visit=visit)
 
