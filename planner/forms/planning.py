@@ -83,16 +83,42 @@ class StatusForm(Form):
 
 
 class DuplicateForm(Form):
-    """The first day of a copy of a visit."""
+    """A copy of a visit: its title, first day and guests, and which parts to copy.
 
+    ``original_title`` is the title of the visit copied: the copy may keep it only
+    when the planner says so, since two visits of one name are easily confused.
+    """
+
+    title = StringField(
+        _l("Title of the copy"),
+        validators=[InputRequired(message=_l("Please enter a title.")), Length(max=300)],
+    )
+    same_title = BooleanField(_l("Yes, the copy keeps the title of the original"))
     first_day = DateField(
         _l("First day of the copy"),
         validators=[InputRequired(message=_l("Please enter a date."))],
     )
+    guest_organisations = CheckboxListField(_l("Guest organisations"), coerce=int, choices=[])
+    copy_items = BooleanField(_l("Agenda items"), default=True)
+    copy_rooms = BooleanField(_l("Rooms booked for the items"), default=True)
+    copy_internal_notes = BooleanField(_l("Internal notes of the visit and its items"))
+    copy_hosts = BooleanField(_l("Participants of the host side"), default=True)
+
+    original_title = ""
 
     def validate_first_day(self, field) -> None:
         """Accept days of this millennium and the last century."""
         _check_year(field)
+
+    def validate_title(self, field) -> None:
+        """Refuse the original's title unless the planner confirms it."""
+        if field.data.casefold() == self.original_title.casefold() and not self.same_title.data:
+            raise ValidationError(
+                _l(
+                    "The copy has the same title as the original. Change the title, or "
+                    "confirm below that both visits keep it."
+                )
+            )
 
 
 class IssueForm(Form):

@@ -22,6 +22,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.agenda import folds_in_zone, moved_by_days
+from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
 from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
@@ -141,28 +142,43 @@ def change_status(visit: Visit, target: VisitStatus) -> None:
     visit.status = target
 
 
-def duplicate_visit(visit: Visit, first_day: date) -> Visit:
-    """Copy a visit onto new dates: agenda, rooms and host participants, shifted.
+@dataclass(frozen=True)
+class CopyValues:
+    """What a copy of a visit takes over: its title, dates and guests, and what to copy.
 
-    Guests, answers, versions and invitations are not copied.
+    Without a title the copy keeps the original's. Guests and their delegations, answers,
+    versions and invitations are never copied: the guests named here are asked anew.
     """
-    shift = first_day - visit.first_day
-    copy = Visit(
-        host_organisation=visit.host_organisation,
-        title=visit.title,
-        purpose=visit.purpose,
-        first_day=visit.first_day + shift,
-        last_day=visit.last_day + shift,
-        timezone=visit.timezone,
-        language=visit.language,
-        status=VisitStatus.DRAFT,
-        contact_person_id=visit.contact_person_id,
-        internal_notes=visit.internal_notes,
+
+    first_day: date
+    title: str | None = None
+    guest_organisation_ids: list[int] = field(default_factory=list)
+    items: bool = True
+    rooms: bool = True
+    internal_notes: bool = True
+    hosts: bool = True
+
+
+def duplicate_visit(visit: Visit, values: CopyValues) -> Visit:
+    """Copy a visit onto new dates with the chosen parts, shifted; the caller commits."""
+    shift = values.first_day - visit.first_day
+    copy = create_visit(
+        visit.host_organisation,
+        VisitValues(
+            title=visit.title if values.title is None else values.title,
+            first_day=visit.first_day + shift,
+            last_day=visit.last_day + shift,
+            timezone=visit.timezone,
+            language=visit.language,
+            purpose=visit.purpose,
+            internal_notes=visit.internal_notes if values.internal_notes else "",
+            guest_organisation_ids=values.guest_organisation_ids,
+            contact_person_id=visit.contact_person_id,
+        ),
     )
-    db.session.add(copy)
     copies: dict[int, AgendaItem] = {}
     domain = current_app.config["ICAL_DOMAIN"]
-    for item in visit.items:
+    for item in visit.items if values.items else []:
         starts_at, starts_fold, ends_at, ends_fold = moved_by_days(item, shift.days, visit.timezone)
         copies[item.id] = AgendaItem(
             visit=copy,
@@ -178,14 +194,14 @@ def duplicate_visit(visit: Visit, first_day: date) -> Visit:
             title_en=item.title_en,
             description_de=item.description_de,
             description_en=item.description_en,
-            internal_notes=item.internal_notes,
-            room_id=item.room_id,
+            internal_notes=item.internal_notes if values.internal_notes else "",
+            room_id=item.room_id if values.rooms else None,
             responsible_person_id=item.responsible_person_id,
             status=item.status,
             uid=f"{uuid.uuid4()}@{domain}",
         )
         db.session.add(copies[item.id])
-    for participation in visit.participations:
+    for participation in visit.participations if values.hosts else []:
         if participation.side != Side.HOST:
             continue
         db.session.add(
@@ -200,6 +216,11 @@ def duplicate_visit(visit: Visit, first_day: date) -> Visit:
         )
     db.session.flush()
     return copy
+
+
+def copy_conflict_count(copy: Visit) -> int:
+    """Return how many warnings a copy's new dates cause, with its rooms and people."""
+    return len(find_conflicts([copy.id])[copy.id])
 
 
 def deletion_refusal(visit: Visit) -> LazyString | None:

@@ -10,16 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from flask_babel import force_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.enums import ItemKind, Side
+from planner.enums import ItemKind, ItemStatus, Side
 from planner.extensions import db
 from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
 from planner.services.attendance import load_participations
 from planner.services.item_texts import both_languages
 from planner.services.permissions import can_see_internal
+from planner.services.text import ascii_name
 from planner.services.versions import latest_version, load_for_snapshot, snapshot
 from planner.services.visits import AgendaDay, AgendaEntry, by_day, entries_from_snapshot
 
@@ -63,7 +65,9 @@ class RunSheetItem:
 
     entry: AgendaEntry
     participants: list[str]
+    # Accessibility of the room and of its building, printed on lines of their own.
     room_notes: str
+    venue_notes: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,30 @@ class PrintData:
     contacts: list[Person] = field(default_factory=list)
     needs: list[Person] = field(default_factory=list)
     door_sheets: list[DoorSheet] = field(default_factory=list)
+
+
+def _file_document_name(document: str) -> str:
+    names = {
+        "agenda": pgettext("file name", "Agenda"),
+        "run-sheet": pgettext("file name", "Run-sheet"),
+        "attendees": pgettext("file name", "Attendees"),
+        "badges": pgettext("file name", "Badges"),
+        "table-cards": pgettext("file name", "Table-cards"),
+        "door-sheets": pgettext("file name", "Door-sheets"),
+    }
+    return names[document]
+
+
+def print_file_name(data: PrintData, version_number: int | None = None) -> str:
+    """Name a PDF in its own language and in ASCII: document, visit title, first day."""
+    with force_locale(data.language):
+        parts = [_file_document_name(data.document), data.title]
+        if data.first_day is not None:
+            parts.append(data.first_day.isoformat())
+        if version_number is not None:
+            parts.append(pgettext("file name", "Version-%(number)s", number=version_number))
+    name = "-".join(filter(None, (ascii_name(part) for part in parts)))
+    return f"{name}.pdf"
 
 
 def _badge(participation: Participation) -> Badge:
@@ -204,12 +232,15 @@ def _fill_run_sheet(data: PrintData, source: dict, participations: list[Particip
         rows = []
         for entry in day.items:
             room = rooms.get(room_of.get(entry.uid))
-            notes = " ".join(
-                part for part in (room.accessibility_notes if room else "",
-                                  room.venue.accessibility_notes if room else "") if part
-            )  # fmt: skip
             people = [names[p] for p in attendees.get(entry.uid, []) if p in names]
-            rows.append(RunSheetItem(entry=entry, participants=people, room_notes=notes))
+            rows.append(
+                RunSheetItem(
+                    entry=entry,
+                    participants=people,
+                    room_notes=room.accessibility_notes if room else "",
+                    venue_notes=room.venue.accessibility_notes if room else "",
+                )
+            )
         data.run_sheet.append((day.day, rows))
     people = [p.person for p in participations]
     contact = data.visit.contact_person
@@ -226,9 +257,10 @@ def _fill_run_sheet(data: PrintData, source: dict, participations: list[Particip
 
 
 def _door_sheets(entries: list[AgendaEntry]) -> list[DoorSheet]:
+    """Group the items that take place by room and day; a door shows no cancelled item."""
     grouped: dict[tuple[str, date], list[AgendaEntry]] = defaultdict(list)
     for entry in entries:
-        if entry.room:
+        if entry.room and entry.status != ItemStatus.CANCELLED:
             grouped[(entry.room, entry.starts_at.date())].append(entry)
     return [
         DoorSheet(room=room, day=day, items=items)

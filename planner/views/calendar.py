@@ -1,7 +1,5 @@
 """Calendar downloads and subscription feeds."""
 
-import re
-
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -26,6 +24,7 @@ from planner.services.permissions import (
     can_read_person_calendar,
     can_view_visit,
 )
+from planner.services.text import ascii_name, content_disposition
 from planner.services.versions import latest_version, version_by_number
 from planner.views.navigation import local_target
 
@@ -35,8 +34,7 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def _safe_filename(text: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-    return (slug or "kalender")[:60]
+    return ascii_name(text, lower=True, max_length=60) or "kalender"
 
 
 def _respond(download: Download, private: bool) -> Response:
@@ -45,7 +43,7 @@ def _respond(download: Download, private: bool) -> Response:
     response.set_etag(download.etag)
     if download.last_modified is not None:
         response.last_modified = download.last_modified
-    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    response.headers["Content-Disposition"] = content_disposition(download.filename)
     # Personal agendas are for one reader; caches in between must not keep them.
     response.headers["Cache-Control"] = "private, no-cache" if private else "public, no-cache"
     return response.make_conditional(request)

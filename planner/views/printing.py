@@ -1,10 +1,9 @@
 """Printed documents of a visit, as print views and PDF, and the organisation's branding."""
 
-import re
-
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from planner.extensions import db
 from planner.models import Organisation, Visit
@@ -14,14 +13,30 @@ from planner.services.printing import (
     DOCUMENTS,
     HOST_DOCUMENTS,
     VERSION_DOCUMENTS,
+    PrintData,
     load_print_data,
+    print_file_name,
 )
+from planner.services.text import content_disposition
 from planner.services.versions import version_by_number
 
 bp = Blueprint("printing", __name__)
 
 
-def _document(visit_id: int, document: str, number: int | None = None):
+def _toolbar(visit: Visit, document: str, number: int | None, language: str | None) -> Markup:
+    """Render the screen-only toolbar in the reader's language, not the document's."""
+    if number is None:
+        pdf = url_for("printing.pdf", visit_id=visit.id, document=document, lang=language)
+    else:
+        pdf = url_for(
+            "printing.version_pdf", visit_id=visit.id, number=number, document=document,
+            lang=language,
+        )  # fmt: skip
+    html = render_template("print/_toolbar.html", visit=visit, pdf_url=pdf)
+    return Markup(html)  # noqa: S704 (our own autoescaped template, rendered a moment ago)
+
+
+def _document(visit_id: int, document: str, number: int | None = None, *, for_pdf: bool = False):
     if document not in (DOCUMENTS if number is None else VERSION_DOCUMENTS):
         abort(404)
     visit = db.session.get(Visit, visit_id)
@@ -35,12 +50,16 @@ def _document(visit_id: int, document: str, number: int | None = None):
         if issued is None:
             abort(404)
     requested = request.args.get("lang")
-    language = requested if requested in current_app.config["LANGUAGES"] else visit.language.value
+    if requested not in current_app.config["LANGUAGES"]:
+        requested = None
+    language = requested or visit.language.value
     data = load_print_data(visit, current_user, document, language, issued)
     if data is None:
         abort(404)
+    # The PDF is the document alone; the print view carries a toolbar for the screen.
+    toolbar = None if for_pdf else _toolbar(visit, document, number, requested)
     with force_locale(language):
-        html = render_template(f"print/{document}.html", data=data, visit=visit)
+        html = render_template(f"print/{document}.html", data=data, visit=visit, toolbar=toolbar)
     return visit, data, html
 
 
@@ -52,12 +71,11 @@ def view(visit_id: int, document: str):
     return html
 
 
-def _pdf(visit: Visit, document: str, html: str, suffix: str = "") -> Response:
-    slug = re.sub(r"[^a-z0-9]+", "-", visit.title.lower()).strip("-")[:50] or "besuch"
+def _pdf(data: PrintData, html: str, number: int | None = None) -> Response:
     return Response(
         render_pdf(html),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{document}-{slug}{suffix}.pdf"'},
+        headers={"Content-Disposition": content_disposition(print_file_name(data, number))},
     )
 
 
@@ -65,8 +83,8 @@ def _pdf(visit: Visit, document: str, html: str, suffix: str = "") -> Response:
 @login_required
 def pdf(visit_id: int, document: str):
     """Download a document as PDF."""
-    visit, _, html = _document(visit_id, document)
-    return _pdf(visit, document, html)
+    _, data, html = _document(visit_id, document, for_pdf=True)
+    return _pdf(data, html)
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>")
@@ -81,8 +99,8 @@ def version_view(visit_id: int, number: int, document: str):
 @login_required
 def version_pdf(visit_id: int, number: int, document: str):
     """Download a document of an issued version as PDF."""
-    visit, _, html = _document(visit_id, document, number)
-    return _pdf(visit, document, html, f"-version-{number}")
+    _, data, html = _document(visit_id, document, number, for_pdf=True)
+    return _pdf(data, html, number)
 
 
 def _organisation(organisation_id: int) -> Organisation:

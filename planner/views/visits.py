@@ -4,7 +4,9 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from planner.converters import MAX_ID
@@ -37,8 +39,10 @@ from planner.services.locking import EditConflict
 from planner.services.permissions import EDITING_ROLES
 from planner.services.planning import (
     TRANSITIONS,
+    CopyValues,
     VisitValues,
     change_status,
+    copy_conflict_count,
     create_visit,
     delete_visit,
     deletion_refusal,
@@ -121,13 +125,17 @@ def month(year: int | None = None, month: int | None = None):
     )
 
 
-def _visit_form_choices(form: VisitForm, host_id: int) -> None:
-    form.guest_organisations.choices = choices(
+def _guest_choices(host_id: int) -> list:
+    return choices(
         (org.id, org.name)
         for org in db.session.scalars(
             select(Organisation).where(Organisation.id != host_id).order_by(Organisation.name)
         )
     )
+
+
+def _visit_form_choices(form: VisitForm, host_id: int) -> None:
+    form.guest_organisations.choices = _guest_choices(host_id)
     people = db.session.scalars(
         select(Person)
         .where(Person.organisation_id == host_id, Person.anonymised_at.is_(None))
@@ -246,15 +254,47 @@ def status(visit_id: int):
 @bp.route("/visits/<id:visit_id>/duplicate", methods=["GET", "POST"])
 @login_required
 def duplicate(visit_id: int):
-    """Copy a visit onto new dates."""
+    """Copy a visit onto new dates with the chosen title, guests and parts."""
     visit = visit_for_editing(visit_id)
     form = DuplicateForm()
-    if form.validate_on_submit():
-        copy = duplicate_visit(visit, form.first_day.data)
-        db.session.commit()
-        flash(_("The copy has been created as a draft."), "success")
-        return redirect(url_for("visits.show", visit_id=copy.id))
+    form.original_title = visit.title
+    form.guest_organisations.choices = _guest_choices(visit.host_organisation_id)
+    if request.method == "GET":
+        form.title.data = _("Copy of %(title)s", title=visit.title)[:300]
+        form.guest_organisations.data = [org.id for org in visit.guest_organisations]
+    elif form.validate_on_submit():
+        values = CopyValues(
+            first_day=form.first_day.data,
+            title=form.title.data,
+            guest_organisation_ids=list(form.guest_organisations.data or []),
+            items=form.copy_items.data,
+            rooms=form.copy_rooms.data,
+            internal_notes=form.copy_internal_notes.data,
+            hosts=form.copy_hosts.data,
+        )
+        try:
+            copy = duplicate_visit(visit, values)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_copy_message(copy_conflict_count(copy)), "success")
+            return redirect(url_for("visits.show", visit_id=copy.id))
     return render_template("visits/duplicate.html", form=form, visit=visit)
+
+
+def _copy_message(conflicts: int) -> Markup:
+    if not conflicts:
+        return escape(_("The copy has been created as a draft. Its dates cause no conflicts."))
+    text = ngettext(
+        "The copy has been created as a draft. Its dates cause %(num)d conflict.",
+        "The copy has been created as a draft. Its dates cause %(num)d conflicts.",
+        conflicts,
+    )
+    return Markup('{} <a href="#conflicts">{}</a>').format(
+        text, ngettext("Show the conflict", "Show the conflicts", conflicts)
+    )
 
 
 @bp.route("/visits/<id:visit_id>/delete", methods=["GET", "POST"])

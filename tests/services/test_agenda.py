@@ -9,7 +9,7 @@ from planner.extensions import db
 from planner.models import AgendaItem
 from planner.services.agenda import ItemValues, add_item, update_item
 from planner.services.errors import InvalidInput
-from planner.services.planning import VisitValues, duplicate_visit, update_visit
+from planner.services.planning import CopyValues, VisitValues, duplicate_visit, update_visit
 from planner.services.timezones import to_utc
 from tests import factories
 
@@ -170,8 +170,8 @@ def test_a_copy_onto_another_day_moves_times_out_of_the_gap_and_drops_needless_f
     factories.item(spring, "2026-03-22 02:30", "2026-03-22 03:30", "Nachtfahrt")
     db.session.commit()
 
-    autumn_copy = duplicate_visit(visit, date(2026, 11, 1))
-    spring_copy = duplicate_visit(spring, date(2026, 3, 29))
+    autumn_copy = duplicate_visit(visit, CopyValues(date(2026, 11, 1)))
+    spring_copy = duplicate_visit(spring, CopyValues(date(2026, 3, 29)))
     db.session.commit()
 
     def times(copy):

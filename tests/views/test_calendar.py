@@ -39,6 +39,23 @@ def test_visit_download_is_a_calendar_attachment(client, login, demo):
     assert len(read_both(response.data)) == 5
 
 
+def test_calendar_file_names_spell_umlauts_out(client, login, demo):
+    login(factories.user(demo.host_organisation, Role.VIEWER))
+    kuecuek = next(p.person for p in demo.participations if p.person.last_name == "Kücük")
+    demo.title = "Mobilität & Klimaschutz – Café Łódź"
+    db.session.commit()
+
+    visit = client.get(f"/visits/{demo.id}/agenda.ics")
+    person = client.get(f"/visits/{demo.id}/people/{kuecuek.id}.ics")
+
+    assert visit.headers["Content-Disposition"] == (
+        'attachment; filename="mobilitaet-klimaschutz-cafe-lodz.ics"'
+    )
+    assert person.headers["Content-Disposition"] == (
+        'attachment; filename="kuecuek-mobilitaet-klimaschutz-cafe-lodz.ics"'
+    )
+
+
 def test_guests_get_no_internal_notes_in_downloads_or_feeds(client, login, demo):
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
 

@@ -323,21 +323,105 @@ def test_status_moves_along_the_allowed_transitions_only(client, planner, start,
     assert db.session.get(Visit, visit.id).status == result
 
 
+COPY_ALL = {"copy_items": "y", "copy_rooms": "y", "copy_internal_notes": "y", "copy_hosts": "y"}
+
+
 def test_duplicate_copies_agenda_rooms_and_hosts_onto_new_dates(client, planner, demo):
-    response = client.post(f"/visits/{demo.id}/duplicate", data={"first_day": "2027-03-04"})
+    response = client.post(
+        f"/visits/{demo.id}/duplicate",
+        data={"title": "Smart City 2027", "first_day": "2027-03-04", **COPY_ALL},
+    )
 
     copy = db.session.scalar(select(Visit).where(Visit.id != demo.id))
     assert response.headers["Location"] == f"/visits/{copy.id}"
-    assert (copy.first_day, copy.status, copy.guest_organisations) == (
-        date(2027, 3, 4), VisitStatus.DRAFT, []
+    assert (copy.title, copy.first_day, copy.status, copy.guest_organisations) == (
+        "Smart City 2027", date(2027, 3, 4), VisitStatus.DRAFT, []
     )  # fmt: skip
-    assert [(i.starts_at, i.title_de, i.title_en, i.room_id) for i in copy.items] == [
-        (i.starts_at.replace(year=2027, month=3, day=4), i.title_de, i.title_en, i.room_id)
-        for i in demo.items
+
+    def kept(item, day):
+        return (item.starts_at.replace(**day), item.title_de, item.title_en, item.room_id,
+                item.internal_notes)  # fmt: skip
+
+    assert [kept(i, {}) for i in copy.items] == [
+        kept(i, {"year": 2027, "month": 3, "day": 4}) for i in demo.items
     ]
     assert not {i.uid for i in copy.items} & {i.uid for i in demo.items}
     sides = db.session.scalars(select(Participation.side).where(Participation.visit_id == copy.id))
     assert set(sides) == {Side.HOST}
+
+
+def test_the_copy_form_offers_a_new_title_the_guests_and_what_to_copy(client, planner, demo):
+    page = client.get(f"/visits/{demo.id}/duplicate").get_data(as_text=True)
+
+    assert f'value="Kopie von {demo.title}"' in page
+    wuppertal = demo.guest_organisations[0].id
+    assert re.search(rf'<input checked id="guest_organisations-\d" name="guest_organisations" '
+                     rf'type="checkbox" value="{wuppertal}">', page)  # fmt: skip
+    assert '<input checked id="copy_items" name="copy_items" type="checkbox" value="y">' in page
+    assert '<input id="copy_internal_notes" name="copy_internal_notes" type="checkbox"' in page
+
+
+def test_duplicate_copies_exactly_what_was_chosen(client, planner, demo):
+    wuppertal = demo.guest_organisations[0]
+    client.post(f"/visits/{demo.id}/duplicate", data={
+        "title": "Smart City 2027", "first_day": "2027-03-04",
+        "guest_organisations": [str(wuppertal.id)], "copy_items": "y",
+    })  # fmt: skip
+
+    copy = db.session.scalar(select(Visit).where(Visit.id != demo.id))
+    assert [org.name for org in copy.guest_organisations] == ["Wuppertal"]
+    assert [i.title_de for i in copy.items] == [i.title_de for i in demo.items]
+    assert {(i.room_id, i.internal_notes) for i in copy.items} == {(None, "")}
+    assert copy.internal_notes == ""
+    assert copy.participations == []
+
+
+def test_a_copy_without_items_keeps_the_hosts_but_no_agenda(client, planner, demo):
+    client.post(f"/visits/{demo.id}/duplicate", data={
+        "title": "Smart City 2027", "first_day": "2027-03-04", "copy_hosts": "y",
+    })  # fmt: skip
+
+    copy = db.session.scalar(select(Visit).where(Visit.id != demo.id))
+    assert copy.items == []
+    hosts = {p.person_id for p in demo.participations if p.side == Side.HOST}
+    assert {p.person_id for p in copy.participations} == hosts
+    assert all(p.items == [] for p in copy.participations)
+
+
+def test_a_copy_keeps_the_same_title_only_when_confirmed(client, planner, demo):
+    data = {"title": demo.title, "first_day": "2027-03-04", **COPY_ALL}
+    refused = client.post(f"/visits/{demo.id}/duplicate", data=data)
+
+    assert refused.status_code == 200
+    assert "Die Kopie hat denselben Titel wie das Original." in page_text(refused)
+    assert db.session.scalar(select(func.count(Visit.id))) == 1
+
+    accepted = client.post(f"/visits/{demo.id}/duplicate", data={**data, "same_title": "y"})
+    copy = db.session.scalar(select(Visit).where(Visit.id != demo.id))
+    assert accepted.headers["Location"] == f"/visits/{copy.id}"
+    assert copy.title == demo.title
+
+
+def test_the_copy_says_how_many_conflicts_its_dates_cause(client, planner, demo):
+    original = _draft(planner, first_day=date(2026, 12, 10), title="Ratssaal-Termin")
+    room = factories.room(planner.organisation, "Ratssaal")
+    factories.item(original, "2026-12-10 10:00", "2026-12-10 11:00", "Empfang", room=room)
+    db.session.commit()
+    data = {"title": "Zweiter Termin", "first_day": "2026-12-10", **COPY_ALL}
+
+    shown = client.post(f"/visits/{original.id}/duplicate", data=data, follow_redirects=True)
+    later = {**data, "first_day": "2026-12-17"}
+    quiet = client.post(f"/visits/{original.id}/duplicate", data=later, follow_redirects=True)
+    again = client.post(f"/visits/{original.id}/duplicate", data=data, follow_redirects=True)
+
+    assert "Die Kopie wurde als Entwurf angelegt. Ihre Daten verursachen 1 Konflikt." in page_text(
+        shown
+    )
+    assert '<a href="#conflicts">Konflikt ansehen</a>' in shown.get_data(as_text=True)
+    assert "Ihre Daten verursachen keine Konflikte." in page_text(quiet)
+    assert "#conflicts" not in quiet.get_data(as_text=True)
+    # The room is now booked by the original and the first copy.
+    assert "Ihre Daten verursachen 2 Konflikte. Konflikte ansehen" in page_text(again)
 
 
 def test_only_draft_visits_can_be_deleted(client, planner, demo):

@@ -2,12 +2,12 @@
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
-from planner.enums import Language, Role, Side
+from planner.enums import ItemStatus, Language, Role, Side
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, Person
 from planner.services.branding import set_logo
@@ -336,3 +336,163 @@ def test_the_guest_agenda_prints_the_issued_title_until_a_new_version(client, ho
     _, agenda = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf"))
     assert "Smart-City-Austausch: Besuch der Stadt Wuppertal" in agenda
     assert "Neuer Arbeitstitel" not in agenda
+
+
+def _pages(response) -> list[str]:
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.data))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def _dortmund(demo, **fields):
+    """Add and issue a visit whose title needs transliterating."""
+    visit = factories.visit(
+        demo.host_organisation,
+        demo.guest_organisations,
+        first_day=date(2027, 3, 10),
+        last_day=date(2027, 3, 11),
+        title="Delegation Dortmund: Mobilität & Klimaschutz",
+        **fields,
+    )
+    factories.item(
+        visit, "2027-03-10 10:00", "2027-03-10 11:00", "Begrüßung", room=demo.items[0].room
+    )
+    db.session.commit()
+    factories.issue(visit)
+    db.session.commit()
+    return visit
+
+
+@pytest.mark.parametrize(
+    ("document", "lang", "name"),
+    [
+        ("agenda", "", "Programm"),
+        ("run-sheet", "", "Ablaufplan"),
+        ("attendees", "", "Teilnehmerliste"),
+        ("badges", "", "Namensschilder"),
+        ("table-cards", "", "Tischkarten"),
+        ("door-sheets", "", "Tuerschilder"),
+        ("agenda", "en", "Agenda"),
+        ("run-sheet", "en", "Run-sheet"),
+        ("attendees", "en", "Attendees"),
+        ("badges", "en", "Badges"),
+        ("table-cards", "en", "Table-cards"),
+        ("door-sheets", "en", "Door-sheets"),
+    ],
+    ids=lambda value: value or "de",
+)
+def test_pdf_file_names_are_in_the_documents_language_and_plain_letters(
+    client, host, demo, document, lang, name
+):
+    visit = _dortmund(demo)
+    response = client.get(f"/visits/{visit.id}/print/{document}.pdf?lang={lang}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{name}-Delegation-Dortmund-Mobilitaet-Klimaschutz-2027-03-10.pdf"'
+    )
+
+
+def test_the_pdf_of_an_issued_version_names_its_number(client, host, demo):
+    visit = _dortmund(demo)
+    response = client.get(f"/visits/{visit.id}/versions/1/print/agenda.pdf?lang=en")
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="Agenda-Delegation-Dortmund-Mobilitaet-Klimaschutz-2027-03-10'
+        '-Version-1.pdf"'
+    )
+
+
+def test_badges_fill_ten_per_page_in_protocol_order(client, host, demo):
+    visit = _dortmund(demo)
+    guests, hosts = demo.guest_organisations[0], demo.host_organisation
+    # Alphabetical order would be the reverse: protocol order puts the heads first.
+    for n in range(23):
+        side = Side.GUEST if n < 12 else Side.HOST
+        org = guests if side == Side.GUEST else hosts
+        person = factories.person(org, f"Z{99 - n:02}name", first_name="Eva", precedence_rank=n)
+        factories.participation(visit, person, side)
+    db.session.commit()
+
+    pages = _pages(client.get(f"/visits/{visit.id}/print/badges.pdf"))
+
+    assert len(pages) == 3
+    names = [re.findall(r"Z(\d{2})name", page) for page in pages]
+    expected = [f"{99 - n:02}" for n in range(23)]
+    assert names == [expected[:10], expected[10:20], expected[20:]]
+    assert not any("Seite" in page for page in pages)  # cut sheets carry no page numbers
+
+
+def test_a_long_run_sheet_never_splits_an_item_from_its_lines(client, host, demo):
+    visit = _dortmund(demo)
+    start = datetime(2027, 3, 10, 8, 0)
+    items = [
+        factories.item(
+            visit,
+            f"{start + timedelta(minutes=20 * n):%Y-%m-%d %H:%M}",
+            f"{start + timedelta(minutes=20 * n + 15):%Y-%m-%d %H:%M}",
+            f"Punkt {n:02}",
+            description="Austausch über Projekte. " * (4 + n % 5),
+            internal_notes=f"Notiz {n:02}",
+        )  # fmt: skip
+        for n in range(24)
+    ]
+    for n, item in enumerate(items):
+        person = factories.person(demo.host_organisation, f"Gast{n:02}", first_name="Eva")
+        factories.participation(visit, person, Side.HOST, attends_all_items=False, items=[item])
+    db.session.commit()
+
+    pages = _pages(client.get(f"/visits/{visit.id}/print/run-sheet.pdf"))
+
+    assert len(pages) >= 3
+    for n in range(24):
+        page = next(page for page in pages if f"Punkt {n:02}" in page)
+        assert f"Notiz {n:02}" in page, n
+        assert f"Teilnehmende (1): Eva Gast{n:02}" in page, n
+
+
+def test_the_print_view_has_a_toolbar_that_the_pdf_leaves_out(client, host, demo):
+    view = client.get(f"/visits/{demo.id}/print/badges").get_data(as_text=True)
+    english = client.get(f"/visits/{demo.id}/print/agenda?lang=en").get_data(as_text=True)
+    _, text = _pdf(client.get(f"/visits/{demo.id}/print/badges.pdf"))
+
+    assert '<button type="button" class="print-button" hidden>Drucken</button>' in view
+    assert f'<a href="/visits/{demo.id}/print/badges.pdf">PDF herunterladen</a>' in view
+    assert f'<a href="/visits/{demo.id}">Zurück zum Besuch</a>' in view
+    assert f'<a href="/visits/{demo.id}/print/agenda.pdf?lang=en">Download PDF</a>' in english
+    version = client.get(f"/visits/{demo.id}/versions/1/print/agenda").get_data(as_text=True)
+    assert f'<a href="/visits/{demo.id}/versions/1/print/agenda.pdf">PDF herunterladen</a>' in (
+        version
+    )
+    assert 'src="/static/js/print.js"' in view
+    assert "<script>" not in view
+    assert "Drucken" not in text
+    assert "PDF herunterladen" not in text
+    assert "Zurück zum Besuch" not in text
+
+
+def test_door_sheets_leave_out_cancelled_items_and_the_zone(client, host, demo):
+    closing = next(item for item in demo.items if item.title_de == "Abschlussgespräch")
+    closing.status = ItemStatus.CANCELLED
+    db.session.commit()
+    factories.issue(demo, "Abschluss abgesagt")
+    db.session.commit()
+
+    _, text = _pdf(client.get(f"/visits/{demo.id}/print/door-sheets.pdf"))
+    view = page_text(client.get(f"/visits/{demo.id}/print/door-sheets"))
+
+    assert "Begrüßung durch den Oberbürgermeister" in text
+    assert "Abschlussgespräch" not in text
+    assert "Abschlussgespräch" not in view
+    assert "Europe/Berlin" not in text
+    assert "Alle Zeiten" not in view
+
+
+def test_the_run_sheet_prints_room_and_building_access_on_lines_of_their_own(client, host, demo):
+    room = demo.items[0].room
+    room.accessibility_notes = "Rampe am Seiteneingang"
+    room.venue.accessibility_notes = "Aufzug im Foyer"
+    db.session.commit()
+
+    view = client.get(f"/visits/{demo.id}/print/run-sheet").get_data(as_text=True)
+
+    assert '<p class="place-note">Zugang zum Raum: Rampe am Seiteneingang</p>' in view
+    assert '<p class="place-note">Zugang zum Gebäude: Aufzug im Foyer</p>' in view
