@@ -290,6 +290,7 @@ def test_branding_is_seen_only_by_organisations_that_share_a_visit(app, client, 
     assert client.get(logo).data == PNG
     assert client.get(theme).status_code == 200
 
+    client.post("/logout")
     login(factories.user(factories.organisation("Dortmund"), Role.ADMIN))
     assert client.get(logo).status_code == 404
     assert client.get(theme).status_code == 404
