@@ -94,6 +94,8 @@ def _empty_all_tables() -> None:
     else:
         for table in reversed(tables):
             db.session.execute(table.delete())
+        # As RESTART IDENTITY above: each test's ids start at 1 whichever test ran before.
+        db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
 
 

@@ -147,7 +147,10 @@ def test_outlooks_comment_travels_with_the_answer_and_the_planner_sees_it(
     assert _answer(mayor, demo.items[0]).comment == "Ich komme gerne.\n"
     page = page_text(client.get(f"/visits/{demo.id}/outbox"))
     assert "Antworten aus Kalenderprogrammen" in page
-    assert "Prof. Dr. Uwe Schneidewind Begrüßung durch den Oberbürgermeister Zugesagt" in page
+    assert (
+        "Prof. Dr. Uwe Schneidewind &lt;uwe.schneidewind@wuppertal.example&gt; "
+        "Begrüßung durch den Oberbürgermeister Zugesagt"
+    ) in page
     assert "Antwort übernommen" in page
 
 

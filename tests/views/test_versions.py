@@ -249,8 +249,8 @@ def test_an_old_versions_pdf_carries_the_mark(client, three_versions):
 
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="agenda-smart-city-austausch-besuch-der-stadt-wuppertal'
-        '-version-2.pdf"'
+        'attachment; filename="Programm-Smart-City-Austausch-Besuch-der-Stadt-Wuppertal'
+        '-2023-02-23-Version-2.pdf"'
     )
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
