@@ -111,7 +111,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
 
-    from planner.i18n import former_title, item_title, template_helpers
+    from planner.i18n import format_timestamp, former_title, item_title, template_helpers
     from planner.services.feeds import feed_addresses
 
     app.context_processor(template_helpers)
@@ -119,4 +119,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A global, not a context value: imported macros (_changes.html) call it too.
     app.jinja_env.globals["item_title"] = item_title
     app.jinja_env.globals["former_title"] = former_title
+    # Every date with a time on screen, in the same form and without seconds.
+    app.jinja_env.filters["datetimeformat"] = format_timestamp
     return app

@@ -17,6 +17,7 @@ from planner.models import Visit
 from planner.services.benchdata import generate
 from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput, UnreadableMessage
+from planner.services.locales import formatting_locale
 from planner.services.mailbox import MailboxError, fetch_new
 from planner.services.mailbox import run_loop as fetch_loop
 from planner.services.outbox import mail_backend, run_loop, send_pending
@@ -92,7 +93,7 @@ def create_user_command(email: str, name: str, org: str, role: str) -> None:
         db.session.commit()
     except InvalidInput as error:
         db.session.rollback()
-        with force_locale(cli_language()):
+        with force_locale(formatting_locale(cli_language())):
             raise click.ClickException(f"{error.field}: {error.message}") from error
     click.echo(f"Created {user.role} {user.email} in {user.organisation.name}.")
 

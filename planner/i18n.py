@@ -5,7 +5,7 @@ from typing import Any
 
 from babel import dates
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext, to_user_timezone
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
@@ -20,11 +20,12 @@ from planner.enums import (
     VisitStatus,
 )
 from planner.services.item_texts import title_in
+from planner.services.locales import formatting_locale
 from planner.services.timezones import zone
 from planner.services.wallclock import Reading, classify, offset_text, utc_offset
 
 
-def select_locale() -> str:
+def select_language() -> str:
     """Choose the interface language: ``?lang=``, then the session's choice, then German."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
@@ -36,6 +37,11 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    """Choose the Babel locale of the interface language: English pages write en_GB dates."""
+    return formatting_locale(select_language())
 
 
 def format_day(day: date) -> str:
@@ -82,7 +88,22 @@ def format_span(item: Any, zone_name: str) -> str:
 
 def current_language() -> str:
     """Return the interface language of the request: "de" or "en"."""
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_timestamp(moment: datetime, width: str = "medium") -> str:
+    """Format an instant in the reader's time zone as date and 24-hour time, never with
+    seconds: "23.02.2023, 12:58", "23 Feb 2023, 12:58".
+
+    Replaces Flask-Babel's ``datetimeformat`` filter, whose "medium" adds seconds and
+    whose English "short" counts hours to twelve.
+    """
+    local = to_user_timezone(moment)
+    if width not in ("short", "medium", "long", "full"):
+        return dates.format_datetime(local, width, locale=get_locale())
+    day = dates.format_date(local.date(), format=width, locale=get_locale())
+    return f"{day}, {format_clock(local)}"
 
 
 def item_title(item: Any, language: str | None = None) -> str:

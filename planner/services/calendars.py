@@ -24,6 +24,7 @@ from planner.extensions import db
 from planner.i18n import enum_labels
 from planner.models import AgendaVersion, Person, Visit
 from planner.services.item_texts import description_in, title_in
+from planner.services.locales import formatting_locale
 from planner.services.timezones import zone
 from planner.services.vtimezone import vtimezone
 
@@ -98,7 +99,7 @@ def build(request: CalendarRequest) -> Calendar:
     tz = zone(zone_name)
     stamp = request.issued_at.astimezone(UTC)
     cancelled_visit = visit.status == VisitStatus.CANCELLED
-    with force_locale(request.language):
+    with force_locale(formatting_locale(request.language)):
         kind_labels = {key.value: str(label) for key, label in enum_labels()["item_kind"].items()}
         participants_label = _("Participants")
         calendar = Calendar()

@@ -28,7 +28,7 @@ HOST = "Bochum"
 GUEST = "Wuppertal"
 VISIT_TITLE = "Smart-City-Austausch: Besuch der Stadt Wuppertal"
 VISIT_DAY = date(2023, 2, 23)
-INTERNAL_PARKING_NOTE = "INTERN: Parkplätze für die Delegation im Innenhof reserviert"
+INTERNAL_PARKING_NOTE = "Parkplätze für die Delegation im Innenhof reserviert"
 
 CITY_HALL = "Rathaus Bochum"
 ROOMS = [

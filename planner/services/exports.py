@@ -14,7 +14,7 @@ from planner.i18n import enum_labels
 from planner.models import User, Visit
 from planner.services.answers import answer_lines
 from planner.services.attendance import load_participations
-from planner.services.permissions import can_edit_delegation, can_see_internal
+from planner.services.permissions import can_see_internal, manages_delegation
 
 # Text that a spreadsheet would run as a formula, or that hides a formula behind a tab.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,7 +47,7 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
     rows = []
     for participation in load_participations(visit.id):
         person = participation.person
-        own = internal or can_edit_delegation(viewer, visit, person.organisation)
+        own = internal or manages_delegation(viewer, visit, person.organisation)
         phone = person.phone if own and (internal or not person.phone_internal) else ""
         rows.append(
             [

@@ -22,10 +22,11 @@ from planner.services.calendars import (
     participant_names,
     serialise,
 )
+from planner.services.locales import formatting_locale
 from planner.services.permissions import (
-    can_edit_delegation,
     can_see_internal,
     can_view_visit,
+    manages_delegation,
     visible_visits,
 )
 from planner.services.versions import latest_version, load_for_snapshot, snapshot
@@ -79,7 +80,7 @@ def version_source(version: AgendaVersion, latest: AgendaVersion) -> Source:
 
 
 def _name(visit: Visit, source: Source, language: str, suffix: str = "") -> str:
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         name = visit.title + (f" – {suffix}" if suffix else "")
         # Outside the f-strings: the message extractor does not look inside them.
         if source.draft:
@@ -162,7 +163,7 @@ def can_manage_feed(user: User, feed: FeedToken) -> bool:
     if feed.user_id == user.id:
         return True
     if feed.kind == "person" and feed.visit is not None and feed.person is not None:
-        return can_edit_delegation(user, feed.visit, feed.person.organisation)
+        return manages_delegation(user, feed.visit, feed.person.organisation)
     return False
 
 
@@ -222,7 +223,7 @@ def feed_download(feed: FeedToken, build_body: bool = True) -> Download | None:
             reminders=feed.reminders,
         )  # fmt: skip
         calendars.append(build(request))
-    with force_locale(feed.user.organisation.locale.value):
+    with force_locale(formatting_locale(feed.user.organisation.locale.value)):
         name = _("Visits of %(organisation)s", organisation=feed.user.organisation.name)
     return Download(serialise(combine(calendars, name)), tag, last, "feed.ics")
 

@@ -39,6 +39,7 @@ from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.item_texts import reader_language, title_in
 from planner.services.letters import SHARED, fill, shared_text, signature, text_to_html
+from planner.services.locales import formatting_locale
 from planner.services.locking import write_bookkeeping
 from planner.services.timezones import to_utc
 from planner.services.versions import Changes, fold_of
@@ -73,7 +74,7 @@ def greeting(person: Person, language: str) -> str:
     known = SALUTATIONS.get(language, {}).get(person.salutation.strip().rstrip(".").lower())
     if known:
         return f"{known[0]} {name},"
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         return _("Dear %(name)s,", name=person.display_name)
 
 
@@ -109,7 +110,7 @@ def _lines(items: list[dict[str, Any]], language: str, zone_name: str) -> list[L
         items,
         key=lambda i: to_utc(times[i["uid"]].starts_at, zone_name, times[i["uid"]].starts_fold),
     )
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         for item in ordered:
             span = times[item["uid"]]
             lines.append(
@@ -136,7 +137,7 @@ def _when(item: dict[str, Any], prefix: str, zone_name: str, other: str = "") ->
 def _summary(changes: Changes, uids: set[str], language: str, zone_name: str) -> list[str]:
     """Return one short sentence per change that concerns these items."""
     sentences = []
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         for item in changes.moved:
             if item["uid"] in uids:
                 sentences.append(_("%(title)s moved from %(old)s to %(new)s%(place)s.",
@@ -301,7 +302,7 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
         # The first message of the person's round carries the shared text; the others not.
         return SHARED if not drafted else ""
 
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         if plan.occasion == "invite" or itip > 1:
             programme = _attended(version.snapshot, person.id)
             shown = [i for i in programme if i["status"] != ItemStatus.CANCELLED]
@@ -543,7 +544,7 @@ def _draft_cancellation(participation: Participation, version: AgendaVersion,
                         items: list[dict[str, Any]], sentence: LazyString) -> bool:  # fmt: skip
     if not items:
         return False
-    with force_locale(participation.person.language.value):
+    with force_locale(formatting_locale(participation.person.language.value)):
         summary = [str(sentence)]
     plan = Plan(participation, "cancel", [], items, summary)
     return bool(_draft_plan(participation.visit, version, plan))

@@ -4,7 +4,7 @@
   included; its planners and admins change everything.
 - Users of a guest organisation read the agenda and public descriptions, never internal
   notes nor internal contact details; their planners and admins change only their own
-  organisation's delegation.
+  organisation's delegation, and only while the visit is not completed or cancelled.
 - Anyone else learns nothing, not even that the visit exists (the views answer 404).
 - An organisation's logo and print colour are seen by its own users and by those of the
   organisations it shares a visit with (their printouts carry it), by no one else.
@@ -15,11 +15,13 @@ from enum import Enum
 from sqlalchemy import exists, or_, select
 from sqlalchemy.sql import Select
 
-from planner.enums import Role
+from planner.enums import Role, VisitStatus
 from planner.extensions import db
 from planner.models import Organisation, Person, User, Visit, visit_guest_organisation
 
 EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
+# A guest's list is part of the record once the visit is over; the host may still correct it.
+CLOSED_STATUSES = frozenset({VisitStatus.COMPLETED, VisitStatus.CANCELLED})
 
 
 class Relation(Enum):
@@ -61,14 +63,23 @@ def can_view_history(user: User | None, visit: Visit) -> bool:
     return can_edit_visit(user, visit)
 
 
-def can_edit_delegation(user: User | None, visit: Visit, organisation: Organisation) -> bool:
-    """Return whether the user may change the list of ``organisation``'s people on the visit."""
+def manages_delegation(user: User | None, visit: Visit, organisation: Organisation) -> bool:
+    """Return whether ``organisation``'s people on the visit are the user's to look after,
+    whatever the visit's status: their contact details and feeds are the user's business.
+    """
     kind = relation(user, visit)
     if kind is Relation.HOST:
         return user.role in EDITING_ROLES
     if kind is Relation.GUEST:
         return user.role in EDITING_ROLES and organisation.id == user.organisation_id
     return False
+
+
+def can_edit_delegation(user: User | None, visit: Visit, organisation: Organisation) -> bool:
+    """Return whether the user may change the list of ``organisation``'s people on the visit."""
+    if not manages_delegation(user, visit, organisation):
+        return False
+    return relation(user, visit) is Relation.HOST or visit.status not in CLOSED_STATUSES
 
 
 def can_read_person_calendar(user: User | None, visit: Visit, person: Person) -> bool:

@@ -247,6 +247,26 @@ def month_view(viewer: User, year: int, month: int) -> list[list[MonthDay]]:
     return [cells[n : n + 7] for n in range(0, len(cells), 7)]
 
 
+def neighbouring_visit_months(
+    viewer: User, year: int, month: int
+) -> tuple[date | None, date | None]:
+    """Return the first day of the nearest earlier and later month with a visit the viewer
+    may see, or None where there is none.
+    """
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    earlier = db.session.scalar(
+        visible_visits(select(func.max(Visit.last_day)), viewer).where(Visit.last_day < first)
+    )
+    later = db.session.scalar(
+        visible_visits(select(func.min(Visit.first_day)), viewer).where(Visit.first_day > last)
+    )
+    return (
+        earlier.replace(day=1) if earlier else None,
+        later.replace(day=1) if later else None,
+    )
+
+
 def protocol_order(participations: list[Participation]) -> list[Participation]:
     """Sort participants by rank (unranked last), then by name."""
     return sorted(

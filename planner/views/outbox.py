@@ -36,6 +36,7 @@ from planner.services.letters import (
     set_text,
     text_to_html,
 )
+from planner.services.locales import formatting_locale
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.replies import replies_of
 from planner.services.versions import latest_version
@@ -327,7 +328,7 @@ def rsvp(token: str):
         wanted = _chosen(request.args.get("answer"))
         only = request.args.get("item", type=int)
         preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         return render_template(
             "outbox/rsvp.html", participation=participation, saved=saved, token=token,
             version=version, items=items, preselected=preselected,

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from planner.extensions import db
 from planner.models import Organisation, Visit
+from planner.services.locales import formatting_locale
 from planner.services.pdf import render_pdf
 from planner.services.permissions import can_see_branding, can_see_internal, can_view_visit
 from planner.services.printing import (
@@ -58,7 +59,7 @@ def _document(visit_id: int, document: str, number: int | None = None, *, for_pd
         abort(404)
     # The PDF is the document alone; the print view carries a toolbar for the screen.
     toolbar = None if for_pdf else _toolbar(visit, document, number, requested)
-    with force_locale(language):
+    with force_locale(formatting_locale(language)):
         html = render_template(f"print/{document}.html", data=data, visit=visit, toolbar=toolbar)
     return visit, data, html
 

@@ -16,6 +16,7 @@ from planner.forms.base import Form
 from planner.forms.confirm import ConfirmForm
 from planner.forms.conflicts import AcknowledgeForm
 from planner.forms.history import HistoryFilterForm
+from planner.forms.month import FIRST_YEAR, LAST_YEAR, MonthJumpForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language
@@ -62,6 +63,7 @@ from planner.services.visits import (
     dashboard,
     load_visit_page,
     month_view,
+    neighbouring_visit_months,
     recent_visits,
     search_visits,
     upcoming_visits,
@@ -108,19 +110,30 @@ def list_visits():
 @bp.get("/month/<int:year>/<int:month>")
 @login_required
 def month(year: int | None = None, month: int | None = None):
-    """Show all visits of a month in a calendar grid."""
+    """Show all visits of a month in a calendar grid, with a jump to any other month."""
     today = date.today()  # noqa: DTZ011 (the server's calendar day)
+    jump = MonthJumpForm(request.args)
+    asked = "year" in request.args or "month" in request.args
+    if asked and jump.validate():
+        chosen_year, chosen_month = jump.chosen()
+        return redirect(url_for("visits.month", year=chosen_year, month=chosen_month))
     year, month = year or today.year, month or today.month
-    if not (1 <= month <= 12 and 1900 <= year <= 2999):
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= LAST_YEAR):
         abort(404)
+    if not jump.errors:
+        jump.year.data, jump.month.data = str(year), month
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
+    earlier, later = neighbouring_visit_months(current_user, year, month)
     return render_template(
         "visits/month.html",
         weeks=month_view(current_user, year, month),
         first=date(year, month, 1),
         previous=previous,
         following=following,
+        earlier=earlier,
+        later=later,
+        jump=jump,
         today=today,
     )
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.enums import Role
+from planner.enums import Role, VisitStatus
 from planner.extensions import db
 from planner.services.permissions import (
     Relation,
@@ -11,6 +11,7 @@ from planner.services.permissions import (
     can_manage_user,
     can_see_internal,
     can_view_visit,
+    manages_delegation,
     relation,
 )
 from tests import factories
@@ -59,6 +60,29 @@ def test_what_each_role_of_each_city_may_do(
     assert can_edit_visit(user, visit) is edit
     assert can_edit_delegation(user, visit, bochum) is edit_host_list
     assert can_edit_delegation(user, visit, wuppertal) is edit_guest_list
+
+
+@pytest.mark.parametrize(
+    ("status", "guest_may_edit"),
+    [
+        (VisitStatus.DRAFT, True),
+        (VisitStatus.PLANNED, True),
+        (VisitStatus.CONFIRMED, True),
+        (VisitStatus.COMPLETED, False),
+        (VisitStatus.CANCELLED, False),
+    ],
+    ids=lambda value: value.value if isinstance(value, VisitStatus) else str(value),
+)
+def test_a_guest_changes_its_list_only_while_the_visit_is_open(cities, status, guest_may_edit):
+    visit, bochum, wuppertal, _ = cities
+    visit.status = status
+    guest = factories.user(wuppertal, Role.PLANNER)
+    host = factories.user(bochum, Role.PLANNER)
+
+    assert can_edit_delegation(guest, visit, wuppertal) is guest_may_edit
+    assert can_edit_delegation(host, visit, wuppertal) is True
+    # Its own people's contact details stay the guest's business after the visit.
+    assert manages_delegation(guest, visit, wuppertal) is True
 
 
 def test_a_deactivated_login_may_do_nothing(cities):

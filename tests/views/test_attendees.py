@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from planner.enums import Role, Side
+from planner.enums import Role, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AuditEntry, Participation, PendingImport, Person, Visit
 from planner.services.demo import load_demo_data
@@ -214,6 +214,7 @@ def test_a_guest_planner_cannot_remove_a_host(client, login, demo):
 
 def test_a_guest_planner_adds_a_new_member_of_its_own_delegation(client, login, demo):
     wuppertal = demo.guest_organisations[0]
+    demo.status = VisitStatus.CONFIRMED  # guests change their list while it is open
     login(factories.user(wuppertal, Role.PLANNER))
 
     response = client.post(f"/visits/{demo.id}/participants/new", data={
@@ -226,6 +227,41 @@ def test_a_guest_planner_adds_a_new_member_of_its_own_delegation(client, login, 
     assert person.organisation_id == wuppertal.id
     part = db.session.scalar(select(Participation).where(Participation.person_id == person.id))
     assert (part.visit_id, part.side) == (demo.id, Side.GUEST)
+
+
+@pytest.mark.parametrize("status", [VisitStatus.COMPLETED, VisitStatus.CANCELLED])
+def test_a_closed_visit_is_read_only_for_its_guests_but_not_for_its_hosts(
+    client, login, demo, status
+):
+    demo.status = status
+    wuppertal, bochum = demo.guest_organisations[0], demo.host_organisation
+    guest_planner = factories.user(wuppertal, Role.PLANNER)
+    newcomer = factories.person(wuppertal, "Neu")
+    colleague = factories.person(bochum, "Kollegin")
+    login(guest_planner)
+
+    page = page_text(client.get(f"/visits/{demo.id}"))
+    refused = client.post(
+        f"/visits/{demo.id}/participants/add", data={"existing-person": str(newcomer.id)}
+    )
+    removal = client.post(
+        f"/visits/{demo.id}/participants/{demo.participations[0].id}/remove",
+        data={"confirm": "yes"},
+    )
+    client.post("/logout")
+    login(factories.user(bochum, Role.PLANNER))
+    added = client.post(
+        f"/visits/{demo.id}/participants/add", data={"existing-person": str(colleague.id)}
+    )
+
+    assert "Teilnehmende verwalten" not in page
+    assert (refused.status_code, removal.status_code, added.status_code) == (403, 403, 302)
+    taking_part = set(
+        db.session.scalars(select(Participation.person_id).where(Participation.visit_id == demo.id))
+    )
+    assert newcomer.id not in taking_part
+    assert colleague.id in taking_part
+    assert demo.participations[0].person_id in taking_part
 
 
 def test_ranks_set_the_protocol_order(client, host_planner, demo):
@@ -278,6 +314,7 @@ def test_the_attendance_matrix_heads_its_columns_in_the_interface_language(
 
 
 def test_a_guest_planner_cannot_change_what_hosts_attend(client, login, demo):
+    demo.status = VisitStatus.CONFIRMED  # guests change their list while it is open
     login(factories.user(demo.guest_organisations[0], Role.PLANNER))
     page = form_values(client.get(f"/visits/{demo.id}/attendance"))
     unticked = {key: value for key, value in page.items() if not key.startswith("a-")}
@@ -394,6 +431,7 @@ def test_naming_a_city_as_guest_opens_none_of_its_people(client, login, demo):
 def test_guests_see_only_issued_items_in_the_attendance_matrix(client, login, demo):
     from planner.enums import ItemKind
 
+    demo.status = VisitStatus.CONFIRMED  # guests change their list while it is open
     factories.item(demo, "2023-02-23 08:00", "2023-02-23 08:30", "Interne Vorbesprechung",
                    kind=ItemKind.INTERNAL_HOLD)  # fmt: skip
     factories.item(demo, "2023-02-23 15:00", "2023-02-23 16:00", "Noch nicht herausgegeben")

@@ -203,23 +203,23 @@ RULES = {
     ("/people/<id:person_id>/anonymise", "POST"): delegation_editors(302),
     ("/people/<id:person_id>/delete", "GET"): delegation_editors(),
     ("/people/<id:person_id>/delete", "POST"): delegation_editors(302),
-    ("/visits/<id:visit_id>/participants", "GET"): delegation_editors(),
-    ("/visits/<id:visit_id>/participants/add", "POST"): delegation_editors(),
-    ("/visits/<id:visit_id>/participants/new", "POST"): delegation_editors(),
-    ("/visits/<id:visit_id>/participants/ranks", "POST"): delegation_editors(302),
-    ("/visits/<id:visit_id>/participants/<id:participation_id>/remove", "GET"): (
-        delegation_editors()
-    ),
+    # The demo visit is completed: a guest's list of it is part of the record now, so only
+    # the host changes it (a guest's planners change their list while a visit is open).
+    ("/visits/<id:visit_id>/participants", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/participants/add", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/participants/new", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/participants/ranks", "POST"): visit_editors(302),
+    ("/visits/<id:visit_id>/participants/<id:participation_id>/remove", "GET"): (visit_editors()),
     ("/visits/<id:visit_id>/participants/<id:participation_id>/remove", "POST"): (
-        delegation_editors(302)
+        visit_editors(302)
     ),
-    ("/visits/<id:visit_id>/attendance", "GET"): delegation_editors(),
+    ("/visits/<id:visit_id>/attendance", "GET"): visit_editors(),
     # Sent without the rows' lock versions, the matrix is refused and shown again.
-    ("/visits/<id:visit_id>/attendance", "POST"): delegation_editors(),
-    ("/visits/<id:visit_id>/import", "GET"): delegation_editors(),
-    ("/visits/<id:visit_id>/import", "POST"): delegation_editors(),
-    ("/visits/<id:visit_id>/import/<token>", "GET"): delegation_editors(),
-    ("/visits/<id:visit_id>/import/<token>", "POST"): delegation_editors(),
+    ("/visits/<id:visit_id>/attendance", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/import", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/import", "POST"): visit_editors(),
+    ("/visits/<id:visit_id>/import/<token>", "GET"): visit_editors(),
+    ("/visits/<id:visit_id>/import/<token>", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/attendees.csv", "GET"): visit_readers,
     ("/visits/<id:visit_id>/attendees.xlsx", "GET"): visit_readers,
     ("/visits/<id:visit_id>/agenda.ics", "GET"): visit_readers,

@@ -523,7 +523,7 @@ def test_dashboard_counts_items_attendees_and_conflicts(client, planner):
 
     page = client.get("/").get_data(as_text=True)
     row = re.search(r"Zukunftsbesuch.*?</tr>", page, re.S)[0]
-    cells = re.findall(r'<td class="number">(.*?)</td>', row, re.S)
+    cells = re.findall(r'<td class="number"[^>]*>(.*?)</td>', row, re.S)
 
     # The two items overlap: one clash, however many warnings tell it.
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in cells] == ["2", "1", "1"]
@@ -534,6 +534,70 @@ def test_month_view_shows_the_visits_of_the_month(client, planner, demo):
     assert "Februar 2023" in text
     assert "Smart-City-Austausch: Besuch der Stadt Wuppertal" in text
     assert "Smart-City" not in page_text(client.get("/month/2023/3"))
+
+
+def test_the_month_jump_lands_on_the_chosen_month(client, planner, demo):
+    response = client.get("/month?month=2&year=2023")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/month/2023/2"
+    text = page_text(client.get(response.headers["Location"]))
+    assert "Februar 2023" in text
+    assert "Smart-City-Austausch: Besuch der Stadt Wuppertal" in text
+
+
+def test_the_month_view_links_to_the_nearest_months_with_visits(client, planner, demo):
+    later = _draft(planner, first_day=date(2027, 3, 10), title="Besuch aus Essen")
+
+    text = page_text(client.get("/month/2025/6"))
+    page = client.get("/month/2025/6").get_data(as_text=True)
+
+    assert "Frühere Besuche: Februar 2023" in text
+    assert 'href="/month/2023/2"' in page
+    assert "Spätere Besuche: März 2027" in text
+    assert 'href="/month/2027/3"' in page
+    assert later.title not in page_text(client.get("/month/2023/2"))
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("month=2&year=", "Bitte ein Jahr eingeben."),
+        ("month=2&year=12023", "Bitte ein Jahr von 1900 bis 2999 eingeben."),
+        ("month=2&year=zwei", "Bitte ein Jahr von 1900 bis 2999 eingeben."),
+        ("month=13&year=2023", "Bitte einen Monat wählen."),
+        ("month=x&year=2023", "Bitte einen Monat wählen."),
+    ],
+    ids=["no-year", "year-too-far", "year-not-a-number", "month-13", "month-not-a-number"],
+)
+def test_an_impossible_month_jump_is_answered_at_its_field(client, planner, query, message):
+    response = client.get(f"/month?{query}")
+
+    assert response.status_code == 200
+    assert message in page_text(response)
+
+
+def test_saving_an_item_returns_to_it_on_the_visit_page(client, planner):
+    visit = _draft(planner)
+
+    created = client.post(f"/visits/{visit.id}/items/new", data=ITEM)
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.visit_id == visit.id))
+    changed = client.post(
+        f"/visits/{visit.id}/items/{item.id}/edit",
+        data={**ITEM, "start": "11:00", "end": "11:15", "lock_version": str(item.lock_version)},
+    )
+
+    assert created.headers["Location"] == f"/visits/{visit.id}#item-{item.id}"
+    assert changed.headers["Location"] == f"/visits/{visit.id}#item-{item.id}"
+    assert f'id="item-{item.id}"' in client.get(f"/visits/{visit.id}").get_data(as_text=True)
+
+
+def test_the_button_that_cancels_an_item_says_so(client, planner, demo):
+    german = page_text(client.get(f"/visits/{demo.id}"))
+    english = page_text(client.get(f"/visits/{demo.id}?lang=en"))
+
+    assert "Programmpunkt absagen : Begrüßung durch den Oberbürgermeister" in german
+    assert "Cancel item : Welcome by the Lord Mayor" in english
 
 
 def _bulk_visit(host, items: int, people: int) -> int:

@@ -91,7 +91,7 @@ def test_attendee_list_is_in_protocol_order_guests_first(client, host, demo):
 def test_english_labels_when_chosen(client, host, demo):
     _, text = _pdf(client.get(f"/visits/{demo.id}/print/agenda.pdf?lang=en"))
     assert "All times: Europe/Berlin" in text
-    assert "Thursday, February 23, 2023" in text
+    assert "Thursday, 23 February 2023" in text
     assert "Page 1 of 1" in text
 
 

@@ -1,7 +1,7 @@
 """The start page and the visit page."""
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from planner.enums import ItemStatus, Role, RsvpStatus, Side
 from planner.extensions import db
@@ -98,8 +98,47 @@ def test_visit_page_in_english(client, login):
     text = page_text(client.get(f"/visits/{visit.id}?lang=en"))
 
     assert "All times: Europe/Berlin" in text
-    assert "Thursday, February 23, 2023" in text
+    assert "Thursday, 23 February 2023" in text
+    assert "10:00–10:30 Welcome by the Lord Mayor" in text
     assert "Attendees" in text
+
+
+def test_english_pages_write_british_dates_and_24_hour_times_without_seconds(client, login):
+    visit = load_demo_data().visit
+    admin = factories.user(visit.host_organisation, Role.ADMIN, name="Anna Admin")
+    login(admin)  # records the login time the list of logins shows
+
+    page = page_text(client.get(f"/visits/{visit.id}?lang=en"))
+    logins = page_text(client.get("/admin/users?lang=en"))
+
+    assert "Thursday, 23 February 2023" in page
+    assert "12:00–13:15" in page
+    # The list of logins shows when Anna last logged in: day first, 24-hour clock.
+    assert re.search(r"Anna Admin .* \d{2}/\d{2}/\d{4}, \d{2}:\d{2} ", logins)
+    for text in (page, logins):
+        assert not re.search(r"\d:\d{2}:\d{2}|\b[AP]M\b", text)
+
+
+def test_german_times_carry_no_seconds_either(client, login):
+    visit = load_demo_data().visit
+    person = visit.participations[0].person
+    login(factories.user(visit.host_organisation, Role.ADMIN))
+    person.anonymised_at = datetime(2027, 3, 10, 11, 58, 27, tzinfo=UTC)
+    db.session.commit()
+
+    text = page_text(client.get(f"/people/{person.id}"))
+
+    assert "10.03.2027, 12:58" in text
+    assert "12:58:27" not in text
+
+
+def test_english_dates_of_the_visit_list_are_british(client, login):
+    _demo_as_host(login)
+
+    text = page_text(client.get("/visits?lang=en"))
+
+    assert "23 Feb 2023" in text
+    assert "Feb 23, 2023" not in text
 
 
 def test_language_switch_keeps_english_for_later_pages(client, login):
@@ -127,6 +166,15 @@ def test_unknown_visit_is_not_found(client, login):
 def test_visit_page_shows_internal_notes_marked_as_internal(client, login):
     visit = _demo_as_host(login)
     assert f"Intern: {INTERNAL_PARKING_NOTE}" in page_text(client.get(f"/visits/{visit.id}"))
+
+
+def test_the_demo_note_is_labelled_internal_once(client, login):
+    visit = _demo_as_host(login)
+
+    text = page_text(client.get(f"/visits/{visit.id}"))
+
+    assert "Intern: Parkplätze für die Delegation im Innenhof reserviert" in text
+    assert "INTERN" not in text
 
 
 def _visit_with(items: int, people: int, **fields):

@@ -167,7 +167,7 @@ def _room_clauses(obj: Changed, story: Story) -> list[Clause]:
 
 
 def _module_clauses(obj: Changed, story: Story) -> list[Clause]:
-    english = str(get_locale()) == "en"
+    english = get_locale().language == "en"
     title = obj.value("title_en" if english else "title_de")
     module = (
         quote(title)

@@ -109,7 +109,7 @@ def item_clauses(obj: Changed, story: Story) -> list[Clause]:
     """Tell what an action did to an agenda item."""
     names = story.names
     # The title in the reader's language, else the other one.
-    english = str(get_locale()) == "en"
+    english = get_locale().language == "en"
     first, second = ("title_en", "title_de") if english else ("title_de", "title_en")
     title = obj.value(first) or obj.value(second)
     item = quote(title) if obj.action is not AuditAction.UPDATE and title else names.item(obj.id)

@@ -139,7 +139,7 @@ class Names:
 
     def item(self, id_: Any) -> str:
         """Return an agenda item's title in the reader's language (else the other), quoted."""
-        english = str(get_locale()) == "en"
+        english = get_locale().language == "en"
         first, second = ("title_en", "title_de") if english else ("title_de", "title_en")
         title = self.get("AgendaItem", id_, first) or self.get("AgendaItem", id_, second)
         return quote(title or _("an item no longer known"))
@@ -180,7 +180,7 @@ class Names:
 
     def module(self, id_: Any) -> str:
         """Return a programme module's title in the reader's language, quoted."""
-        english = str(get_locale()) == "en"
+        english = get_locale().language == "en"
         title = self.get("ProgrammeModule", id_, "title_en" if english else "title_de")
         return quote(title or _("a programme module no longer known"))
 
