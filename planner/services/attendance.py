@@ -281,12 +281,21 @@ def save_matrix(
         ],
         versions,
     )
+    # Items the matrix does not show (to a guest: drafts, internal holds) keep what the
+    # host chose for them: ticking every shown item is not a choice about those.
+    visit_items = {item.id: item for item in matrix.visit.items}
+    unseen = set(visit_items) - set(items_by_id)
     for participation in accepted:
-        chosen = wanted[participation.id]
-        every = chosen == set(items_by_id)
+        kept = (
+            unseen
+            if participation.attends_all_items
+            else {item.id for item in participation.items} & unseen
+        )
+        chosen = wanted[participation.id] | kept
+        every = chosen == set(visit_items)
         # The list first: loading the old one flushes what is pending, and the row's two
         # changes belong in one flush (one version, one entry in the trail).
-        participation.items = [] if every else [items_by_id[i] for i in sorted(chosen)]
+        participation.items = [] if every else [visit_items[i] for i in sorted(chosen)]
         participation.attends_all_items = every
     flush_or_conflict(*accepted)
     return len(accepted), refused
