@@ -86,15 +86,30 @@ def migrated_databases(tmp_path_factory) -> Iterator[dict[str, str]]:
         context.__exit__(None, None, None)
 
 
+# Restart the sequences that were used, as TRUNCATE ... RESTART IDENTITY would.
+_RESTART_USED_SEQUENCES = """
+DO $$
+DECLARE used record;
+BEGIN
+  FOR used IN SELECT sequencename FROM pg_sequences
+              WHERE schemaname = current_schema() AND last_value IS NOT NULL LOOP
+    EXECUTE format('ALTER SEQUENCE %I RESTART', used.sequencename);
+  END LOOP;
+END $$
+"""
+
+
 def _empty_all_tables() -> None:
-    tables = db.metadata.sorted_tables
+    """Remove every row and start ids at 1 again, so each test begins alike.
+
+    DELETE, not TRUNCATE: on the few rows a test leaves, TRUNCATE's new files for every
+    table cost a quarter of a second per PostgreSQL test.
+    """
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.execute(text(_RESTART_USED_SEQUENCES))
     else:
-        for table in reversed(tables):
-            db.session.execute(table.delete())
-        # As RESTART IDENTITY above: each test's ids start at 1 whichever test ran before.
         db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
 
