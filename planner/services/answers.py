@@ -183,7 +183,10 @@ def record_answers(
     """
     _, items = own_items(participation)
     open_ids = [own.id for own in items if own.id is not None and not own.cancelled]
-    live = db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(open_ids))).all()
+    found = db.session.scalars(select(AgendaItem).where(AgendaItem.id.in_(open_ids))).all()
+    # In programme order, so the trail (and the history's sentence) lists them so too.
+    by_id = {item.id: item for item in found}
+    live = [by_id[item_id] for item_id in open_ids if item_id in by_id]
     count = 0
     for item in live:
         status = per_item.get(item.id) or everything
