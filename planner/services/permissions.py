@@ -8,6 +8,10 @@
 - Anyone else learns nothing, not even that the visit exists (the views answer 404).
 - An organisation's logo and print colour are seen by its own users and by those of the
   organisations it shares a visit with (their printouts carry it), by no one else.
+
+Every route names one of the ``RULES`` at the end of this module in one line,
+``@permission_required("visit.edit")``; ``views/access.py`` loads the URL's objects and
+applies the rule.
 """
 
 from collections.abc import Callable
@@ -19,7 +23,14 @@ from sqlalchemy.sql import Select
 
 from planner.enums import Role, VisitStatus
 from planner.extensions import db
-from planner.models import Organisation, Person, User, Visit, visit_guest_organisation
+from planner.models import (
+    Organisation,
+    Participation,
+    Person,
+    User,
+    Visit,
+    visit_guest_organisation,
+)
 
 EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 # Print documents with internal details (rooms' setup, phone numbers): the host's only.
@@ -191,7 +202,9 @@ def _may_plan(user: User, **_objects) -> bool:
     return can_plan(user)
 
 
-def _may_edit_participation(user: User, visit: Visit, participation, **_objects) -> bool:
+def _may_edit_participation(
+    user: User, visit: Visit, participation: Participation, **_objects
+) -> bool:
     return can_edit_delegation(user, visit, participation.person.organisation)
 
 
@@ -220,6 +233,7 @@ RULES: dict[str, Rule] = {
     # Planners and admins who may change at least one delegation list of the visit.
     "delegation.edit": Rule(visit=can_edit_some_delegation),
     "participation.remove": Rule(visit=can_edit_some_delegation, target=_may_edit_participation),
+    # Who sees the person: their organisation, and the hosts of visits they take part in.
     "person.view": Rule(),
     # Planners and admins: a new person of their organisation, or one they see.
     "person.edit": Rule(target=_may_plan),
@@ -229,10 +243,12 @@ RULES: dict[str, Rule] = {
     "feed.revoke": Rule(),
     # Planners and admins, for their organisation's modules, buildings and rooms.
     "catalogue.edit": Rule(user=can_plan),
+    # Anyone of the room's organisation.
     "room.view": Rule(),
     "trash.use": Rule(user=can_plan),
     # Users of organisations that share a visit with the branding's organisation.
     "branding.view": Rule(),
+    # Admins, for their organisation's logins, branding and audit trail.
     "organisation.admin": Rule(user=can_administer),
     "user.manage": Rule(user=can_administer),
 }

@@ -124,8 +124,9 @@ def permission_required(name: str, *, loaded_by_service: bool = False):
     """Let through only whom the rule ``name`` of ``services/permissions.py`` allows.
 
     ``loaded_by_service``: the view's service loads the visit with the permission in its
-    one query (the visit page, the day plan), so the decorator loads nothing and the view
-    answers 404 when the service finds no visit; only for rules without further checks.
+    one query (the visit page, the day plan, an issued version, a comparison), so the
+    decorator loads nothing but sends anonymous users to the login page, and the view
+    answers 404 when the service finds nothing; only for rules without further checks.
     """
     rule = RULES[name]
     if loaded_by_service and (rule.user or rule.visit or rule.target):

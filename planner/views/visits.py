@@ -432,7 +432,7 @@ def history(visit_id: int):
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>")
-@permission_required("visit.view")
+@permission_required("visit.view", loaded_by_service=True)
 def version(visit_id: int, number: int):
     """Show an issued version as it was issued, with what it changed."""
     page = load_version_page(visit_id, number, current_user)
@@ -452,7 +452,7 @@ def _version_number(name: str) -> int | None:
 
 
 @bp.get("/visits/<id:visit_id>/versions/compare")
-@permission_required("visit.view")
+@permission_required("visit.view", loaded_by_service=True)
 def compare_versions(visit_id: int):
     """Show what changed between two issued versions (``?from=1&to=3``)."""
     comparison = load_comparison(

@@ -349,18 +349,31 @@ def test_guessing_the_id_of_another_citys_visit_reveals_nothing(client, login):
     assert b"Smart-City" not in client.get("/").get_data()
 
 
-def test_a_hidden_visit_costs_the_same_queries_as_a_missing_one(app, client, login):
+# The visit page's service loads the visit; the other routes' declarations do.
+@pytest.mark.parametrize("page", ["", "/edit", "/agenda.ics"], ids=["page", "edit", "calendar"])
+def test_a_hidden_visit_costs_the_same_queries_as_a_missing_one(app, client, login, page):
     from tests.helpers import count_queries
 
     visit_id = load_demo_data().visit.id
     login(factories.user(factories.organisation("Dortmund"), Role.ADMIN))
 
     with count_queries(db.engine) as hidden:
-        assert client.get(f"/visits/{visit_id}").status_code == 404
+        assert client.get(f"/visits/{visit_id}{page}").status_code == 404
     with count_queries(db.engine) as missing:
-        assert client.get("/visits/999999").status_code == 404
+        assert client.get(f"/visits/999999{page}").status_code == 404
 
     assert hidden.statements == missing.statements
+
+
+def test_a_guest_learns_nothing_of_draft_items_from_their_addresses(client, login):
+    visit = load_demo_data().visit
+    draft = factories.item(visit, "2023-02-23 18:00", "2023-02-23 19:00", "Noch geheim")
+    db.session.commit()
+    login(factories.user(visit.guest_organisations[0], Role.PLANNER))
+
+    # Refused before the item is looked up: the same answer whether it exists or not.
+    assert client.get(f"/visits/{visit.id}/items/{draft.id}/edit").status_code == 403
+    assert client.get(f"/visits/{visit.id}/items/999999/edit").status_code == 403
 
 
 @pytest.mark.parametrize(
