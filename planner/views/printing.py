@@ -2,24 +2,19 @@
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
-from planner.extensions import db
-from planner.models import Organisation, Visit
+from planner.models import AgendaVersion, Organisation, Visit
 from planner.services.locales import formatting_locale
 from planner.services.pdf import render_pdf
-from planner.services.permissions import can_see_branding, can_see_internal, can_view_visit
 from planner.services.printing import (
-    DOCUMENTS,
-    HOST_DOCUMENTS,
-    VERSION_DOCUMENTS,
     PrintData,
     load_print_data,
     print_file_name,
 )
 from planner.services.text import content_disposition
-from planner.services.versions import version_by_number
+from planner.views.access import permission_required
 
 bp = Blueprint("printing", __name__)
 
@@ -37,19 +32,10 @@ def _toolbar(visit: Visit, document: str, number: int | None, language: str | No
     return Markup(html)  # noqa: S704 (our own autoescaped template, rendered a moment ago)
 
 
-def _document(visit_id: int, document: str, number: int | None = None, *, for_pdf: bool = False):
-    if document not in (DOCUMENTS if number is None else VERSION_DOCUMENTS):
-        abort(404)
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not can_view_visit(current_user, visit):
-        abort(404)
-    if document in HOST_DOCUMENTS and not can_see_internal(current_user, visit):
-        abort(403)
-    issued = None
-    if number is not None:
-        issued = version_by_number(visit.id, number)
-        if issued is None:
-            abort(404)
+def _document(
+    visit: Visit, document: str, issued: AgendaVersion | None = None, *, for_pdf: bool = False
+):
+    number = issued.number if issued is not None else None
     requested = request.args.get("lang")
     if requested not in current_app.config["LANGUAGES"]:
         requested = None
@@ -65,10 +51,10 @@ def _document(visit_id: int, document: str, number: int | None = None, *, for_pd
 
 
 @bp.get("/visits/<id:visit_id>/print/<document>")
-@login_required
-def view(visit_id: int, document: str):
+@permission_required("visit.print")
+def view(visit: Visit, document: str):
     """Show a document as a print view (A4 when printed)."""
-    _, _, html = _document(visit_id, document)
+    _, _, html = _document(visit, document)
     return html
 
 
@@ -81,42 +67,33 @@ def _pdf(data: PrintData, html: str, number: int | None = None) -> Response:
 
 
 @bp.get("/visits/<id:visit_id>/print/<document>.pdf")
-@login_required
-def pdf(visit_id: int, document: str):
+@permission_required("visit.print")
+def pdf(visit: Visit, document: str):
     """Download a document as PDF."""
-    _, data, html = _document(visit_id, document, for_pdf=True)
+    _, data, html = _document(visit, document, for_pdf=True)
     return _pdf(data, html)
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>")
-@login_required
-def version_view(visit_id: int, number: int, document: str):
+@permission_required("visit.print")
+def version_view(visit: Visit, version: AgendaVersion, document: str):
     """Show a document of an issued version as it was issued."""
-    _, _, html = _document(visit_id, document, number)
+    _, _, html = _document(visit, document, version)
     return html
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>.pdf")
-@login_required
-def version_pdf(visit_id: int, number: int, document: str):
+@permission_required("visit.print")
+def version_pdf(number: int, visit: Visit, version: AgendaVersion, document: str):
     """Download a document of an issued version as PDF."""
-    _, data, html = _document(visit_id, document, number, for_pdf=True)
+    _, data, html = _document(visit, document, version, for_pdf=True)
     return _pdf(data, html, number)
 
 
-def _organisation(organisation_id: int) -> Organisation:
-    """Return an organisation whose branding the user may see; others are not found."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not can_see_branding(current_user, organisation):
-        abort(404)
-    return organisation
-
-
 @bp.get("/branding/<id:organisation_id>/logo")
-@login_required
-def logo(organisation_id: int):
+@permission_required("branding.view")
+def logo(organisation: Organisation):
     """Serve an organisation's logo; an SVG may not run anything in this origin."""
-    organisation = _organisation(organisation_id)
     if not organisation.logo:
         abort(404)
     response = Response(organisation.logo, mimetype=organisation.logo_mime)
@@ -128,9 +105,8 @@ def logo(organisation_id: int):
 
 
 @bp.get("/branding/<id:organisation_id>/theme.css")
-@login_required
-def theme(organisation_id: int):
+@permission_required("branding.view")
+def theme(organisation: Organisation):
     """Serve the accent colour of an organisation's printouts as CSS."""
-    organisation = _organisation(organisation_id)
     css = f":root {{ --accent: {organisation.accent_colour}; }}\n"
     return Response(css, mimetype="text/css", headers={"Cache-Control": "private, max-age=300"})
