@@ -145,6 +145,7 @@ RULES = {
     ("/visits/new", "GET"): catalogue_editors,
     ("/visits/new", "POST"): catalogue_editors,
     ("/visits/<id:visit_id>", "GET"): visit_readers,
+    ("/visits/<id:visit_id>/attendees", "GET"): visit_readers,
     ("/visits/<id:visit_id>/edit", "GET"): visit_editors(),
     ("/visits/<id:visit_id>/edit", "POST"): visit_editors(),
     ("/visits/<id:visit_id>/status", "POST"): visit_editors(302),
