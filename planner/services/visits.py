@@ -192,6 +192,22 @@ def recent_visits(viewer: User, today: date, limit: int = 20) -> list[Visit]:
     return list(db.session.scalars(query))
 
 
+def _like_pattern(word: str) -> str:
+    """Return a LIKE pattern that finds ``word`` anywhere, its % and _ taken literally."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def title_contains(word: str):
+    """Return the condition that a visit's title contains ``word``, whatever the case."""
+    if db.engine.dialect.name == "postgresql":
+        # ILIKE '%…%' is what the trigram index ix_visit_title_search serves; the server
+        # folds umlauts by the database's locale.
+        return Visit.title.ilike(_like_pattern(word), escape="\\")
+    # SQLite folds ASCII only: the casefold() registered on connect folds the rest.
+    return func.casefold(Visit.title).like(_like_pattern(word.casefold()), escape="\\")
+
+
 def search_visits(
     viewer: User, text: str = "", before: tuple[date, int] | None = None, limit: int = 50
 ) -> list[Visit]:
@@ -202,7 +218,7 @@ def search_visits(
     """
     query = _visit_list_query(viewer).order_by(Visit.first_day.desc(), Visit.id.desc())
     for word in text.split():
-        query = query.where(func.lower(Visit.title).like(f"%{word.lower()}%"))
+        query = query.where(title_contains(word))
     if before is not None:
         day, visit_id = before
         query = query.where(

@@ -331,6 +331,44 @@ def test_visit_search_finds_by_title_and_pages_through_older_visits(client, logi
     assert "Besuch Nummer 7" in page_text(client.get("/visits?q=nummer 7"))
 
 
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("köln", ["Besuch aus KÖLN"]),
+        ("ÜBER", ["Überraschungsbesuch aus Düren"]),
+        ("düren über", ["Überraschungsbesuch aus Düren"]),
+        ("hauptstraße", ["Fest in der Hauptstraße"]),
+        ("BESUCH", ["Besuch aus KÖLN", "Überraschungsbesuch aus Düren"]),
+        ("100%", ["100% digital"]),
+        ("%", ["100% digital"]),
+        ("_", []),
+    ],
+    ids=[
+        "umlaut-lower",
+        "umlaut-upper",
+        "two-words",
+        "eszett",
+        "plain",
+        "percent",
+        "only-%",
+        "underscore",
+    ],
+)
+def test_visit_search_ignores_case_with_umlauts_and_takes_wildcards_literally(
+    client, login, words, found
+):
+    bochum = factories.organisation("Bochum")
+    titles = ["Besuch aus KÖLN", "Überraschungsbesuch aus Düren", "Fest in der Hauptstraße",
+              "100% digital", "Tag der Städte"]  # fmt: skip
+    for number, title in enumerate(titles):
+        factories.visit(bochum, title=title, first_day=date(2024, 1, 10) - timedelta(days=number))
+    login(factories.user(bochum))
+
+    page = client.get("/visits", query_string={"q": words}).get_data(as_text=True)
+
+    assert [title for title in titles if f">{title}<" in page] == found
+
+
 def test_every_page_title_is_plain_text(client, login):
     visit = _demo_as_host(login)
     for path in ("/", f"/visits/{visit.id}", "/visits", "/month", "/people", "/rooms"):
