@@ -28,12 +28,14 @@ class Pager:
 
     def links(self) -> list[int | None]:
         """Return the page numbers to link: the first, the last and two either side of this
-        one; None stands for the pages left out between them."""
+        one; None stands for the pages left out between them (two or more)."""
         near = {1, self.count, *range(self.number - 2, self.number + 3)}
         numbers = sorted(n for n in near if 1 <= n <= self.count)
         shown: list[int | None] = []
         for number in numbers:
-            if shown and number - shown[-1] > 1:
+            if shown and number - shown[-1] == 2:
+                shown.append(number - 1)  # a gap of one page shows the page itself
+            elif shown and number - shown[-1] > 2:
                 shown.append(None)
             shown.append(number)
         return shown

@@ -135,6 +135,28 @@ def test_attendee_list_comes_in_pages_of_fifty(client, login):
     assert page_text(client.get(f"{url}?page=-1")) == page_text(client.get(url))
 
 
+@pytest.mark.parametrize(
+    ("role", "links"),
+    [
+        (Role.PLANNER, ["Teilnehmende verwalten", "Wer nimmt woran teil", "Liste importieren"]),
+        (Role.VIEWER, []),
+    ],
+    ids=["planner", "viewer"],
+)
+def test_attendee_list_links_to_the_delegation_tools_for_those_who_may_change_it(
+    client, login, role, links
+):
+    visit = factories.visit()
+    login(factories.user(visit.host_organisation, role))
+    db.session.commit()
+
+    text = page_text(client.get(f"/visits/{visit.id}/attendees"))
+
+    tools = ["Teilnehmende verwalten", "Wer nimmt woran teil", "Liste importieren"]
+    assert [tool for tool in tools if tool in text] == links
+    assert "CSV exportieren" in text
+
+
 def test_attendee_list_of_a_visit_the_user_may_not_see_is_not_found(client, login):
     visit = factories.visit()
     login(factories.user(factories.organisation()))
