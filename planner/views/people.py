@@ -70,6 +70,7 @@ from planner.services.imports import (
     table_data,
 )
 from planner.services.locking import EditConflict, parse_version, save_with_lock
+from planner.services.paging import page_number
 from planner.services.people import (
     PersonValues,
     anonymise,
@@ -464,6 +465,13 @@ def _saved_message(changed: int, refused: int) -> str:
     return " ".join(parts)
 
 
+def _sent_people() -> set[int] | None:
+    """Return the participations a posted matrix form showed, or None when it names none."""
+    if request.method != "POST" or "people" not in request.form:
+        return None
+    return _ids(request.form.getlist("people"))
+
+
 def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(), entered=None):
     items = matrix.items_on(day) if day else []
     days = [{"day": shown, "count": len(matrix.items_on(shown))} for shown in matrix.days()]
@@ -480,9 +488,11 @@ def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(
     )
 
 
-def _attendance_answer(visit: Visit, day: date | None, message: str, refused=(), status=200):
+def _attendance_answer(
+    visit: Visit, page: int, day: date | None, message: str, refused=(), status=200
+):
     """Answer a script's save with what the day's columns show now."""
-    matrix = load_matrix(current_user, visit.id)
+    matrix = load_matrix(current_user, visit.id, page, _sent_people())
     items = matrix.items_on(day) if day else []
     ids = {item.id for item in items}
     body = {
@@ -506,8 +516,11 @@ def _attendance_answer(visit: Visit, day: date | None, message: str, refused=(),
 def attendance(visit_id: int, visit: Visit):
     """Show and change which participant attends which item, one day of the visit at a
     time; a script's save (``Accept: application/json``) is answered with JSON."""
-    matrix = load_matrix(current_user, visit.id)
     sent = request.form if request.method == "POST" else request.args
+    page = page_number(sent.get("page") or request.args.get("page"))
+    # A save changes the rows its form showed, even where people were added or removed
+    # since and the page now begins elsewhere.
+    matrix = load_matrix(current_user, visit.id, page, _sent_people())
     today = datetime.now(zone(visit.timezone)).date()
     day = choose_day(matrix.days(), _day_of(sent.get("day")), today)
     if request.method == "GET":
@@ -539,7 +552,11 @@ def attendance(visit_id: int, visit: Visit):
             kind.partition("-")[0], anchor
         )
     back = url_for(
-        "people.attendance", visit_id=visit.id, day=day.isoformat() if day else None, _anchor=anchor
+        "people.attendance",
+        visit_id=visit.id,
+        day=day.isoformat() if day else None,
+        page=matrix.pager.number if matrix.pager.number > 1 else None,
+        _anchor=anchor,
     )
     try:
         changed, refused = save_matrix(
@@ -555,19 +572,19 @@ def attendance(visit_id: int, visit: Visit):
         db.session.rollback()
         message = _("Someone else saved at the same moment; nothing has been saved.")
         if wants_json:
-            return _attendance_answer(visit, day, message, status=409)
+            return _attendance_answer(visit, page, day, message, status=409)
         flash(message, "error")
         return redirect(back)
     message = _saved_message(changed, len(refused))
     shown_refused = _refused_rows(refused, visit)
     if wants_json:
         return _attendance_answer(
-            visit, day, message, shown_refused, status=409 if refused else 200
+            visit, page, day, message, shown_refused, status=409 if refused else 200
         )
     flash(message, "error" if refused else "success")
     if refused:
         entered = {row.participation.id: attending[row.participation.id] for row in refused}
-        matrix = load_matrix(current_user, visit.id)
+        matrix = load_matrix(current_user, visit.id, page, _sent_people())
         return _render_attendance(visit, matrix, day, shown_refused, entered)
     return redirect(back)
 

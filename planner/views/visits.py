@@ -37,6 +37,7 @@ from planner.services.issued_versions import (
     load_version_page,
 )
 from planner.services.locking import EditConflict
+from planner.services.paging import page_number
 from planner.services.permissions import can_plan
 from planner.services.planning import (
     TRANSITIONS,
@@ -61,6 +62,7 @@ from planner.services.versions import (
 )
 from planner.services.visits import (
     dashboard,
+    load_attendee_page,
     load_visit_page,
     month_view,
     neighbouring_visit_months,
@@ -236,6 +238,16 @@ def show(visit_id: int):
         modules=modules_of(page.visit.host_organisation_id) if page.can_edit else [],
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
     )
+
+
+@bp.get("/visits/<id:visit_id>/attendees")
+@permission_required("visit.view", loaded_by_service=True)
+def attendees(visit_id: int):
+    """Show one page of a visit's attendee list, guests first, in protocol order."""
+    page = load_attendee_page(visit_id, current_user, page_number(request.args.get("page")))
+    if page is None:
+        abort(404)
+    return render_template("visits/attendees.html", page=page, visit=page.visit)
 
 
 @bp.post("/visits/<id:visit_id>/status")
