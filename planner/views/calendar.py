@@ -9,6 +9,7 @@ from planner.models import AgendaItem, FeedToken, Participation, Person, Visit
 from planner.services.feeds import (
     Download,
     active_feed,
+    calendar_uids,
     can_manage_feed,
     create_feed,
     feed_download,
@@ -93,7 +94,7 @@ def version_ics(visit_id: int, number: int):
     version = version_by_number(visit.id, number)
     if version is None:
         abort(404)
-    source = version_source(version, latest_version(visit.id))
+    source = version_source(version, latest_version(visit.id), current_user)
     name = f"{_safe_filename(visit.title)}-version-{number}.ics"
     return _conditional(
         lambda body: visit_download(visit, current_user, source, filename=name, build_body=body)
@@ -109,9 +110,8 @@ def item_ics(visit_id: int, item_id: int):
     item = db.session.get(AgendaItem, item_id)
     if item is None or item.visit_id != visit.id:
         abort(404)
-    if item.uid not in {entry["uid"] for entry in source.snapshot["items"]}:
-        abort(404)
-    if item.kind == "internal-hold":
+    # Only an item the calendar carries (never an internal hold).
+    if item.uid not in calendar_uids(source):
         abort(404)
     # Staff downloads are in the visit's language (services/feeds.py): so is the name.
     name = f"{_safe_filename(title_in(item, visit.language))}.ics"
