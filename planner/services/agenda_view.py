@@ -22,7 +22,7 @@ visit's language, no ``updated_at`` (the calendar uses the issue time).
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from itertools import groupby
@@ -317,6 +317,12 @@ def read_version(version: Any, visit: Any | None, reader_language: str = "de",
     )
 
 
+def issued_zone(version: Any, visit: Any) -> str:
+    """Return the zone an issued version's times are in (a later change of the visit's
+    zone is not published yet), without reading its items."""
+    return version.snapshot.get("timezone") or visit.timezone
+
+
 def read_draft(visit: Any, reader_language: str = "de") -> AgendaView:
     """Read the visit's working draft (its live items) as host staff see it.
 
@@ -406,10 +412,10 @@ def visible_agenda(visit: Any, audience: Audience, language: str, latest: Any, *
 
 @dataclass(frozen=True)
 class ChangedItem:
-    """An item in the changes a version keeps (``versions.Changes``), read once.
+    """An item in the changes between two agendas (``versions.Changes``), read once.
 
-    ``from_*`` are the item's former time and room where it moved or changed; a change
-    of the visit's zone moves every item and leaves no former time.
+    ``from_*`` are the item's former time, title and room where it moved or changed; a
+    change of the visit's zone moves every item and leaves no former time.
     """
 
     uid: str
@@ -420,6 +426,9 @@ class ChangedItem:
     fields: tuple[str, ...] = ()
     from_starts_at: datetime | None = None
     from_starts_fold: int = 0
+    from_titles: Mapping[str, str] = field(default_factory=dict)
+    # None where the change does not name a former room (new, cancelled, removed).
+    from_room: str | None = None
 
     @property
     def title_de(self) -> str:
@@ -431,9 +440,36 @@ class ChangedItem:
         """Return the English title ("" when unknown)."""
         return self.titles.get("en", "")
 
+    @property
+    def day(self) -> str:
+        """Return the day it begins on, as the change lists print it (2023-02-23)."""
+        return self.starts_at.date().isoformat()
+
+    @property
+    def clock(self) -> str:
+        """Return the wall-clock time it begins at (10:00)."""
+        return self.starts_at.strftime("%H:%M")
+
+    @property
+    def from_day(self) -> str:
+        """Return the day it began on before it moved ("" when unknown)."""
+        return self.from_starts_at.date().isoformat() if self.from_starts_at else ""
+
+    @property
+    def from_clock(self) -> str:
+        """Return the time it began at before it moved ("" when unknown)."""
+        return self.from_starts_at.strftime("%H:%M") if self.from_starts_at else ""
+
+
+def _former_titles(summary: Mapping[str, Any]) -> dict[str, str]:
+    if "from_title_de" in summary or "from_title_en" in summary:
+        return {code: summary.get(f"from_title_{code}", "") for code in LANGUAGES}
+    # A change recorded before items had two languages.
+    return dict.fromkeys(LANGUAGES, summary.get("from_title", ""))
+
 
 def read_change(summary: Mapping[str, Any]) -> ChangedItem:
-    """Read one item of a version's changes (from ``versions.compare``)."""
+    """Read one item of the changes between two agendas (from ``versions.compare``)."""
     return ChangedItem(
         uid=summary["uid"],
         titles=texts_of(summary, "title"),
@@ -443,4 +479,6 @@ def read_change(summary: Mapping[str, Any]) -> ChangedItem:
         fields=tuple(summary.get("fields", ())),
         from_starts_at=_moment(summary.get("from_starts_at")),
         from_starts_fold=int(summary.get("from_starts_fold", 0)),
+        from_titles=_former_titles(summary),
+        from_room=summary.get("from_room"),
     )

@@ -219,10 +219,9 @@ def compare(before: AgendaView | None, after: AgendaView) -> Changes:
         ]
         joined = set(item.attendees) ^ set(previous.attendees)
         if fields or joined:
-            before_titles = _summary(previous)
             changes.changed.append({**_summary(item), "fields": fields,
-                                    "from_title_de": before_titles["title_de"],
-                                    "from_title_en": before_titles["title_en"],
+                                    "from_title_de": previous.title_de,
+                                    "from_title_en": previous.title_en,
                                     "from_room": previous.room})  # fmt: skip
             affected.update(joined)
             if fields:
