@@ -28,8 +28,9 @@ from enum import StrEnum
 from itertools import groupby
 from typing import Any
 
-from planner.enums import ItemKind, ItemStatus
-from planner.services.item_texts import LANGUAGES, in_language, texts_of
+from planner.enums import ItemKind, ItemStatus, Language
+from planner.services.item_texts import LANGUAGES, texts_of
+from planner.services.permissions import can_see_internal
 from planner.services.timezones import to_utc, zone
 
 
@@ -232,10 +233,22 @@ def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _texts(item: Mapping[str, Any], field: str, language: str | None) -> dict[str, str]:
+    de, en = f"{field}_de", f"{field}_en"
+    if de in item or en in item:
+        return {"de": item.get(de) or "", "en": item.get(en) or ""}
+    # A version issued before items had two languages.
+    return texts_of(item, field, language)
+
+
+def _in(texts: Mapping[str, str], wanted: str, other: str) -> str:
+    return texts.get(wanted) or texts.get(other) or ""
+
+
 def _read_item(item: Mapping[str, Any], zone_name: str, language: str | None,
-               reader_language: str) -> ViewItem:  # fmt: skip
-    titles = texts_of(item, "title", language)
-    descriptions = texts_of(item, "description", language)
+               reader: tuple[str, str]) -> ViewItem:  # fmt: skip
+    titles = _texts(item, "title", language)
+    descriptions = _texts(item, "description", language)
     return ViewItem(
         id=item.get("id"),
         uid=item["uid"],
@@ -248,8 +261,8 @@ def _read_item(item: Mapping[str, Any], zone_name: str, language: str | None,
         starts_fold=int(item.get("starts_fold", 0)),
         ends_fold=int(item.get("ends_fold", 0)),
         zone_name=zone_name,
-        title=in_language(titles, reader_language),
-        description=in_language(descriptions, reader_language),
+        title=_in(titles, *reader),
+        description=_in(descriptions, *reader),
         titles=titles,
         descriptions=descriptions,
         internal_notes=item.get("internal_notes") or "",
@@ -257,7 +270,7 @@ def _read_item(item: Mapping[str, Any], zone_name: str, language: str | None,
         room_id=item.get("room_id"),
         location=item.get("location") or "",
         responsible=item.get("responsible") or "",
-        attendees=tuple(item.get("attendees", [])),
+        attendees=tuple(item.get("attendees", ())),
         setup_minutes=int(item.get("setup_minutes") or 0),
         teardown_minutes=int(item.get("teardown_minutes") or 0),
         module_id=item.get("module_id"),
@@ -265,6 +278,12 @@ def _read_item(item: Mapping[str, Any], zone_name: str, language: str | None,
         # The calendar's LAST-MODIFIED; versions issued before it was kept have none.
         updated_at=_moment(item.get("updated_at")),
     )
+
+
+def _reader(language: str) -> tuple[str, str]:
+    """Return the reader's language and the other one, in which texts fall back."""
+    wanted = Language(language).value
+    return wanted, next(code for code in LANGUAGES if code != wanted)
 
 
 def read_snapshot(frozen: Mapping[str, Any], *, title: str = "", timezone: str = "UTC",
@@ -281,6 +300,7 @@ def read_snapshot(frozen: Mapping[str, Any], *, title: str = "", timezone: str =
     texts_language = frozen.get("language") or language
     first = frozen.get("first_day")
     last = frozen.get("last_day")
+    reader = _reader(reader_language)
     return AgendaView(
         title=frozen.get("title") or title,
         timezone=zone_name,
@@ -288,7 +308,7 @@ def read_snapshot(frozen: Mapping[str, Any], *, title: str = "", timezone: str =
         last_day=date.fromisoformat(last) if last else last_day,
         language=texts_language,
         items=tuple(
-            _read_item(item, zone_name, texts_language, reader_language) for item in frozen["items"]
+            _read_item(item, zone_name, texts_language, reader) for item in frozen["items"]
         ),
         reader_language=reader_language,
         is_draft=is_draft,
@@ -338,6 +358,13 @@ def read_draft(visit: Any, reader_language: str = "de") -> AgendaView:
 # --- who sees what ----------------------------------------------------------------------
 
 
+def audience_of(viewer: Any | None, visit: Any) -> Audience:
+    """Return the audience a staff login belongs to for the visit; no login: a feed."""
+    if viewer is None:
+        return Audience.FEED
+    return Audience.HOST if can_see_internal(viewer, visit) else Audience.GUEST
+
+
 def shows_item(item: ViewItem, audience: Audience, calendar: bool = False) -> bool:
     """Return whether the audience sees the item at all.
 
@@ -372,8 +399,8 @@ def for_audience(agenda: AgendaView, audience: Audience, *, language: str | None
         if not keep_notes and item.internal_notes:
             changes["internal_notes"] = ""
         if reader != agenda.reader_language:
-            changes["title"] = in_language(item.titles, reader)
-            changes["description"] = in_language(item.descriptions, reader)
+            changes["title"] = _in(item.titles, *_reader(reader))
+            changes["description"] = _in(item.descriptions, *_reader(reader))
         items.append(replace(item, **changes) if changes else item)
     return replace(agenda, items=tuple(items), audience=audience, reader_language=reader,
                    calendar=calendar, person_id=person_id)  # fmt: skip

@@ -15,6 +15,7 @@ from planner.models.types import utcnow
 from planner.services.agenda_view import (
     AgendaView,
     Audience,
+    audience_of,
     for_audience,
     read_version,
     visible_agenda,
@@ -32,7 +33,6 @@ from planner.services.calendars import (
 )
 from planner.services.locales import formatting_locale
 from planner.services.permissions import (
-    can_see_internal,
     can_view_visit,
     manages_delegation,
     visible_visits,
@@ -69,7 +69,7 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
     """Return what the viewer gets: host staff may have the draft, everyone else the
     latest issued version; None when nothing was ever issued and the draft is not theirs.
     """
-    audience = _audience(visit, viewer)
+    audience = audience_of(viewer, visit)
     version = latest_version(visit.id)
     if audience is Audience.HOST and (want_draft or version is None):
         # The draft reads the live items: load them at once.
@@ -82,16 +82,10 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
     return Source(agenda, version.issued_at, f"v{version.id}", False)
 
 
-def _audience(visit: Visit, viewer: User | None) -> Audience:
-    if viewer is None:
-        return Audience.FEED
-    return Audience.HOST if can_see_internal(viewer, visit) else Audience.GUEST
-
-
 def version_source(version: AgendaVersion, latest: AgendaVersion, viewer: User) -> Source:
     """Return an issued version as a calendar source, whichever version is the latest."""
     visit = version.visit
-    agenda = for_audience(read_version(version, visit), _audience(visit, viewer))
+    agenda = for_audience(read_version(version, visit), audience_of(viewer, visit))
     superseded_by = latest.number if latest.number != version.number else None
     return Source(agenda, version.issued_at, f"v{version.id}-of-v{latest.id}", False,
                   number=version.number, superseded_by=superseded_by,

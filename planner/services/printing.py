@@ -23,6 +23,7 @@ from planner.services.agenda_view import (
     AgendaView,
     Audience,
     ViewItem,
+    audience_of,
     by_day,
     for_audience,
     read_draft,
@@ -30,7 +31,6 @@ from planner.services.agenda_view import (
     texts_by_language,
 )
 from planner.services.attendance import load_participations
-from planner.services.permissions import can_see_internal
 from planner.services.text import ascii_name
 from planner.services.versions import latest_version, load_for_snapshot
 
@@ -170,7 +170,8 @@ def load_print_data(
 
     With ``issued``, the document prints that version as it was issued.
     """
-    host = can_see_internal(viewer, visit)
+    audience = audience_of(viewer, visit)
+    host = audience is Audience.HOST
     latest = latest_version(visit.id)
     version = issued or latest
     wants_draft = document in HOST_DOCUMENTS and issued is None
@@ -186,8 +187,7 @@ def load_print_data(
     else:
         return None
     # Internal notes only on the run-sheet.
-    agenda = for_audience(agenda, Audience.HOST if host else Audience.GUEST,
-                          notes=document == "run-sheet")  # fmt: skip
+    agenda = for_audience(agenda, audience, notes=document == "run-sheet")
     entries = agenda.ordered()
     data = PrintData(
         visit=visit,

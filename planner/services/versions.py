@@ -274,10 +274,19 @@ def version_history(visit_id: int) -> list[AgendaVersion]:
     )
 
 
-def pending_changes(visit: Visit, latest: AgendaVersion | None) -> Changes:
-    """Return what the draft changes compared with the latest issued version."""
-    before = read_version(latest, visit) if latest else None
-    return compare(before, read_draft(visit))
+def pending_changes(
+    visit: Visit,
+    latest: AgendaVersion | None,
+    *,
+    draft: AgendaView | None = None,
+    issued: AgendaView | None = None,
+) -> Changes:
+    """Return what the draft changes compared with the latest issued version; ``draft``
+    and ``issued`` are both, already read (as host staff see them), where the caller has
+    them."""
+    if issued is None and latest is not None:
+        issued = read_version(latest, visit)
+    return compare(issued, draft if draft is not None else read_draft(visit))
 
 
 def version_by_number(visit_id: int, number: int) -> AgendaVersion | None:
@@ -309,12 +318,18 @@ def _sequence_raised(visit: Visit, old_items: dict[str, ViewItem]) -> bool:
     )
 
 
-def draft_differs(visit: Visit, latest: AgendaVersion | None, changes: Changes) -> bool:
+def draft_differs(
+    visit: Visit,
+    latest: AgendaVersion | None,
+    changes: Changes,
+    issued: AgendaView | None = None,
+) -> bool:
     """Return whether the draft holds something to issue: ``changes`` are those since
-    ``latest``; a first version is always something to issue."""
+    ``latest`` (``issued``, where already read); a first version is always something
+    to issue."""
     if latest is None:
         return True
-    old_items = read_version(latest, visit).by_uid()
+    old_items = (issued or read_version(latest, visit)).by_uid()
     # A visit brought back from cancellation has nothing new but must be published.
     return not changes.empty or _sequence_raised(visit, old_items)
 
@@ -331,7 +346,7 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
     old_items = issued.by_uid() if issued else {}
     draft = read_draft(visit)
     changes = compare(issued, draft)
-    if not draft_differs(visit, previous, changes):
+    if not draft_differs(visit, previous, changes, issued):
         raise InvalidInput("comment", _l("Nothing has changed since the last version."))
     moved_zone = issued is not None and issued.timezone != draft.timezone
     drafted = draft.by_uid()

@@ -20,7 +20,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.acknowledgements import ConflictReport, conflict_reports
-from planner.services.agenda_view import AgendaDay, Audience, visible_agenda
+from planner.services.agenda_view import AgendaDay, Audience, read_version, visible_agenda
 from planner.services.invitations import draft_count, outdated_invitations
 from planner.services.permissions import (
     can_edit_delegation,
@@ -307,12 +307,14 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
         agenda = visible_agenda(visit, Audience.GUEST, language, latest)
         return VisitPage(days=agenda.days() if agenda else [], is_draft=False, **common)
     report = conflict_reports([visit.id], viewer_organisation_id=viewer.organisation_id)[visit.id]
-    pending = pending_changes(visit, latest)
+    draft = visible_agenda(visit, Audience.HOST, language, latest, draft=True)
+    issued = read_version(latest, visit, language) if latest else None
+    pending = pending_changes(visit, latest, draft=draft, issued=issued)
     return VisitPage(
-        days=visible_agenda(visit, Audience.HOST, language, latest, draft=True).days(),
+        days=draft.days(),
         is_draft=True,
         pending=pending,
-        draft_differs=draft_differs(visit, latest, pending),
+        draft_differs=draft_differs(visit, latest, pending, issued),
         outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
         draft_messages=draft_count(visit.id),
         warnings=report,
