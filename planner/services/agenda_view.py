@@ -343,14 +343,18 @@ def issued_zone(version: Any, visit: Any) -> str:
     return version.snapshot.get("timezone") or visit.timezone
 
 
-def read_draft(visit: Any, reader_language: str = "de") -> AgendaView:
+def read_draft(visit: Any, reader_language: str = "de", load: bool = False) -> AgendaView:
     """Read the visit's working draft (its live items) as host staff see it.
 
     The draft is frozen as a version would freeze it and read like one: both sources
-    give the same items. Load the visit with ``versions.load_for_snapshot`` options.
+    give the same items. ``load`` loads the live items first; without it, the visit
+    comes loaded with the options of ``versions.load_for_snapshot``.
     """
-    from planner.services.versions import snapshot  # versions imports this module
+    # versions reads its snapshots through this module: it is imported when used.
+    from planner.services.versions import load_for_snapshot, snapshot
 
+    if load:
+        visit = load_for_snapshot(visit.id)
     return read_snapshot(snapshot(visit), language=visit.language.value,
                          reader_language=reader_language, is_draft=True)  # fmt: skip
 
@@ -417,16 +421,17 @@ def texts_by_language(item: ViewItem) -> dict[str, str]:
 
 
 def visible_agenda(visit: Any, audience: Audience, language: str, latest: Any, *,
-                   draft: bool = False, person_id: int | None = None, calendar: bool = False,
-                   notes: bool = True) -> AgendaView | None:  # fmt: skip
+                   draft: bool = False, load: bool = False, person_id: int | None = None,
+                   calendar: bool = False, notes: bool = True) -> AgendaView | None:  # fmt: skip
     """Return the agenda of the visit the audience sees, or None when there is none.
 
     Host staff see the working draft when they ask for it (``draft``) or when nothing
     was issued yet; everyone else sees the latest issued version (``latest``), and
     nothing before the first one. Texts are in ``language``, else in the other one.
+    ``load`` loads the live items for a draft (see ``read_draft``).
     """
     if audience is Audience.HOST and (draft or latest is None):
-        agenda = read_draft(visit, language)
+        agenda = read_draft(visit, language, load=load)
     elif latest is None:
         return None
     else:

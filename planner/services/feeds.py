@@ -37,7 +37,7 @@ from planner.services.permissions import (
     manages_delegation,
     visible_visits,
 )
-from planner.services.versions import latest_version, load_for_snapshot
+from planner.services.versions import latest_version
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,9 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
     """Return what the viewer gets: host staff may have the draft, everyone else the
     latest issued version; None when nothing was ever issued and the draft is not theirs.
     """
-    audience = audience_of(viewer, visit)
     version = latest_version(visit.id)
-    if audience is Audience.HOST and (want_draft or version is None):
-        # The draft reads the live items: load them at once.
-        visit = load_for_snapshot(visit.id)
-    agenda = visible_agenda(visit, audience, visit.language.value, version, draft=want_draft)
+    agenda = visible_agenda(visit, audience_of(viewer, visit), visit.language.value, version,
+                            draft=want_draft, load=True)  # fmt: skip
     if agenda is None:
         return None
     if agenda.is_draft:

@@ -21,18 +21,17 @@ from planner.models import AgendaVersion, Participation, Person, Room, User, Vis
 from planner.services.agenda_view import (
     AgendaDay,
     AgendaView,
-    Audience,
     ViewItem,
     audience_of,
     by_day,
     for_audience,
-    read_draft,
     read_version,
     texts_by_language,
+    visible_agenda,
 )
 from planner.services.attendance import load_participations
 from planner.services.text import ascii_name
-from planner.services.versions import latest_version, load_for_snapshot
+from planner.services.versions import latest_version
 
 DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
 HOST_DOCUMENTS = ("run-sheet", "door-sheets")
@@ -171,21 +170,18 @@ def load_print_data(
     With ``issued``, the document prints that version as it was issued.
     """
     audience = audience_of(viewer, visit)
-    host = audience is Audience.HOST
     latest = latest_version(visit.id)
     version = issued or latest
     wants_draft = document in HOST_DOCUMENTS and issued is None
     # Item texts in the print's language, else in the other one.
-    if host and (version is None or wants_draft):
-        live = load_for_snapshot(visit.id)
-        frozen = read_draft(live, language)
-        printed = read_version(version, live, language) if version is not None else None
-        draft = printed is None or _printed(frozen) != _printed(printed)
-        agenda = frozen if draft else printed
-    elif version is not None:
-        agenda, draft = read_version(version, visit, language), False
-    else:
+    agenda = visible_agenda(visit, audience, language, version, draft=wants_draft, load=True)
+    if agenda is None:
         return None
+    if agenda.is_draft and version is not None:
+        printed = read_version(version, visit, language)
+        if _printed(agenda) == _printed(printed):
+            agenda = printed  # the draft holds nothing new: print the issued version
+    draft = agenda.is_draft
     # Internal notes only on the run-sheet.
     agenda = for_audience(agenda, audience, notes=document == "run-sheet")
     entries = agenda.ordered()
