@@ -29,6 +29,7 @@ from itertools import groupby
 from typing import Any
 
 from planner.enums import ItemKind, ItemStatus, Language
+from planner.models import AgendaVersion, User, Visit
 from planner.services.item_texts import LANGUAGES, texts_of
 from planner.services.permissions import can_see_internal
 from planner.services.timezones import to_utc, zone
@@ -315,7 +316,7 @@ def read_snapshot(frozen: Mapping[str, Any], *, title: str = "", timezone: str =
     )
 
 
-def read_version(version: Any, visit: Any | None, reader_language: str = "de",
+def read_version(version: AgendaVersion, visit: Visit | None, reader_language: str = "de",
                  language: str | None = None) -> AgendaView:  # fmt: skip
     """Read an issued version (an ``AgendaVersion``) of the visit as host staff see it.
 
@@ -337,13 +338,13 @@ def read_version(version: Any, visit: Any | None, reader_language: str = "de",
     )
 
 
-def issued_zone(version: Any, visit: Any) -> str:
+def issued_zone(version: AgendaVersion, visit: Visit) -> str:
     """Return the zone an issued version's times are in (a later change of the visit's
     zone is not published yet), without reading its items."""
     return version.snapshot.get("timezone") or visit.timezone
 
 
-def read_draft(visit: Any, reader_language: str = "de", load: bool = False) -> AgendaView:
+def read_draft(visit: Visit, reader_language: str = "de", load: bool = False) -> AgendaView:
     """Read the visit's working draft (its live items) as host staff see it.
 
     The draft is frozen as a version would freeze it and read like one: both sources
@@ -362,7 +363,7 @@ def read_draft(visit: Any, reader_language: str = "de", load: bool = False) -> A
 # --- who sees what ----------------------------------------------------------------------
 
 
-def audience_of(viewer: Any | None, visit: Any) -> Audience:
+def audience_of(viewer: User | None, visit: Visit) -> Audience:
     """Return the audience a staff login belongs to for the visit; no login: a feed."""
     if viewer is None:
         return Audience.FEED
@@ -420,9 +421,10 @@ def texts_by_language(item: ViewItem) -> dict[str, str]:
     }
 
 
-def visible_agenda(visit: Any, audience: Audience, language: str, latest: Any, *,
-                   draft: bool = False, load: bool = False, person_id: int | None = None,
-                   calendar: bool = False, notes: bool = True) -> AgendaView | None:  # fmt: skip
+def visible_agenda(visit: Visit, audience: Audience, language: str,
+                   latest: AgendaVersion | None, *, draft: bool = False, load: bool = False,
+                   person_id: int | None = None, calendar: bool = False,
+                   notes: bool = True) -> AgendaView | None:  # fmt: skip
     """Return the agenda of the visit the audience sees, or None when there is none.
 
     Host staff see the working draft when they ask for it (``draft``) or when nothing
