@@ -225,7 +225,8 @@ def _visits_sharing(pending: _Pending) -> set[int]:
         if pending.left_rooms.get(visit_id):
             found.update(
                 db.session.scalars(
-                    select(AgendaItem.visit_id).distinct()
+                    select(AgendaItem.visit_id)
+                    .distinct()
                     .join(Visit, Visit.id == AgendaItem.visit_id)
                     .where(near, AgendaItem.room_id.in_(pending.left_rooms[visit_id]))
                 )
@@ -233,7 +234,8 @@ def _visits_sharing(pending: _Pending) -> set[int]:
         if pending.left_people.get(visit_id):
             found.update(
                 db.session.scalars(
-                    select(Participation.visit_id).distinct()
+                    select(Participation.visit_id)
+                    .distinct()
                     .join(Visit, Visit.id == Participation.visit_id)
                     .where(near, Participation.person_id.in_(pending.left_people[visit_id]))
                 )
@@ -257,9 +259,9 @@ def _recompute(pending: _Pending) -> None:
     for chunk in _chunks(sorted(changed)):
         targets.update(
             db.session.scalars(
-                select(PlannedConflict.visit_id).distinct().where(
-                    PlannedConflict.other_visit_id.in_(chunk)
-                )
+                select(PlannedConflict.visit_id)
+                .distinct()
+                .where(PlannedConflict.other_visit_id.in_(chunk))
             )
         )
     targets.update(_visits_sharing(pending))

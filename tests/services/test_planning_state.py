@@ -18,8 +18,14 @@ from planner.services.planning_state import (
     stored_report,
 )
 from planner.services.trash import restore, trash_item
-from planner.services.versions import compare, draft_differs, issue_version, snapshot
-from planner.services.versions import latest_version, load_for_snapshot
+from planner.services.versions import (
+    compare,
+    draft_differs,
+    issue_version,
+    latest_version,
+    load_for_snapshot,
+    snapshot,
+)
 from tests import factories
 
 DAY = date(2023, 2, 23)
@@ -128,9 +134,8 @@ class Planner:
     def cancel_item(self) -> str:
         item = self.pick_item()
         if item is not None:
-            item.status = (
-                ItemStatus.CONFIRMED if item.status == ItemStatus.CANCELLED else ItemStatus.CANCELLED
-            )
+            cancelled = item.status == ItemStatus.CANCELLED
+            item.status = ItemStatus.CONFIRMED if cancelled else ItemStatus.CANCELLED
         return "cancel or bring back item"
 
     def delete_item(self) -> str:
