@@ -310,6 +310,24 @@ def over_capacity(slot: Slot) -> list[Conflict]:
     ]
 
 
+def _short_gaps(
+    timeline: list[Slot], own: set[int], transfer: timedelta
+) -> list[tuple[Slot, Slot, timedelta]]:
+    """Return the consecutive items of a timeline, one of them ours, in other buildings
+    with less than ``transfer`` between them."""
+    timeline = sorted(timeline, key=lambda s: (s.start, s.end))
+    gaps = []
+    for before, after in zip(timeline, timeline[1:], strict=False):
+        if id(before) not in own and id(after) not in own:
+            continue
+        if None in (before.venue_id, after.venue_id) or before.venue_id == after.venue_id:
+            continue
+        gap = after.start - before.end
+        if timedelta(0) <= gap < transfer:
+            gaps.append((before, after, gap))
+    return gaps
+
+
 def short_transfers(
     slots: list[Slot], others: list[Slot], names: dict[int, str], transfer: timedelta
 ) -> list[Conflict]:
@@ -319,44 +337,43 @@ def short_transfers(
         for person_id in slot.person_ids:
             by_person[person_id].append(slot)
     own = {id(slot) for slot in slots}
+    # People with the same items (a delegation attending everything) share one timeline:
+    # its short transfers are found once.
+    short: dict[tuple[int, ...], list[tuple[Slot, Slot, timedelta]]] = {}
     found = []
     for person_id, timeline in by_person.items():
-        timeline.sort(key=lambda s: (s.start, s.end))
-        for before, after in zip(timeline, timeline[1:], strict=False):
-            if id(before) not in own and id(after) not in own:
-                continue
-            if None in (before.venue_id, after.venue_id) or before.venue_id == after.venue_id:
-                continue
-            gap = after.start - before.end
-            if timedelta(0) <= gap < transfer:
-                concerned = after if id(after) in own else before
-                other = before if concerned is after else after
-                found.append(
-                    Conflict(
+        key = tuple(map(id, timeline))
+        if key not in short:
+            short[key] = _short_gaps(timeline, own, transfer)
+        for before, after, gap in short[key]:
+            concerned = after if id(after) in own else before
+            other = before if concerned is after else after
+            found.append(
+                Conflict(
+                    ConflictKind.TRANSFER,
+                    concerned.item_id,
+                    conflict_message(
                         ConflictKind.TRANSFER,
-                        concerned.item_id,
-                        conflict_message(
-                            ConflictKind.TRANSFER,
-                            concerned,
-                            other,
-                            person_name=names.get(person_id, "?"),
-                            minutes=int(gap.total_seconds() // 60),
-                            other_first=other is before,
-                        ),
-                        other_item_id=other.item_id,
-                        person_id=person_id,
-                        slot=concerned,
-                        other=other,
+                        concerned,
+                        other,
                         person_name=names.get(person_id, "?"),
                         minutes=int(gap.total_seconds() // 60),
-                        facts=(
-                            f"{_when(before)}@{before.venue_id}",
-                            f"{_when(after)}@{after.venue_id}",
-                            f"person:{person_id}",
-                        ),
                         other_first=other is before,
-                    )
+                    ),
+                    other_item_id=other.item_id,
+                    person_id=person_id,
+                    slot=concerned,
+                    other=other,
+                    person_name=names.get(person_id, "?"),
+                    minutes=int(gap.total_seconds() // 60),
+                    facts=(
+                        f"{_when(before)}@{before.venue_id}",
+                        f"{_when(after)}@{after.venue_id}",
+                        f"person:{person_id}",
+                    ),
+                    other_first=other is before,
                 )
+            )
     return found
 
 
@@ -524,9 +541,10 @@ def find_conflicts_and_neighbours(
     """Return the warnings of each visit and the other visits whose items the checks read.
 
     Those are the visits that share a room or a person with these within their days:
-    their own warnings may change when these visits change.
+    their own warnings may change when these visits change. The warnings are for
+    storing: their sentences name no people (names are read when they are shown).
     """
-    return _find(visit_ids, None, None)
+    return _find(visit_ids, None, None, with_names=False)
 
 
 def _sees(slot: Slot, window: tuple[datetime, datetime]) -> bool:
@@ -540,7 +558,10 @@ def _sees(slot: Slot, window: tuple[datetime, datetime]) -> bool:
 
 
 def _find(
-    visit_ids: list[int], candidate: Candidate | None, viewer_organisation_id: int | None
+    visit_ids: list[int],
+    candidate: Candidate | None,
+    viewer_organisation_id: int | None,
+    with_names: bool = True,
 ) -> tuple[dict[int, list[Conflict]], set[int]]:
     visits = _load_visits(visit_ids)
     if not visits:
@@ -570,7 +591,9 @@ def _find(
             {p for s in all_own for p in s.person_ids},
         )
     ]
-    names = person_names({p for s in [*all_own, *others] for p in s.person_ids})
+    names = (
+        person_names({p for s in [*all_own, *others] for p in s.person_ids}) if with_names else {}
+    )
     transfer = timedelta(minutes=int(current_app.config["TRANSFER_MINUTES"]))
 
     # Every item by its start, to find what each visit's window holds without a scan.

@@ -17,7 +17,7 @@ are read when they are shown, so renaming a person or an item of another visit n
 no recomputation, and each reader sees them in their language and as they may.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -32,6 +32,7 @@ from planner.models import (
     AgendaVersion,
     ConflictAcknowledgement,
     Participation,
+    Person,
     PlannedConflict,
     Room,
     TrashEntry,
@@ -51,7 +52,6 @@ from planner.services.conflicts import (
     find_conflicts_and_neighbours,
     item_slot,
     masked,
-    person_names,
 )
 from planner.services.versions import Changes, compare, draft_differs, snapshot
 
@@ -317,21 +317,34 @@ def _store_conflicts(visit_ids: set[int], found: dict[int, list[Conflict]]) -> N
         db.session.execute(insert(PlannedConflict), rows[start : start + 5000])
 
 
-def _attendees_of(visits: list[Visit]) -> dict[int, dict[int, list[int]]]:
-    """Return ``versions.attendee_ids`` of each visit, with one query."""
+def _attendees_of(visits: list[Visit]) -> tuple[dict[int, dict[int, list[int]]], Counter[int]]:
+    """Return ``versions.attendee_ids`` of each visit and its number of participants,
+    with two queries (rows, not objects: a visit may have hundreds of participants).
+    """
+    visit_ids = [visit.id for visit in visits]
+    everyone: dict[int, set[int]] = defaultdict(set)
+    participants: Counter[int] = Counter()
+    for visit_id, person_id, attends_all in db.session.execute(
+        select(
+            Participation.visit_id, Participation.person_id, Participation.attends_all_items
+        ).where(Participation.visit_id.in_(visit_ids))
+    ):
+        participants[visit_id] += 1
+        if attends_all:
+            everyone[visit_id].add(person_id)
     chosen: dict[int, set[int]] = defaultdict(set)
     rows = db.session.execute(
         select(participation_item.c.agenda_item_id, Participation.person_id)
         .join(Participation, participation_item.c.participation_id == Participation.id)
-        .where(Participation.visit_id.in_([v.id for v in visits]), ~Participation.attends_all_items)
+        .where(Participation.visit_id.in_(visit_ids), ~Participation.attends_all_items)
     )
     for item_id, person_id in rows:
         chosen[item_id].add(person_id)
-    result = {}
-    for visit in visits:
-        everyone = {p.person_id for p in visit.participations if p.attends_all_items}
-        result[visit.id] = {item.id: sorted(everyone | chosen[item.id]) for item in visit.items}
-    return result
+    attendees = {
+        visit.id: {item.id: sorted(everyone[visit.id] | chosen[item.id]) for item in visit.items}
+        for visit in visits
+    }
+    return attendees, participants
 
 
 def _latest_versions(visit_ids: list[int]) -> dict[int, AgendaVersion]:
@@ -361,11 +374,10 @@ def store_pending(visit_ids: list[int]) -> None:
                         joinedload(AgendaItem.room).joinedload(Room.venue),
                         joinedload(AgendaItem.responsible_person),
                     ),
-                    selectinload(Visit.participations),
                 )
             )
         )
-        attendees = _attendees_of(visits) if visits else {}
+        attendees, participants = _attendees_of(visits) if visits else ({}, Counter())
         latest = _latest_versions(chunk)
         db.session.execute(delete(VisitPlanning).where(VisitPlanning.visit_id.in_(chunk)))
         rows = []
@@ -377,7 +389,7 @@ def store_pending(visit_ids: list[int]) -> None:
                 {
                     "visit_id": visit.id,
                     "item_count": sum(1 for i in visit.items if i.status != ItemStatus.CANCELLED),
-                    "attendee_count": len(visit.participations),
+                    "attendee_count": participants[visit.id],
                     "changes": changes.as_dict(),
                     "draft_differs": draft_differs(visit, version, changes),
                     "refreshed_at": now,
@@ -453,25 +465,26 @@ def stored_conflicts(visit: Visit, viewer_organisation_id: int | None = None) ->
             .execution_options(populate_existing=True)
         )
     )
-    if not rows:
-        return []
+    # Always the same queries, with warnings or without: a page's cost does not vary.
     slots: dict[int, Slot] = {
         item.id: item_slot(item, visit, ()) for item in visit.items if item.id is not None
     }
     wanted = {r.item_id for r in rows} | {r.other_item_id for r in rows if r.other_item_id}
-    missing = wanted - set(slots)
-    if missing:
-        query = (
-            select(AgendaItem)
-            .where(AgendaItem.id.in_(missing))
-            .options(
-                joinedload(AgendaItem.room).joinedload(Room.venue),
-                joinedload(AgendaItem.visit).selectinload(Visit.guest_organisations),
-            )
+    query = (
+        select(AgendaItem)
+        .where(AgendaItem.id.in_(wanted - set(slots)))
+        .options(
+            joinedload(AgendaItem.room).joinedload(Room.venue),
+            joinedload(AgendaItem.visit).joinedload(Visit.guest_organisations),
         )
-        for item in db.session.scalars(query):
-            slots[item.id] = masked(item_slot(item, item.visit, ()), viewer_organisation_id)
-    names = person_names({r.person_id for r in rows if r.person_id is not None})
+    )
+    for item in db.session.scalars(query).unique():
+        slots[item.id] = masked(item_slot(item, item.visit, ()), viewer_organisation_id)
+    people = {r.person_id for r in rows if r.person_id is not None}
+    names = {
+        person.id: person.display_name
+        for person in db.session.scalars(select(Person).where(Person.id.in_(people)))
+    }
     found = []
     for row in rows:
         slot = slots.get(row.item_id)
