@@ -25,12 +25,14 @@ def _two_visits_booking_one_room() -> tuple[int, int]:
 def _stored() -> list[tuple]:
     db.session.expire_all()
     conflicts = db.session.execute(
-        select(PlannedConflict.visit_id, PlannedConflict.kind, PlannedConflict.fingerprint)
-        .order_by(PlannedConflict.visit_id, PlannedConflict.position)
+        select(
+            PlannedConflict.visit_id, PlannedConflict.kind, PlannedConflict.fingerprint
+        ).order_by(PlannedConflict.visit_id, PlannedConflict.position)
     ).all()
     states = db.session.execute(
-        select(VisitPlanning.visit_id, VisitPlanning.item_count, VisitPlanning.changes)
-        .order_by(VisitPlanning.visit_id)
+        select(VisitPlanning.visit_id, VisitPlanning.item_count, VisitPlanning.changes).order_by(
+            VisitPlanning.visit_id
+        )
     ).all()
     return [*conflicts, *states]
 
