@@ -4,7 +4,7 @@ Pages read what is stored (``VisitPlanning``, ``PlannedConflict``) instead of ch
 conflicts and diffing the draft on every request. The state is recomputed in the
 transaction that changes what it depends on, so no write path has to remember it:
 
-- after each flush, the session notes the visits that the flushed rows concern
+- at each flush, the session notes the visits that the flushed rows concern
   (agenda items, participations and the items they chose, visits' days, zone, status
   and language, issued versions, rooms and venues, trash entries deleted or restored);
 - before the transaction commits, or before a page reads the state in the same session,
@@ -141,14 +141,26 @@ def _trashed_visits(entry: TrashEntry) -> set[int]:
     return found
 
 
-def _collect(session: Session, _flush_context) -> None:
+def _collect_deleted(session: Session, _flush_context, _instances) -> None:
+    # Before the flush: a deleted row can still be read (its visit, its room).
     pending = session.info.setdefault(PENDING, _Pending())
-    for how, objects in (("new", session.new), ("dirty", session.dirty),
-                         ("deleted", session.deleted)):  # fmt: skip
+    for obj in session.deleted:
+        _note(pending, obj, "deleted")
+    _tidy(session, pending)
+
+
+def _collect(session: Session, _flush_context) -> None:
+    # After the flush: new rows have their ids, changed ones still their history.
+    pending = session.info.setdefault(PENDING, _Pending())
+    for how, objects in (("new", session.new), ("dirty", session.dirty)):
         for obj in objects:
             if how == "dirty" and not session.is_modified(obj):
                 continue
             _note(pending, obj, how)
+    _tidy(session, pending)
+
+
+def _tidy(session: Session, pending: _Pending) -> None:
     pending.visits.discard(None)
     if not pending:
         session.info.pop(PENDING, None)
@@ -167,6 +179,7 @@ def register_planning_state() -> None:
 
     if event.contains(FlaskSession, "after_flush", _collect):
         return
+    event.listen(FlaskSession, "before_flush", _collect_deleted)
     event.listen(FlaskSession, "after_flush", _collect)
     event.listen(FlaskSession, "before_commit", _before_commit)
 
@@ -268,15 +281,34 @@ def _recompute(pending: _Pending) -> None:
     found: dict[int, list[Conflict]] = {}
     neighbours: set[int] = set()
     for chunk in _chunks(sorted(targets)):
+        _lock(chunk)
         result, near = find_conflicts_and_neighbours(chunk)
         found.update(result)
         neighbours |= near
     # Visits sharing a room or a person with them now: a new clash, or a transfer that
     # an item in between no longer interrupts.
     for chunk in _chunks(sorted(neighbours - targets)):
+        _lock(chunk)
         found.update(find_conflicts_and_neighbours(chunk)[0])
     _store_conflicts(targets | neighbours, found)
     store_pending(sorted(changed))
+
+
+def _lock(visit_ids: list[int]) -> None:
+    """Wait for other transactions recomputing these visits (PostgreSQL), in id order.
+
+    Under READ COMMITTED the checks that follow then read what those committed, so two
+    planners changing clashing visits at once do not store each other's stale state.
+    SQLite's writers hold the database's write lock for the whole transaction anyway.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.execute(
+        select(VisitPlanning.visit_id)
+        .where(VisitPlanning.visit_id.in_(visit_ids))
+        .order_by(VisitPlanning.visit_id)
+        .with_for_update()
+    ).all()
 
 
 def _chunks(ids: list[int], size: int = BATCH) -> Iterable[list[int]]:
