@@ -132,46 +132,69 @@ def conflict_message(
     participants: int | None = None,
     other_first: bool = False,
 ) -> LazyString:
-    """Return the warning's sentence, phrased when it is shown."""
+    """Return the warning's sentence, phrased when it is shown (warnings that are only
+    stored never are: phrasing thousands of them would cost more than finding them)."""
+    return LazyString(_phrase, kind, slot, other, person_name, minutes, participants, other_first)
+
+
+def _phrase(
+    kind: ConflictKind,
+    slot: Slot,
+    other: Slot | None,
+    person_name: str,
+    minutes: int | None,
+    participants: int | None,
+    other_first: bool,
+) -> str:
     if kind == ConflictKind.OVERLAP:
-        return _l(
-            "Overlaps with “%(other)s” (%(start)s–%(end)s).",
-            other=other.title,
-            start=_clock(other.local_start),
-            end=_clock(other.local_end),
+        return str(
+            _l(
+                "Overlaps with “%(other)s” (%(start)s–%(end)s).",
+                other=other.title,
+                start=_clock(other.local_start),
+                end=_clock(other.local_end),
+            )
         )
     if kind == ConflictKind.ROOM:
-        return _l(
-            "%(room)s is booked at the same time by “%(other)s” (%(visit)s).",
-            room=slot.room_name,
-            other=other.title,
-            visit=other.visit_title,
+        return str(
+            _l(
+                "%(room)s is booked at the same time by “%(other)s” (%(visit)s).",
+                room=slot.room_name,
+                other=other.title,
+                visit=other.visit_title,
+            )
         )
     if kind == ConflictKind.PERSON:
-        return _l(
-            "%(person)s takes part in “%(other)s” (%(visit)s) at the same time.",
-            person=person_name,
-            other=other.title,
-            visit=other.visit_title,
+        return str(
+            _l(
+                "%(person)s takes part in “%(other)s” (%(visit)s) at the same time.",
+                person=person_name,
+                other=other.title,
+                visit=other.visit_title,
+            )
         )
     if kind == ConflictKind.CAPACITY:
-        return _l(
-            "%(count)s participants, but %(room)s holds %(capacity)s.",
-            count=participants,
-            room=slot.room_name,
-            capacity=slot.room_capacity,
+        return str(
+            _l(
+                "%(count)s participants, but %(room)s holds %(capacity)s.",
+                count=participants,
+                room=slot.room_name,
+                capacity=slot.room_capacity,
+            )
         )
     if kind == ConflictKind.TRANSFER:
         before, after = (other, slot) if other_first else (slot, other)
-        return _l(
-            "%(person)s has only %(minutes)s minutes to get from "
-            "“%(before)s” to “%(after)s” in another building.",
-            person=person_name,
-            minutes=minutes,
-            before=before.title,
-            after=after.title,
+        return str(
+            _l(
+                "%(person)s has only %(minutes)s minutes to get from "
+                "“%(before)s” to “%(after)s” in another building.",
+                person=person_name,
+                minutes=minutes,
+                before=before.title,
+                after=after.title,
+            )
         )
-    return _l("The item lies outside the days of the visit.")
+    return str(_l("The item lies outside the days of the visit."))
 
 
 def visit_overlaps(slots: list[Slot]) -> list[Conflict]:

@@ -346,7 +346,8 @@ def _store_conflicts(visit_ids: set[int], found: dict[int, list[Conflict]]) -> N
                 }
             )
     for start in range(0, len(rows), 5000):
-        db.session.execute(insert(PlannedConflict), rows[start : start + 5000])
+        # The table, not the class: the ORM's bulk path costs more than the rows here.
+        db.session.execute(insert(PlannedConflict.__table__), rows[start : start + 5000])
 
 
 def _attendees_of(visits: list[Visit]) -> tuple[dict[int, dict[int, list[int]]], Counter[int]]:
@@ -428,7 +429,7 @@ def store_pending(visit_ids: list[int]) -> None:
                 }
             )
         if rows:
-            db.session.execute(insert(VisitPlanning), rows)
+            db.session.execute(insert(VisitPlanning.__table__), rows)
 
 
 def refresh_visits(visit_ids: list[int]) -> None:
