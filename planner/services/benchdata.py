@@ -167,11 +167,11 @@ def generate(visits: int, items_per_visit: int, people: int, participants_per_vi
             sequence = f"pg_get_serial_sequence('{table}', 'id')"
             highest = f"(SELECT max(id) FROM {table})"  # noqa: S608 (fixed table names)
             db.session.execute(text(f"SELECT setval({sequence}, {highest})"))
+    # Fresh statistics, as autovacuum or a nightly job would leave them: the query
+    # planner decides by them.
+    db.session.execute(text("ANALYZE"))
     ids = list(range(visit_start, visit_start + visits))
     # Bulk inserts bypass the session: their planning state is computed here, as
     # ``flask --app planner planning refresh`` would.
     refresh_visits(ids)
-    # Fresh statistics, as autovacuum or a nightly job would leave them: the query
-    # planner decides by them.
-    db.session.execute(text("ANALYZE"))
     return ids
