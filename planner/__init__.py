@@ -104,10 +104,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from planner.security import init_security
     from planner.services.audit import register_audit_trail
     from planner.services.locking import register_version_counters
+    from planner.services.planning_state import register_planning_state
 
     init_security(app)
     register_audit_trail()
     register_version_counters()
+    register_planning_state()
 
     from planner.cli import register_commands
 

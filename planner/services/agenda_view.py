@@ -344,19 +344,21 @@ def issued_zone(version: AgendaVersion, visit: Visit) -> str:
     return version.snapshot.get("timezone") or visit.timezone
 
 
-def read_draft(visit: Visit, reader_language: str = "de", load: bool = False) -> AgendaView:
+def read_draft(visit: Visit, reader_language: str = "de", load: bool = False,
+               attendees: dict[int, list[int]] | None = None) -> AgendaView:  # fmt: skip
     """Read the visit's working draft (its live items) as host staff see it.
 
     The draft is frozen as a version would freeze it and read like one: both sources
     give the same items. ``load`` loads the live items first; without it, the visit
-    comes loaded with the options of ``versions.load_for_snapshot``.
+    comes loaded with the options of ``versions.load_for_snapshot``. ``attendees`` are
+    the visit's ``versions.attendee_ids``, where the caller has them already.
     """
     # versions reads its snapshots through this module: it is imported when used.
     from planner.services.versions import load_for_snapshot, snapshot
 
     if load:
         visit = load_for_snapshot(visit.id)
-    return read_snapshot(snapshot(visit), language=visit.language.value,
+    return read_snapshot(snapshot(visit, attendees), language=visit.language.value,
                          reader_language=reader_language, is_draft=True)  # fmt: skip
 
 

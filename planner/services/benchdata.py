@@ -21,6 +21,7 @@ from planner.models import (
     Visit,
     visit_guest_organisation,
 )
+from planner.services.planning_state import refresh_visits
 
 CHUNK = 5000
 STATUSES = [VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.COMPLETED, VisitStatus.DRAFT]
@@ -169,4 +170,8 @@ def generate(visits: int, items_per_visit: int, people: int, participants_per_vi
     # Fresh statistics, as autovacuum or a nightly job would leave them: the query
     # planner decides by them.
     db.session.execute(text("ANALYZE"))
-    return list(range(visit_start, visit_start + visits))
+    ids = list(range(visit_start, visit_start + visits))
+    # Bulk inserts bypass the session: their planning state is computed here, as
+    # ``flask --app planner planning refresh`` would.
+    refresh_visits(ids)
+    return ids

@@ -142,9 +142,13 @@ def load_for_snapshot(visit_id: int) -> Visit | None:
     )
 
 
-def snapshot(visit: Visit) -> dict[str, Any]:
-    """Return the visit's current agenda as a version would freeze it."""
-    attendees = attendee_ids(visit)
+def snapshot(visit: Visit, attendees: dict[int, list[int]] | None = None) -> dict[str, Any]:
+    """Return the visit's current agenda as a version would freeze it.
+
+    ``attendees`` are the visit's ``attendee_ids``, where the caller has them already.
+    """
+    if attendees is None:
+        attendees = attendee_ids(visit)
     return {
         "title": visit.title,
         # The language of the items' texts in versions issued before they had two.

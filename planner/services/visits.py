@@ -32,6 +32,12 @@ from planner.services.permissions import (
     can_view_visit,
     visible_visits,
 )
+from planner.services.planning_state import (
+    open_clash_counts,
+    stored_pending,
+    stored_planning,
+    stored_report,
+)
 from planner.services.versions import (
     Changes,
     draft_differs,
@@ -191,18 +197,28 @@ def search_visits(
 
 
 def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
-    """Return the visits with item, attendee and open-clash counts where the viewer hosts."""
+    """Return the visits with item, attendee and open-clash counts where the viewer hosts.
+
+    The counts are the stored planning state; a visit without one (not refreshed since
+    an upgrade) is counted afresh.
+    """
     hosted = [v.id for v in visits if v.host_organisation_id == viewer.organisation_id]
     items: Counter[int] = Counter()
     people: Counter[int] = Counter()
-    reports: dict[int, ConflictReport] = {}
-    if hosted:
+    open_counts: dict[int, int] = {}
+    stored = stored_planning(hosted)
+    for visit_id, planning in stored.items():
+        items[visit_id] = planning.item_count
+        people[visit_id] = planning.attendee_count
+    open_counts.update(open_clash_counts(list(stored)))
+    missing = [visit_id for visit_id in hosted if visit_id not in stored]
+    if missing:
         items.update(
             dict(
                 db.session.execute(
                     select(AgendaItem.visit_id, func.count())
                     .where(
-                        AgendaItem.visit_id.in_(hosted),
+                        AgendaItem.visit_id.in_(missing),
                         AgendaItem.status != ItemStatus.CANCELLED,
                     )
                     .group_by(AgendaItem.visit_id)
@@ -213,18 +229,19 @@ def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
             dict(
                 db.session.execute(
                     select(Participation.visit_id, func.count())
-                    .where(Participation.visit_id.in_(hosted))
+                    .where(Participation.visit_id.in_(missing))
                     .group_by(Participation.visit_id)
                 ).all()
             )
         )
-        reports = conflict_reports(hosted, viewer_organisation_id=viewer.organisation_id)
+        reports = conflict_reports(missing, viewer_organisation_id=viewer.organisation_id)
+        open_counts.update({visit_id: len(report.open) for visit_id, report in reports.items()})
     return [
         DashboardRow(
             visit=visit,
             item_count=items[visit.id] if visit.id in hosted else None,
             attendee_count=people[visit.id] if visit.id in hosted else None,
-            conflict_count=len(reports[visit.id].open) if visit.id in reports else None,
+            conflict_count=open_counts.get(visit.id) if visit.id in hosted else None,
         )
         for visit in visits
     ]
@@ -473,15 +490,26 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
     if not show_internal:
         agenda = visible_agenda(visit, Audience.GUEST, language, latest)
         return VisitPage(days=agenda.days() if agenda else [], is_draft=False, **common)
-    report = conflict_reports([visit.id], viewer_organisation_id=viewer.organisation_id)[visit.id]
     draft = visible_agenda(visit, Audience.HOST, language, latest, draft=True)
-    issued = read_version(latest, visit, language) if latest else None
-    pending = pending_changes(visit, latest, draft=draft, issued=issued)
+    # The stored planning state; a visit without one (not refreshed since an upgrade)
+    # is checked afresh.
+    planning = stored_planning([visit.id]).get(visit.id)
+    if planning is not None:
+        report = stored_report(visit, viewer_organisation_id=viewer.organisation_id)
+        pending = stored_pending(planning)
+        differs = planning.draft_differs
+    else:
+        report = conflict_reports([visit.id], viewer_organisation_id=viewer.organisation_id)[
+            visit.id
+        ]
+        issued = read_version(latest, visit, language) if latest else None
+        pending = pending_changes(visit, latest, draft=draft, issued=issued)
+        differs = draft_differs(visit, latest, pending, issued)
     return VisitPage(
         days=draft.days(),
         is_draft=True,
         pending=pending,
-        draft_differs=draft_differs(visit, latest, pending, issued),
+        draft_differs=differs,
         outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
         draft_messages=draft_count(visit.id),
         warnings=report,
