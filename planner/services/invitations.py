@@ -563,11 +563,12 @@ def outdated_invitations(visit_id: int, latest_number: int | None) -> int:
     """Return how many participants hold an invitation older than the latest version."""
     if latest_number is None:
         return 0
-    return sum(
-        1
-        for participation in _participations(visit_id)
-        if participation.invited_version is not None
-        and participation.invited_version < latest_number
+    return db.session.scalar(
+        select(func.count(Participation.id)).where(
+            Participation.visit_id == visit_id,
+            Participation.invited_version.is_not(None),
+            Participation.invited_version < latest_number,
+        )
     )
 
 
