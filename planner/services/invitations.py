@@ -342,6 +342,8 @@ def _participations(visit_id: int) -> list[Participation]:
             select(Participation)
             .where(Participation.visit_id == visit_id)
             .options(joinedload(Participation.person))
+            # Drafted in the same order on every database.
+            .order_by(Participation.id)
         )
     )
 
