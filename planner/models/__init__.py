@@ -2,6 +2,7 @@
 
 from planner.models.agenda import AgendaItem
 from planner.models.answer import InboundMessage, ItemAnswer
+from planner.models.artefact import IssuedArtefact
 from planner.models.audit import AuditEntry
 from planner.models.conflict import ConflictAcknowledgement
 from planner.models.feed import FeedToken
@@ -24,6 +25,7 @@ __all__ = [
     "ConflictAcknowledgement",
     "FeedToken",
     "InboundMessage",
+    "IssuedArtefact",
     "ItemAnswer",
     "LetterText",
     "Organisation",

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.models import AgendaVersion, FeedToken, Participation, Person, User, Visit
 from planner.models.types import utcnow
+from planner.services.artefacts import issued_calendar
 from planner.services.calendars import (
     CalendarRequest,
     build,
@@ -45,6 +46,8 @@ class Source:
     superseded_by: int | None = None
     # When the calendar last changed besides the version and the visit (its replacement).
     changed_at: datetime | None = None
+    # The issued version's id: its calendars are stored (planner.services.artefacts).
+    version_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class Download:
     etag: str
     last_modified: datetime | None
     filename: str
+    # The stored calendar this is, if it is one.
+    artefact_id: int | None = None
 
 
 def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | None:
@@ -68,7 +73,8 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
         return Source(snapshot(live), utcnow(), f"draft-{utcnow().isoformat()}", True)
     if version is None:
         return None
-    return Source(version.snapshot, version.issued_at, f"v{version.id}", False)
+    return Source(version.snapshot, version.issued_at, f"v{version.id}", False,
+                  version_id=version.id)  # fmt: skip
 
 
 def version_source(version: AgendaVersion, latest: AgendaVersion) -> Source:
@@ -76,7 +82,7 @@ def version_source(version: AgendaVersion, latest: AgendaVersion) -> Source:
     superseded_by = latest.number if latest.number != version.number else None
     return Source(version.snapshot, version.issued_at, f"v{version.id}-of-v{latest.id}", False,
                   number=version.number, superseded_by=superseded_by,
-                  changed_at=latest.issued_at)  # fmt: skip
+                  changed_at=latest.issued_at, version_id=version.id)  # fmt: skip
 
 
 def _name(visit: Visit, source: Source, language: str, suffix: str = "") -> str:
@@ -108,21 +114,30 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
     modified = max(
         moment for moment in (source.issued_at, source.changed_at, visit.updated_at) if moment
     )
-    if not build_body:
+    if not build_body and source.version_id is None:
         return Download(None, tag, modified, filename)
-    request = CalendarRequest(
-        visit=visit,
-        snapshot=source.snapshot,
-        issued_at=source.issued_at,
-        language=language,
-        name=_name(visit, source, language, person.display_name if person else ""),
-        feed=feed,
-        person_id=person.id if person else None,
-        uids=uids,
-        participant_names=participant_names(source.snapshot) if internal else {},
-        reminders=reminders,
-    )
-    return Download(serialise(build(request)), tag, modified, filename)
+
+    def calendar() -> bytes:
+        request = CalendarRequest(
+            visit=visit,
+            snapshot=source.snapshot,
+            issued_at=source.issued_at,
+            language=language,
+            name=_name(visit, source, language, person.display_name if person else ""),
+            feed=feed,
+            person_id=person.id if person else None,
+            uids=uids,
+            participant_names=participant_names(source.snapshot) if internal else {},
+            reminders=reminders,
+        )
+        return serialise(build(request))
+
+    if source.version_id is not None:
+        # An issued version's calendar is built once and served from storage after that.
+        stored = issued_calendar(visit, source, language, internal, feed, uids, person,
+                                 reminders, calendar)  # fmt: skip
+        return Download(stored.content, stored.etag, modified, filename, stored.id)
+    return Download(calendar(), tag, modified, filename)
 
 
 def create_feed(user: User, kind: str, visit: Visit | None = None,

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from planner.extensions import db
 from planner.models import Organisation, Visit
+from planner.services.artefacts import Artefact, issued_pdf
 from planner.services.locales import formatting_locale
 from planner.services.pdf import render_pdf
 from planner.services.permissions import can_see_branding, can_see_internal, can_view_visit
@@ -37,7 +38,8 @@ def _toolbar(visit: Visit, document: str, number: int | None, language: str | No
     return Markup(html)  # noqa: S704 (our own autoescaped template, rendered a moment ago)
 
 
-def _document(visit_id: int, document: str, number: int | None = None, *, for_pdf: bool = False):
+def _open(visit_id: int, document: str, number: int | None = None):
+    """Return the visit, the issued version asked for and the language asked for."""
     if document not in (DOCUMENTS if number is None else VERSION_DOCUMENTS):
         abort(404)
     visit = db.session.get(Visit, visit_id)
@@ -53,6 +55,11 @@ def _document(visit_id: int, document: str, number: int | None = None, *, for_pd
     requested = request.args.get("lang")
     if requested not in current_app.config["LANGUAGES"]:
         requested = None
+    return visit, issued, requested
+
+
+def _document(visit_id: int, document: str, number: int | None = None, *, for_pdf: bool = False):
+    visit, issued, requested = _open(visit_id, document, number)
     language = requested or visit.language.value
     data = load_print_data(visit, current_user, document, language, issued)
     if data is None:
@@ -80,12 +87,27 @@ def _pdf(data: PrintData, html: str, number: int | None = None) -> Response:
     )
 
 
+def _stored_pdf(stored: Artefact, file_name: str) -> Response:
+    """Send a PDF of an issued version from storage, or 304 when the client has it."""
+    response = Response(stored.content, mimetype=stored.content_type)
+    response.headers["Content-Disposition"] = content_disposition(file_name)
+    response.set_etag(stored.etag)
+    return response.make_conditional(request)
+
+
 @bp.get("/visits/<id:visit_id>/print/<document>.pdf")
 @login_required
 def pdf(visit_id: int, document: str):
-    """Download a document as PDF."""
-    _, data, html = _document(visit_id, document, for_pdf=True)
-    return _pdf(data, html)
+    """Download a document as PDF; one that prints an issued version is kept."""
+    visit, data, html = _document(visit_id, document, for_pdf=True)
+    if data.is_draft or data.version_number is None or document not in VERSION_DOCUMENTS:
+        return _pdf(data, html)
+    version = version_by_number(visit.id, data.version_number)
+    stored = issued_pdf(
+        visit.id, version.id, document, can_see_internal(current_user, visit), data.language,
+        lambda: (render_pdf(html), print_file_name(data, data.version_number)),
+    )  # fmt: skip
+    return _stored_pdf(stored, print_file_name(data))
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>")
@@ -99,9 +121,17 @@ def version_view(visit_id: int, number: int, document: str):
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>.pdf")
 @login_required
 def version_pdf(visit_id: int, number: int, document: str):
-    """Download a document of an issued version as PDF."""
-    _, data, html = _document(visit_id, document, number, for_pdf=True)
-    return _pdf(data, html, number)
+    """Download a document of an issued version as PDF: built once, then kept."""
+    visit, issued, requested = _open(visit_id, document, number)
+
+    def build() -> tuple[bytes, str]:
+        _, data, html = _document(visit_id, document, number, for_pdf=True)
+        return render_pdf(html), print_file_name(data, number)
+
+    language = requested or visit.language.value
+    host = can_see_internal(current_user, visit)
+    stored = issued_pdf(visit.id, issued.id, document, host, language, build)
+    return _stored_pdf(stored, stored.file_name)
 
 
 def _organisation(organisation_id: int) -> Organisation:
