@@ -285,9 +285,7 @@ def feed_state(token: str) -> FeedState | None:
         Participation.person_id == FeedToken.person_id,
     )
     row = db.session.execute(
-        select(
-            FeedToken.current_etag, FeedToken.current_modified, FeedToken.current_artefact_id
-        )
+        select(FeedToken.current_etag, FeedToken.current_modified, FeedToken.current_artefact_id)
         .join(User, User.id == FeedToken.user_id)
         .where(
             FeedToken.token == token,
@@ -409,9 +407,8 @@ def _collect(session: Session) -> _Changed:
         elif isinstance(obj, User):
             if _changed_columns(obj) & _USER_RELEVANT:
                 changed.users.add(obj.id)
-        elif isinstance(obj, Room | Venue):
-            if _changed_columns(obj) - _IGNORED:
-                changed.rooms = True
+        elif isinstance(obj, Room | Venue) and _changed_columns(obj) - _IGNORED:
+            changed.rooms = True
     for obj in session.deleted:
         if isinstance(obj, AgendaVersion | Participation):
             changed.visits.add(_value(obj, "visit_id"))
