@@ -44,6 +44,13 @@ def upgrade():
         batch_op.create_index('ix_issued_artefact_person', ['person_id'], unique=False)
         batch_op.create_index('ix_issued_artefact_visit', ['visit_id'], unique=False)
 
+    op.create_table('artefact_epoch',
+    sa.Column('visit_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('epoch', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], name=op.f('fk_artefact_epoch_visit_id_visit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('visit_id', name=op.f('pk_artefact_epoch'))
+    )
+
     # Every feed starts without remembered validators: its next request computes them.
     with op.batch_alter_table('feed_token', schema=None, table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('current_etag', sa.String(length=64), nullable=True))
@@ -63,4 +70,5 @@ def downgrade():
         batch_op.drop_index('ix_issued_artefact_visit')
         batch_op.drop_index('ix_issued_artefact_person')
 
+    op.drop_table('artefact_epoch')
     op.drop_table('issued_artefact')

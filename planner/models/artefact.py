@@ -45,3 +45,19 @@ class IssuedArtefact(db.Model):
         Index("ix_issued_artefact_person", "person_id"),
         NEVER_REUSE_IDS,
     )
+
+
+class ArtefactEpoch(db.Model):
+    """How often a visit's stored files were forgotten.
+
+    A build reads it before it reads what it prints and stores its file only if it is
+    still the same: a change committed in between makes the build serve its file once
+    without keeping it.
+    """
+
+    __tablename__ = "artefact_epoch"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    epoch: Mapped[int] = mapped_column(default=0)

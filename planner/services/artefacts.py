@@ -42,14 +42,29 @@ from datetime import datetime
 from importlib import metadata
 
 from flask import current_app
-from sqlalchemy import delete, event, exists, false, insert, inspect, or_, select, true, update
+from sqlalchemy import (
+    delete,
+    event,
+    exists,
+    false,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from planner.database import write_intent
 from planner.extensions import db
 from planner.models import (
+    AgendaItem,
     AgendaVersion,
+    ArtefactEpoch,
     FeedToken,
     IssuedArtefact,
     Organisation,
@@ -176,15 +191,50 @@ def issued(
     found = find(identity)
     if found is not None:
         return found
+    epoch = current_epoch(identity.visit_id)
+    # What the file prints is read again from here on: a change committed before the
+    # epoch was read shows in the file, one committed after it keeps the file unstored.
+    db.session.flush()
+    db.session.expire_all()
     content, file_name = build()
-    return store(identity, content, content_type, file_name)
+    return store(identity, content, content_type, file_name, epoch=epoch)
 
 
-def store(identity: Identity, content: bytes, content_type: str, file_name: str = "") -> Artefact:
+def current_epoch(visit_id: int) -> int:
+    """Return how often the visit's stored files were forgotten so far."""
+    epoch = db.session.scalar(select(ArtefactEpoch.epoch).where(ArtefactEpoch.visit_id == visit_id))
+    return epoch or 0
+
+
+def _insert(connection):
+    """Return the INSERT construct with ON CONFLICT of the connection's database."""
+    return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+
+
+def _epoch_unchanged(connection, visit_id: int, epoch: int) -> bool:
+    """Lock the visit's epoch (creating it) and say whether it is still ``epoch``."""
+    table = ArtefactEpoch.__table__
+    connection.execute(
+        _insert(connection)(table).values(visit_id=visit_id, epoch=0).on_conflict_do_nothing()
+    )
+    now = connection.scalar(
+        select(table.c.epoch).where(table.c.visit_id == visit_id).with_for_update()
+    )
+    return now == epoch
+
+
+def store(
+    identity: Identity,
+    content: bytes,
+    content_type: str,
+    file_name: str = "",
+    epoch: int | None = None,
+) -> Artefact:
     """Store a built file; if another request stored it first, return that one.
 
-    A database that refuses the write for now (a lock held too long) leaves the file
-    unstored: it is served all the same and built again next time.
+    With ``epoch`` (read before the build read its data), a file whose visit's files
+    were forgotten since is served without being stored. So is one that a database
+    refuses to write for now (a lock held too long); it is built again next time.
     """
     key = identity.key()
     values = {
@@ -206,6 +256,8 @@ def store(identity: Identity, content: bytes, content_type: str, file_name: str 
     intent = write_intent.set(True)
     try:
         with db.engine.begin() as connection:
+            if epoch is not None and not _epoch_unchanged(connection, identity.visit_id, epoch):
+                return built
             new_id = connection.execute(
                 insert(IssuedArtefact).values(**values).returning(IssuedArtefact.id)
             ).scalar_one()
@@ -311,22 +363,25 @@ def feed_content(state: FeedState) -> bytes | None:
 
 
 def remember_feed(
-    feed: FeedToken, etag: str, last_modified: datetime | None, artefact_id: int | None
+    feed_id: int,
+    seen: datetime | None,
+    etag: str,
+    last_modified: datetime | None,
+    artefact_id: int | None,
 ) -> None:
     """Keep a feed's current validators on its token (in a transaction of its own).
 
-    Only if nothing cleared them since the token was read (``forget_changes`` stamps
-    ``current_modified``): an answer computed from data that changed meanwhile is
-    not remembered.
+    Only if nothing cleared them since the token was read with ``current_modified`` at
+    ``seen`` (``forget_changes`` stamps it): an answer computed from data that changed
+    meanwhile is not remembered.
     """
-    seen = feed.current_modified
     intent = write_intent.set(True)
     try:
         with db.engine.begin() as connection:
             connection.execute(
                 update(FeedToken)
                 .where(
-                    FeedToken.id == feed.id,
+                    FeedToken.id == feed_id,
                     FeedToken.revoked_at.is_(None),
                     FeedToken.current_etag.is_(None),
                     FeedToken.current_modified.is_(None)
@@ -340,7 +395,7 @@ def remember_feed(
                 )
             )
     except OperationalError:
-        current_app.logger.warning("Feed %s: validators not kept (database busy)", feed.id)
+        current_app.logger.warning("Feed %s: validators not kept (database busy)", feed_id)
     finally:
         write_intent.reset(intent)
 
@@ -354,7 +409,8 @@ class _Changed:
     people: set[int]
     organisations: set[int]
     users: set[int]
-    rooms: bool = False
+    rooms: set[int]
+    venues: set[int]
     visit_deleted: bool = False
 
     def __bool__(self) -> bool:
@@ -364,6 +420,7 @@ class _Changed:
             or self.organisations
             or self.users
             or self.rooms
+            or self.venues
             or self.visit_deleted
         )
 
@@ -383,7 +440,7 @@ def _value(obj, key: str):
 
 
 def _collect(session: Session) -> _Changed:
-    changed = _Changed(set(), set(), set(), set())
+    changed = _Changed(set(), set(), set(), set(), set(), set())
     for obj in session.new:
         if isinstance(obj, AgendaVersion | Participation):
             changed.visits.add(_value(obj, "visit_id"))
@@ -407,8 +464,10 @@ def _collect(session: Session) -> _Changed:
         elif isinstance(obj, User):
             if _changed_columns(obj) & _USER_RELEVANT:
                 changed.users.add(obj.id)
-        elif isinstance(obj, Room | Venue) and _changed_columns(obj) - _IGNORED:
-            changed.rooms = True
+        elif isinstance(obj, Room) and _changed_columns(obj) - _IGNORED:
+            changed.rooms.add(obj.id)
+        elif isinstance(obj, Venue) and _changed_columns(obj) - _IGNORED:
+            changed.venues.add(obj.id)
     for obj in session.deleted:
         if isinstance(obj, AgendaVersion | Participation):
             changed.visits.add(_value(obj, "visit_id"))
@@ -416,8 +475,10 @@ def _collect(session: Session) -> _Changed:
             changed.visit_deleted = True
         elif isinstance(obj, Person):
             changed.people.add(_value(obj, "id"))
-        elif isinstance(obj, Room | Venue):
-            changed.rooms = True
+        elif isinstance(obj, Room):
+            changed.rooms.add(_value(obj, "id"))
+        elif isinstance(obj, Venue):
+            changed.venues.add(_value(obj, "id"))
     return changed
 
 
@@ -437,9 +498,13 @@ def forget_changes(session: Session, _flush_context) -> None:
             Visit.host_organisation_id.in_(changed.organisations),
         )
     )
+    rooms = select(Room.id).where(
+        or_(Room.id.in_(changed.rooms), Room.venue_id.in_(changed.venues))
+    )
     visits = visits.union(
         select(Participation.visit_id).where(Participation.person_id.in_(changed.people)),
         select(guest.visit_id).where(guest.organisation_id.in_(changed.organisations)),
+        select(AgendaItem.visit_id).where(AgendaItem.room_id.in_(rooms)),
     )
     artefacts = or_(
         IssuedArtefact.visit_id.in_(visits),
@@ -448,7 +513,8 @@ def forget_changes(session: Session, _flush_context) -> None:
         (IssuedArtefact.audience == "host") & (IssuedArtefact.kind == CALENDAR)
         if changed.people
         else false(),
-        (IssuedArtefact.document == "run-sheet") if changed.rooms else false(),
+        # Their rooms' access notes, whichever rooms the version names.
+        (IssuedArtefact.document == "run-sheet") if changed.rooms or changed.venues else false(),
     )
     # Feeds of all visits: the users of every organisation taking part in such a visit.
     organisations = (
@@ -470,6 +536,17 @@ def forget_changes(session: Session, _flush_context) -> None:
         user_feeds,
     )
     connection = session.connection()
+    # Builds that began before this change store nothing (store, _epoch_unchanged).
+    epochs = ArtefactEpoch.__table__
+    connection.execute(
+        _insert(connection)(epochs)
+        .from_select(
+            ["visit_id", "epoch"], select(Visit.id, literal(1)).where(Visit.id.in_(visits))
+        )
+        .on_conflict_do_update(
+            index_elements=[epochs.c.visit_id], set_={"epoch": epochs.c.epoch + 1}
+        )
+    )
     # The time stamp tells a request that read the token before this change that its
     # answer is not to be remembered (remember_feed).
     connection.execute(

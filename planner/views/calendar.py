@@ -180,10 +180,13 @@ def feed(token: str):
             content_type="text/plain; charset=utf-8",
         )
 
+    seen = opened.current_modified  # before anything the answer is made from
+
     def answer(body: bool) -> Download | None:
         download = feed_download(opened, build_body=body)
         if download is not None and not body:  # asked first, with or without the bytes
-            remember_feed(opened, download.etag, download.last_modified, download.artefact_id)
+            remember_feed(opened.id, seen, download.etag, download.last_modified,
+                          download.artefact_id)  # fmt: skip
         return download
 
     return _conditional(answer)

@@ -102,12 +102,18 @@ def pdf(visit_id: int, document: str):
     visit, data, html = _document(visit_id, document, for_pdf=True)
     if data.is_draft or data.version_number is None or document not in VERSION_DOCUMENTS:
         return _pdf(data, html)
-    version = version_by_number(visit.id, data.version_number)
-    stored = issued_pdf(
-        visit.id, version.id, document, can_see_internal(current_user, visit), data.language,
-        lambda: (render_pdf(html), print_file_name(data, data.version_number)),
-    )  # fmt: skip
-    return _stored_pdf(stored, print_file_name(data))
+    number = data.version_number
+    version = version_by_number(visit.id, number)
+    name = print_file_name(data)
+
+    def build() -> tuple[bytes, str]:
+        # Printed as that version, read afresh (services/artefacts.py): the same file.
+        _, issued_data, issued_html = _document(visit_id, document, number, for_pdf=True)
+        return render_pdf(issued_html), print_file_name(issued_data, number)
+
+    host = can_see_internal(current_user, visit)
+    stored = issued_pdf(visit.id, version.id, document, host, data.language, build)
+    return _stored_pdf(stored, name)
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>")

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from planner.enums import ItemStatus, Role, RsvpStatus, Side, VisitStatus
 from planner.extensions import db
-from planner.models import FeedToken, IssuedArtefact
+from planner.models import FeedToken, IssuedArtefact, Person
 from planner.services.artefacts import Identity, issued, store
 from planner.services.feeds import create_feed
 from tests import factories
@@ -59,9 +59,10 @@ def test_a_file_is_built_once_then_read_with_one_query(scene):
         builds.append(1)
         return b"%PDF-1.7 agenda", "Agenda.pdf"
 
-    first = issued(_identity(scene), build, "application/pdf")
+    identity = _identity(scene)
+    first = issued(identity, build, "application/pdf")
     with count_queries(db.engine) as counted:
-        again = issued(_identity(scene), build, "application/pdf")
+        again = issued(identity, build, "application/pdf")
 
     assert len(builds) == 1
     assert (again.id, again.etag, again.content, again.file_name) == (
@@ -147,14 +148,22 @@ def test_a_change_that_shows_in_the_files_deletes_them_and_clears_the_feed(scene
     assert _feed_etag(scene) is None
 
 
-def test_new_room_notes_delete_only_run_sheets_and_keep_the_feed(scene):
+def test_new_room_notes_delete_the_rooms_visits_files_and_every_run_sheet(scene):
+    other = factories.visit(scene["visit"].host_organisation, [scene["guest"]])
+    factories.item(other, "2023-02-23 10:00", "2023-02-23 11:00", "Elsewhere")
+    other_version = factories.issue(other)
+    db.session.commit()
     _store_both(scene)
+    for document in ("agenda", "run-sheet"):
+        store(Identity(other.id, other_version.id, "pdf", "guest", "de", document), b"x", "a/b")
 
     scene["room"].accessibility_notes = "Aufzug am Nordeingang"
     db.session.commit()
 
+    # The other visit's run-sheet may print an older version naming the room.
     assert _documents_left() == ["agenda"]
-    assert _feed_etag(scene) == "remembered"
+    assert db.session.scalar(select(IssuedArtefact.visit_id)) == other.id
+    assert _feed_etag(scene) is None
 
 
 def _edit_draft(scene):
@@ -193,3 +202,23 @@ def test_a_deactivated_owner_clears_the_feed_and_keeps_the_files(scene):
 
     assert _documents_left() == ["agenda", "run-sheet"]
     assert _feed_etag(scene) is None
+
+
+def test_a_file_built_while_a_change_commits_is_served_but_not_kept(scene, app_factory):
+    other_worker = app_factory()
+    person_id = scene["person"].id
+
+    def build_while_another_request_renames_the_person():
+        with other_worker.app_context():
+            db.session.get(Person, person_id).last_name = "Schneidewind-Hartnagel"
+            db.session.commit()
+        return b"run-sheet with the old name", "Ablaufplan.pdf"
+
+    served = issued(
+        _identity(scene, "run-sheet"), build_while_another_request_renames_the_person, "a/b"
+    )
+
+    assert (served.id, served.content) == (None, b"run-sheet with the old name")
+    assert _documents_left() == []
+    rebuilt = issued(_identity(scene, "run-sheet"), lambda: (b"new name", "A.pdf"), "a/b")
+    assert (rebuilt.content, _documents_left()) == (b"new name", ["run-sheet"])
