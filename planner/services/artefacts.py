@@ -21,10 +21,19 @@ What else goes into the bytes, and how a stored file follows it:
   files of every visit a person takes part in or is the contact of, the person's own
   files and every host calendar (they name participants) when the person changes; the
   files of every visit an organisation hosts or attends when its name, locale or
-  branding (logo, colour) changes; every run-sheet PDF when a room or venue changes
-  (their access notes are printed).
+  branding (logo, colour) changes; when a room or venue changes (its access notes are
+  printed), the files of the visits whose items use it and every run-sheet PDF.
+  Changes of the draft (items), answers and chosen items leave the files alone: they
+  print the version's snapshot.
 - Not stored at all: drafts, and the feed of all visits of a user (it spans many
   versions); its ETag is kept on the feed token all the same.
+- Built on the first request, not when a version is issued: most files of a version
+  (a person's calendar in a language, a PDF) are never asked for.
+
+A build and a change may overlap: the build reads the visit's epoch
+(``artefact_epoch``, raised by every deletion above) before it reads what it prints,
+and stores its file only if the epoch is still the same, checked under the epoch's
+row lock; otherwise the file is served once and not kept.
 
 Feeds: the feed token keeps the ETag and Last-Modified of its current answer (and the
 stored calendar that is it), so that a 304 costs one indexed query that also checks the
@@ -39,10 +48,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from importlib import metadata
 
 from flask import current_app
 from sqlalchemy import (
+    Select,
+    bindparam,
     delete,
     event,
     exists,
@@ -147,13 +159,17 @@ class FeedState:
     artefact_id: int | None
 
 
+@cache
+def _package_version() -> str:
+    try:
+        return metadata.version("delegation-visit-planner")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "source"
+
+
 def _recipe() -> list:
     config = current_app.config
-    try:
-        version = metadata.version("delegation-visit-planner")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        version = "source"
-    return [FORMAT, version, config["BASE_URL"], config["ICAL_ALARM_MINUTES"]]
+    return [FORMAT, _package_version(), config["BASE_URL"], config["ICAL_ALARM_MINUTES"]]
 
 
 def content_etag(content: bytes) -> str:
@@ -170,11 +186,15 @@ _COLUMNS = (
 )
 
 
+@cache
+def _by_key() -> Select:
+    # Built once: composing the statement costs more than running it.
+    return select(*_COLUMNS).where(IssuedArtefact.identity_key == bindparam("key"))
+
+
 def find(identity: Identity) -> Artefact | None:
     """Return the stored file of an identity, with one query, or None."""
-    row = db.session.execute(
-        select(*_COLUMNS).where(IssuedArtefact.identity_key == identity.key())
-    ).first()
+    row = db.session.execute(_by_key(), {"key": identity.key()}).first()
     return Artefact(*row) if row is not None else None
 
 
@@ -277,6 +297,19 @@ def store(
         write_intent.reset(intent)
 
 
+def issued_version_id(visit_id: int, number: int) -> int | None:
+    """Return the id of a visit's issued version by its number, without its snapshot."""
+    return db.session.scalar(_version_id_query(), {"visit_id": visit_id, "number": number})
+
+
+@cache
+def _version_id_query() -> Select:
+    return select(AgendaVersion.id).where(
+        AgendaVersion.visit_id == bindparam("visit_id"),
+        AgendaVersion.number == bindparam("number"),
+    )
+
+
 def issued_calendar(visit: Visit, source, language: str, internal: bool, feed: bool,
                     uids: set[str] | None, person: Person | None, reminders: bool,
                     build: Callable[[], bytes]) -> Artefact:  # fmt: skip
@@ -313,15 +346,9 @@ def issued_pdf(visit_id: int, version_id: int, document: str, host: bool, langua
 # --- feeds ------------------------------------------------------------------------------
 
 
-def feed_state(token: str) -> FeedState | None:
-    """Return the remembered validators of an open, still permitted feed, with one query.
-
-    None when the token is unknown, revoked, its owner inactive, its visit no longer
-    visible to the owner's organisation, its attendee no longer taking part, or nothing
-    is remembered: the caller then answers the long way.
-    """
-    if not token or len(token) > 64:
-        return None
+@cache
+def _feed_state_query() -> Select:
+    # Built once: composing the statement costs more than running it.
     guest = visit_guest_organisation.c
     visible = exists().where(
         Visit.id == FeedToken.visit_id,
@@ -336,18 +363,30 @@ def feed_state(token: str) -> FeedState | None:
         Participation.visit_id == FeedToken.visit_id,
         Participation.person_id == FeedToken.person_id,
     )
-    row = db.session.execute(
+    return (
         select(FeedToken.current_etag, FeedToken.current_modified, FeedToken.current_artefact_id)
         .join(User, User.id == FeedToken.user_id)
         .where(
-            FeedToken.token == token,
+            FeedToken.token == bindparam("token"),
             FeedToken.revoked_at.is_(None),
             FeedToken.current_etag.is_not(None),
             User.active.is_(True),
             or_(FeedToken.kind == "user", visible),
             or_(FeedToken.kind != "person", taking_part),
         )
-    ).first()
+    )
+
+
+def feed_state(token: str) -> FeedState | None:
+    """Return the remembered validators of an open, still permitted feed, with one query.
+
+    None when the token is unknown, revoked, its owner inactive, its visit no longer
+    visible to the owner's organisation, its attendee no longer taking part, or nothing
+    is remembered: the caller then answers the long way.
+    """
+    if not token or len(token) > 64:
+        return None
+    row = db.session.execute(_feed_state_query(), {"token": token}).first()
     return FeedState(*row) if row is not None else None
 
 
@@ -355,10 +394,13 @@ def feed_content(state: FeedState) -> bytes | None:
     """Return the stored calendar a feed's state points to, with one query, or None."""
     if state.artefact_id is None:
         return None
-    return db.session.scalar(
-        select(IssuedArtefact.content).where(
-            IssuedArtefact.id == state.artefact_id, IssuedArtefact.etag == state.etag
-        )
+    return db.session.scalar(_content_query(), {"id": state.artefact_id, "etag": state.etag})
+
+
+@cache
+def _content_query() -> Select:
+    return select(IssuedArtefact.content).where(
+        IssuedArtefact.id == bindparam("id"), IssuedArtefact.etag == bindparam("etag")
     )
 
 

@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from planner.extensions import db
 from planner.models import Organisation, Visit
-from planner.services.artefacts import Artefact, issued_pdf
+from planner.services.artefacts import Artefact, issued_pdf, issued_version_id
 from planner.services.locales import formatting_locale
 from planner.services.pdf import render_pdf
 from planner.services.permissions import can_see_branding, can_see_internal, can_view_visit
@@ -128,7 +128,13 @@ def version_view(visit_id: int, number: int, document: str):
 @login_required
 def version_pdf(visit_id: int, number: int, document: str):
     """Download a document of an issued version as PDF: built once, then kept."""
-    visit, issued, requested = _open(visit_id, document, number)
+    if document not in VERSION_DOCUMENTS:
+        abort(404)
+    # The version's id only: its snapshot is read when the file is built.
+    visit, _, requested = _open(visit_id, document)
+    version_id = issued_version_id(visit.id, number)
+    if version_id is None:
+        abort(404)
 
     def build() -> tuple[bytes, str]:
         _, data, html = _document(visit_id, document, number, for_pdf=True)
@@ -136,7 +142,7 @@ def version_pdf(visit_id: int, number: int, document: str):
 
     language = requested or visit.language.value
     host = can_see_internal(current_user, visit)
-    stored = issued_pdf(visit.id, issued.id, document, host, language, build)
+    stored = issued_pdf(visit.id, version_id, document, host, language, build)
     return _stored_pdf(stored, stored.file_name)
 
 
