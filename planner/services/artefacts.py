@@ -22,7 +22,9 @@ What else goes into the bytes, and how a stored file follows it:
   files and every host calendar (they name participants) when the person changes; the
   files of every visit an organisation hosts or attends when its name, locale or
   branding (logo, colour) changes; when a room or venue changes (its access notes are
-  printed), the files of the visits whose items use it and every run-sheet PDF.
+  printed), the files of the visits whose items use it and every run-sheet PDF; when
+  the trash gives rows back (its Core inserts flush no objects), the files of the
+  entry's visit and of the visits of the participations and people it restores.
   Changes of the draft (items), answers and chosen items leave the files alone: they
   print the version's snapshot.
 - Not stored at all: drafts, and the feed of all visits of a user (it spans many
@@ -83,6 +85,7 @@ from planner.models import (
     Participation,
     Person,
     Room,
+    TrashEntry,
     User,
     Venue,
     Visit,
@@ -521,6 +524,13 @@ def _collect(session: Session) -> _Changed:
             changed.rooms.add(_value(obj, "id"))
         elif isinstance(obj, Venue):
             changed.venues.add(_value(obj, "id"))
+        elif isinstance(obj, TrashEntry):
+            # A restore puts rows back with Core inserts, which flush no objects; the
+            # entry it deletes names them (emptying the trash is harmless here).
+            rows = (_value(obj, "payload") or {}).get("rows", {})
+            changed.visits.add(_value(obj, "visit_id"))
+            changed.visits |= {row.get("visit_id") for row in rows.get("participation", [])}
+            changed.people |= {row.get("id") for row in rows.get("person", [])}
     return changed
 
 

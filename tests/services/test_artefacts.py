@@ -5,9 +5,11 @@ from sqlalchemy import func, select
 
 from planner.enums import ItemStatus, Role, RsvpStatus, Side, VisitStatus
 from planner.extensions import db
-from planner.models import FeedToken, IssuedArtefact, Person
+from planner.models import FeedToken, IssuedArtefact, Person, TrashEntry
 from planner.services.artefacts import Identity, issued, store
 from planner.services.feeds import create_feed
+from planner.services.people import delete_person
+from planner.services.trash import restore
 from tests import factories
 from tests.helpers import count_queries
 
@@ -222,3 +224,17 @@ def test_a_file_built_while_a_change_commits_is_served_but_not_kept(scene, app_f
     assert _documents_left() == []
     rebuilt = issued(_identity(scene, "run-sheet"), lambda: (b"new name", "A.pdf"), "a/b")
     assert (rebuilt.content, _documents_left()) == (b"new name", ["run-sheet"])
+
+
+def test_a_person_restored_from_the_trash_deletes_the_files_that_lack_them(scene):
+    person_id = scene["person"].id
+    delete_person(scene["person"])
+    db.session.commit()
+    _store_both(scene)
+
+    entry = db.session.scalar(select(TrashEntry).where(TrashEntry.object_id == person_id))
+    restore(entry, None)
+    db.session.commit()
+
+    assert _documents_left() == []
+    assert _feed_etag(scene) is None

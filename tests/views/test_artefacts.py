@@ -67,7 +67,7 @@ def test_a_repeat_pdf_of_an_issued_version_is_served_from_storage(client, login,
     assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Content-Disposition"] == first.headers["Content-Disposition"]
     assert _stored() == [("pdf", "host", "run-sheet")]
-    # Session user, visit, the version, the stored PDF.
+    # Session user, visit, the version's id, the stored PDF.
     assert queries == 4
 
 
