@@ -208,8 +208,9 @@ def issued(
 ) -> Artefact:
     """Return the stored file of an identity, building and storing it on first request.
 
-    ``build`` returns the bytes and the file name. Storing happens in a transaction of
-    its own, so that a reading request keeps its session as it was.
+    ``build`` returns the bytes and the file name. On a miss the session's objects are
+    read afresh for the build, and the file is stored in a transaction of its own (a
+    reading request's session writes nothing).
     """
     found = find(identity)
     if found is not None:
@@ -246,6 +247,10 @@ def _epoch_unchanged(connection, visit_id: int, epoch: int) -> bool:
     return now == epoch
 
 
+class _Outdated(Exception):
+    """A change committed during the build: the file is not kept."""
+
+
 def store(
     identity: Identity,
     content: bytes,
@@ -279,12 +284,16 @@ def store(
     intent = write_intent.set(True)
     try:
         with db.engine.begin() as connection:
-            if epoch is not None and not _epoch_unchanged(connection, identity.visit_id, epoch):
-                return built
             new_id = connection.execute(
                 insert(IssuedArtefact).values(**values).returning(IssuedArtefact.id)
             ).scalar_one()
+            # Checked after the insert: the insert's locks come first, as in a writing
+            # transaction, so that the two never wait for each other (PostgreSQL).
+            if epoch is not None and not _epoch_unchanged(connection, identity.visit_id, epoch):
+                raise _Outdated
         return Artefact(new_id, values["etag"], content, content_type, file_name)
+    except _Outdated:
+        return built
     except IntegrityError:
         # Another request stored the same file a moment ago: serve its row. Read on a
         # fresh connection: this request's own snapshot may predate the winner's commit.
