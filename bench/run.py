@@ -90,6 +90,7 @@ def measure(kind: str, url: str, folder: Path) -> list[tuple]:
 
         page("agenda page, 200 items, 500 people", f"/visits/{agenda_id}")
         page("participation matrix, same visit", f"/visits/{agenda_id}/attendance")
+        page("attendee list, same visit, page 1", f"/visits/{agenda_id}/attendees")
         page("dashboard, 102 visits", "/")
         page("visit list first page, 102 visits", "/visits")
         page("visit search, 102 visits", "/visits?q=besuch+5")

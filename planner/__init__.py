@@ -65,6 +65,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     from planner.views import (
+        access,
         admin,
         agenda,
         auth,
@@ -97,6 +98,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         trash.bp,
     ):
         app.register_blueprint(blueprint)
+    access.declare_static(app)
     errors.register(app)
 
     from planner.security import init_security

@@ -14,6 +14,10 @@ from sqlalchemy.engine import Engine
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def configure_engine(app: Flask, engine: Engine) -> None:
     """Open SQLite in WAL mode with foreign keys enforced and a busy timeout."""
     if engine.dialect.name != "sqlite":
@@ -22,6 +26,8 @@ def configure_engine(app: Flask, engine: Engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record) -> None:
+        # SQLite's lower() and LIKE fold ASCII letters only; search folds "Ü" and "ß" too.
+        dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {busy_timeout}")

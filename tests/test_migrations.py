@@ -1,14 +1,19 @@
 """The migrations build the schema from nothing and agree with the models."""
 
+import uuid
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy.engine import make_url
 
 from planner.extensions import db
+from planner.models import Visit
+from planner.services.visits import title_contains
 from tests.conftest import DATABASES, make_app
-from tests.databases import throwaway_database
+from tests.databases import NO_POSTGRES, POSTGRES_URL, throwaway_database
 
 # Rows as the schema of 0007_branding takes them, for tests of later data migrations.
 ORGANISATION = (
@@ -218,3 +223,81 @@ def test_no_table_reuses_ids_on_sqlite_after_all_the_rebuilds(empty_app):
         )
     assert [name for name in wanted if "AUTOINCREMENT" not in created[name]] == []
     assert len(wanted) >= 14
+
+
+def test_visit_titles_get_a_trigram_index_on_postgresql_and_a_plain_one_on_sqlite(empty_app):
+    upgrade()
+
+    if db.engine.dialect.name == "postgresql":
+        definition = db.session.scalar(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_visit_title_search'")
+        )
+        assert definition == (
+            "CREATE INDEX ix_visit_title_search ON public.visit USING gin (title gin_trgm_ops)"
+        )
+    else:
+        indexes = {
+            index["name"]: index["column_names"]
+            for index in inspect(db.engine).get_indexes("visit")
+        }
+        assert indexes["ix_visit_title_search"] == ["title"]
+    downgrade(revision="0018_outbox_shared_text")
+    assert "ix_visit_title_search" not in {
+        index["name"] for index in inspect(db.engine).get_indexes("visit")
+    }
+
+
+def test_the_title_search_is_one_the_trigram_index_serves(empty_app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's")
+    upgrade()
+    query = select(Visit.id).where(title_contains("Köln"))
+    statement = query.compile(db.engine)
+
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    plan = connection.exec_driver_sql(f"EXPLAIN {statement}", statement.params).scalars().all()
+
+    assert "visit.title ILIKE" in str(statement)
+    assert any("Bitmap Index Scan on ix_visit_title_search" in line for line in plan), plan
+
+
+def test_without_the_right_to_create_pg_trgm_the_title_gets_a_plain_index(tmp_path):
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    role = f"planner_plain_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with throwaway_database("postgresql", tmp_path) as url:
+        name = make_url(url).database
+        with admin.connect() as connection:
+            # The role may build tables in the database but may not create extensions in it.
+            connection.execute(text(f"CREATE ROLE {role} LOGIN"))
+        owner = create_engine(url, isolation_level="AUTOCOMMIT")
+        with owner.connect() as connection:
+            connection.execute(text(f"GRANT CREATE, USAGE ON SCHEMA public TO {role}"))
+            connection.execute(text(f'REVOKE CREATE ON DATABASE "{name}" FROM PUBLIC'))
+        owner.dispose()
+        try:
+            app = make_app(make_url(url).set(username=role).render_as_string(False), tmp_path)
+            with app.app_context():
+                upgrade()
+                definition = db.session.scalar(
+                    text(
+                        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_visit_title_search'"
+                    )
+                )
+                installed = db.session.scalar(
+                    text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")
+                )
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                connection.execute(text(f"DROP ROLE IF EXISTS {role}"))
+            admin.dispose()
+
+    assert (installed, definition) == (
+        0,
+        "CREATE INDEX ix_visit_title_search ON public.visit USING btree (title)",
+    )

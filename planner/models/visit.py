@@ -76,6 +76,14 @@ class Visit(Locked, db.Model):
         Index("ix_visit_first_day", "first_day", "id"),
         Index("ix_visit_last_day", "last_day", "id"),
         Index("ix_visit_host_first_day", "host_organisation_id", "first_day"),
+        # Serves search's ILIKE '%word%' on PostgreSQL (pg_trgm); a plain index where the
+        # extension is missing (migration 0019) and on SQLite.
+        Index(
+            "ix_visit_title_search",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
         NEVER_REUSE_IDS,
     )
 

@@ -18,13 +18,18 @@ from planner.models import (
     Person,
     User,
     Visit,
+    participation_item,
 )
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
 from planner.services.locking import EditConflict, check_version, flush_or_conflict, lock_rows
+from planner.services.paging import Pager, pager
 from planner.services.permissions import can_edit_delegation, can_see_internal
 from planner.services.versions import latest_version
-from planner.services.visits import protocol_order
+from planner.services.visits import ordered_participation_ids, protocol_order
+
+# People per page of the matrix: a day of many items stays a page a browser renders at once.
+MATRIX_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -47,11 +52,15 @@ class RefusedRow:
 
 @dataclass(frozen=True)
 class Matrix:
-    """Who attends which item of a visit, loaded with a fixed number of queries."""
+    """Who attends which item of a visit, one page of people, loaded with a fixed number
+    of queries."""
 
     visit: Visit
     items: list[AgendaItem]
     rows: list[MatrixRow]
+    # How many people attend each item, counted over every page.
+    totals: dict[int, int]
+    pager: Pager
 
     def days(self) -> list[date]:
         """Return the days on which the matrix's items start, in order."""
@@ -62,8 +71,8 @@ class Matrix:
         return [item for item in self.items if item.starts_at.date() == day]
 
     def counts(self, items: Iterable[AgendaItem]) -> dict[int, int]:
-        """Return how many participants attend each of ``items``."""
-        return {item.id: sum(item.id in row.attending for row in self.rows) for item in items}
+        """Return how many participants, on every page, attend each of ``items``."""
+        return {item.id: self.totals.get(item.id, 0) for item in items}
 
 
 def choose_day(days: list[date], wanted: date | None, today: date) -> date | None:
@@ -207,8 +216,38 @@ def set_ranks(
     return len(accepted), refused
 
 
-def load_matrix(user: User, visit_id: int) -> Matrix:
-    """Return the attendance matrix of a visit."""
+def _attendance_totals(visit_id: int, item_ids: list[int]) -> dict[int, int]:
+    """Return how many participants attend each item, counted by the database."""
+    everyone = db.session.scalar(
+        select(func.count())
+        .select_from(Participation)
+        .where(Participation.visit_id == visit_id, Participation.attends_all_items)
+    )
+    chosen = dict(
+        db.session.execute(
+            select(participation_item.c.agenda_item_id, func.count())
+            .join(Participation, participation_item.c.participation_id == Participation.id)
+            .where(
+                Participation.visit_id == visit_id,
+                ~Participation.attends_all_items,
+                participation_item.c.agenda_item_id.in_(item_ids),
+            )
+            .group_by(participation_item.c.agenda_item_id)
+        ).all()
+    )
+    return {item_id: (everyone or 0) + chosen.get(item_id, 0) for item_id in item_ids}
+
+
+def load_matrix(
+    user: User,
+    visit_id: int,
+    page: int = 1,
+    people: set[int] | None = None,
+    size: int = MATRIX_PAGE_SIZE,
+) -> Matrix:
+    """Return the attendance matrix of a visit for one page of its people (guests first,
+    each side in protocol order), or for the participations in ``people`` (those a saved
+    form showed, wherever the page boundaries lie now)."""
     visit = db.session.scalar(
         select(Visit)
         .where(Visit.id == visit_id)
@@ -218,13 +257,24 @@ def load_matrix(user: User, visit_id: int) -> Matrix:
             joinedload(Visit.host_organisation),
         )
     )
-    participations = load_participations(visit_id)
-    chosen = db.session.scalars(
-        select(Participation)
-        .where(Participation.visit_id == visit_id)
-        .options(selectinload(Participation.items))
-    ).all()
-    attending_items = {p.id: {item.id for item in p.items} for p in chosen}
+    ordered = ordered_participation_ids(visit_id)
+    shown = pager(len(ordered), page, size)
+    row_ids = (
+        ordered[shown.start : shown.stop] if people is None else [i for i in ordered if i in people]
+    )
+    loaded = {
+        participation.id: participation
+        for participation in db.session.scalars(
+            select(Participation)
+            .where(Participation.id.in_(row_ids))
+            .options(
+                joinedload(Participation.person).joinedload(Person.organisation),
+                selectinload(Participation.items),
+            )
+        )
+    }
+    participations = [loaded[i] for i in row_ids if i in loaded]
+    attending_items = {p.id: {item.id for item in p.items} for p in participations}
     items = list(visit.items)
     if not can_see_internal(user, visit):
         # Guests see the issued agenda only: no drafts, no internal holds.
@@ -242,7 +292,13 @@ def load_matrix(user: User, visit_id: int) -> Matrix:
         )
         for p in participations
     ]
-    return Matrix(visit=visit, items=items, rows=rows)
+    return Matrix(
+        visit=visit,
+        items=items,
+        rows=rows,
+        totals=_attendance_totals(visit_id, [item.id for item in items]),
+        pager=shown,
+    )
 
 
 def save_matrix(

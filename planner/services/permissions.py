@@ -8,8 +8,14 @@
 - Anyone else learns nothing, not even that the visit exists (the views answer 404).
 - An organisation's logo and print colour are seen by its own users and by those of the
   organisations it shares a visit with (their printouts carry it), by no one else.
+
+Every route names one of the ``RULES`` at the end of this module in one line,
+``@permission_required("visit.edit")``; ``views/access.py`` loads the URL's objects and
+applies the rule.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy import exists, or_, select
@@ -17,9 +23,18 @@ from sqlalchemy.sql import Select
 
 from planner.enums import Role, VisitStatus
 from planner.extensions import db
-from planner.models import Organisation, Person, User, Visit, visit_guest_organisation
+from planner.models import (
+    Organisation,
+    Participation,
+    Person,
+    User,
+    Visit,
+    visit_guest_organisation,
+)
 
 EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
+# Print documents with internal details (rooms' setup, phone numbers): the host's only.
+HOST_DOCUMENTS = ("run-sheet", "door-sheets")
 # A guest's list is part of the record once the visit is over; the host may still correct it.
 CLOSED_STATUSES = frozenset({VisitStatus.COMPLETED, VisitStatus.CANCELLED})
 
@@ -73,6 +88,21 @@ def manages_delegation(user: User | None, visit: Visit, organisation: Organisati
     if kind is Relation.GUEST:
         return user.role in EDITING_ROLES and organisation.id == user.organisation_id
     return False
+
+
+def can_plan(user: User | None) -> bool:
+    """Return whether the user plans for their organisation: creates visits and people,
+    keeps its catalogue of modules and rooms and its trash."""
+    return user is not None and user.role in EDITING_ROLES
+
+
+def can_edit_some_delegation(user: User | None, visit: Visit) -> bool:
+    """Return whether the user may change the list of at least one organisation's people
+    on the visit."""
+    return any(
+        can_edit_delegation(user, visit, organisation)
+        for organisation in [visit.host_organisation, *visit.guest_organisations]
+    )
 
 
 def can_edit_delegation(user: User | None, visit: Visit, organisation: Organisation) -> bool:
@@ -139,3 +169,86 @@ def visible_visits(query: Select, user: User) -> Select:
 def visible_visit_ids(user: User) -> Select:
     """Return a query of the ids of the visits the user may see."""
     return visible_visits(select(Visit.id), user)
+
+
+def can_print(user: User | None, visit: Visit, document: str, **_objects) -> bool:
+    """Return whether the user may print the document of a visit they see."""
+    return document not in HOST_DOCUMENTS or can_see_internal(user, visit)
+
+
+# --- the rule of every route ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a route asks of its caller; ``views/access.py:permission_required`` applies it.
+
+    The objects the route's URL names are loaded first, each only if the user may see it
+    (else the answer is 404, as for one that does not exist). The checks then refuse with
+    403, in this order: ``user`` before anything is loaded, ``visit`` once the visit is
+    (before the objects within it), ``target`` with every object of the URL as keyword
+    arguments. ``hide`` answers a refusal of ``target`` with 404: the user may not even
+    learn that the object exists.
+    """
+
+    login: bool = True
+    user: Callable[[User], bool] | None = None
+    visit: Callable[[User, Visit], bool] | None = None
+    target: Callable[..., bool] | None = None
+    hide: bool = False
+
+
+def _may_plan(user: User, **_objects) -> bool:
+    return can_plan(user)
+
+
+def _may_edit_participation(
+    user: User, visit: Visit, participation: Participation, **_objects
+) -> bool:
+    return can_edit_delegation(user, visit, participation.person.organisation)
+
+
+def _may_edit_attendee(user: User, visit: Visit, person: Person, **_objects) -> bool:
+    return can_edit_delegation(user, visit, person.organisation)
+
+
+def _may_read_calendar(user: User, visit: Visit, person: Person, **_objects) -> bool:
+    return can_read_person_calendar(user, visit, person)
+
+
+RULES: dict[str, Rule] = {
+    # Anyone, logged in or not.
+    "public": Rule(login=False),
+    # Anyone holding the signed token in the URL; the route's service checks the token.
+    "token": Rule(login=False),
+    # Any logged-in user; what the page shows is their organisation's.
+    "login": Rule(),
+    # The host's and the guests' users (the visit loads only for them).
+    "visit.view": Rule(),
+    "visit.print": Rule(target=can_print),
+    "visit.create": Rule(user=can_plan),
+    # The host's planners and admins, for the visit and everything in it.
+    "visit.edit": Rule(visit=can_edit_visit),
+    "visit.history": Rule(visit=can_view_history),
+    # Planners and admins who may change at least one delegation list of the visit.
+    "delegation.edit": Rule(visit=can_edit_some_delegation),
+    "participation.remove": Rule(visit=can_edit_some_delegation, target=_may_edit_participation),
+    # Who sees the person: their organisation, and the hosts of visits they take part in.
+    "person.view": Rule(),
+    # Planners and admins: a new person of their organisation, or one they see.
+    "person.edit": Rule(target=_may_plan),
+    "person.calendar": Rule(target=_may_read_calendar, hide=True),
+    "person.feed": Rule(target=_may_edit_attendee),
+    # The feed's creator, or who looks after the attendee of a personal feed.
+    "feed.revoke": Rule(),
+    # Planners and admins, for their organisation's modules, buildings and rooms.
+    "catalogue.edit": Rule(user=can_plan),
+    # Anyone of the room's organisation.
+    "room.view": Rule(),
+    "trash.use": Rule(user=can_plan),
+    # Users of organisations that share a visit with the branding's organisation.
+    "branding.view": Rule(),
+    # Admins, for their organisation's logins, branding and audit trail.
+    "organisation.admin": Rule(user=can_administer),
+    "user.manage": Rule(user=can_administer),
+}

@@ -20,13 +20,12 @@ from planner.extensions import db
 from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
 from planner.services.attendance import load_participations
 from planner.services.item_texts import both_languages
-from planner.services.permissions import can_see_internal
+from planner.services.permissions import HOST_DOCUMENTS, can_see_internal
 from planner.services.text import ascii_name
 from planner.services.versions import latest_version, load_for_snapshot, snapshot
 from planner.services.visits import AgendaDay, AgendaEntry, by_day, entries_from_snapshot
 
 DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
-HOST_DOCUMENTS = ("run-sheet", "door-sheets")
 # Not compared between draft and version: a time stamp, and the texts of older versions.
 LEGACY_KEYS = ("updated_at", "title", "description")
 

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import ItemKind, ItemStatus, Side
+from planner.enums import ItemKind, ItemStatus, RsvpStatus, Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
     AgendaVersion,
+    Organisation,
     Participation,
     Person,
     Room,
@@ -24,6 +25,7 @@ from planner.models import (
 from planner.services.acknowledgements import ConflictReport, conflict_reports
 from planner.services.invitations import draft_count, outdated_invitations
 from planner.services.item_texts import description_in, title_in
+from planner.services.paging import Pager, pager
 from planner.services.permissions import (
     can_edit_delegation,
     can_edit_visit,
@@ -82,6 +84,42 @@ class Attendee:
 
 
 @dataclass(frozen=True)
+class DelegationCount:
+    """One organisation's people in a visit: how many, how they answered, who leads them."""
+
+    organisation: str
+    side: Side
+    total: int
+    answers: dict[RsvpStatus, int]
+    # The first in protocol order among those with a rank; None while nobody has one.
+    head: Attendee | None
+
+
+@dataclass(frozen=True)
+class AttendeeSummary:
+    """The attendees of a visit in short, the guest organisations first, then the host."""
+
+    delegations: list[DelegationCount]
+
+    @property
+    def total(self) -> int:
+        """Return how many people take part on all sides."""
+        return sum(delegation.total for delegation in self.delegations)
+
+
+@dataclass(frozen=True)
+class AttendeePage:
+    """One page of a visit's attendee list, guests first, each side in protocol order."""
+
+    visit: Visit
+    guests: list[Attendee]
+    hosts: list[Attendee]
+    pager: Pager
+    show_internal: bool
+    can_edit_delegation: bool
+
+
+@dataclass(frozen=True)
 class AgendaDay:
     """The entries of one day of a visit, in time order."""
 
@@ -95,8 +133,7 @@ class VisitPage:
 
     visit: Visit
     days: list[AgendaDay]
-    guests: list[Attendee]
-    hosts: list[Attendee]
+    attendees: AttendeeSummary
     # Internal data is left out here, on the server, for viewers who may not see it.
     internal_notes: str
     show_internal: bool
@@ -155,6 +192,22 @@ def recent_visits(viewer: User, today: date, limit: int = 20) -> list[Visit]:
     return list(db.session.scalars(query))
 
 
+def _like_pattern(word: str) -> str:
+    """Return a LIKE pattern that finds ``word`` anywhere, its % and _ taken literally."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def title_contains(word: str):
+    """Return the condition that a visit's title contains ``word``, whatever the case."""
+    if db.engine.dialect.name == "postgresql":
+        # ILIKE '%…%' is what the trigram index ix_visit_title_search serves; the server
+        # folds umlauts by the database's locale.
+        return Visit.title.ilike(_like_pattern(word), escape="\\")
+    # SQLite folds ASCII only: the casefold() registered on connect folds the rest.
+    return func.casefold(Visit.title).like(_like_pattern(word.casefold()), escape="\\")
+
+
 def search_visits(
     viewer: User, text: str = "", before: tuple[date, int] | None = None, limit: int = 50
 ) -> list[Visit]:
@@ -165,7 +218,7 @@ def search_visits(
     """
     query = _visit_list_query(viewer).order_by(Visit.first_day.desc(), Visit.id.desc())
     for word in text.split():
-        query = query.where(func.lower(Visit.title).like(f"%{word.lower()}%"))
+        query = query.where(title_contains(word))
     if before is not None:
         day, visit_id = before
         query = query.where(
@@ -267,15 +320,135 @@ def neighbouring_visit_months(
     )
 
 
+def _protocol_key(rank: int | None, last_name: str, first_name: str) -> tuple:
+    return (rank is None, rank or 0, last_name.casefold(), first_name.casefold())
+
+
 def protocol_order(participations: list[Participation]) -> list[Participation]:
     """Sort participants by rank (unranked last), then by name."""
     return sorted(
         participations,
-        key=lambda p: (
-            p.effective_rank is None,
-            p.effective_rank or 0,
-            p.person.last_name.casefold(),
-            p.person.first_name.casefold(),
+        key=lambda p: _protocol_key(p.effective_rank, p.person.last_name, p.person.first_name),
+    )
+
+
+def ordered_participation_ids(visit_id: int) -> list[int]:
+    """Return the ids of a visit's participations, guests first, each side in protocol order.
+
+    Only the columns that decide the order are read, so that a page of a long list loads
+    the full rows of its own people only; the order is protocol_order's, names folded alike.
+    """
+    rows = db.session.execute(
+        select(
+            Participation.id,
+            Participation.side,
+            func.coalesce(Participation.rank, Person.precedence_rank),
+            Person.last_name,
+            Person.first_name,
+        )
+        .join(Person, Participation.person_id == Person.id)
+        .where(Participation.visit_id == visit_id)
+    ).all()
+    rows.sort(key=lambda row: (row[1] != Side.GUEST, *_protocol_key(*row[2:]), row[0]))
+    return [row[0] for row in rows]
+
+
+def attendee_summary(visit: Visit, show_internal: bool) -> AttendeeSummary:
+    """Return how many people each organisation sends to the visit, how they answered and
+    who heads each delegation, in two queries however many people take part."""
+    counted = db.session.execute(
+        select(
+            Participation.side,
+            Organisation.id,
+            Organisation.name,
+            Participation.rsvp_status,
+            func.count(),
+        )
+        .join(Person, Participation.person_id == Person.id)
+        .join(Organisation, Person.organisation_id == Organisation.id)
+        .where(Participation.visit_id == visit.id)
+        .group_by(Participation.side, Organisation.id, Organisation.name, Participation.rsvp_status)
+    ).all()
+    effective = func.coalesce(Participation.rank, Person.precedence_rank)
+    ranked = (
+        select(
+            Participation.id.label("id"),
+            func.rank()
+            .over(partition_by=(Participation.side, Person.organisation_id), order_by=effective)
+            .label("place"),
+        )
+        .join(Person, Participation.person_id == Person.id)
+        .where(Participation.visit_id == visit.id, effective.is_not(None))
+        .subquery()
+    )
+    first_ranked = db.session.scalars(
+        select(Participation)
+        .join(ranked, ranked.c.id == Participation.id)
+        .where(ranked.c.place == 1)
+        .options(joinedload(Participation.person).joinedload(Person.organisation))
+    ).all()
+    heads: dict[tuple[Side, int], Attendee] = {}
+    for participation in protocol_order(list(first_ranked)):
+        key = (participation.side, participation.person.organisation_id)
+        heads.setdefault(key, _attendee(participation, show_internal))
+    # Every organisation of the visit, with nobody yet too; then any other one in the data.
+    names = {(Side.GUEST, org.id): org.name for org in visit.guest_organisations}
+    names[(Side.HOST, visit.host_organisation_id)] = visit.host_organisation.name
+    answers: dict[tuple[Side, int], Counter[RsvpStatus]] = defaultdict(Counter)
+    for side, org_id, name, status, count in counted:
+        names.setdefault((side, org_id), name)
+        answers[(side, org_id)][status] += count
+    order = sorted(names, key=lambda key: key[0] != Side.GUEST)
+    return AttendeeSummary(
+        delegations=[
+            DelegationCount(
+                organisation=names[key],
+                side=key[0],
+                total=sum(answers[key].values()),
+                answers=dict(answers[key]),
+                head=heads.get(key),
+            )
+            for key in order
+        ]
+    )
+
+
+ATTENDEES_PER_PAGE = 50
+
+
+def load_attendee_page(
+    visit_id: int, viewer: User, wanted: int, size: int = ATTENDEES_PER_PAGE
+) -> AttendeePage | None:
+    """Load one page of a visit's attendee list as the viewer may see it, or None when the
+    viewer may not see the visit; the page's cost does not grow with the visit."""
+    query = visible_visits(select(Visit).where(Visit.id == visit_id), viewer)
+    visit = db.session.scalar(
+        query.options(joinedload(Visit.host_organisation), selectinload(Visit.guest_organisations))
+    )
+    if visit is None or not can_view_visit(viewer, visit):
+        return None
+    show_internal = can_see_internal(viewer, visit)
+    ids = ordered_participation_ids(visit.id)
+    shown = pager(len(ids), wanted, size)
+    page_ids = ids[shown.start : shown.stop]
+    loaded = {
+        participation.id: participation
+        for participation in db.session.scalars(
+            select(Participation)
+            .where(Participation.id.in_(page_ids))
+            .options(joinedload(Participation.person).joinedload(Person.organisation))
+        )
+    }
+    ordered = [loaded[i] for i in page_ids if i in loaded]
+    return AttendeePage(
+        visit=visit,
+        guests=[_attendee(p, show_internal) for p in ordered if p.side == Side.GUEST],
+        hosts=[_attendee(p, show_internal) for p in ordered if p.side == Side.HOST],
+        pager=shown,
+        show_internal=show_internal,
+        can_edit_delegation=any(
+            can_edit_delegation(viewer, visit, org)
+            for org in [visit.host_organisation, *visit.guest_organisations]
         ),
     )
 
@@ -385,21 +558,15 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
                 joinedload(AgendaItem.room).joinedload(Room.venue),
                 joinedload(AgendaItem.responsible_person),
             ),
-            selectinload(Visit.participations)
-            .joinedload(Participation.person)
-            .joinedload(Person.organisation),
         )
     )
     if visit is None or not can_view_visit(viewer, visit):
         return None
     show_internal = can_see_internal(viewer, visit)
     latest = latest_version(visit.id)
-    ordered = [_attendee(p, show_internal) for p in protocol_order(visit.participations)]
-    sides = [p.side for p in protocol_order(visit.participations)]
     common = {
         "visit": visit,
-        "guests": [a for a, side in zip(ordered, sides, strict=True) if side == Side.GUEST],
-        "hosts": [a for a, side in zip(ordered, sides, strict=True) if side == Side.HOST],
+        "attendees": attendee_summary(visit, show_internal),
         "internal_notes": visit.internal_notes if show_internal else "",
         "show_internal": show_internal,
         "can_edit": can_edit_visit(viewer, visit),

@@ -1,6 +1,6 @@
 """Administration of the logins of the admin's own organisation, and its audit trail."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,22 +15,15 @@ from planner.services.branding import set_colour, set_logo
 from planner.services.errors import InvalidInput
 from planner.services.history import organisation_history
 from planner.services.locking import EditConflict, save_with_lock
-from planner.services.permissions import can_manage_user
 from planner.services.users import create_user
-from planner.views.navigation import admin_required, show_error
+from planner.views.access import permission_required
+from planner.views.navigation import show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _managed_user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or not can_manage_user(current_user, user):
-        abort(404)
-    return user
-
-
 @bp.get("/users")
-@admin_required
+@permission_required("organisation.admin")
 def users():
     """List the logins of the admin's organisation."""
     return render_template(
@@ -39,7 +32,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@admin_required
+@permission_required("organisation.admin")
 def new_user():
     """Create a login in the admin's organisation."""
     form = NewUserForm()
@@ -63,11 +56,10 @@ def new_user():
 
 
 @bp.route("/users/<id:user_id>", methods=["GET", "POST"])
-@admin_required
-def edit_user(user_id: int):
+@permission_required("user.manage")
+def edit_user(user: User):
     """Change a login's name, role and whether it may be used, refusing to overwrite
     another admin's change."""
-    user = _managed_user_or_404(user_id)
     form = UserForm(obj=user)
     others = None
     if form.validate_on_submit():
@@ -103,10 +95,9 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<id:user_id>/password")
-@admin_required
-def reset_password(user_id: int):
+@permission_required("user.manage")
+def reset_password(user: User):
     """Set a new password for a login and end its sessions."""
-    user = _managed_user_or_404(user_id)
     password_form = PasswordForm()
     if password_form.validate_on_submit():
         set_password(user, password_form.password.data)
@@ -119,7 +110,7 @@ def reset_password(user_id: int):
 
 
 @bp.route("/branding", methods=["GET", "POST"])
-@admin_required
+@permission_required("organisation.admin")
 def branding():
     """Set the logo and accent colour of the organisation's printouts, refusing to
     overwrite another admin's change."""
@@ -157,7 +148,7 @@ def branding():
 
 
 @bp.get("/audit")
-@admin_required
+@permission_required("organisation.admin")
 def audit():
     """Tell what happened to the organisation's visits and people, newest first."""
     form = HistoryFilterForm(request.args)

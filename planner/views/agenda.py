@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from planner.enums import ItemKind, ItemStatus, Side
 from planner.extensions import db
@@ -32,12 +32,7 @@ from planner.services.item_texts import title_in
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.trash import describe, item_counts, retention_days
 from planner.services.versions import latest_version
-from planner.views.access import (
-    item_for_editing,
-    own_module,
-    require_catalogue_editor,
-    visit_for_editing,
-)
+from planner.views.access import load_named, permission_required
 from planner.views.navigation import show_error
 
 bp = Blueprint("agenda", __name__)
@@ -121,16 +116,15 @@ def _warnings(
 
 
 @bp.route("/visits/<id:visit_id>/items/new", methods=["GET", "POST"])
-@login_required
-def new_item(visit_id: int):
+@permission_required("visit.edit")
+def new_item(visit_id: int, visit: Visit):
     """Add an item, blank or from a programme module, warning about conflicts first."""
-    visit = visit_for_editing(visit_id)
     form = ItemForm(zone=visit.timezone, language=visit.language)
     _choices(form, visit)
     warnings = []
     if request.method == "GET":
         module_id = request.args.get("module", type=int)
-        module = own_module(module_id) if module_id else None
+        module = load_named("module_id", module_id) if module_id else None
         start = next_free_start(visit)
         if module is not None:
             _fill(form, values_from_module(module, start))
@@ -167,11 +161,9 @@ def _saved_message(warnings) -> None:
 
 
 @bp.route("/visits/<id:visit_id>/items/<id:item_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_item(visit_id: int, item_id: int):
+@permission_required("visit.edit")
+def edit_item(visit_id: int, item_id: int, visit: Visit, item: AgendaItem):
     """Change an item, warning about conflicts and refusing to overwrite another's change."""
-    item = item_for_editing(visit_id, item_id)
-    visit = item.visit
     form = ItemForm(zone=visit.timezone, language=visit.language)
     _choices(form, visit)
     warnings, others = [], None
@@ -189,7 +181,7 @@ def edit_item(visit_id: int, item_id: int):
                 db.session.commit()
             except EditConflict as conflict:
                 db.session.rollback()
-                others = form.refusal(conflict, item_for_editing(visit_id, item_id))
+                others = form.refusal(conflict, item)
             except InvalidInput as error:
                 db.session.rollback()
                 show_error(form, error)
@@ -209,10 +201,9 @@ def edit_item(visit_id: int, item_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/items/<id:item_id>/cancel")
-@login_required
-def cancel(visit_id: int, item_id: int):
+@permission_required("visit.edit")
+def cancel(visit_id: int, item_id: int, item: AgendaItem):
     """Mark an item as cancelled; it stays on the agenda."""
-    item = item_for_editing(visit_id, item_id)
     cancel_item(item)
     db.session.commit()
     flash(_("“%(title)s” is cancelled.", title=title_in(item, current_language())), "success")
@@ -220,10 +211,9 @@ def cancel(visit_id: int, item_id: int):
 
 
 @bp.route("/visits/<id:visit_id>/items/<id:item_id>/delete", methods=["GET", "POST"])
-@login_required
-def delete(visit_id: int, item_id: int):
+@permission_required("visit.edit")
+def delete(visit_id: int, item_id: int, item: AgendaItem):
     """Ask before moving an item of the draft agenda into the trash, then move it."""
-    item = item_for_editing(visit_id, item_id)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.confirmed():
@@ -269,7 +259,7 @@ def _module_form(module: ProgrammeModule | None = None) -> ModuleForm:
 
 
 @bp.get("/modules")
-@login_required
+@permission_required("login")
 def modules():
     """List the organisation's programme modules."""
     return render_template("agenda/modules.html", modules=modules_of(current_user.organisation_id))
@@ -277,11 +267,9 @@ def modules():
 
 @bp.route("/modules/new", methods=["GET", "POST"])
 @bp.route("/modules/<id:module_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_module(module_id: int | None = None):
+@permission_required("catalogue.edit")
+def edit_module(module: ProgrammeModule | None = None):
     """Create or change a programme module, refusing to overwrite another's change."""
-    require_catalogue_editor()
-    module = own_module(module_id) if module_id else None
     form = _module_form(module)
     others = None
     if form.validate_on_submit():
@@ -317,11 +305,9 @@ def edit_module(module_id: int | None = None):
 
 
 @bp.route("/modules/<id:module_id>/delete", methods=["GET", "POST"])
-@login_required
-def delete_module(module_id: int):
+@permission_required("catalogue.edit")
+def delete_module(module: ProgrammeModule):
     """Ask before removing a module from the catalogue, then remove it; its items stay."""
-    require_catalogue_editor()
-    module = own_module(module_id)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.confirmed():

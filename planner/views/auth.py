@@ -18,12 +18,14 @@ from flask_login import current_user, login_user, logout_user
 from planner.extensions import db
 from planner.forms.auth import LoginForm
 from planner.services.auth import authenticate, end_sessions, login_name
+from planner.views.access import permission_required
 from planner.views.navigation import local_target
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@permission_required("public")
 def login():
     """Show the login form and log a staff member in."""
     if current_user.is_authenticated:
@@ -65,6 +67,7 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
+@permission_required("public")
 def logout():
     """Ask to confirm (GET) and log out (POST)."""
     if request.method == "POST":

@@ -4,16 +4,15 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
 from planner.extensions import db
-from planner.models import AgendaItem, FeedToken, Participation, Person, Visit
+from planner.models import AgendaItem, AgendaVersion, FeedToken, Person, Visit
 from planner.services.artefacts import feed_content, feed_state, remember_feed
 from planner.services.feeds import (
     Download,
     active_feed,
-    can_manage_feed,
     create_feed,
     feed_download,
     open_feed,
@@ -23,13 +22,9 @@ from planner.services.feeds import (
     visit_download,
 )
 from planner.services.item_texts import title_in
-from planner.services.permissions import (
-    can_edit_delegation,
-    can_read_person_calendar,
-    can_view_visit,
-)
 from planner.services.text import ascii_name, content_disposition
-from planner.services.versions import latest_version, version_by_number
+from planner.services.versions import latest_version
+from planner.views.access import permission_required
 from planner.views.navigation import local_target
 
 bp = Blueprint("calendar", __name__)
@@ -64,13 +59,6 @@ def _conditional(make, private: bool = True) -> Response:
     return _respond(head if head.body is not None else make(True), private)
 
 
-def _visit(visit_id: int) -> Visit:
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not can_view_visit(current_user, visit):
-        abort(404)
-    return visit
-
-
 def _source(visit: Visit):
     source = source_for(visit, current_user, want_draft=request.args.get("draft") == "1")
     if source is None:
@@ -79,10 +67,9 @@ def _source(visit: Visit):
 
 
 @bp.get("/visits/<id:visit_id>/agenda.ics")
-@login_required
-def visit_ics(visit_id: int):
+@permission_required("visit.view")
+def visit_ics(visit: Visit):
     """Download the whole agenda of a visit."""
-    visit = _visit(visit_id)
     source = _source(visit)
     name = f"{_safe_filename(visit.title)}.ics"
     return _conditional(
@@ -91,13 +78,9 @@ def visit_ics(visit_id: int):
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/agenda.ics")
-@login_required
-def version_ics(visit_id: int, number: int):
+@permission_required("visit.view")
+def version_ics(number: int, visit: Visit, version: AgendaVersion):
     """Download the agenda of an issued version as it was issued."""
-    visit = _visit(visit_id)
-    version = version_by_number(visit.id, number)
-    if version is None:
-        abort(404)
     source = version_source(version, latest_version(visit.id))
     name = f"{_safe_filename(visit.title)}-version-{number}.ics"
     return _conditional(
@@ -106,14 +89,10 @@ def version_ics(visit_id: int, number: int):
 
 
 @bp.get("/visits/<id:visit_id>/items/<id:item_id>.ics")
-@login_required
-def item_ics(visit_id: int, item_id: int):
+@permission_required("visit.view")
+def item_ics(visit: Visit, item: AgendaItem):
     """Download one agenda item."""
-    visit = _visit(visit_id)
     source = _source(visit)
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.visit_id != visit.id:
-        abort(404)
     if item.uid not in {entry["uid"] for entry in source.snapshot["items"]}:
         abort(404)
     if item.kind == "internal-hold":
@@ -127,26 +106,10 @@ def item_ics(visit_id: int, item_id: int):
     )
 
 
-def _participant(visit: Visit, person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    taking_part = person is not None and db.session.scalar(
-        db.select(Participation.id).where(
-            Participation.visit_id == visit.id, Participation.person_id == person.id
-        )
-    )
-    if not taking_part:
-        abort(404)
-    return person
-
-
 @bp.get("/visits/<id:visit_id>/people/<id:person_id>.ics")
-@login_required
-def person_ics(visit_id: int, person_id: int):
+@permission_required("person.calendar")
+def person_ics(visit: Visit, person: Person):
     """Download one attendee's calendar: the items they attend, in their language."""
-    visit = _visit(visit_id)
-    person = _participant(visit, person_id)
-    if not can_read_person_calendar(current_user, visit, person):
-        abort(404)
     source = _source(visit)
     name = f"{_safe_filename(person.last_name)}-{_safe_filename(visit.title)}.ics"
     return _conditional(
@@ -157,6 +120,7 @@ def person_ics(visit_id: int, person_id: int):
 
 
 @bp.get("/feeds/<token>.ics")
+@permission_required("token")
 def feed(token: str):
     """Serve a subscription feed; a revoked or unknown token is gone.
 
@@ -201,10 +165,9 @@ def _wants_reminders() -> bool:
 
 
 @bp.post("/visits/<id:visit_id>/feeds")
-@login_required
-def create_visit_feed(visit_id: int):
+@permission_required("visit.view")
+def create_visit_feed(visit: Visit):
     """Open a subscription to the visit's agenda for the current user."""
-    visit = _visit(visit_id)
     if active_feed(current_user, "visit", visit=visit) is None:
         create_feed(current_user, "visit", visit=visit, reminders=_wants_reminders())
         db.session.commit()
@@ -213,13 +176,9 @@ def create_visit_feed(visit_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/people/<id:person_id>/feed")
-@login_required
-def create_person_feed(visit_id: int, person_id: int):
+@permission_required("person.feed")
+def create_person_feed(visit: Visit, person: Person):
     """Open a subscription to one attendee's items, to pass on to that attendee."""
-    visit = _visit(visit_id)
-    person = _participant(visit, person_id)
-    if not can_edit_delegation(current_user, visit, person.organisation):
-        abort(403)
     if active_feed(current_user, "person", visit=visit, person=person) is None:
         create_feed(
             current_user, "person", visit=visit, person=person, reminders=_wants_reminders()
@@ -230,7 +189,7 @@ def create_person_feed(visit_id: int, person_id: int):
 
 
 @bp.post("/account/feed")
-@login_required
+@permission_required("login")
 def create_user_feed():
     """Open a subscription to every visit of the user's organisation."""
     if active_feed(current_user, "user") is None:
@@ -241,12 +200,9 @@ def create_user_feed():
 
 
 @bp.post("/feeds/<id:feed_id>/revoke")
-@login_required
-def revoke_feed(feed_id: int):
+@permission_required("feed.revoke")
+def revoke_feed(feed: FeedToken):
     """Close a subscription; its address stops working at once."""
-    feed = db.session.get(FeedToken, feed_id)
-    if feed is None or not can_manage_feed(current_user, feed):
-        abort(404)
     revoke(feed)
     db.session.commit()
     flash(_("The subscription has been revoked."), "success")

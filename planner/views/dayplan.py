@@ -4,24 +4,25 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, flash, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from planner.extensions import db
 from planner.i18n import current_language, format_span
+from planner.models import AgendaItem, Visit
 from planner.services.agenda import item_warnings, moved_values, rooms_of, update_item
 from planner.services.dayplan import ROW_MINUTES, day_plan, plan_days
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import title_in
 from planner.services.locking import EditConflict, check_version, parse_version
 from planner.services.visits import load_visit_page
-from planner.views.access import item_for_editing
+from planner.views.access import permission_required
 
 bp = Blueprint("dayplan", __name__)
 
 
 @bp.get("/visits/<id:visit_id>/plan")
 @bp.get("/visits/<id:visit_id>/plan/<day>")
-@login_required
+@permission_required("visit.view", loaded_by_service=True)
 def plan(visit_id: int, day: str | None = None):
     """Show one day of a visit with its rooms as columns; planners may move items."""
     page = load_visit_page(visit_id, current_user, current_language())
@@ -87,11 +88,9 @@ def _stale_message(conflict: EditConflict, title: str) -> str:
 
 
 @bp.post("/visits/<id:visit_id>/items/<id:item_id>/move")
-@login_required
-def move_item(visit_id: int, item_id: int):
+@permission_required("visit.edit")
+def move_item(visit_id: int, item_id: int, visit: Visit, item: AgendaItem):
     """Move an item to another beginning or room: warn first, refuse a stale plan."""
-    item = item_for_editing(visit_id, item_id)
-    visit = item.visit
     starts_at, room_id = _start(request.form.get("start")), _room(request.form.get("room"))
     if starts_at is None or room_id is False:
         return _refused(_("Choose a valid time and room."), 422)

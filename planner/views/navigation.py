@@ -1,14 +1,11 @@
-"""Helpers the blueprints share for redirects and access decisions."""
+"""Helpers the blueprints share for redirects and form errors."""
 
-from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, url_for
-from flask_login import current_user, login_required
+from flask import url_for
 from wtforms import Field
 
 from planner.services.errors import InvalidInput
-from planner.services.permissions import can_administer
 
 
 def local_target(target: str | None, fallback_endpoint: str = "visits.index") -> str:
@@ -22,19 +19,6 @@ def local_target(target: str | None, fallback_endpoint: str = "visits.index") ->
     if parts.scheme or "\\" in target:
         return url_for(fallback_endpoint)
     return target
-
-
-def admin_required(view):
-    """Let only logged-in admins through; others get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not can_administer(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def show_error(form, error: InvalidInput) -> None:

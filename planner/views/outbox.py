@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 
 from planner.enums import OutboxStatus, RsvpStatus, VisitStatus
@@ -40,24 +39,15 @@ from planner.services.locales import formatting_locale
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.replies import replies_of
 from planner.services.versions import latest_version
-from planner.views.access import visit_for_editing
+from planner.views.access import permission_required
 
 bp = Blueprint("outbox", __name__)
 
 
-def _message(visit_id: int, message_id: int) -> OutboxMessage:
-    visit_for_editing(visit_id)
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.visit_id != visit_id:
-        abort(404)
-    return message
-
-
 @bp.get("/visits/<id:visit_id>/outbox")
-@login_required
-def index(visit_id: int):
+@permission_required("visit.edit")
+def index(visit_id: int, visit: Visit):
     """List the visit's messages: drafts to review, waiting, sent and failed."""
-    visit = visit_for_editing(visit_id)
     version = latest_version(visit.id)
     return render_template(
         "outbox/index.html",
@@ -82,11 +72,10 @@ def _invitation_doubt(visit: Visit) -> str | None:
 
 
 @bp.route("/visits/<id:visit_id>/invitations", methods=["GET", "POST"])
-@login_required
-def invite(visit_id: int):
+@permission_required("visit.edit")
+def invite(visit_id: int, visit: Visit):
     """Draft invitations for every participant with an address who has none yet; for a
     visit that is over, only after a confirmation page."""
-    visit = visit_for_editing(visit_id)
     version = latest_version(visit.id)
     if version is None:
         flash(_("Issue a version of the agenda first."), "error")
@@ -124,10 +113,9 @@ def invite(visit_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/outbox/send")
-@login_required
-def send_drafts(visit_id: int):
+@permission_required("visit.edit")
+def send_drafts(visit_id: int, visit: Visit):
     """Release every draft of the visit to the outbox worker."""
-    visit = visit_for_editing(visit_id)
     drafts = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.visit_id == visit.id, OutboxMessage.status == OutboxStatus.DRAFT
@@ -142,11 +130,10 @@ def send_drafts(visit_id: int):
 
 
 @bp.route("/visits/<id:visit_id>/outbox/<id:message_id>", methods=["GET", "POST"])
-@login_required
-def edit(visit_id: int, message_id: int):
+@permission_required("visit.edit")
+def edit(visit_id: int, message_id: int, message: OutboxMessage):
     """Change the subject and text of a draft before it goes out, refusing to overwrite
     another planner's change."""
-    message = _message(visit_id, message_id)
     form = MessageForm(obj=message)
     editable = message.status == OutboxStatus.DRAFT
     others = None
@@ -190,10 +177,9 @@ PREVIEW_POLICY = (
 
 
 @bp.get("/visits/<id:visit_id>/outbox/<id:message_id>/preview")
-@login_required
-def preview(visit_id: int, message_id: int):
+@permission_required("visit.edit")
+def preview(visit_id: int, message_id: int, message: OutboxMessage):
     """Show the HTML part of a message as the recipient's mail program would."""
-    message = _message(visit_id, message_id)
     html = message.body_html or text_to_html(message.body_text, message.language, message.subject)
     return Response(
         html,
@@ -203,11 +189,10 @@ def preview(visit_id: int, message_id: int):
 
 
 @bp.route("/visits/<id:visit_id>/outbox/letter-text", methods=["GET", "POST"])
-@login_required
-def shared_text(visit_id: int):
+@permission_required("visit.edit")
+def shared_text(visit_id: int, visit: Visit):
     """Write the text that goes into every letter of the latest version, refusing to
     overwrite another planner's change."""
-    visit = visit_for_editing(visit_id)
     version = latest_version(visit.id)
     if version is None:
         flash(_("Issue a version of the agenda first."), "error")
@@ -254,10 +239,9 @@ def shared_text(visit_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/outbox/<id:message_id>/discard")
-@login_required
-def discard(visit_id: int, message_id: int):
+@permission_required("visit.edit")
+def discard(visit_id: int, message_id: int, message: OutboxMessage):
     """Drop a draft or a message that failed."""
-    message = _message(visit_id, message_id)
     if message.status not in (OutboxStatus.DRAFT, OutboxStatus.FAILED, OutboxStatus.PENDING):
         abort(409)
     message.status = OutboxStatus.DISCARDED
@@ -267,10 +251,9 @@ def discard(visit_id: int, message_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/outbox/<id:message_id>/retry")
-@login_required
-def retry(visit_id: int, message_id: int):
+@permission_required("visit.edit")
+def retry(visit_id: int, message_id: int, message: OutboxMessage):
     """Send a failed message again."""
-    message = _message(visit_id, message_id)
     if message.status != OutboxStatus.FAILED:
         abort(409)
     message.status = OutboxStatus.PENDING
@@ -296,6 +279,7 @@ def _chosen(value: str | None) -> RsvpStatus | None:
 
 
 @bp.route("/rsvp/<token>", methods=["GET", "POST"])
+@permission_required("token")
 def rsvp(token: str):
     """Show a person's own programme with an answer per item (GET); record answers (POST).
 
@@ -336,6 +320,7 @@ def rsvp(token: str):
 
 
 @bp.get("/rsvp/<token>/programme.ics")
+@permission_required("token")
 def rsvp_calendar(token: str):
     """Download the person's own issued programme as a calendar file."""
     participation = read_rsvp_token(token)

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 
@@ -70,11 +70,11 @@ from planner.services.imports import (
     table_data,
 )
 from planner.services.locking import EditConflict, parse_version, save_with_lock
+from planner.services.paging import page_number
 from planner.services.people import (
     PersonValues,
     anonymise,
     can_edit_person,
-    can_see_person,
     delete_person,
     person_deletion,
     personal_data,
@@ -82,36 +82,13 @@ from planner.services.people import (
     search_people,
     visible_people,
 )
-from planner.services.permissions import EDITING_ROLES, can_edit_delegation, can_view_visit
+from planner.services.permissions import can_view_visit
 from planner.services.timezones import zone
 from planner.services.trash import describe, retention_days
+from planner.views.access import load_named, permission_required
 from planner.views.navigation import show_error
 
 bp = Blueprint("people", __name__)
-
-
-def _visible_visit(visit_id: int) -> Visit:
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not can_view_visit(current_user, visit):
-        abort(404)
-    return visit
-
-
-def _delegation_editor_visit(visit_id: int) -> Visit:
-    """Return a visit in which the user may change at least one delegation list."""
-    visit = _visible_visit(visit_id)
-    if not editable_organisations(current_user, visit):
-        abort(403)
-    return visit
-
-
-def _person(person_id: int, edit: bool = False) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None or not can_see_person(current_user, person):
-        abort(404)
-    if edit and not can_edit_person(current_user, person):
-        abort(403)
-    return person
 
 
 def _values(form: PersonForm) -> PersonValues:
@@ -124,7 +101,7 @@ def _values(form: PersonForm) -> PersonValues:
 
 
 @bp.get("/people")
-@login_required
+@permission_required("login")
 def index():
     """Search the people of the organisation and of the visits it hosts."""
     query = request.args.get("q", "")
@@ -135,13 +112,10 @@ def index():
 
 @bp.route("/people/new", methods=["GET", "POST"])
 @bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(person_id: int | None = None):
+@permission_required("person.edit")
+def edit(person: Person | None = None):
     """Create a person of the user's organisation, or change a person, refusing to
     overwrite another's change."""
-    if person_id is None and current_user.role not in EDITING_ROLES:
-        abort(403)
-    person = _person(person_id, edit=True) if person_id else None
     form = PersonForm(obj=person)
     others = None
     if request.method == "GET" and person is not None:
@@ -171,10 +145,9 @@ def edit(person_id: int | None = None):
 
 
 @bp.get("/people/<id:person_id>")
-@login_required
-def show(person_id: int):
+@permission_required("person.view")
+def show(person: Person):
     """Show a person and the visits they take part in."""
-    person = _person(person_id)
     participations = [
         p
         for p in db.session.scalars(
@@ -191,10 +164,9 @@ def show(person_id: int):
 
 
 @bp.get("/people/<id:person_id>/export.json")
-@login_required
-def export_person(person_id: int):
+@permission_required("person.edit")
+def export_person(person_id: int, person: Person):
     """Download everything stored about a person (a data subject's access request)."""
-    person = _person(person_id, edit=True)
     body = json.dumps(personal_data(person), ensure_ascii=False, indent=2)
     return Response(
         body,
@@ -204,10 +176,9 @@ def export_person(person_id: int):
 
 
 @bp.route("/people/<id:person_id>/anonymise", methods=["GET", "POST"])
-@login_required
-def anonymise_person(person_id: int):
+@permission_required("person.edit")
+def anonymise_person(person_id: int, person: Person):
     """Ask, then replace what identifies a person; agendas and lists keep their shape."""
-    person = _person(person_id, edit=True)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.confirmed():
@@ -220,10 +191,9 @@ def anonymise_person(person_id: int):
 
 
 @bp.route("/people/<id:person_id>/delete", methods=["GET", "POST"])
-@login_required
-def delete(person_id: int):
+@permission_required("person.edit")
+def delete(person_id: int, person: Person):
     """Ask before moving a person with their participations into the trash, then move them."""
-    person = _person(person_id, edit=True)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.confirmed():
@@ -334,20 +304,19 @@ def _render_participants(visit: Visit, existing=None, new=None, refused=(), ente
 
 
 @bp.get("/visits/<id:visit_id>/participants")
-@login_required
-def participants(visit_id: int):
+@permission_required("delegation.edit")
+def participants(visit: Visit):
     """Show the delegation and host lists with their order, for changing them."""
-    return _render_participants(_delegation_editor_visit(visit_id))
+    return _render_participants(visit)
 
 
 @bp.post("/visits/<id:visit_id>/participants/add")
-@login_required
-def add_existing(visit_id: int):
+@permission_required("delegation.edit")
+def add_existing(visit_id: int, visit: Visit):
     """Add a stored person to the visit."""
-    visit = _delegation_editor_visit(visit_id)
     existing, new = _participant_forms(visit)
     if existing.validate_on_submit():
-        person = _person(existing.person.data)
+        person = load_named("person_id", existing.person.data)
         try:
             add_participant(current_user, visit, person)
             db.session.commit()
@@ -363,10 +332,9 @@ def add_existing(visit_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/participants/new")
-@login_required
-def add_new(visit_id: int):
+@permission_required("delegation.edit")
+def add_new(visit_id: int, visit: Visit):
     """Create a person and add them to the visit."""
-    visit = _delegation_editor_visit(visit_id)
     existing, new = _participant_forms(visit)
     if new.validate_on_submit():
         organisation = next(
@@ -390,15 +358,9 @@ def add_new(visit_id: int):
 @bp.route(
     "/visits/<id:visit_id>/participants/<id:participation_id>/remove", methods=["GET", "POST"]
 )
-@login_required
-def remove(visit_id: int, participation_id: int):
+@permission_required("participation.remove")
+def remove(visit_id: int, participation_id: int, visit: Visit, participation: Participation):
     """Ask before removing a participant from the visit, then remove them."""
-    visit = _delegation_editor_visit(visit_id)
-    participation = db.session.get(Participation, participation_id)
-    if participation is None or participation.visit_id != visit.id:
-        abort(404)
-    if not can_edit_delegation(current_user, visit, participation.person.organisation):
-        abort(403)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.confirmed():
@@ -415,11 +377,10 @@ def remove(visit_id: int, participation_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/participants/ranks")
-@login_required
-def ranks(visit_id: int):
+@permission_required("delegation.edit")
+def ranks(visit_id: int, visit: Visit):
     """Save the protocol order of the participants; rows someone else changed meanwhile
     are refused and shown with that change, the others are saved."""
-    visit = _delegation_editor_visit(visit_id)
     ranks: dict[int, int | None] = {}
     for key, value in request.form.items():
         if key.startswith("rank-") and key[5:].isdecimal() and len(key) < 20:
@@ -504,6 +465,13 @@ def _saved_message(changed: int, refused: int) -> str:
     return " ".join(parts)
 
 
+def _sent_people() -> set[int] | None:
+    """Return the participations a posted matrix form showed, or None when it names none."""
+    if request.method != "POST" or "people" not in request.form:
+        return None
+    return _ids(request.form.getlist("people"))
+
+
 def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(), entered=None):
     items = matrix.items_on(day) if day else []
     days = [{"day": shown, "count": len(matrix.items_on(shown))} for shown in matrix.days()]
@@ -520,9 +488,11 @@ def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(
     )
 
 
-def _attendance_answer(visit: Visit, day: date | None, message: str, refused=(), status=200):
+def _attendance_answer(
+    visit: Visit, page: int, day: date | None, message: str, refused=(), status=200
+):
     """Answer a script's save with what the day's columns show now."""
-    matrix = load_matrix(current_user, visit.id)
+    matrix = load_matrix(current_user, visit.id, page, _sent_people())
     items = matrix.items_on(day) if day else []
     ids = {item.id for item in items}
     body = {
@@ -542,13 +512,15 @@ def _attendance_answer(visit: Visit, day: date | None, message: str, refused=(),
 
 
 @bp.route("/visits/<id:visit_id>/attendance", methods=["GET", "POST"])
-@login_required
-def attendance(visit_id: int):
+@permission_required("delegation.edit")
+def attendance(visit_id: int, visit: Visit):
     """Show and change which participant attends which item, one day of the visit at a
     time; a script's save (``Accept: application/json``) is answered with JSON."""
-    visit = _delegation_editor_visit(visit_id)
-    matrix = load_matrix(current_user, visit.id)
     sent = request.form if request.method == "POST" else request.args
+    page = page_number(sent.get("page") or request.args.get("page"))
+    # A save changes the rows its form showed, even where people were added or removed
+    # since and the page now begins elsewhere.
+    matrix = load_matrix(current_user, visit.id, page, _sent_people())
     today = datetime.now(zone(visit.timezone)).date()
     day = choose_day(matrix.days(), _day_of(sent.get("day")), today)
     if request.method == "GET":
@@ -580,7 +552,11 @@ def attendance(visit_id: int):
             kind.partition("-")[0], anchor
         )
     back = url_for(
-        "people.attendance", visit_id=visit.id, day=day.isoformat() if day else None, _anchor=anchor
+        "people.attendance",
+        visit_id=visit.id,
+        day=day.isoformat() if day else None,
+        page=matrix.pager.number if matrix.pager.number > 1 else None,
+        _anchor=anchor,
     )
     try:
         changed, refused = save_matrix(
@@ -596,19 +572,19 @@ def attendance(visit_id: int):
         db.session.rollback()
         message = _("Someone else saved at the same moment; nothing has been saved.")
         if wants_json:
-            return _attendance_answer(visit, day, message, status=409)
+            return _attendance_answer(visit, page, day, message, status=409)
         flash(message, "error")
         return redirect(back)
     message = _saved_message(changed, len(refused))
     shown_refused = _refused_rows(refused, visit)
     if wants_json:
         return _attendance_answer(
-            visit, day, message, shown_refused, status=409 if refused else 200
+            visit, page, day, message, shown_refused, status=409 if refused else 200
         )
     flash(message, "error" if refused else "success")
     if refused:
         entered = {row.participation.id: attending[row.participation.id] for row in refused}
-        matrix = load_matrix(current_user, visit.id)
+        matrix = load_matrix(current_user, visit.id, page, _sent_people())
         return _render_attendance(visit, matrix, day, shown_refused, entered)
     return redirect(back)
 
@@ -628,10 +604,9 @@ def _upload_form(visit: Visit) -> UploadForm:
 
 
 @bp.route("/visits/<id:visit_id>/import", methods=["GET", "POST"])
-@login_required
-def upload(visit_id: int):
+@permission_required("delegation.edit")
+def upload(visit_id: int, visit: Visit):
     """Upload an attendee list, checked for size and type before anything else."""
-    visit = _delegation_editor_visit(visit_id)
     form = _upload_form(visit)
     if form.validate_on_submit():
         limits = Limits.from_config(current_app.config)
@@ -703,10 +678,9 @@ def _render_review(visit, pending, organisations, encoding, **context):
 
 
 @bp.route("/visits/<id:visit_id>/import/<token>", methods=["GET", "POST"])
-@login_required
-def review_import(visit_id: int, token: str):
+@permission_required("delegation.edit")
+def review_import(visit_id: int, token: str, visit: Visit):
     """Preview an upload row by row, correct mapping, organisations and cells, then import."""
-    visit = _delegation_editor_visit(visit_id)
     pending = _pending_import(visit, token)
     organisations = {org.id: org for org in editable_organisations(current_user, visit)}
     posted = request.method == "POST"
@@ -803,10 +777,9 @@ def _export_name(visit: Visit, extension: str) -> str:
 
 
 @bp.get("/visits/<id:visit_id>/attendees.csv")
-@login_required
-def attendees_csv(visit_id: int):
+@permission_required("visit.view")
+def attendees_csv(visit_id: int, visit: Visit):
     """Download the attendee list as CSV for German Excel."""
-    visit = _visible_visit(visit_id)
     header, rows = attendee_rows(current_user, visit)
     return Response(
         to_csv(header, rows),
@@ -819,10 +792,9 @@ def attendees_csv(visit_id: int):
 
 
 @bp.get("/visits/<id:visit_id>/attendees.xlsx")
-@login_required
-def attendees_xlsx(visit_id: int):
+@permission_required("visit.view")
+def attendees_xlsx(visit_id: int, visit: Visit):
     """Download the attendee list as an Excel workbook."""
-    visit = _visible_visit(visit_id)
     header, rows = attendee_rows(current_user, visit)
     return Response(
         to_xlsx(_("Attendees"), header, rows),

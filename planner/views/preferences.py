@@ -2,12 +2,14 @@
 
 from flask import Blueprint, abort, current_app, redirect, request, session
 
+from planner.views.access import permission_required
 from planner.views.navigation import local_target
 
 bp = Blueprint("preferences", __name__)
 
 
 @bp.post("/language")
+@permission_required("public")
 def set_language():
     """Switch the interface language and return to the page the switch was on."""
     language = request.form.get("lang", "")

@@ -2,18 +2,15 @@
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 
-from planner.extensions import db
-from planner.models import Organisation, Visit
+from planner.models import AgendaVersion, Organisation, Visit
 from planner.services.artefacts import Artefact, issued_pdf, issued_version_id
 from planner.services.locales import formatting_locale
 from planner.services.pdf import render_pdf
-from planner.services.permissions import can_see_branding, can_see_internal, can_view_visit
+from planner.services.permissions import can_see_internal
 from planner.services.printing import (
-    DOCUMENTS,
-    HOST_DOCUMENTS,
     VERSION_DOCUMENTS,
     PrintData,
     load_print_data,
@@ -21,6 +18,7 @@ from planner.services.printing import (
 )
 from planner.services.text import content_disposition
 from planner.services.versions import version_by_number
+from planner.views.access import permission_required
 
 bp = Blueprint("printing", __name__)
 
@@ -38,28 +36,13 @@ def _toolbar(visit: Visit, document: str, number: int | None, language: str | No
     return Markup(html)  # noqa: S704 (our own autoescaped template, rendered a moment ago)
 
 
-def _open(visit_id: int, document: str, number: int | None = None):
-    """Return the visit, the issued version asked for and the language asked for."""
-    if document not in (DOCUMENTS if number is None else VERSION_DOCUMENTS):
-        abort(404)
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not can_view_visit(current_user, visit):
-        abort(404)
-    if document in HOST_DOCUMENTS and not can_see_internal(current_user, visit):
-        abort(403)
-    issued = None
-    if number is not None:
-        issued = version_by_number(visit.id, number)
-        if issued is None:
-            abort(404)
+def _document(
+    visit: Visit, document: str, issued: AgendaVersion | None = None, *, for_pdf: bool = False
+):
+    number = issued.number if issued is not None else None
     requested = request.args.get("lang")
     if requested not in current_app.config["LANGUAGES"]:
         requested = None
-    return visit, issued, requested
-
-
-def _document(visit_id: int, document: str, number: int | None = None, *, for_pdf: bool = False):
-    visit, issued, requested = _open(visit_id, document, number)
     language = requested or visit.language.value
     data = load_print_data(visit, current_user, document, language, issued)
     if data is None:
@@ -72,10 +55,10 @@ def _document(visit_id: int, document: str, number: int | None = None, *, for_pd
 
 
 @bp.get("/visits/<id:visit_id>/print/<document>")
-@login_required
-def view(visit_id: int, document: str):
+@permission_required("visit.print")
+def view(visit: Visit, document: str):
     """Show a document as a print view (A4 when printed)."""
-    _, _, html = _document(visit_id, document)
+    _, _, html = _document(visit, document)
     return html
 
 
@@ -96,69 +79,57 @@ def _stored_pdf(stored: Artefact, file_name: str) -> Response:
 
 
 @bp.get("/visits/<id:visit_id>/print/<document>.pdf")
-@login_required
-def pdf(visit_id: int, document: str):
+@permission_required("visit.print")
+def pdf(visit: Visit, document: str):
     """Download a document as PDF; one that prints an issued version is kept."""
-    visit, data, html = _document(visit_id, document, for_pdf=True)
+    _, data, html = _document(visit, document, for_pdf=True)
     if data.is_draft or data.version_number is None or document not in VERSION_DOCUMENTS:
         return _pdf(data, html)
     number = data.version_number
-    version = version_by_number(visit.id, number)
+    version_id = issued_version_id(visit.id, number)
     name = print_file_name(data)
 
     def build() -> tuple[bytes, str]:
         # Printed as that version, read afresh (services/artefacts.py): the same file.
-        _, issued_data, issued_html = _document(visit_id, document, number, for_pdf=True)
+        issued = version_by_number(visit.id, number)
+        _, issued_data, issued_html = _document(visit, document, issued, for_pdf=True)
         return render_pdf(issued_html), print_file_name(issued_data, number)
 
     host = can_see_internal(current_user, visit)
-    stored = issued_pdf(visit.id, version.id, document, host, data.language, build)
+    stored = issued_pdf(visit.id, version_id, document, host, data.language, build)
     return _stored_pdf(stored, name)
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>")
-@login_required
-def version_view(visit_id: int, number: int, document: str):
+@permission_required("visit.print")
+def version_view(visit: Visit, version: AgendaVersion, document: str):
     """Show a document of an issued version as it was issued."""
-    _, _, html = _document(visit_id, document, number)
+    _, _, html = _document(visit, document, version)
     return html
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>.pdf")
-@login_required
-def version_pdf(visit_id: int, number: int, document: str):
+@permission_required("visit.print")
+def version_pdf(number: int, visit: Visit, version: AgendaVersion, document: str):
     """Download a document of an issued version as PDF: built once, then kept."""
-    if document not in VERSION_DOCUMENTS:
-        abort(404)
-    # The version's id only: its snapshot is read when the file is built.
-    visit, _, requested = _open(visit_id, document)
-    version_id = issued_version_id(visit.id, number)
-    if version_id is None:
-        abort(404)
 
     def build() -> tuple[bytes, str]:
-        _, data, html = _document(visit_id, document, number, for_pdf=True)
+        _, data, html = _document(visit, document, version, for_pdf=True)
         return render_pdf(html), print_file_name(data, number)
 
-    language = requested or visit.language.value
+    requested = request.args.get("lang")
+    # As _document chooses it.
+    language = requested if requested in current_app.config["LANGUAGES"] else None
+    language = language or visit.language.value
     host = can_see_internal(current_user, visit)
-    stored = issued_pdf(visit.id, version_id, document, host, language, build)
+    stored = issued_pdf(visit.id, version.id, document, host, language, build)
     return _stored_pdf(stored, stored.file_name)
 
 
-def _organisation(organisation_id: int) -> Organisation:
-    """Return an organisation whose branding the user may see; others are not found."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not can_see_branding(current_user, organisation):
-        abort(404)
-    return organisation
-
-
 @bp.get("/branding/<id:organisation_id>/logo")
-@login_required
-def logo(organisation_id: int):
+@permission_required("branding.view")
+def logo(organisation: Organisation):
     """Serve an organisation's logo; an SVG may not run anything in this origin."""
-    organisation = _organisation(organisation_id)
     if not organisation.logo:
         abort(404)
     response = Response(organisation.logo, mimetype=organisation.logo_mime)
@@ -170,9 +141,8 @@ def logo(organisation_id: int):
 
 
 @bp.get("/branding/<id:organisation_id>/theme.css")
-@login_required
-def theme(organisation_id: int):
+@permission_required("branding.view")
+def theme(organisation: Organisation):
     """Serve the accent colour of an organisation's printouts as CSS."""
-    organisation = _organisation(organisation_id)
     css = f":root {{ --accent: {organisation.accent_colour}; }}\n"
     return Response(css, mimetype="text/css", headers={"Cache-Control": "private, max-age=300"})

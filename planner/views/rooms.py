@@ -4,23 +4,24 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from planner.extensions import db
 from planner.forms.catalogue import RoomForm, VenueForm
 from planner.forms.widgets import choices
+from planner.models import Room, Venue
 from planner.services.catalogue import room_occupancy, save_room, save_venue, venues_of
 from planner.services.errors import InvalidInput
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.permissions import can_view_visit
-from planner.views.access import own_room, own_venue, require_catalogue_editor
+from planner.views.access import permission_required
 from planner.views.navigation import show_error
 
 bp = Blueprint("rooms", __name__, url_prefix="/rooms")
 
 
 @bp.get("")
-@login_required
+@permission_required("login")
 def index():
     """List the organisation's venues and their rooms."""
     return render_template("rooms/index.html", venues=venues_of(current_user.organisation_id))
@@ -28,11 +29,9 @@ def index():
 
 @bp.route("/venues/new", methods=["GET", "POST"])
 @bp.route("/venues/<id:venue_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_venue(venue_id: int | None = None):
+@permission_required("catalogue.edit")
+def edit_venue(venue: Venue | None = None):
     """Create or change a building, refusing to overwrite another's change."""
-    require_catalogue_editor()
-    venue = own_venue(venue_id) if venue_id else None
     form = VenueForm(obj=venue)
     others = None
     if form.validate_on_submit():
@@ -66,11 +65,9 @@ def edit_venue(venue_id: int | None = None):
 
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<id:room_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit_room(room_id: int | None = None):
+@permission_required("catalogue.edit")
+def edit_room(room: Room | None = None):
     """Create or change a room, refusing to overwrite another's change."""
-    require_catalogue_editor()
-    room = own_room(room_id) if room_id else None
     form = RoomForm(obj=room)
     form.venue.choices = choices((v.id, v.name) for v in venues_of(current_user.organisation_id))
     others = None
@@ -107,10 +104,9 @@ def edit_room(room_id: int | None = None):
 
 
 @bp.get("/<id:room_id>/occupancy")
-@login_required
-def occupancy(room_id: int):
+@permission_required("room.view")
+def occupancy(room: Room):
     """Show what keeps a room busy on a day, across all visits."""
-    room = own_room(room_id)
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:

@@ -1,31 +1,29 @@
 """The trash: what the organisation deleted, and bringing it back."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from planner.enums import TrashKind
 from planner.extensions import db
+from planner.models import TrashEntry
 from planner.services.errors import InvalidInput
 from planner.services.trash import (
-    can_use_trash,
     describe,
-    entry_for,
     removal_day,
     restore,
     retention_days,
     trash_of,
 )
+from planner.views.access import permission_required
 
 bp = Blueprint("trash", __name__)
 
 
 @bp.get("/trash")
-@login_required
+@permission_required("trash.use")
 def index():
     """List what the organisation deleted: what, when, by whom and what went with it."""
-    if not can_use_trash(current_user):
-        abort(403)
     return render_template(
         "trash/index.html",
         entries=trash_of(current_user),
@@ -36,14 +34,9 @@ def index():
 
 
 @bp.post("/trash/<id:entry_id>/restore")
-@login_required
-def restore_entry(entry_id: int):
+@permission_required("trash.use")
+def restore_entry(entry: TrashEntry):
     """Bring a deleted visit, item or person back with everything that belonged to it."""
-    if not can_use_trash(current_user):
-        abort(403)
-    entry = entry_for(current_user, entry_id)
-    if entry is None:
-        abort(404)
     kind, object_id, visit_id, title = entry.kind, entry.object_id, entry.visit_id, entry.title
     try:
         restored = restore(entry, current_user)

@@ -5,7 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from planner.forms.month import FIRST_YEAR, LAST_YEAR, MonthJumpForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language
-from planner.models import Organisation, Person
+from planner.models import Organisation, Person, Visit
 from planner.services.acknowledgements import (
     acknowledge,
     conflict_reports,
@@ -37,7 +37,8 @@ from planner.services.issued_versions import (
     load_version_page,
 )
 from planner.services.locking import EditConflict
-from planner.services.permissions import EDITING_ROLES
+from planner.services.paging import page_number
+from planner.services.permissions import can_plan
 from planner.services.planning import (
     TRANSITIONS,
     CopyValues,
@@ -61,6 +62,7 @@ from planner.services.versions import (
 )
 from planner.services.visits import (
     dashboard,
+    load_attendee_page,
     load_visit_page,
     month_view,
     neighbouring_visit_months,
@@ -68,14 +70,14 @@ from planner.services.visits import (
     search_visits,
     upcoming_visits,
 )
-from planner.views.access import visit_for_editing
+from planner.views.access import permission_required
 from planner.views.navigation import show_error
 
 bp = Blueprint("visits", __name__)
 
 
 @bp.get("/")
-@login_required
+@permission_required("login")
 def index():
     """Show the dashboard: upcoming visits with their counts and conflicts, then recent ones."""
     today = date.today()  # noqa: DTZ011 (the server's calendar day decides "upcoming")
@@ -84,13 +86,13 @@ def index():
         upcoming=dashboard(current_user, upcoming_visits(current_user, today)),
         recent=recent_visits(current_user, today),
         today=today,
-        can_create=current_user.role in EDITING_ROLES,
+        can_create=can_plan(current_user),
         feed=active_feed(current_user, "user"),
     )
 
 
 @bp.get("/visits")
-@login_required
+@permission_required("login")
 def list_visits():
     """Search all visits of the organisation, newest first, page by page."""
     query = request.args.get("q", "")[:200]
@@ -108,7 +110,7 @@ def list_visits():
 
 @bp.get("/month")
 @bp.get("/month/<int:year>/<int:month>")
-@login_required
+@permission_required("login")
 def month(year: int | None = None, month: int | None = None):
     """Show all visits of a month in a calendar grid, with a jump to any other month."""
     today = date.today()  # noqa: DTZ011 (the server's calendar day)
@@ -175,11 +177,9 @@ def _visit_values(form: VisitForm) -> VisitValues:
 
 
 @bp.route("/visits/new", methods=["GET", "POST"])
-@login_required
+@permission_required("visit.create")
 def new():
     """Create a visit hosted by the user's organisation."""
-    if current_user.role not in EDITING_ROLES:
-        abort(403)
     form = VisitForm()
     _visit_form_choices(form, current_user.organisation_id)
     if form.validate_on_submit():
@@ -196,10 +196,9 @@ def new():
 
 
 @bp.route("/visits/<id:visit_id>/edit", methods=["GET", "POST"])
-@login_required
-def edit(visit_id: int):
+@permission_required("visit.edit")
+def edit(visit_id: int, visit: Visit):
     """Change a visit's details, refusing to overwrite another planner's change."""
-    visit = visit_for_editing(visit_id)
     form = VisitForm(obj=visit)
     _visit_form_choices(form, visit.host_organisation_id)
     others = None
@@ -213,7 +212,7 @@ def edit(visit_id: int):
             db.session.commit()
         except EditConflict as conflict:
             db.session.rollback()
-            others = form.refusal(conflict, visit_for_editing(visit_id))
+            others = form.refusal(conflict, visit)
         except InvalidInput as error:
             db.session.rollback()
             show_error(form, error)
@@ -224,7 +223,7 @@ def edit(visit_id: int):
 
 
 @bp.get("/visits/<id:visit_id>")
-@login_required
+@permission_required("visit.view", loaded_by_service=True)
 def show(visit_id: int):
     """Show a visit: agenda by day (the draft to host staff), attendees and versions."""
     page = load_visit_page(visit_id, current_user, current_language())
@@ -241,11 +240,20 @@ def show(visit_id: int):
     )
 
 
+@bp.get("/visits/<id:visit_id>/attendees")
+@permission_required("visit.view", loaded_by_service=True)
+def attendees(visit_id: int):
+    """Show one page of a visit's attendee list, guests first, in protocol order."""
+    page = load_attendee_page(visit_id, current_user, page_number(request.args.get("page")))
+    if page is None:
+        abort(404)
+    return render_template("visits/attendees.html", page=page, visit=page.visit)
+
+
 @bp.post("/visits/<id:visit_id>/status")
-@login_required
-def status(visit_id: int):
+@permission_required("visit.edit")
+def status(visit_id: int, visit: Visit):
     """Move a visit to another status."""
-    visit = visit_for_editing(visit_id)
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -265,10 +273,9 @@ def status(visit_id: int):
 
 
 @bp.route("/visits/<id:visit_id>/duplicate", methods=["GET", "POST"])
-@login_required
-def duplicate(visit_id: int):
+@permission_required("visit.edit")
+def duplicate(visit_id: int, visit: Visit):
     """Copy a visit onto new dates with the chosen title, guests and parts."""
-    visit = visit_for_editing(visit_id)
     form = DuplicateForm()
     form.original_title = visit.title
     form.guest_organisations.choices = _guest_choices(visit.host_organisation_id)
@@ -311,10 +318,9 @@ def _copy_message(conflicts: int) -> Markup:
 
 
 @bp.route("/visits/<id:visit_id>/delete", methods=["GET", "POST"])
-@login_required
-def delete(visit_id: int):
+@permission_required("visit.edit")
+def delete(visit_id: int, visit: Visit):
     """Ask before moving a draft visit into the trash; refuse one that was ever issued."""
-    visit = visit_for_editing(visit_id)
     form = ConfirmForm()
     refusal = deletion_refusal(visit)
     if request.method == "POST":
@@ -344,10 +350,9 @@ def delete(visit_id: int):
 
 
 @bp.route("/visits/<id:visit_id>/issue", methods=["GET", "POST"])
-@login_required
+@permission_required("visit.edit")
 def issue(visit_id: int):
     """Issue the draft as the next agenda version, after showing changes and conflicts."""
-    visit_for_editing(visit_id)
     visit = load_for_snapshot(visit_id)
     # Acknowledged warnings need no second confirmation.
     report = conflict_reports([visit.id], viewer_organisation_id=current_user.organisation_id)[
@@ -389,10 +394,9 @@ def issue(visit_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/conflicts/acknowledge")
-@login_required
-def acknowledge_conflict(visit_id: int):
+@permission_required("visit.edit")
+def acknowledge_conflict(visit_id: int, visit: Visit):
     """Acknowledge a warning with a note on why it is fine, so that it stops showing."""
-    visit = visit_for_editing(visit_id)
     form = AcknowledgeForm()
     if form.validate_on_submit():
         try:
@@ -411,10 +415,9 @@ def acknowledge_conflict(visit_id: int):
 
 
 @bp.post("/visits/<id:visit_id>/conflicts/<id:acknowledgement_id>/withdraw")
-@login_required
-def withdraw_conflict_acknowledgement(visit_id: int, acknowledgement_id: int):
+@permission_required("visit.edit")
+def withdraw_conflict_acknowledgement(visit_id: int, acknowledgement_id: int, visit: Visit):
     """Withdraw the acknowledgement of a warning, so that it shows again."""
-    visit = visit_for_editing(visit_id)
     if Form().validate_on_submit():
         if withdraw_acknowledgement(visit, acknowledgement_id):
             db.session.commit()
@@ -425,7 +428,7 @@ def withdraw_conflict_acknowledgement(visit_id: int, acknowledgement_id: int):
 
 
 @bp.get("/visits/<id:visit_id>/history")
-@login_required
+@permission_required("visit.history")
 def history(visit_id: int):
     """Tell who changed what in a visit, as sentences, newest first, page by page."""
     form = HistoryFilterForm(request.args)
@@ -441,7 +444,7 @@ def history(visit_id: int):
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>")
-@login_required
+@permission_required("visit.view", loaded_by_service=True)
 def version(visit_id: int, number: int):
     """Show an issued version as it was issued, with what it changed."""
     page = load_version_page(visit_id, number, current_user)
@@ -461,7 +464,7 @@ def _version_number(name: str) -> int | None:
 
 
 @bp.get("/visits/<id:visit_id>/versions/compare")
-@login_required
+@permission_required("visit.view", loaded_by_service=True)
 def compare_versions(visit_id: int):
     """Show what changed between two issued versions (``?from=1&to=3``)."""
     comparison = load_comparison(

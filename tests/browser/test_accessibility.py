@@ -15,7 +15,7 @@ from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
 from tests import factories
 from tests.browser.conftest import log_in
-from tests.browser.test_attendance import two_day_visit
+from tests.browser.test_attendance import crowded_visit, two_day_visit
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,6 +109,7 @@ def test_every_kind_of_page_has_no_serious_accessibility_violations(live_server,
         f"/people/{person.id}",
         f"/people/{person.id}/edit",
         f"/visits/{visit.id}/participants",
+        f"/visits/{visit.id}/attendees",
         f"/visits/{visit.id}/attendance",
         f"/visits/{visit.id}/import",
         f"/visits/{visit.id}/import/axe-token",
@@ -224,6 +225,21 @@ def test_the_attendance_matrix_with_its_day_tabs_has_no_serious_accessibility_vi
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(matrix)
     found["first day on a phone"] = _violations(page)
+
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_the_paged_attendee_list_and_matrix_have_no_serious_accessibility_violations(
+    live_server, axe_page
+):
+    visit, planner = crowded_visit()
+    page = axe_page
+    log_in(page, live_server, planner.email, PASSWORD)
+
+    found = {}
+    for path in ("attendees?page=2", "attendance?page=2"):
+        page.goto(f"{live_server}/visits/{visit.id}/{path}")
+        found[path] = _violations(page)
 
     assert {name: problems for name, problems in found.items() if problems} == {}
 

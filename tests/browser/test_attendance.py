@@ -183,3 +183,38 @@ def test_without_scripts_a_row_all_saves_and_returns_to_its_day_and_row(live_ser
         expect(page.get_by_role("heading", name="Freitag, 11. Dezember 2026")).to_be_attached()
     finally:
         context.close()
+
+
+def crowded_visit() -> tuple[Visit, User]:
+    """Add the two-day visit with 40 more guests: 65 people, two pages of the matrix."""
+    visit, planner = two_day_visit()
+    wuppertal = visit.guest_organisations[0]
+    for number in range(40):
+        factories.participation(visit, factories.person(wuppertal, f"Gast {number:02}"))
+    db.session.commit()
+    return visit, planner
+
+
+def test_a_change_on_the_second_page_saves_that_row_and_counts_everyone(live_server, page):
+    visit, planner = crowded_visit()
+    log_in(page, live_server, planner.email, PASSWORD)
+    _open(page, live_server, visit, 1280)
+    pages = page.get_by_role("navigation", name="Seiten der Personen")
+    expect(pages.get_by_role("link", name="Seite 1")).to_have_attribute("aria-current", "page")
+
+    pages.get_by_role("link", name="Seite 2").click()
+    kopietz = page.get_by_label("Kopietz nimmt teil an: Pressefoto")
+    expect(kopietz).not_to_be_checked()
+    expect(page.get_by_label("Albers nimmt teil an: Pressefoto")).to_have_count(0)
+    column = page.locator(".matrix thead th", has_text="Pressefoto")
+    expect(column).to_contain_text("47 Personen")  # the 47 guests, all on the first page
+    kopietz.click()
+
+    expect(page.get_by_role("status")).to_have_text("Teilnahme für 1 Person gespeichert.")
+    expect(column).to_contain_text("48 Personen")
+    page.get_by_role("link", name="Fr., 11. Dez. 2 Programmpunkte").click()
+    assert page.url.endswith("?day=2026-12-11&page=2")
+    expect(page.get_by_label("Kopietz nimmt teil an: Abschied")).not_to_be_checked()
+    page.goto(f"{live_server}/visits/{visit.id}/attendance")
+    expect(page.get_by_label("Gast 00 nimmt teil an: Pressefoto")).to_be_checked()
+    expect(page.locator(".matrix thead th", has_text="Pressefoto")).to_contain_text("48 Personen")

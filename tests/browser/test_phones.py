@@ -68,6 +68,7 @@ def test_every_page_of_a_planner_fits_a_phone(live_server, browser):
         f"/visits/{visit.id}/items/new",
         f"/visits/{visit.id}/edit",
         f"/visits/{visit.id}/participants",
+        f"/visits/{visit.id}/attendees",
         f"/visits/{visit.id}/outbox",
         f"/visits/{visit.id}/history",
         f"/visits/{visit.id}/versions/1",
@@ -166,3 +167,21 @@ def test_a_host_reads_the_agenda_on_a_phone_as_cards(live_server, browser):
     assert 0 <= box["x"] < box["x"] + box["width"] <= PHONE["width"]
     expect(welcome).to_contain_text("Ort:")
     expect(welcome.get_by_role("button", name="Programmpunkt absagen")).to_be_visible()
+
+
+def test_the_paged_attendee_list_and_matrix_fit_a_phone(live_server, browser):
+    visit, planner = _demo_with_planner()
+    for number in range(130):
+        person = factories.person(visit.guest_organisations[0], f"Gast {number:03}")
+        factories.participation(visit, person)
+    db.session.commit()
+    page = _phone_page(browser)
+    log_in(page, live_server, planner.email, PASSWORD)
+    found = {}
+    for path in ("attendees?page=2", "attendance?page=2"):
+        page.goto(f"{live_server}/visits/{visit.id}/{path}")
+        expect(page.get_by_role("link", name="Seite 2")).to_have_attribute("aria-current", "page")
+        expect(page.get_by_role("link", name="Nächste Seite")).to_be_visible()
+        found[path] = _overflow(page)
+
+    assert {path: wide for path, wide in found.items() if wide} == {}

@@ -338,3 +338,120 @@ def test_an_odd_toggle_changes_nothing_and_returns_to_the_matrix(client, login, 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"?day={FIRST}#matrix")
     assert len(scene.attends(scene.guest)) == 4
+
+
+def _crowd(scene: Scene, count: int) -> list[Participation]:
+    """Add ``count`` guests named "Gast 000" onwards, who come after the scene's guest."""
+    guests = scene.visit.guest_organisations[0]
+    crowd = [
+        factories.participation(scene.visit, factories.person(guests, f"Gast {n:03}"))
+        for n in range(count)
+    ]
+    db.session.commit()
+    return crowd
+
+
+def _row_names(response) -> list[str]:
+    return re.findall(r'<span class="name">([^<]*)</span>', response.get_data(as_text=True))
+
+
+def test_the_matrix_shows_fifty_people_a_page_and_counts_everyone(client, login, scene):
+    _crowd(scene, 119)
+    login(scene.planner)
+
+    first = client.get(scene.page)
+    third = client.get(f"{scene.page}?day={SECOND}&page=3")
+
+    # Guests first in protocol order (names), then the hosts.
+    assert _row_names(first)[:3] == ["Gast 000", "Gast 001", "Gast 002"]
+    assert len(_row_names(first)) == 50
+    assert _row_names(third) == [f"Gast {n:03}" for n in range(100, 119)] + [
+        "Schneidewind", "Eiskirch", "Kopietz"
+    ]  # fmt: skip
+    assert "Innovation Unit 122 Personen alle" in page_text(third)
+    assert "zeigt die Personen 101 bis 122 von 122" in page_text(third)
+    html = third.get_data(as_text=True)
+    assert '<nav class="pagination" aria-label="Seiten der Personen">' in html
+    assert f'href="{scene.page}?page=3&amp;day={SECOND}" aria-current="page"' in html
+    assert f'href="{scene.page}?day={FIRST}&amp;page=3"' in html  # the day tabs keep the page
+
+
+def test_saving_a_page_leaves_the_people_of_other_pages_alone(client, login, scene):
+    crowd = _crowd(scene, 119)
+    login(scene.planner)
+    form = form_values(client.get(f"{scene.page}?page=2"))
+    unticked = {key: value for key, value in form.items() if not key.startswith("a-")}
+
+    response = client.post(f"{scene.page}?page=2", data=unticked)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"?day={FIRST}&page=2#matrix")
+    assert scene.attends(crowd[49]) == {"Begrüßung", "Stelen-Demo", "Innovation Unit", "Abschied"}
+    assert scene.attends(crowd[50]) == {"Innovation Unit", "Abschied"}
+    assert scene.attends(crowd[99]) == {"Innovation Unit", "Abschied"}
+    assert len(scene.attends(crowd[100])) == 4
+    assert "Begrüßung 72 Personen" in page_text(client.get(scene.page))
+
+
+def test_a_save_changes_the_people_its_form_showed_when_the_pages_moved_meanwhile(
+    client, login, scene
+):
+    crowd = _crowd(scene, 119)
+    login(scene.planner)
+    form = form_values(client.get(f"{scene.page}?page=2"))
+    # Someone ranked first joins meanwhile: everybody moves one place down the pages.
+    first = factories.person(scene.visit.guest_organisations[0], "Aaron", precedence_rank=1)
+    newcomer = factories.participation(scene.visit, first)
+    db.session.commit()
+    unticked = {key: value for key, value in form.items() if not key.startswith("a-")}
+
+    client.post(f"{scene.page}?page=2", data=unticked)
+
+    # Gast 049 moved onto page 2 after the form was opened, Gast 099 off it.
+    assert len(scene.attends(crowd[49])) == 4
+    assert scene.attends(crowd[50]) == {"Innovation Unit", "Abschied"}
+    assert scene.attends(crowd[99]) == {"Innovation Unit", "Abschied"}
+    assert len(scene.attends(crowd[100])) == 4
+    assert len(scene.attends(newcomer)) == 4
+
+
+def test_a_script_save_on_a_later_page_is_answered_with_that_pages_rows(client, login, scene):
+    crowd = _crowd(scene, 60)
+    login(scene.planner)
+    row = crowd[55]
+    form = form_values(client.get(f"{scene.page}?page=2"))
+    data = {k: v for k, v in form.items() if not k.startswith(f"a-{row.id}-")}
+
+    response = client.post(f"{scene.page}?page=2", data={**data, "rows": str(row.id)}, headers=JSON)
+
+    answer = response.get_json()
+    assert response.status_code == 200
+    assert [r["id"] for r in answer["rows"]] == [p.id for p in crowd[50:]] + [
+        scene.guest.id, *(host.id for host in scene.hosts)
+    ]  # fmt: skip
+    assert answer["counts"] == {str(item.id): "62 Personen" for item in scene.day_one}
+    assert scene.attends(row) == {"Innovation Unit", "Abschied"}
+
+
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_the_matrix_costs_the_same_queries_for_10_and_500_people(client, login, scene, page):
+    login(scene.planner)
+    small, large = (
+        factories.visit(scene.visit.host_organisation, list(scene.visit.guest_organisations))
+        for _ in range(2)
+    )
+    guests = scene.visit.guest_organisations[0]
+    for visit, count in ((small, 10), (large, 500)):
+        for hour in range(8, 12):
+            factories.item(visit, f"{FIRST} {hour:02}:00", f"{FIRST} {hour:02}:45")
+        for n in range(count):
+            person = factories.person(guests, f"Gast {n}")
+            factories.participation(visit, person, attends_all_items=n % 3 == 0)
+    db.session.commit()
+
+    def cost(visit: Visit) -> int:
+        with count_queries(db.engine) as counted:
+            assert client.get(f"/visits/{visit.id}/attendance?page={page}").status_code == 200
+        return counted.count
+
+    assert cost(large) == cost(small)

@@ -156,13 +156,16 @@ def test_guest_city_sees_the_agenda_without_internal_notes_or_phones(client, log
     login(factories.user(visit.guest_organisations[0], Role.PLANNER))
 
     text = page_text(client.get(f"/visits/{visit.id}"))
+    attendees = page_text(client.get(f"/visits/{visit.id}/attendees"))
 
     assert "Begrüßung durch den Oberbürgermeister" in text
     assert "Empfang der Delegation und Eintrag ins Goldene Buch." in text
     assert INTERNAL_PARKING_NOTE not in text
     assert "Intern" not in text
-    assert "+49 234 555 0142" not in text
     assert "Verlauf der Änderungen" not in text
+    assert "Thomas Eiskirch" in attendees
+    assert "+49 234 555 0142" not in text + attendees
+    assert "(intern)" not in attendees
 
 
 def test_host_staff_see_internal_notes_and_internal_phones(client, login):
@@ -170,9 +173,10 @@ def test_host_staff_see_internal_notes_and_internal_phones(client, login):
     login(factories.user(visit.host_organisation, Role.VIEWER))
 
     text = page_text(client.get(f"/visits/{visit.id}"))
+    attendees = page_text(client.get(f"/visits/{visit.id}/attendees"))
 
     assert INTERNAL_PARKING_NOTE in text
-    assert "+49 234 555 0142 (intern)" in text
+    assert "+49 234 555 0142 (intern)" in attendees
 
 
 def test_guests_do_not_see_the_hosts_internal_holds(client, login):

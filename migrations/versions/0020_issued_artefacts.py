@@ -1,7 +1,7 @@
 """Issued artefacts: calendars and PDFs of issued versions kept, feed validators kept
 
-Revision ID: 0019_issued_artefacts
-Revises: 0018_outbox_shared_text
+Revision ID: 0020_issued_artefacts
+Revises: 0019_visit_title_search
 Create Date: 2026-11-26 19:40:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_issued_artefacts'
-down_revision = '0018_outbox_shared_text'
+revision = '0020_issued_artefacts'
+down_revision = '0019_visit_title_search'
 branch_labels = None
 depends_on = None
 
