@@ -22,6 +22,7 @@ from planner.services.mailbox import MailboxError, fetch_new
 from planner.services.mailbox import run_loop as fetch_loop
 from planner.services.outbox import mail_backend, run_loop, send_pending
 from planner.services.people import purge
+from planner.services.planning_state import BATCH, all_visit_ids, refresh_visits
 from planner.services.replies import handle_and_commit, receive
 from planner.services.trash import empty_trash
 from planner.services.users import create_user
@@ -31,6 +32,7 @@ people_cli = AppGroup("people", help="Personal data of participants.")
 outbox_cli = AppGroup("outbox", help="E-mail waiting in the outbox.")
 mail_cli = AppGroup("mail", help="Answers that calendar programs send back.")
 trash_cli = AppGroup("trash", help="Deleted visits, agenda items and people.")
+planning_cli = AppGroup("planning", help="Stored warnings and pending changes of visits.")
 
 # sysexits.h: what an MTA understands from a delivery program.
 EX_DATAERR = 65
@@ -130,6 +132,24 @@ def trash_empty_command(days: int | None) -> None:
     click.echo(f"Removed {count} deleted things for good (deleted more than {days} days ago).")
 
 
+@planning_cli.command("refresh")
+@click.option("--visit", "visit_id", type=int, default=None, help="Only the visit with this id.")
+def planning_refresh_command(visit_id: int | None) -> None:
+    """Recompute the stored warnings, pending changes and counts of every visit (or one)."""
+    if visit_id is not None:
+        if db.session.get(Visit, visit_id) is None:
+            raise click.ClickException(f"There is no visit with the id {visit_id}.")
+        ids = [visit_id]
+    else:
+        ids = all_visit_ids()
+    # A commit per batch: a long refresh holds no lock for long and needs little memory.
+    for start in range(0, len(ids), BATCH):
+        refresh_visits(ids[start : start + BATCH])
+        db.session.commit()
+        db.session.expunge_all()
+    click.echo(f"Refreshed {len(ids)} visits.")
+
+
 @outbox_cli.command("send")
 @click.option("--loop", is_flag=True, help="Keep sending as messages become due.")
 def outbox_send_command(loop: bool) -> None:
@@ -210,4 +230,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(trash_cli)
+    app.cli.add_command(planning_cli)
     app.cli.add_command(bench_data_command)

@@ -19,7 +19,7 @@ from planner.enums import (
     TrashKind,
     VisitStatus,
 )
-from planner.services.item_texts import title_in
+from planner.services.item_texts import in_language, title_in
 from planner.services.locales import formatting_locale
 from planner.services.timezones import zone
 from planner.services.wallclock import Reading, classify, offset_text, utc_offset
@@ -114,13 +114,9 @@ def item_title(item: Any, language: str | None = None) -> str:
 
 
 def former_title(change: Any, language: str | None = None) -> str:
-    """Return the title an item had before a change, in the interface language."""
-    if "from_title_de" in change or "from_title_en" in change:
-        texts = {"title_de": change.get("from_title_de", ""),
-                 "title_en": change.get("from_title_en", "")}  # fmt: skip
-    else:  # a change recorded before items had two languages
-        texts = {"title": change.get("from_title", "")}
-    return item_title(texts, language)
+    """Return the title an item had before a change (an ``agenda_view.ChangedItem``), in
+    the interface language."""
+    return in_language(change.from_titles, language or current_language())
 
 
 def format_moment(moment: datetime, zone_name: str) -> str:

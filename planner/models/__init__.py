@@ -12,6 +12,7 @@ from planner.models.organisation import Organisation
 from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
+from planner.models.planning import PlannedConflict, VisitPlanning
 from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
@@ -34,12 +35,14 @@ __all__ = [
     "Participation",
     "PendingImport",
     "Person",
+    "PlannedConflict",
     "ProgrammeModule",
     "TrashEntry",
     "Room",
     "User",
     "Venue",
     "Visit",
+    "VisitPlanning",
     "participation_item",
     "visit_guest_organisation",
 ]

@@ -85,7 +85,7 @@ def build_report(
     )
 
 
-def _acknowledgements(visit_ids: list[int]) -> dict[int, list[ConflictAcknowledgement]]:
+def acknowledgements_of(visit_ids: list[int]) -> dict[int, list[ConflictAcknowledgement]]:
     """Return the acknowledgements of the visits, with their authors, in one query."""
     found: dict[int, list[ConflictAcknowledgement]] = defaultdict(list)
     if not visit_ids:
@@ -112,7 +112,7 @@ def conflict_reports(
     if not visit_ids:
         return {}
     found = find_conflicts(visit_ids, viewer_organisation_id=viewer_organisation_id)
-    acknowledgements = _acknowledgements(list(found))
+    acknowledgements = acknowledgements_of(list(found))
     return {
         visit_id: build_report(visit_id, conflicts, acknowledgements.get(visit_id, []))
         for visit_id, conflicts in found.items()

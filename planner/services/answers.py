@@ -13,12 +13,13 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from planner.enums import ItemKind, ItemStatus, RsvpStatus
+from planner.enums import ItemStatus, RsvpStatus
 from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, ItemAnswer, Participation
 from planner.models.types import utcnow
+from planner.services.agenda_view import Audience, for_audience, read_version
 from planner.services.calendars import CalendarRequest, build, serialise
-from planner.services.item_texts import description_in, reader_language, title_in
+from planner.services.item_texts import reader_language
 from planner.services.versions import latest_version
 
 RSVP_SALT = "rsvp"
@@ -82,25 +83,22 @@ def own_items(
     answers = answers_of(participation)
     live = _live_ids(participation.visit_id)
     language = language or participation.person.language.value
+    agenda = for_audience(read_version(version, None, language), Audience.PERSON,
+                          person_id=participation.person_id)  # fmt: skip
     items = []
-    for item in version.snapshot["items"]:
-        if (
-            participation.person_id not in item.get("attendees", [])
-            or item["kind"] == ItemKind.INTERNAL_HOLD
-        ):
-            continue
-        item_id = item["id"] if item["id"] in live else None
+    for item in agenda.items:
+        item_id = item.id if item.id in live else None
         answer = answers.get(item_id) if item_id is not None else None
         items.append(
             OwnItem(
                 id=item_id,
-                uid=item["uid"],
-                title=title_in(item, language),
-                description=description_in(item, language),
-                starts_at=datetime.fromisoformat(item["starts_at"]),
-                ends_at=datetime.fromisoformat(item["ends_at"]),
-                place=item.get("location") or item.get("room") or "",
-                cancelled=item["status"] == ItemStatus.CANCELLED,
+                uid=item.uid,
+                title=item.title,
+                description=item.description,
+                starts_at=item.starts_at,
+                ends_at=item.ends_at,
+                place=item.location or item.room,
+                cancelled=item.status == ItemStatus.CANCELLED,
                 answer=answer.status if answer else RsvpStatus.NEEDS_ACTION,
                 answered_at=answer.replied_at if answer else None,
             )
@@ -210,7 +208,7 @@ def own_calendar(participation: Participation) -> bytes | None:
         build(
             CalendarRequest(
                 visit=visit,
-                snapshot=version.snapshot,
+                agenda=for_audience(read_version(version, visit), Audience.PERSON),
                 issued_at=version.issued_at,
                 language=person.language.value,
                 name=visit.title,
@@ -257,15 +255,13 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
     if version is None:
         return [], {}
     live = _live_ids(visit_id)
-    items = [
-        item
-        for item in version.snapshot["items"]
-        if item["kind"] != ItemKind.INTERNAL_HOLD
-        and item["status"] != ItemStatus.CANCELLED
-        and item["id"] in live
-    ]
     language = reader_language()
-    items.sort(key=lambda item: (item["starts_at"], title_in(item, language)))
+    # The items persons see and can still answer.
+    agenda = for_audience(read_version(version, None, language), Audience.PERSON)
+    items = [
+        item for item in agenda.items if item.status != ItemStatus.CANCELLED and item.id in live
+    ]
+    items.sort(key=lambda item: (item.starts_at, item.title))
     participations = db.session.scalars(
         select(Participation).where(Participation.visit_id == visit_id)
     ).all()
@@ -275,13 +271,13 @@ def answer_lines(visit_id: int) -> tuple[list[tuple[int, str]], dict[int, list[I
         given = answers.get(participation.id, {})
         lines[participation.id] = [
             ItemAnswerLine(
-                item_id=item["id"],
-                title=title_in(item, language),
-                status=given[item["id"]].status if item["id"] in given else RsvpStatus.NEEDS_ACTION,
-                replied_at=given[item["id"]].replied_at if item["id"] in given else None,
-                source=given[item["id"]].source if item["id"] in given else "",
+                item_id=item.id,
+                title=item.title,
+                status=given[item.id].status if item.id in given else RsvpStatus.NEEDS_ACTION,
+                replied_at=given[item.id].replied_at if item.id in given else None,
+                source=given[item.id].source if item.id in given else "",
             )
             for item in items
-            if participation.person_id in item.get("attendees", [])
+            if participation.person_id in item.attendees
         ]
-    return [(item["id"], title_in(item, language)) for item in items], lines
+    return [(item.id, item.title) for item in items], lines

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import ItemKind, Side
+from planner.enums import Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -20,6 +20,7 @@ from planner.models import (
     Visit,
     participation_item,
 )
+from planner.services.agenda_view import Audience, visible_agenda
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
 from planner.services.locking import EditConflict, check_version, flush_or_conflict, lock_rows
@@ -277,10 +278,11 @@ def load_matrix(
     attending_items = {p.id: {item.id for item in p.items} for p in participations}
     items = list(visit.items)
     if not can_see_internal(user, visit):
-        # Guests see the issued agenda only: no drafts, no internal holds.
-        version = latest_version(visit.id)
-        issued = {i["uid"] for i in version.snapshot["items"]} if version else set()
-        items = [i for i in items if i.uid in issued and i.kind != ItemKind.INTERNAL_HOLD]
+        # Guests tick only the items of the agenda they see (agenda_view decides).
+        agenda = visible_agenda(visit, Audience.GUEST, visit.language.value,
+                                latest_version(visit.id))  # fmt: skip
+        seen = agenda.uids if agenda is not None else frozenset()
+        items = [i for i in items if i.uid in seen]
     all_items = frozenset(item.id for item in items)
     rows = [
         MatrixRow(

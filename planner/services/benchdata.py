@@ -21,6 +21,7 @@ from planner.models import (
     Visit,
     visit_guest_organisation,
 )
+from planner.services.planning_state import refresh_visits
 
 CHUNK = 5000
 STATUSES = [VisitStatus.PLANNED, VisitStatus.CONFIRMED, VisitStatus.COMPLETED, VisitStatus.DRAFT]
@@ -51,7 +52,10 @@ def generate(visits: int, items_per_visit: int, people: int, participants_per_vi
     host = _organisation(host_name)
     guests = [_organisation(f"Gaststadt {n}") for n in range(1, 6)]
     venue = Venue(organisation=host, name=f"Rathaus {uuid.uuid4().hex[:6]}", address="Markt 1")
-    rooms = [Room(venue=venue, name=f"Raum {n}", capacity=40 + 10 * n) for n in range(10)]
+    # Rooms big enough for the visits' people, as a planner would book them: the figures
+    # measure a well-planned visit, not one with a warning on every item.
+    size = max(40, participants_per_visit)
+    rooms = [Room(venue=venue, name=f"Raum {n}", capacity=size + 10 * n) for n in range(10)]
     db.session.add_all(rooms)
     db.session.flush()
 
@@ -98,7 +102,8 @@ def generate(visits: int, items_per_visit: int, people: int, participants_per_vi
                 "title": f"Besuch {visit_id}",
                 "purpose": "",
                 "first_day": day,
-                "last_day": day + timedelta(days=1),
+                # Twenty items a day: the visit lasts as long as its agenda.
+                "last_day": day + timedelta(days=max(1, (items_per_visit - 1) // 20)),
                 "timezone": "Europe/Berlin",
                 "language": Language.DE,
                 "status": STATUSES[n % len(STATUSES)],
@@ -169,4 +174,8 @@ def generate(visits: int, items_per_visit: int, people: int, participants_per_vi
     # Fresh statistics, as autovacuum or a nightly job would leave them: the query
     # planner decides by them.
     db.session.execute(text("ANALYZE"))
-    return list(range(visit_start, visit_start + visits))
+    ids = list(range(visit_start, visit_start + visits))
+    # Bulk inserts bypass the session: their planning state is computed here, as
+    # ``flask --app planner planning refresh`` would.
+    refresh_visits(ids)
+    return ids

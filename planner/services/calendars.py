@@ -23,6 +23,7 @@ from planner.enums import ItemStatus, Language, VisitStatus
 from planner.extensions import db
 from planner.i18n import enum_labels
 from planner.models import AgendaVersion, Person, Visit
+from planner.services.agenda_view import AgendaView, ViewItem, for_audience
 from planner.services.item_texts import description_in, title_in
 from planner.services.locales import formatting_locale
 from planner.services.timezones import zone
@@ -57,7 +58,9 @@ class CalendarRequest:
     """What to build: which agenda, for whom, in which form."""
 
     visit: Visit
-    snapshot: dict[str, Any]
+    # The agenda as the reader sees it (see ``agenda_view``); only a calendar's share of
+    # it goes in: no internal holds, no internal notes.
+    agenda: AgendaView
     issued_at: datetime
     language: str
     name: str
@@ -75,10 +78,6 @@ class CalendarRequest:
     reminders: bool = True
 
 
-def _attendees_of(item: dict[str, Any]) -> list[int]:
-    return item.get("attendees", [])
-
-
 def visit_url(visit: Visit) -> str:
     """Return the address of the visit page."""
     return f"{current_app.config['BASE_URL'].rstrip('/')}/visits/{visit.id}"
@@ -86,16 +85,11 @@ def visit_url(visit: Visit) -> str:
 
 def build(request: CalendarRequest) -> Calendar:
     """Build the calendar a request asks for."""
-    visit, snapshot = request.visit, request.snapshot
-    items = [
-        item
-        for item in snapshot["items"]
-        if (request.uids is None or item["uid"] in request.uids)
-        and (request.person_id is None or request.person_id in _attendees_of(item))
-        and item["kind"] != "internal-hold"
-    ]
+    visit = request.visit
+    agenda = calendar_agenda(request.agenda, request.person_id)
+    items = [item for item in agenda.items if request.uids is None or item.uid in request.uids]
     # The zone the version was issued in: a change of the draft's zone is not published yet.
-    zone_name = snapshot.get("timezone") or visit.timezone
+    zone_name = agenda.timezone
     tz = zone(zone_name)
     stamp = request.issued_at.astimezone(UTC)
     cancelled_visit = visit.status == VisitStatus.CANCELLED
@@ -113,11 +107,9 @@ def build(request: CalendarRequest) -> Calendar:
         if request.feed:
             calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
             calendar.add("x-published-ttl", "PT1H")
-        years = [
-            datetime.fromisoformat(item[key]).year
-            for item in items
-            for key in ("starts_at", "ends_at")
-        ] or [visit.first_day.year]
+        years = [moment.year for item in items for moment in (item.starts_at, item.ends_at)] or [
+            visit.first_day.year
+        ]
         if zone_name != "UTC":  # UTC times are written with Z and need no VTIMEZONE
             calendar.add_component(vtimezone(zone_name, min(years), max(years)))
         for item in items:
@@ -140,34 +132,31 @@ def _event(request, item, tz, stamp, cancelled_visit, kind_labels, participants_
     # Title and description in the reader's language, else in the other one.
     title = title_in(item, request.language)
     description = description_in(item, request.language)
-    names = [
-        request.participant_names[p] for p in _attendees_of(item) if p in request.participant_names
-    ]
+    names = [request.participant_names[p] for p in item.attendees if p in request.participant_names]
     if names:
         description = f"{description}\n\n{participants_label}: {', '.join(names)}".strip()
-    status = ItemStatus(item["status"])
-    sequence = item["sequence"]
+    status = item.status
+    sequence = item.sequence
     if (cancelled_visit or request.method == "CANCEL") and status != ItemStatus.CANCELLED:
         # The item disappears with its visit: a higher SEQUENCE makes clients accept it.
         status, sequence = ItemStatus.CANCELLED, sequence + 1
     event = Event()
-    event.add("uid", item["uid"])
+    event.add("uid", item.uid)
     event.add("sequence", sequence)
     event.add("dtstamp", stamp)
-    created = item.get("created_at")
-    event.add("created", datetime.fromisoformat(created) if created else stamp)
+    event.add("created", item.created_at or stamp)
     event.add("last-modified", _last_modified(item, stamp))
-    event.add("dtstart", _moment(item["starts_at"], item.get("starts_fold", 0), tz))
-    event.add("dtend", _moment(item["ends_at"], item.get("ends_fold", 0), tz))
+    event.add("dtstart", _moment(item.starts_at, item.starts_fold, tz))
+    event.add("dtend", _moment(item.ends_at, item.ends_fold, tz))
     event.add("summary", _summary(title, status, request.method))
     if description:
         event.add("description", description)
-    location = item.get("location") or item.get("room")
+    location = item.location or item.room
     if location:
         event.add("location", location)
     event.add("url", request.url or visit_url(visit))
     # The kind names the category (“Empfang”, “Rundgang”), in the reader's language.
-    event.add("categories", [kind_labels.get(item["kind"]) or item["kind"]])
+    event.add("categories", [kind_labels.get(item.kind.value) or item.kind.value])
     event.add("status", STATUS[status])
     event.add("transp", "TRANSPARENT" if status == ItemStatus.CANCELLED else "OPAQUE")
     if request.method in ("REQUEST", "CANCEL"):
@@ -182,15 +171,14 @@ def _event(request, item, tz, stamp, cancelled_visit, kind_labels, participants_
     return event
 
 
-def _last_modified(item: dict[str, Any], stamp: datetime) -> datetime:
+def _last_modified(item: ViewItem, stamp: datetime) -> datetime:
     """Return the item's own last change, never later than the calendar's DTSTAMP.
 
     Snapshots issued before items kept ``updated_at`` fall back to the issue time.
     """
-    updated = item.get("updated_at")
-    if not updated:
+    if item.updated_at is None:
         return stamp
-    return min(datetime.fromisoformat(updated).astimezone(UTC), stamp)
+    return min(item.updated_at.astimezone(UTC), stamp)
 
 
 def _summary(title: str, status: ItemStatus, method: str) -> str:
@@ -203,14 +191,13 @@ def _summary(title: str, status: ItemStatus, method: str) -> str:
     return title
 
 
-def _moment(iso: str, fold: int, tz) -> datetime:
-    """Return a snapshot's wall-clock time as DTSTART or DTEND should carry it.
+def _moment(local: datetime, fold: int, tz) -> datetime:
+    """Return an item's wall-clock time as DTSTART or DTEND should carry it.
 
     A time the clocks going back repeat is written in UTC, whichever reading is meant:
     with a TZID, RFC 5545 (and the icalendar library) take the first reading, but
     Thunderbird's ical.js takes the second.
     """
-    local = datetime.fromisoformat(iso)
     first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first
@@ -280,9 +267,14 @@ def serialise(calendar: Calendar) -> bytes:
     return calendar.to_ical()
 
 
-def participant_names(snapshot: dict[str, Any]) -> dict[int, str]:
-    """Return the names of everyone attending an item of the snapshot."""
-    ids = {person for item in snapshot["items"] for person in _attendees_of(item)}
+def calendar_agenda(agenda: AgendaView, person_id: int | None = None) -> AgendaView:
+    """Return what of an agenda goes into a calendar (of one person's items, if given)."""
+    return for_audience(agenda, agenda.audience, person_id=person_id, calendar=True)
+
+
+def participant_names(agenda: AgendaView) -> dict[int, str]:
+    """Return the names of everyone attending an item of the agenda."""
+    ids = {person for item in agenda.items for person in item.attendees}
     if not ids:
         return {}
     people = db.session.scalars(select(Person).where(Person.id.in_(ids)))

@@ -14,6 +14,7 @@ is part of the visit.
 """
 
 import hashlib
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -61,6 +62,8 @@ class Slot:
     # The visit's host and guest organisations: who may read its titles.
     organisation_ids: frozenset[int] = field(default_factory=frozenset)
     uid: str = ""
+    # The visit's first and last day: which other visits' checks see the item.
+    visit_days: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class Conflict:
     person_name: str = field(default="", compare=False)
     minutes: int | None = field(default=None, compare=False)
     facts: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # Capacity: how many take part; transfer: whether ``other`` is the earlier item.
+    participants: int | None = field(default=None, compare=False)
+    other_first: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,80 @@ def _when(slot: Slot, busy: bool = False) -> str:
     return f"{slot.uid or slot.item_id}:{start.isoformat()}/{end.isoformat()}"
 
 
+def conflict_message(
+    kind: ConflictKind,
+    slot: Slot,
+    other: Slot | None = None,
+    person_name: str = "",
+    minutes: int | None = None,
+    participants: int | None = None,
+    other_first: bool = False,
+) -> LazyString:
+    """Return the warning's sentence, phrased when it is shown (warnings that are only
+    stored never are: phrasing thousands of them would cost more than finding them)."""
+    return LazyString(_phrase, kind, slot, other, person_name, minutes, participants, other_first)
+
+
+def _phrase(
+    kind: ConflictKind,
+    slot: Slot,
+    other: Slot | None,
+    person_name: str,
+    minutes: int | None,
+    participants: int | None,
+    other_first: bool,
+) -> str:
+    if kind == ConflictKind.OVERLAP:
+        return str(
+            _l(
+                "Overlaps with “%(other)s” (%(start)s–%(end)s).",
+                other=other.title,
+                start=_clock(other.local_start),
+                end=_clock(other.local_end),
+            )
+        )
+    if kind == ConflictKind.ROOM:
+        return str(
+            _l(
+                "%(room)s is booked at the same time by “%(other)s” (%(visit)s).",
+                room=slot.room_name,
+                other=other.title,
+                visit=other.visit_title,
+            )
+        )
+    if kind == ConflictKind.PERSON:
+        return str(
+            _l(
+                "%(person)s takes part in “%(other)s” (%(visit)s) at the same time.",
+                person=person_name,
+                other=other.title,
+                visit=other.visit_title,
+            )
+        )
+    if kind == ConflictKind.CAPACITY:
+        return str(
+            _l(
+                "%(count)s participants, but %(room)s holds %(capacity)s.",
+                count=participants,
+                room=slot.room_name,
+                capacity=slot.room_capacity,
+            )
+        )
+    if kind == ConflictKind.TRANSFER:
+        before, after = (other, slot) if other_first else (slot, other)
+        return str(
+            _l(
+                "%(person)s has only %(minutes)s minutes to get from "
+                "“%(before)s” to “%(after)s” in another building.",
+                person=person_name,
+                minutes=minutes,
+                before=before.title,
+                after=after.title,
+            )
+        )
+    return str(_l("The item lies outside the days of the visit."))
+
+
 def visit_overlaps(slots: list[Slot]) -> list[Conflict]:
     """Warn about items of one visit that run at the same time."""
     found = []
@@ -127,12 +207,7 @@ def visit_overlaps(slots: list[Slot]) -> list[Conflict]:
                     Conflict(
                         ConflictKind.OVERLAP,
                         this.item_id,
-                        _l(
-                            "Overlaps with “%(other)s” (%(start)s–%(end)s).",
-                            other=other.title,
-                            start=_clock(other.local_start),
-                            end=_clock(other.local_end),
-                        ),
+                        conflict_message(ConflictKind.OVERLAP, this, other),
                         other_item_id=other.item_id,
                         slot=this,
                         other=other,
@@ -160,12 +235,7 @@ def room_double_bookings(slots: list[Slot], others: list[Slot]) -> list[Conflict
                     Conflict(
                         ConflictKind.ROOM,
                         this.item_id,
-                        _l(
-                            "%(room)s is booked at the same time by “%(other)s” (%(visit)s).",
-                            room=this.room_name,
-                            other=other.title,
-                            visit=other.visit_title,
-                        ),
+                        conflict_message(ConflictKind.ROOM, this, other),
                         other_item_id=other.item_id,
                         room_id=this.room_id,
                         slot=this,
@@ -204,11 +274,8 @@ def person_double_bookings(
                     Conflict(
                         ConflictKind.PERSON,
                         this.item_id,
-                        _l(
-                            "%(person)s takes part in “%(other)s” (%(visit)s) at the same time.",
-                            person=names.get(person_id, "?"),
-                            other=other.title,
-                            visit=other.visit_title,
+                        conflict_message(
+                            ConflictKind.PERSON, this, other, person_name=names.get(person_id, "?")
                         ),
                         other_item_id=other.item_id,
                         person_id=person_id,
@@ -233,7 +300,7 @@ def outside_visit_days(slot: Slot, first_day: date, last_day: date) -> list[Conf
         Conflict(
             ConflictKind.OUTSIDE_DAYS,
             slot.item_id,
-            _l("The item lies outside the days of the visit."),
+            conflict_message(ConflictKind.OUTSIDE_DAYS, slot),
             slot=slot,
             facts=(
                 f"{slot.uid or slot.item_id}:{slot.local_start.isoformat()}"
@@ -252,12 +319,7 @@ def over_capacity(slot: Slot) -> list[Conflict]:
         Conflict(
             ConflictKind.CAPACITY,
             slot.item_id,
-            _l(
-                "%(count)s participants, but %(room)s holds %(capacity)s.",
-                count=len(slot.person_ids),
-                room=slot.room_name,
-                capacity=slot.room_capacity,
-            ),
+            conflict_message(ConflictKind.CAPACITY, slot, participants=len(slot.person_ids)),
             room_id=slot.room_id,
             slot=slot,
             facts=(
@@ -266,8 +328,27 @@ def over_capacity(slot: Slot) -> list[Conflict]:
                 f"capacity:{slot.room_capacity}",
                 f"count:{len(slot.person_ids)}",
             ),
+            participants=len(slot.person_ids),
         )
     ]
+
+
+def _short_gaps(
+    timeline: list[Slot], own: set[int], transfer: timedelta
+) -> list[tuple[Slot, Slot, timedelta]]:
+    """Return the consecutive items of a timeline, one of them ours, in other buildings
+    with less than ``transfer`` between them."""
+    timeline = sorted(timeline, key=lambda s: (s.start, s.end))
+    gaps = []
+    for before, after in zip(timeline, timeline[1:], strict=False):
+        if id(before) not in own and id(after) not in own:
+            continue
+        if None in (before.venue_id, after.venue_id) or before.venue_id == after.venue_id:
+            continue
+        gap = after.start - before.end
+        if timedelta(0) <= gap < transfer:
+            gaps.append((before, after, gap))
+    return gaps
 
 
 def short_transfers(
@@ -279,50 +360,51 @@ def short_transfers(
         for person_id in slot.person_ids:
             by_person[person_id].append(slot)
     own = {id(slot) for slot in slots}
+    # People with the same items (a delegation attending everything) share one timeline:
+    # its short transfers are found once.
+    short: dict[tuple[int, ...], list[tuple[Slot, Slot, timedelta]]] = {}
     found = []
     for person_id, timeline in by_person.items():
-        timeline.sort(key=lambda s: (s.start, s.end))
-        for before, after in zip(timeline, timeline[1:], strict=False):
-            if id(before) not in own and id(after) not in own:
-                continue
-            if None in (before.venue_id, after.venue_id) or before.venue_id == after.venue_id:
-                continue
-            gap = after.start - before.end
-            if timedelta(0) <= gap < transfer:
-                concerned = after if id(after) in own else before
-                other = before if concerned is after else after
-                found.append(
-                    Conflict(
+        key = tuple(map(id, timeline))
+        if key not in short:
+            short[key] = _short_gaps(timeline, own, transfer)
+        for before, after, gap in short[key]:
+            concerned = after if id(after) in own else before
+            other = before if concerned is after else after
+            found.append(
+                Conflict(
+                    ConflictKind.TRANSFER,
+                    concerned.item_id,
+                    conflict_message(
                         ConflictKind.TRANSFER,
-                        concerned.item_id,
-                        _l(
-                            "%(person)s has only %(minutes)s minutes to get from "
-                            "“%(before)s” to “%(after)s” in another building.",
-                            person=names.get(person_id, "?"),
-                            minutes=int(gap.total_seconds() // 60),
-                            before=before.title,
-                            after=after.title,
-                        ),
-                        other_item_id=other.item_id,
-                        person_id=person_id,
-                        slot=concerned,
-                        other=other,
+                        concerned,
+                        other,
                         person_name=names.get(person_id, "?"),
                         minutes=int(gap.total_seconds() // 60),
-                        facts=(
-                            f"{_when(before)}@{before.venue_id}",
-                            f"{_when(after)}@{after.venue_id}",
-                            f"person:{person_id}",
-                        ),
-                    )
+                        other_first=other is before,
+                    ),
+                    other_item_id=other.item_id,
+                    person_id=person_id,
+                    slot=concerned,
+                    other=other,
+                    person_name=names.get(person_id, "?"),
+                    minutes=int(gap.total_seconds() // 60),
+                    facts=(
+                        f"{_when(before)}@{before.venue_id}",
+                        f"{_when(after)}@{after.venue_id}",
+                        f"person:{person_id}",
+                    ),
+                    other_first=other is before,
                 )
+            )
     return found
 
 
 # --- loading -------------------------------------------------------------------------
 
 
-def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
+def item_slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
+    """Return an item as the checks see it."""
     zone = visit.timezone
     room = item.room
     start = to_utc(item.starts_at, zone, item.starts_fold)
@@ -348,10 +430,11 @@ def _slot(item: AgendaItem, visit: Visit, person_ids: Iterable[int]) -> Slot:
             [visit.host_organisation_id, *(org.id for org in visit.guest_organisations)]
         ),
         uid=item.uid,
+        visit_days=(visit.first_day, visit.last_day),
     )
 
 
-def _masked(slot: Slot, organisation_id: int | None) -> Slot:
+def masked(slot: Slot, organisation_id: int | None) -> Slot:
     """Hide the titles of a visit the viewer's organisation has no part in."""
     if organisation_id is None or organisation_id in slot.organisation_ids:
         return slot
@@ -446,7 +529,7 @@ def _other_items(visits: list[Visit], room_ids: set[int], person_ids: set[int]) 
         )
         for item, person_id in db.session.execute(query):
             slots.setdefault(item.id, (item, set()))[1].add(person_id)
-    return [_slot(item, item.visit, people) for item, people in slots.values()]
+    return [item_slot(item, item.visit, people) for item, people in slots.values()]
 
 
 def _load_visits(visit_ids: list[int]) -> list[Visit]:
@@ -469,17 +552,49 @@ def find_conflicts(
     """Return the warnings of each visit; with a candidate, only those that concern it.
 
     With ``viewer_organisation_id``, other visits' items appear without their titles
-    unless that organisation hosts or attends them.
+    unless that organisation hosts or attends them. Each visit's warnings are the same
+    whether it is checked alone or together with others.
     """
+    return _find(visit_ids, candidate, viewer_organisation_id)[0]
+
+
+def find_conflicts_and_neighbours(
+    visit_ids: list[int],
+) -> tuple[dict[int, list[Conflict]], set[int]]:
+    """Return the warnings of each visit and the other visits whose items the checks read.
+
+    Those are the visits that share a room or a person with these within their days:
+    their own warnings may change when these visits change. The warnings are for
+    storing: their sentences name no people (names are read when they are shown).
+    """
+    return _find(visit_ids, None, None, with_names=False)
+
+
+def _sees(slot: Slot, window: tuple[datetime, datetime]) -> bool:
+    """Return whether a visit checked over ``window`` reads another visit's item."""
+    start, end = window
+    if slot.visit_days is not None and (
+        slot.visit_days[0] > end.date() or slot.visit_days[1] < start.date()
+    ):
+        return False
+    return slot.local_start < end and slot.local_end > start
+
+
+def _find(
+    visit_ids: list[int],
+    candidate: Candidate | None,
+    viewer_organisation_id: int | None,
+    with_names: bool = True,
+) -> tuple[dict[int, list[Conflict]], set[int]]:
     visits = _load_visits(visit_ids)
     if not visits:
-        return {}
+        return {}, set()
     attendees = _attendees(visits)
     own: dict[int, list[Slot]] = {}
     for visit in visits:
         live = visit.status != VisitStatus.CANCELLED
         own[visit.id] = [
-            _slot(item, visit, attendees[item.id])
+            item_slot(item, visit, attendees[item.id])
             for item in visit.items
             if live and item.status != ItemStatus.CANCELLED
         ]
@@ -492,20 +607,36 @@ def find_conflicts(
 
     all_own = [slot for slots in own.values() for slot in slots]
     others = [
-        _masked(slot, viewer_organisation_id)
+        masked(slot, viewer_organisation_id)
         for slot in _other_items(
             visits,
             {s.room_id for s in all_own if s.room_id is not None},
             {p for s in all_own for p in s.person_ids},
         )
     ]
-    names = _names({p for s in [*all_own, *others] for p in s.person_ids})
+    names = (
+        person_names({p for s in [*all_own, *others] for p in s.person_ids}) if with_names else {}
+    )
     transfer = timedelta(minutes=int(current_app.config["TRANSFER_MINUTES"]))
 
+    # Every item by its start, to find what each visit's window holds without a scan.
+    readable = sorted(
+        [*others, *all_own], key=lambda s: (s.local_start, s.visit_id, s.item_id or 0)
+    )
+    starts = [s.local_start for s in readable]
+    longest = max((s.local_end - s.local_start for s in readable), default=timedelta(0))
     result: dict[int, list[Conflict]] = {}
     for visit in visits:
         slots = own[visit.id]
-        other_slots = others + [s for s in all_own if s.visit_id != visit.id]
+        window = _window([visit])
+        # Only what the visit would read when checked alone: the same warnings either way.
+        other_slots = [
+            s
+            for s in readable[
+                bisect_left(starts, window[0] - longest) : bisect_left(starts, window[1])
+            ]
+            if s.visit_id != visit.id and _sees(s, window)
+        ]
         found = [
             *visit_overlaps(slots),
             *room_double_bookings(slots, other_slots),
@@ -517,7 +648,7 @@ def find_conflicts(
         if candidate_slot is not None:
             found = [c for c in found if c.item_id == candidate.item_id]
         result[visit.id] = found
-    return result
+    return result, {slot.visit_id for slot in others}
 
 
 def _candidate_slot(
@@ -559,7 +690,8 @@ def _everyone(visit_id: int) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def _names(person_ids: set[int]) -> dict[int, str]:
+def person_names(person_ids: set[int]) -> dict[int, str]:
+    """Return the display names of the people, with one query."""
     if not person_ids:
         return {}
     people = db.session.scalars(select(Person).where(Person.id.in_(person_ids)))

@@ -12,8 +12,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from planner.models import AgendaItem, Room
+from planner.services.agenda_view import ViewItem
 from planner.services.conflicts import Conflict
-from planner.services.visits import AgendaEntry, VisitPage
+from planner.services.visits import VisitPage
 
 ROW_MINUTES = 5
 ROW = timedelta(minutes=ROW_MINUTES)
@@ -27,7 +28,7 @@ LATEST_END = timedelta(hours=30)
 class PlanBlock:
     """An agenda entry placed on the grid; rows count from 0 at the grid's beginning."""
 
-    entry: AgendaEntry
+    entry: ViewItem
     first_row: int
     rows: int
     lane: int
@@ -64,7 +65,7 @@ class DayPlan:
     rows: int
     columns: list[PlanColumn]
     hours: list[tuple[int, datetime]]
-    conflicts: list[tuple[AgendaEntry, Conflict]]
+    conflicts: list[tuple[ViewItem, Conflict]]
 
     @property
     def ends_at(self) -> datetime:
@@ -83,21 +84,12 @@ def plan_days(page: VisitPage) -> list[date]:
     return sorted(days)
 
 
-def _details(page: VisitPage) -> dict[int, dict[str, Any]]:
-    """Return room, set-up, tear-down and lock version of each shown entry by item id."""
-    if page.is_draft:
-        items: list[AgendaItem] = page.visit.items
-        return {
-            item.id: {
-                "room_id": item.room_id,
-                "setup_minutes": item.setup_minutes,
-                "teardown_minutes": item.teardown_minutes,
-                "lock_version": item.lock_version,
-            }
-            for item in items
-        }
-    snapshot = page.version.snapshot if page.version else {"items": []}
-    return {item["id"]: item for item in snapshot["items"]}
+def _lock_versions(page: VisitPage) -> dict[int, int]:
+    """Return the lock version of each draft item by id (issued entries move nowhere)."""
+    if not page.is_draft:
+        return {}
+    items: list[AgendaItem] = page.visit.items
+    return {item.id: item.lock_version for item in items}
 
 
 def conflicts_by_item(page: VisitPage) -> dict[int | None, list[Conflict]]:
@@ -145,16 +137,14 @@ def day_plan(page: VisitPage, day: date, rooms: list[Room] | None = None) -> Day
     if day not in days:
         return None
     entries = next((d.items for d in page.days if d.day == day), [])
-    details = _details(page)
+    locks = _lock_versions(page)
     warnings = conflicts_by_item(page)
     midnight = datetime.combine(day, time(0, 0))
 
-    def busy(entry: AgendaEntry) -> tuple[datetime, datetime]:
-        extra = details.get(entry.id or 0, {})
+    def busy(entry: ViewItem) -> tuple[datetime, datetime]:
         return (
-            entry.starts_at - timedelta(minutes=extra.get("setup_minutes") or 0),
-            max(entry.ends_at, entry.starts_at)
-            + timedelta(minutes=extra.get("teardown_minutes") or 0),
+            entry.starts_at - timedelta(minutes=entry.setup_minutes),
+            max(entry.ends_at, entry.starts_at) + timedelta(minutes=entry.teardown_minutes),
         )
 
     spans = [busy(entry) for entry in entries]
@@ -168,36 +158,35 @@ def day_plan(page: VisitPage, day: date, rooms: list[Room] | None = None) -> Day
         for room in rooms:
             columns[room.id] = {"room_id": room.id, "name": room.label, "entries": []}
     for entry, span in zip(entries, spans, strict=True):
-        extra = details.get(entry.id or 0, {})
-        key = extra.get("room_id") or entry.room or None
+        key = entry.room_id or entry.room or None
         column = columns.setdefault(
             key,
-            {"room_id": extra.get("room_id"), "name": entry.room, "entries": []},
+            {"room_id": entry.room_id, "name": entry.room, "entries": []},
         )
-        column["entries"].append((entry, span, extra))
+        column["entries"].append((entry, span))
     if rooms is not None:
         columns.setdefault(None, {"room_id": None, "name": "", "entries": []})
 
     plan_columns = []
     for column in columns.values():
         placed = []
-        for entry, (busy_from, busy_until), extra in column["entries"]:
+        for entry, (busy_from, busy_until) in column["entries"]:
             first = max(0, int((busy_from - starts_at) / ROW))
             last = min(rows, -int(-(busy_until - starts_at) // ROW))
-            placed.append((entry, first, max(1, last - first), extra))
-        lanes = _lanes([(first, count) for _, first, count, _ in placed])
+            placed.append((entry, first, max(1, last - first)))
+        lanes = _lanes([(first, count) for _, first, count in placed])
         blocks = [
             PlanBlock(
                 entry=entry,
                 first_row=first,
                 rows=count,
                 lane=lane,
-                setup_minutes=extra.get("setup_minutes") or 0,
-                teardown_minutes=extra.get("teardown_minutes") or 0,
+                setup_minutes=entry.setup_minutes,
+                teardown_minutes=entry.teardown_minutes,
                 conflicts=warnings.get(entry.id, []),
-                lock_version=extra.get("lock_version") if page.can_edit else None,
+                lock_version=locks.get(entry.id) if page.can_edit else None,
             )
-            for (entry, first, count, extra), lane in zip(placed, lanes, strict=True)
+            for (entry, first, count), lane in zip(placed, lanes, strict=True)
         ]
         plan_columns.append(
             PlanColumn(

@@ -12,10 +12,19 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.models import AgendaVersion, FeedToken, Participation, Person, User, Visit
 from planner.models.types import utcnow
+from planner.services.agenda_view import (
+    AgendaView,
+    Audience,
+    audience_of,
+    for_audience,
+    read_version,
+    visible_agenda,
+)
 from planner.services.artefacts import issued_calendar
 from planner.services.calendars import (
     CalendarRequest,
     build,
+    calendar_agenda,
     combine,
     etag,
     language_of,
@@ -25,19 +34,18 @@ from planner.services.calendars import (
 )
 from planner.services.locales import formatting_locale
 from planner.services.permissions import (
-    can_see_internal,
     can_view_visit,
     manages_delegation,
     visible_visits,
 )
-from planner.services.versions import latest_version, load_for_snapshot, snapshot
+from planner.services.versions import latest_version
 
 
 @dataclass(frozen=True)
 class Source:
     """The agenda a calendar is made from: an issued version, or the live draft."""
 
-    snapshot: dict
+    agenda: AgendaView
     issued_at: datetime
     tag: str
     draft: bool
@@ -66,23 +74,29 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
     """Return what the viewer gets: host staff may have the draft, everyone else the
     latest issued version; None when nothing was ever issued and the draft is not theirs.
     """
-    may_draft = viewer is not None and can_see_internal(viewer, visit)
     version = latest_version(visit.id)
-    if may_draft and (want_draft or version is None):
-        live = load_for_snapshot(visit.id)
-        return Source(snapshot(live), utcnow(), f"draft-{utcnow().isoformat()}", True)
-    if version is None:
+    agenda = visible_agenda(visit, audience_of(viewer, visit), visit.language.value, version,
+                            draft=want_draft, load=True)  # fmt: skip
+    if agenda is None:
         return None
-    return Source(version.snapshot, version.issued_at, f"v{version.id}", False,
-                  version_id=version.id)  # fmt: skip
+    if agenda.is_draft:
+        return Source(agenda, utcnow(), f"draft-{utcnow().isoformat()}", True)
+    return Source(agenda, version.issued_at, f"v{version.id}", False, version_id=version.id)
 
 
-def version_source(version: AgendaVersion, latest: AgendaVersion) -> Source:
+def version_source(version: AgendaVersion, latest: AgendaVersion, viewer: User) -> Source:
     """Return an issued version as a calendar source, whichever version is the latest."""
+    visit = version.visit
+    agenda = for_audience(read_version(version, visit), audience_of(viewer, visit))
     superseded_by = latest.number if latest.number != version.number else None
-    return Source(version.snapshot, version.issued_at, f"v{version.id}-of-v{latest.id}", False,
+    return Source(agenda, version.issued_at, f"v{version.id}-of-v{latest.id}", False,
                   number=version.number, superseded_by=superseded_by,
                   changed_at=latest.issued_at, version_id=version.id)  # fmt: skip
+
+
+def calendar_uids(source: Source) -> frozenset[str]:
+    """Return the UIDs of the items a calendar made from the source may carry."""
+    return calendar_agenda(source.agenda).uids
 
 
 def _name(visit: Visit, source: Source, language: str, suffix: str = "") -> str:
@@ -107,7 +121,8 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
                    reminders: bool = True) -> Download:  # fmt: skip
     """Build one visit's calendar (or a part of it) for a viewer."""
     language = language_of(person, visit)
-    internal = viewer is not None and can_see_internal(viewer, visit) and not feed
+    # Participants' names only in host staff's own downloads, never in a feed.
+    internal = source.agenda.internal and not feed
     tag = etag(source.tag, visit.status, language, internal, feed, sorted(uids or []),
                person.id if person else None, reminders)  # fmt: skip
     # The visit's own changes (a cancellation) change the calendar too.
@@ -120,14 +135,14 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
     def calendar() -> bytes:
         request = CalendarRequest(
             visit=visit,
-            snapshot=source.snapshot,
+            agenda=source.agenda,
             issued_at=source.issued_at,
             language=language,
             name=_name(visit, source, language, person.display_name if person else ""),
             feed=feed,
             person_id=person.id if person else None,
             uids=uids,
-            participant_names=participant_names(source.snapshot) if internal else {},
+            participant_names=participant_names(source.agenda) if internal else {},
             reminders=reminders,
         )
         return serialise(build(request))
@@ -231,9 +246,9 @@ def feed_download(feed: FeedToken, build_body: bool = True) -> Download | None:
     calendars = []
     for visit in issued:
         version = versions[visit.id]
-        source = Source(version.snapshot, version.issued_at, f"v{version.id}", False)
+        agenda = visible_agenda(visit, Audience.FEED, language_of(None, visit), version)
         request = CalendarRequest(
-            visit=visit, snapshot=source.snapshot, issued_at=source.issued_at,
+            visit=visit, agenda=agenda, issued_at=version.issued_at,
             language=language_of(None, visit), name=visit.title, feed=True,
             reminders=feed.reminders,
         )  # fmt: skip

@@ -10,10 +10,9 @@ items they lost. Every message is rendered when it is drafted, in the recipient'
 language, and waits as a draft until a planner sends it from the outbox.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import make_msgid
-from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date
@@ -35,6 +34,13 @@ from planner.models import (
     Visit,
 )
 from planner.models.types import utcnow
+from planner.services.agenda_view import (
+    AgendaView,
+    Audience,
+    ViewItem,
+    for_audience,
+    read_version,
+)
 from planner.services.answers import answer_url, answers_of
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.item_texts import reader_language, title_in
@@ -42,7 +48,7 @@ from planner.services.letters import SHARED, fill, shared_text, signature, text_
 from planner.services.locales import formatting_locale
 from planner.services.locking import write_bookkeeping
 from planner.services.timezones import to_utc
-from planner.services.versions import Changes, fold_of
+from planner.services.versions import Changes
 
 OPEN = (OutboxStatus.DRAFT, OutboxStatus.PENDING, OutboxStatus.SENDING)
 
@@ -78,58 +84,36 @@ def greeting(person: Person, language: str) -> str:
         return _("Dear %(name)s,", name=person.display_name)
 
 
-def _attended(snapshot: dict[str, Any], person_id: int) -> list[dict[str, Any]]:
-    return [
-        item
-        for item in snapshot["items"]
-        if person_id in item.get("attendees", []) and item["kind"] != "internal-hold"
-    ]
+def _programme(visit: Visit, version: AgendaVersion) -> AgendaView:
+    """Return an issued version as the people invited to it see it."""
+    return for_audience(read_version(version, visit), Audience.PERSON)
 
 
-@dataclass(frozen=True)
-class _Times:
-    """A snapshot item's wall-clock times, as the agenda formatting reads them."""
-
-    starts_at: datetime
-    ends_at: datetime
-    starts_fold: int
-    ends_fold: int
-
-    @classmethod
-    def of(cls, item: dict[str, Any]) -> "_Times":
-        return cls(datetime.fromisoformat(item["starts_at"]),
-                   datetime.fromisoformat(item["ends_at"]),
-                   fold_of(item, "starts_fold"), fold_of(item, "ends_fold"))  # fmt: skip
-
-
-def _lines(items: list[dict[str, Any]], language: str, zone_name: str) -> list[Line]:
+def _lines(items: list[ViewItem], language: str, zone_name: str) -> list[Line]:
     """Return the agenda lines of a message, as every agenda shows the times."""
     lines = []
-    times = {item["uid"]: _Times.of(item) for item in items}
-    ordered = sorted(
-        items,
-        key=lambda i: to_utc(times[i["uid"]].starts_at, zone_name, times[i["uid"]].starts_fold),
-    )
+    ordered = sorted(items, key=lambda i: to_utc(i.starts_at, zone_name, i.starts_fold))
     with force_locale(formatting_locale(language)):
         for item in ordered:
-            span = times[item["uid"]]
             lines.append(
                 Line(
-                    day=format_date(span.starts_at.date(), format="full"),
-                    time=format_span(span, zone_name),
+                    day=format_date(item.starts_at.date(), format="full"),
+                    time=format_span(item, zone_name),
                     title=title_in(item, language),
-                    place=item.get("room") or "",
-                    cancelled=item["status"] == ItemStatus.CANCELLED,
+                    place=item.room,
+                    cancelled=item.status == ItemStatus.CANCELLED,
                 )
             )
     return lines
 
 
-def _when(item: dict[str, Any], prefix: str, zone_name: str, other: str = "") -> str:
+def _when(local: datetime | None, fold: int, zone_name: str,
+          other: datetime | None = None) -> str:  # fmt: skip
     """Return a start as a sentence names it: the time, with the day when it differs."""
-    local = datetime.fromisoformat(item[f"{prefix}starts_at"])
-    clock = format_time_in_zone(local, zone_name, fold_of(item, f"{prefix}starts_fold"))
-    if other and datetime.fromisoformat(other).date() == local.date():
+    if local is None:  # a change of the visit's zone leaves no former time
+        return ""
+    clock = format_time_in_zone(local, zone_name, fold)
+    if other is not None and other.date() == local.date():
         return clock
     return f"{format_date(local.date(), format='short')} {clock}"
 
@@ -138,22 +122,25 @@ def _summary(changes: Changes, uids: set[str], language: str, zone_name: str) ->
     """Return one short sentence per change that concerns these items."""
     sentences = []
     with force_locale(formatting_locale(language)):
-        for item in changes.moved:
-            if item["uid"] in uids:
+        for item in changes.read("moved"):
+            if item.uid in uids:
                 sentences.append(_("%(title)s moved from %(old)s to %(new)s%(place)s.",
                                    title=title_in(item, language),
-                                   old=_when(item, "from_", zone_name, item["starts_at"]),
-                                   new=_when(item, "", zone_name, item["from_starts_at"]),
-                                   place=f", {item['room']}" if item["room"] else ""))  # fmt: skip
-        for item in changes.changed:
-            if item["uid"] in uids and item["fields"]:
+                                   old=_when(item.from_starts_at, item.from_starts_fold,
+                                             zone_name, item.starts_at),
+                                   new=_when(item.starts_at, item.starts_fold, zone_name,
+                                             item.from_starts_at),
+                                   place=f", {item.room}" if item.room else ""))  # fmt: skip
+        for item in changes.read("changed"):
+            if item.uid in uids and item.fields:
                 sentences.append(_("%(title)s has changed.", title=title_in(item, language)))
-        for item in changes.new:
-            if item["uid"] in uids:
+        for item in changes.read("new"):
+            if item.uid in uids:
+                start = _when(item.starts_at, item.starts_fold, zone_name)
                 sentences.append(_("New: %(title)s, %(start)s.", title=title_in(item, language),
-                                   start=_when(item, "", zone_name)))  # fmt: skip
-        for item in changes.cancelled + changes.removed:
-            if item["uid"] in uids:
+                                   start=start))  # fmt: skip
+        for item in changes.read("cancelled", "removed"):
+            if item.uid in uids:
                 sentences.append(_("%(title)s is cancelled.", title=title_in(item, language)))
     return sentences
 
@@ -171,15 +158,10 @@ class Plan:
 
     participation: Participation
     occasion: str  # invite, update or cancel: the cover letter's wording
-    requests: list[tuple[str, dict[str, Any]]]  # (invite or update, snapshot item)
-    cancels: list[dict[str, Any]]
+    requests: list[tuple[str, ViewItem]]  # (invite or update, issued item)
+    cancels: list[ViewItem]
     summary: list[str]
     changes: Changes = field(default_factory=Changes)
-
-
-def _zone(visit: Visit, version: AgendaVersion) -> str:
-    """Return the zone the version was issued in (a later change is not published yet)."""
-    return version.snapshot.get("timezone") or visit.timezone
 
 
 def _organizer(visit: Visit) -> str:
@@ -188,7 +170,7 @@ def _organizer(visit: Visit) -> str:
 
 
 def _message(visit: Visit, version: AgendaVersion, participation: Participation, kind: str,
-             subject: str, body_text: str, items: list[dict[str, Any]],
+             subject: str, body_text: str, items: list[ViewItem],
              calendar: bytes | None, method: str | None) -> OutboxMessage:  # fmt: skip
     """Draft one message; a text with the shared text's place marked carries that text."""
     person: Person = participation.person
@@ -212,7 +194,7 @@ def _message(visit: Visit, version: AgendaVersion, participation: Participation,
         ical_method=method,
         ical=calendar.decode("utf-8") if calendar is not None else None,
         version_number=version.number,
-        item_uids=[item["uid"] for item in items],
+        item_uids=[item.uid for item in items],
         language=language,
         reply_to=(contact.email or "") if contact else "",
     )
@@ -220,14 +202,14 @@ def _message(visit: Visit, version: AgendaVersion, participation: Participation,
     return message
 
 
-def _calendar(visit: Visit, version: AgendaVersion, participation: Participation,
-              items: list[dict[str, Any]], method: str,
+def _calendar(visit: Visit, version: AgendaVersion, agenda: AgendaView,
+              participation: Participation, items: list[ViewItem], method: str,
               answers: dict[int, RsvpStatus] | None = None) -> bytes:  # fmt: skip
     person = participation.person
     recipient = None
     if method != "PUBLISH":
         [item] = items  # one UID per iTIP message (RFC 5546)
-        answer = (answers or {}).get(item["id"])
+        answer = (answers or {}).get(item.id) if item.id is not None else None
         recipient = Recipient(
             person.email, person.display_name, partstat=answer.value if answer else "needs-action"
         )
@@ -235,7 +217,7 @@ def _calendar(visit: Visit, version: AgendaVersion, participation: Participation
         build(
             CalendarRequest(
                 visit=visit,
-                snapshot={**version.snapshot, "items": items},
+                agenda=replace(agenda, items=tuple(items)),
                 # DTSTAMP of an iTIP message is when it was written (RFC 5546): a
                 # cancellation drafted later than the version is newer than it.
                 issued_at=version.issued_at if method == "PUBLISH" else utcnow(),
@@ -263,7 +245,7 @@ def _rsvp_links(participation: Participation, item_id: int | None = None) -> dic
     }
 
 
-def _item_subject(kind: str, item: dict[str, Any], visit: Visit) -> str:
+def _item_subject(kind: str, item: ViewItem, visit: Visit) -> str:
     # Drafted inside force_locale(): the recipient's language.
     title = f"{title_in(item, reader_language())} – {visit.title}"
     if kind == "invite":
@@ -273,7 +255,7 @@ def _item_subject(kind: str, item: dict[str, Any], visit: Visit) -> str:
     return _("Cancelled: %(title)s", title=title)
 
 
-def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
+def _draft_plan(visit: Visit, version: AgendaVersion, agenda: AgendaView, plan: Plan) -> int:
     """Draft a person's messages: the cover letter first, then one per item.
 
     A first invitation always comes with a cover letter (the whole programme and a
@@ -289,7 +271,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
     base = {
         "visit": visit,
         "greeting": greeting(person, language),
-        "zone": _zone(visit, version),
+        # The zone the version was issued in (a later change is not published yet).
+        "zone": agenda.timezone,
         "page": answer_url(participation),
         "rsvp": _rsvp_links(participation),
         "signature": signature(visit, version),
@@ -304,16 +287,16 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
 
     with force_locale(formatting_locale(language)):
         if plan.occasion == "invite" or itip > 1:
-            programme = _attended(version.snapshot, person.id)
-            shown = [i for i in programme if i["status"] != ItemStatus.CANCELLED]
+            programme = agenda.attending(person.id)
+            shown = [i for i in programme if i.status != ItemStatus.CANCELLED]
             subject = {
                 "invite": _("Invitation: %(title)s", title=visit.title),
                 "update": _("Updated: %(title)s", title=visit.title),
                 "cancel": _("Cancelled: %(title)s", title=visit.title),
             }[plan.occasion]
             # The programme to keep: what still takes place for them.
-            gone = {item["uid"] for item in plan.cancels}
-            keep = [i for i in shown if i["uid"] not in gone]
+            gone = {item.uid for item in plan.cancels}
+            keep = [i for i in shown if i.uid not in gone]
             body = render_template(
                 "email/letter.txt", **base, shared=shared(), occasion=plan.occasion,
                 summary=plan.summary,
@@ -321,18 +304,20 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
                 cancels=len(plan.cancels), attached=bool(keep),
                 cancelled_lines=_lines(plan.cancels, language, base["zone"]),
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, keep, "PUBLISH") if keep else None
+            calendar = (
+                _calendar(visit, version, agenda, participation, keep, "PUBLISH") if keep else None
+            )
             _message(visit, version, participation, f"letter-{plan.occasion}", subject, body,
                      [], calendar, "PUBLISH" if calendar else None)  # fmt: skip
             drafted += 1
         for kind, item in plan.requests:
             body = render_template(
-                "email/item.txt", **{**base, "rsvp": _rsvp_links(participation, item["id"])},
+                "email/item.txt", **{**base, "rsvp": _rsvp_links(participation, item.id)},
                 shared=shared(), kind=kind, lines=_lines([item], language, base["zone"]),
-                summary=_summary(plan.changes, {item["uid"]}, language, base["zone"]),
+                summary=_summary(plan.changes, {item.uid}, language, base["zone"]),
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, [_current(item, live)],
-                                 "REQUEST", answers)  # fmt: skip
+            calendar = _calendar(visit, version, agenda, participation,
+                                 [_current(item, live)], "REQUEST", answers)  # fmt: skip
             _message(visit, version, participation, kind, _item_subject(kind, item, visit),
                      body, [item], calendar, "REQUEST")  # fmt: skip
             drafted += 1
@@ -342,8 +327,8 @@ def _draft_plan(visit: Visit, version: AgendaVersion, plan: Plan) -> int:
                 lines=_lines([item], language, base["zone"]),
                 summary=plan.summary if itip == 1 else [],
             )  # fmt: skip
-            calendar = _calendar(visit, version, participation, [_current(item, live)],
-                                 "CANCEL", answers)  # fmt: skip
+            calendar = _calendar(visit, version, agenda, participation,
+                                 [_current(item, live)], "CANCEL", answers)  # fmt: skip
             _message(visit, version, participation, "cancel",
                      _item_subject("cancel", item, visit), body, [item], calendar,
                      "CANCEL")  # fmt: skip
@@ -385,32 +370,32 @@ def _live_sequences(visit_id: int) -> dict[str, int]:
     return {uid: sequence for uid, sequence in rows}
 
 
-def _current(item: dict[str, Any], live: dict[str, int]) -> dict[str, Any]:
-    """Return a snapshot item with the SEQUENCE an iTIP message about it must carry.
+def _current(item: ViewItem, live: dict[str, int]) -> ViewItem:
+    """Return an issued item with the SEQUENCE an iTIP message about it must carry.
 
     A cancellation sent to one person raises the live SEQUENCE above the issued one;
     whatever goes out later about the item must not carry less, or calendar programs
     would take it for outdated.
     """
-    return {**item, "sequence": max(item["sequence"], live.get(item["uid"], 0))}
+    return replace(item, sequence=max(item.sequence, live.get(item.uid, 0)))
 
 
-def _raise_sequences(visit_id: int, items: list[dict[str, Any]]) -> None:
+def _raise_sequences(visit_id: int, items: list[ViewItem]) -> None:
     """Raise the live SEQUENCE of items a person is told are cancelled for them.
 
     The CANCEL carries SEQUENCE + 1 (an item cancelled for everyone carries its own);
     a later invitation to the same item must carry more, or calendar programs would
     ignore it.
     """
-    sent = {item["uid"]: item for item in items}
+    sent = {item.uid: item for item in items}
     live = db.session.scalars(
         select(AgendaItem).where(AgendaItem.visit_id == visit_id, AgendaItem.uid.in_(sent))
     )
     for item in live:
         if item.status == ItemStatus.CANCELLED:
             continue
-        cancelled = sent[item.uid]["status"] == ItemStatus.CANCELLED
-        carried = max(sent[item.uid]["sequence"], item.sequence) + (0 if cancelled else 1)
+        cancelled = sent[item.uid].status == ItemStatus.CANCELLED
+        carried = max(sent[item.uid].sequence, item.sequence) + (0 if cancelled else 1)
         item.sequence = max(item.sequence, carried + 1)
 
 
@@ -461,8 +446,8 @@ def withdraw_open(participation_id: int) -> set[str]:
     return uids
 
 
-def _live(snapshot: dict[str, Any], person_id: int) -> list[dict[str, Any]]:
-    return [i for i in _attended(snapshot, person_id) if i["status"] != ItemStatus.CANCELLED]
+def _live(programme: AgendaView, person_id: int) -> list[ViewItem]:
+    return [i for i in programme.attending(person_id) if i.status != ItemStatus.CANCELLED]
 
 
 def draft_invitations(visit: Visit, version: AgendaVersion) -> int:
@@ -472,13 +457,14 @@ def draft_invitations(visit: Visit, version: AgendaVersion) -> int:
     """
     participations = [p for p in _participations(visit.id) if _reachable(p)]
     busy = _has_open([p.id for p in participations])
+    programme = _programme(visit, version)
     count = 0
     for participation in participations:
         if participation.invited_version is not None or participation.id in busy:
             continue
-        items = _live(version.snapshot, participation.person_id)
+        items = _live(programme, participation.person_id)
         plan = Plan(participation, "invite", [("invite", i) for i in items], [], [])
-        count += bool(_draft_plan(visit, version, plan))
+        count += bool(_draft_plan(visit, version, programme, plan))
     db.session.flush()
     return count
 
@@ -493,21 +479,22 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
             AgendaVersion.visit_id == visit.id, AgendaVersion.number == version.number - 1
         )
     )
-    old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
-    current = {item["uid"]: item for item in version.snapshot["items"]}
+    old_items = read_version(previous, visit).by_uid() if previous else {}
+    current = read_version(version, visit).by_uid()
+    programme = _programme(visit, version)
     # Who attends an item is not news to the others: only what they see counts.
-    touched = {item["uid"] for group in (changes.new, changes.moved) for item in group} | {
-        item["uid"] for item in changes.changed if item["fields"]
+    touched = {item.uid for item in changes.read("new", "moved")} | {
+        item.uid for item in changes.read("changed") if item.fields
     }
     count = 0
     for participation in _participations(visit.id):
-        attended = _live(version.snapshot, participation.person_id)
-        live = {item["uid"] for item in attended}
+        attended = _live(programme, participation.person_id)
+        live = {item.uid for item in attended}
         if participation.invited_version is None:
             # An invitation still waiting shows an older agenda: replace it.
             if withdraw_open(participation.id) and attended and _reachable(participation):
                 plan = Plan(participation, "invite", [("invite", i) for i in attended], [], [])
-                count += bool(_draft_plan(visit, version, plan))
+                count += bool(_draft_plan(visit, version, programme, plan))
             continue
         had = set(participation.invited_uids or [])
         waiting_cancels = _open_cancels(participation.id)
@@ -526,35 +513,37 @@ def draft_updates(visit: Visit, version: AgendaVersion, changes: Changes) -> int
             continue
         waiting = withdraw_open(participation.id) if gained or changed else set()
         renew = gained | changed | (waiting & live)
-        requests = [("invite" if i["uid"] in gained else "update", i)
-                    for i in attended if i["uid"] in renew]  # fmt: skip
+        requests = [("invite" if i.uid in gained else "update", i)
+                    for i in attended if i.uid in renew]  # fmt: skip
         cancels = [current.get(uid) or old_items[uid] for uid in sorted(lost)
                    if uid in current or uid in old_items]  # fmt: skip
         language = participation.person.language.value
-        summary = _summary(changes, renew | lost, language, _zone(visit, version))
+        summary = _summary(changes, renew | lost, language, programme.timezone)
         plan = Plan(participation, "update" if requests else "cancel", requests, cancels,
                     summary, changes)  # fmt: skip
-        count += bool(_draft_plan(visit, version, plan))
+        count += bool(_draft_plan(visit, version, programme, plan))
         _raise_sequences(visit.id, cancels)
     db.session.flush()
     return count
 
 
 def _draft_cancellation(participation: Participation, version: AgendaVersion,
-                        items: list[dict[str, Any]], sentence: LazyString) -> bool:  # fmt: skip
+                        programme: AgendaView, items: list[ViewItem],
+                        sentence: LazyString) -> bool:  # fmt: skip
     if not items:
         return False
     with force_locale(formatting_locale(participation.person.language.value)):
         summary = [str(sentence)]
     plan = Plan(participation, "cancel", [], items, summary)
-    return bool(_draft_plan(participation.visit, version, plan))
+    return bool(_draft_plan(participation.visit, version, programme, plan))
 
 
 def draft_visit_cancellation(visit: Visit, version: AgendaVersion | None) -> int:
     """Draft a cancellation of every item for everyone who was invited."""
     if version is None:
         return 0
-    items = {item["uid"]: item for item in version.snapshot["items"]}
+    items = read_version(version, visit).by_uid()
+    programme = _programme(visit, version)
     count = 0
     for participation in _participations(visit.id):
         withdraw_open(participation.id)
@@ -563,7 +552,8 @@ def draft_visit_cancellation(visit: Visit, version: AgendaVersion | None) -> int
             uid for uid in participation.invited_uids or [] if uid in items and uid not in waiting
         ]
         if uids and _reachable(participation):
-            count += _draft_cancellation(participation, version, [items[uid] for uid in uids],
+            count += _draft_cancellation(participation, version, programme,
+                                         [items[uid] for uid in uids],
                                          _l("The visit is cancelled."))  # fmt: skip
     db.session.flush()
     return count
@@ -573,11 +563,12 @@ def outdated_invitations(visit_id: int, latest_number: int | None) -> int:
     """Return how many participants hold an invitation older than the latest version."""
     if latest_number is None:
         return 0
-    return sum(
-        1
-        for participation in _participations(visit_id)
-        if participation.invited_version is not None
-        and participation.invited_version < latest_number
+    return db.session.scalar(
+        select(func.count(Participation.id)).where(
+            Participation.visit_id == visit_id,
+            Participation.invited_version.is_not(None),
+            Participation.invited_version < latest_number,
+        )
     )
 
 
@@ -617,8 +608,9 @@ def draft_removal(participation: Participation) -> bool:
     if version is None or not participation.invited_uids or not _reachable(participation):
         return False
     invited = set(participation.invited_uids) - _open_cancels(participation.id)
-    items = [i for i in version.snapshot["items"] if i["uid"] in invited]
-    drafted = _draft_cancellation(participation, version, items,
+    visit = participation.visit
+    items = [i for i in read_version(version, visit).items if i.uid in invited]
+    drafted = _draft_cancellation(participation, version, _programme(visit, version), items,
                                   _l("You no longer take part in this visit."))  # fmt: skip
     if drafted:
         _raise_sequences(participation.visit_id, items)

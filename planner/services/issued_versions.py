@@ -8,24 +8,22 @@ they never see the draft.
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
 from planner.models import AgendaVersion, Participation, Person, User, Visit
+from planner.services.agenda_view import AgendaDay, AgendaView, Audience, for_audience, read_version
 from planner.services.item_texts import reader_language
 from planner.services.permissions import can_see_internal, can_view_visit, visible_visits
 from planner.services.printing import VERSION_DOCUMENTS, print_documents
 from planner.services.versions import (
     Changes,
     compare,
-    public_snapshot,
     version_by_number,
     version_numbers,
 )
-from planner.services.visits import AgendaDay, by_day, entries_from_snapshot
 
 
 @dataclass(frozen=True)
@@ -114,8 +112,10 @@ def _visible_visit(visit_id: int, viewer: User) -> Visit | None:
     return visit
 
 
-def _readable(frozen: dict[str, Any], show_internal: bool) -> dict[str, Any]:
-    return frozen if show_internal else public_snapshot(frozen)
+def _readable(visit: Visit, version: AgendaVersion, show_internal: bool,
+              language: str | None = None) -> AgendaView:  # fmt: skip
+    agenda = read_version(version, visit, reader_language(), language)
+    return for_audience(agenda, Audience.HOST if show_internal else Audience.GUEST)
 
 
 def affected_people(visit: Visit, person_ids: list[int], show_internal: bool) -> Affected:
@@ -140,10 +140,10 @@ def affected_people(visit: Visit, person_ids: list[int], show_internal: bool) ->
 def _changes(
     visit: Visit, before: AgendaVersion | None, after: AgendaVersion, show_internal: bool
 ) -> tuple[Changes, Affected]:
-    changes = compare(
-        _readable(before.snapshot, show_internal) if before else None,
-        _readable(after.snapshot, show_internal),
-    )
+    newer = _readable(visit, after, show_internal)
+    # Texts of items from before the two languages count in the newer version's language.
+    older = _readable(visit, before, show_internal, newer.language) if before else None
+    changes = compare(older, newer)
     return changes, affected_people(visit, changes.affected_person_ids, show_internal)
 
 
@@ -161,15 +161,15 @@ def load_version_page(visit_id: int, number: int, viewer: User) -> VersionPage |
     earlier = [n for n in numbers if n < number]
     previous = version_by_number(visit.id, earlier[-1]) if earlier else None
     changes, affected = _changes(visit, previous, version, show_internal)
-    frozen = _readable(version.snapshot, show_internal)
+    frozen = _readable(visit, version, show_internal)
     return VersionPage(
         visit=visit,
         version=version,
-        title=frozen.get("title") or visit.title,
-        first_day=date.fromisoformat(frozen["first_day"]),
-        last_day=date.fromisoformat(frozen["last_day"]),
-        timezone=frozen.get("timezone") or visit.timezone,
-        days=by_day(entries_from_snapshot(frozen, reader_language())),
+        title=frozen.title,
+        first_day=frozen.first_day,
+        last_day=frozen.last_day,
+        timezone=frozen.timezone,
+        days=frozen.days(),
         show_internal=show_internal,
         numbers=numbers,
         changes=changes,

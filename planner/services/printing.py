@@ -15,19 +15,26 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from planner.enums import ItemKind, ItemStatus, Side
+from planner.enums import ItemStatus, Side
 from planner.extensions import db
 from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
+from planner.services.agenda_view import (
+    AgendaDay,
+    AgendaView,
+    ViewItem,
+    audience_of,
+    by_day,
+    for_audience,
+    read_version,
+    texts_by_language,
+    visible_agenda,
+)
 from planner.services.attendance import load_participations
-from planner.services.item_texts import both_languages
-from planner.services.permissions import HOST_DOCUMENTS, can_see_internal
+from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.text import ascii_name
-from planner.services.versions import latest_version, load_for_snapshot, snapshot
-from planner.services.visits import AgendaDay, AgendaEntry, by_day, entries_from_snapshot
+from planner.services.versions import latest_version
 
 DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
-# Not compared between draft and version: a time stamp, and the texts of older versions.
-LEGACY_KEYS = ("updated_at", "title", "description")
 
 # The documents made from the agenda, which an issued version can print as it was.
 VERSION_DOCUMENTS = ("agenda", "run-sheet", "door-sheets")
@@ -62,7 +69,7 @@ class Badge:
 class RunSheetItem:
     """An agenda entry with what the hosts need on the day."""
 
-    entry: AgendaEntry
+    entry: ViewItem
     participants: list[str]
     # Accessibility of the room and of its building, printed on lines of their own.
     room_notes: str
@@ -75,7 +82,7 @@ class DoorSheet:
 
     room: str
     day: date
-    items: list[AgendaEntry]
+    items: list[ViewItem]
 
 
 @dataclass
@@ -138,19 +145,17 @@ def _badge(participation: Participation) -> Badge:
     )
 
 
-def _printed(snapshot: dict, visit_language: str) -> list[dict]:
-    """Return a snapshot's items without ``updated_at``: a time stamp is not a change.
+def _printed(agenda: AgendaView) -> list[tuple[ViewItem, dict[str, str]]]:
+    """Return an agenda's items without ``updated_at``: a time stamp is not a change.
 
-    Items of versions issued before items had two languages get the texts by language.
+    Items of versions issued before items had two languages compare by their texts by
+    language, the unknown one empty.
     """
-    language = snapshot.get("language") or visit_language
     return [
-        {
-            **{key: value for key, value in item.items() if key not in LEGACY_KEYS},
-            **both_languages(item, language),
-        }
-        for item in snapshot["items"]
-    ]
+        (replace(item, updated_at=None, zone_name="", titles={}, descriptions={}),
+         texts_by_language(item))
+        for item in agenda.items
+    ]  # fmt: skip
 
 
 def load_print_data(
@@ -164,27 +169,22 @@ def load_print_data(
 
     With ``issued``, the document prints that version as it was issued.
     """
-    host = can_see_internal(viewer, visit)
+    audience = audience_of(viewer, visit)
     latest = latest_version(visit.id)
     version = issued or latest
     wants_draft = document in HOST_DOCUMENTS and issued is None
-    if host and (version is None or wants_draft):
-        live = load_for_snapshot(visit.id)
-        frozen = snapshot(live)
-        draft = version is None or _printed(frozen, live.language) != _printed(
-            version.snapshot, live.language
-        )
-        source = frozen if draft else version.snapshot
-    elif version is not None:
-        source, draft = version.snapshot, False
-    else:
-        return None
     # Item texts in the print's language, else in the other one.
-    entries = entries_from_snapshot(source, language)
-    if not host:
-        entries = [e for e in entries if e.kind != ItemKind.INTERNAL_HOLD]
-    if document != "run-sheet":
-        entries = [_public(entry) for entry in entries]
+    agenda = visible_agenda(visit, audience, language, version, draft=wants_draft, load=True)
+    if agenda is None:
+        return None
+    if agenda.is_draft and version is not None:
+        printed = read_version(version, visit, language)
+        if _printed(agenda) == _printed(printed):
+            agenda = printed  # the draft holds nothing new: print the issued version
+    draft = agenda.is_draft
+    # Internal notes only on the run-sheet.
+    agenda = for_audience(agenda, audience, notes=document == "run-sheet")
+    entries = agenda.ordered()
     data = PrintData(
         visit=visit,
         document=document,
@@ -195,43 +195,37 @@ def load_print_data(
         if issued is not None and latest is not None and latest.number != issued.number
         else None,
         days=by_day(entries),
-        title=source.get("title", visit.title),
-        first_day=date.fromisoformat(source["first_day"])
-        if "first_day" in source
-        else visit.first_day,
-        last_day=date.fromisoformat(source["last_day"]) if "last_day" in source else visit.last_day,
-        timezone=source.get("timezone", visit.timezone),
+        title=agenda.title,
+        first_day=agenda.first_day,
+        last_day=agenda.last_day,
+        timezone=agenda.timezone,
     )
     participations = load_participations(visit.id)
     data.people = [_badge(p) for p in participations]
     if document == "run-sheet":
-        _fill_run_sheet(data, source, participations)
+        _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":
         data.door_sheets = _door_sheets(entries)
     return data
 
 
-def _public(entry: AgendaEntry) -> AgendaEntry:
-    return replace(entry, internal_notes="")
-
-
-def _fill_run_sheet(data: PrintData, source: dict, participations: list[Participation]) -> None:
+def _fill_run_sheet(
+    data: PrintData, agenda: AgendaView, participations: list[Participation]
+) -> None:
     names = {p.person_id: p.person.display_name for p in participations}
     rooms = {
         room.id: room
         for room in db.session.scalars(
             select(Room)
-            .where(Room.id.in_({i["room_id"] for i in source["items"] if i.get("room_id")}))
+            .where(Room.id.in_({item.room_id for item in agenda.items if item.room_id}))
             .options(joinedload(Room.venue))
         )
     }
-    attendees = {item["uid"]: item.get("attendees", []) for item in source["items"]}
-    room_of = {item["uid"]: item.get("room_id") for item in source["items"]}
     for day in data.days:
         rows = []
         for entry in day.items:
-            room = rooms.get(room_of.get(entry.uid))
-            people = [names[p] for p in attendees.get(entry.uid, []) if p in names]
+            room = rooms.get(entry.room_id)
+            people = [names[p] for p in entry.attendees if p in names]
             rows.append(
                 RunSheetItem(
                     entry=entry,
@@ -255,9 +249,9 @@ def _fill_run_sheet(data: PrintData, source: dict, participations: list[Particip
     ]
 
 
-def _door_sheets(entries: list[AgendaEntry]) -> list[DoorSheet]:
+def _door_sheets(entries: list[ViewItem]) -> list[DoorSheet]:
     """Group the items that take place by room and day; a door shows no cancelled item."""
-    grouped: dict[tuple[str, date], list[AgendaEntry]] = defaultdict(list)
+    grouped: dict[tuple[str, date], list[ViewItem]] = defaultdict(list)
     for entry in entries:
         if entry.room and entry.status != ItemStatus.CANCELLED:
             grouped[(entry.room, entry.starts_at.date())].append(entry)

@@ -53,6 +53,7 @@ from planner.models import (
     participation_item,
 )
 from planner.models.types import utcnow
+from planner.services.agenda_view import read_version
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import title_in
 
@@ -429,20 +430,20 @@ def _sequence_after_cancellation(visit_id: int, rows: list[dict[str, Any]]) -> N
     attendees' calendars with a SEQUENCE one above the issued one; a new invitation to it
     must carry more, or calendar programs ignore it as outdated.
     """
-    versions = db.session.scalars(
-        select(AgendaVersion.snapshot)
-        .where(AgendaVersion.visit_id == visit_id)
-        .order_by(AgendaVersion.number)
-    ).all()
+    versions = [
+        read_version(version, None)
+        for version in db.session.scalars(
+            select(AgendaVersion)
+            .where(AgendaVersion.visit_id == visit_id)
+            .order_by(AgendaVersion.number)
+        )
+    ]
     if not versions:
         return
-    latest = {item["uid"] for item in versions[-1]["items"]}
+    latest = versions[-1].uids
     for row in rows:
         issued = [
-            item["sequence"]
-            for snap in versions
-            for item in snap["items"]
-            if item["uid"] == row["uid"]
+            item.sequence for agenda in versions for item in agenda.items if item.uid == row["uid"]
         ]
         if issued and row["uid"] not in latest:
             row["sequence"] = max(row["sequence"], max(issued) + 2)

@@ -7,7 +7,6 @@ status) — once per issued version, however many edits came between.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from planner.enums import ItemKind, ItemStatus, VisitStatus
+from planner.enums import ItemStatus, VisitStatus
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -26,15 +25,17 @@ from planner.models import (
     Visit,
     participation_item,
 )
+from planner.services.agenda_view import (
+    AgendaView,
+    ChangedItem,
+    ViewItem,
+    read_change,
+    read_draft,
+    read_version,
+)
 from planner.services.errors import InvalidInput
-from planner.services.item_texts import LANGUAGES, texts_of
+from planner.services.item_texts import LANGUAGES
 from planner.services.text import clean_text
-
-# Changes of these fields make an attendee's calendar entry outdated; so does a change
-# of the title in either language.
-SIGNIFICANT = ("starts_at", "starts_fold", "ends_at", "ends_fold", "room", "status")
-# Snapshots issued before the folds were kept mean the first reading.
-DEFAULTS = {"starts_fold": 0, "ends_fold": 0}
 
 
 @dataclass
@@ -63,6 +64,10 @@ class Changes:
             "removed": self.removed,
             "affected_person_ids": self.affected_person_ids,
         }
+
+    def read(self, *groups: str) -> list[ChangedItem]:
+        """Return the items of these groups ("new", "moved", …), read as typed items."""
+        return [read_change(item) for group in groups for item in getattr(self, group)]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Changes":
@@ -137,9 +142,13 @@ def load_for_snapshot(visit_id: int) -> Visit | None:
     )
 
 
-def snapshot(visit: Visit) -> dict[str, Any]:
-    """Return the visit's current agenda as a version would freeze it."""
-    attendees = attendee_ids(visit)
+def snapshot(visit: Visit, attendees: dict[int, list[int]] | None = None) -> dict[str, Any]:
+    """Return the visit's current agenda as a version would freeze it.
+
+    ``attendees`` are the visit's ``attendee_ids``, where the caller has them already.
+    """
+    if attendees is None:
+        attendees = attendee_ids(visit)
     return {
         "title": visit.title,
         # The language of the items' texts in versions issued before they had two.
@@ -151,103 +160,92 @@ def snapshot(visit: Visit) -> dict[str, Any]:
     }
 
 
-def _summary(item: dict[str, Any], visit_language: str | None) -> dict[str, Any]:
-    titles = texts_of(item, "title", visit_language)
-    return {"uid": item["uid"], **{f"title_{code}": titles.get(code, "") for code in LANGUAGES},
-            "starts_at": item["starts_at"], "starts_fold": fold_of(item, "starts_fold"),
-            "ends_at": item["ends_at"], "ends_fold": fold_of(item, "ends_fold"),
-            "room": item["room"]}  # fmt: skip
+def _summary(item: ViewItem) -> dict[str, Any]:
+    return {"uid": item.uid, **{f"title_{code}": item.titles.get(code, "") for code in LANGUAGES},
+            "starts_at": item.starts_at.isoformat(), "starts_fold": item.starts_fold,
+            "ends_at": item.ends_at.isoformat(), "ends_fold": item.ends_fold,
+            "room": item.room}  # fmt: skip
 
 
-def text_changed(
-    before: dict[str, Any], after: dict[str, Any], field: str, visit_language: str | None
-) -> bool:
-    """Return whether a snapshot item's title or description changed in either language.
+def text_changed(before: ViewItem, after: ViewItem, field: str) -> bool:
+    """Return whether an item's title or description changed in either language.
 
     An item of a version issued before items had two languages knows only the text in
     its visit's language: only that one is compared.
     """
-    old = texts_of(before, field, visit_language)
-    new = texts_of(after, field, visit_language)
+    old = before.titles if field == "title" else before.descriptions
+    new = after.titles if field == "title" else after.descriptions
     return any(old[code] != new[code] for code in old.keys() & new.keys())
 
 
-def fold_of(item: dict[str, Any], key: str) -> int:
-    """Return a snapshot item's ``starts_fold`` or ``ends_fold`` (0 in older snapshots)."""
-    return int(item.get(key, 0))
+def compare(before: AgendaView | None, after: AgendaView) -> Changes:
+    """Return what changed from one agenda to the next (None: nothing issued yet).
 
-
-def _times(item: dict[str, Any]) -> tuple:
-    return (item["starts_at"], fold_of(item, "starts_fold"),
-            item["ends_at"], fold_of(item, "ends_fold"))  # fmt: skip
-
-
-def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Changes:
-    """Return what changed from one snapshot to the next (None: nothing issued yet)."""
-    old = {item["uid"]: item for item in (before or {}).get("items", [])}
-    new = {item["uid"]: item for item in after["items"]}
-    language = (before or {}).get("language") or after.get("language")
-    if before and before.get("timezone") and before.get("timezone") != after.get("timezone"):
-        # Every time now means another instant: each item has moved.
-        old = {uid: {**item, "starts_at": "", "ends_at": ""} for uid, item in old.items()}
+    Both are read as host staff see them, or both as guests do.
+    """
+    old = before.by_uid() if before is not None else {}
+    new = after.by_uid()
+    # Every time in another zone means another instant: each item has moved.
+    moved_zone = before is not None and before.timezone != after.timezone
     changes = Changes()
     affected: set[int] = set()
     for uid, item in new.items():
         previous = old.get(uid)
         if previous is None:
-            changes.new.append(_summary(item, language))
-            affected.update(item["attendees"])
+            changes.new.append(_summary(item))
+            affected.update(item.attendees)
             continue
-        if item["status"] == ItemStatus.CANCELLED and previous["status"] != ItemStatus.CANCELLED:
-            changes.cancelled.append(_summary(item, language))
-            affected.update(previous["attendees"])
+        if item.status == ItemStatus.CANCELLED and previous.status != ItemStatus.CANCELLED:
+            changes.cancelled.append(_summary(item))
+            affected.update(previous.attendees)
             continue
-        if _times(item) != _times(previous):
+        if moved_zone or item.times() != previous.times():
             changes.moved.append(
                 {
-                    **_summary(item, language),
-                    "from_starts_at": previous["starts_at"],
-                    "from_starts_fold": fold_of(previous, "starts_fold"),
-                    "from_ends_at": previous["ends_at"],
-                    "from_ends_fold": fold_of(previous, "ends_fold"),
-                    "from_room": previous["room"],
+                    **_summary(item),
+                    "from_starts_at": "" if moved_zone else previous.starts_at.isoformat(),
+                    "from_starts_fold": previous.starts_fold,
+                    "from_ends_at": "" if moved_zone else previous.ends_at.isoformat(),
+                    "from_ends_fold": previous.ends_fold,
+                    "from_room": previous.room,
                 }  # fmt: skip
             )
-            affected.update(item["attendees"], previous["attendees"])
+            affected.update(item.attendees, previous.attendees)
             continue
         fields = [
             key
             for key in ("title", "room", "status", "description")
             if (
-                text_changed(previous, item, key, language)
+                text_changed(previous, item, key)
                 if key in ("title", "description")
-                else item[key] != previous[key]
+                else getattr(item, key) != getattr(previous, key)
             )
         ]
-        joined = set(item["attendees"]) ^ set(previous["attendees"])
+        joined = set(item.attendees) ^ set(previous.attendees)
         if fields or joined:
-            before_titles = _summary(previous, language)
-            changes.changed.append({**_summary(item, language), "fields": fields,
-                                    "from_title_de": before_titles["title_de"],
-                                    "from_title_en": before_titles["title_en"],
-                                    "from_room": previous["room"]})  # fmt: skip
+            changes.changed.append({**_summary(item), "fields": fields,
+                                    "from_title_de": previous.title_de,
+                                    "from_title_en": previous.title_en,
+                                    "from_room": previous.room})  # fmt: skip
             affected.update(joined)
             if fields:
-                affected.update(item["attendees"])
+                affected.update(item.attendees)
     for uid, item in old.items():
         if uid not in new:
-            changes.removed.append(_summary(item, language))
-            affected.update(item["attendees"])
+            changes.removed.append(_summary(item))
+            affected.update(item.attendees)
     changes.affected_person_ids = sorted(affected)
     return changes
 
 
-def _significant_change(
-    before: dict[str, Any], after: dict[str, Any], visit_language: str | None
-) -> bool:
-    return text_changed(before, after, "title", visit_language) or any(
-        before.get(key, DEFAULTS.get(key)) != after.get(key, DEFAULTS.get(key))
-        for key in SIGNIFICANT
+def _significant_change(before: ViewItem, after: ViewItem) -> bool:
+    # Changes of these make an attendee's calendar entry outdated; so does a change of
+    # the title in either language.
+    return (
+        text_changed(before, after, "title")
+        or before.times() != after.times()
+        or before.room != after.room
+        or before.status != after.status
     )
 
 
@@ -280,9 +278,19 @@ def version_history(visit_id: int) -> list[AgendaVersion]:
     )
 
 
-def pending_changes(visit: Visit, latest: AgendaVersion | None) -> Changes:
-    """Return what the draft changes compared with the latest issued version."""
-    return compare(latest.snapshot if latest else None, snapshot(visit))
+def pending_changes(
+    visit: Visit,
+    latest: AgendaVersion | None,
+    *,
+    draft: AgendaView | None = None,
+    issued: AgendaView | None = None,
+) -> Changes:
+    """Return what the draft changes compared with the latest issued version; ``draft``
+    and ``issued`` are both, already read (as host staff see them), where the caller has
+    them."""
+    if issued is None and latest is not None:
+        issued = read_version(latest, visit)
+    return compare(issued, draft if draft is not None else read_draft(visit))
 
 
 def version_by_number(visit_id: int, number: int) -> AgendaVersion | None:
@@ -305,33 +313,27 @@ def version_numbers(visit_id: int) -> list[int]:
     )
 
 
-def public_snapshot(frozen: dict[str, Any]) -> dict[str, Any]:
-    """Return a snapshot as guests may read it: no internal holds, no internal notes."""
-    return {
-        **frozen,
-        "items": [
-            {**item, "internal_notes": ""}
-            for item in frozen["items"]
-            if item["kind"] != ItemKind.INTERNAL_HOLD
-        ],
-    }
-
-
-def _sequence_raised(visit: Visit, old_items: dict[str, dict[str, Any]]) -> bool:
+def _sequence_raised(visit: Visit, old_items: dict[str, ViewItem]) -> bool:
     """Return whether an item's SEQUENCE went up since it was issued (visit cancelled or back)."""
     return any(
-        item.sequence > old_items[item.uid]["sequence"]
+        item.sequence > old_items[item.uid].sequence
         for item in visit.items
         if item.uid in old_items
     )
 
 
-def draft_differs(visit: Visit, latest: AgendaVersion | None, changes: Changes) -> bool:
+def draft_differs(
+    visit: Visit,
+    latest: AgendaVersion | None,
+    changes: Changes,
+    issued: AgendaView | None = None,
+) -> bool:
     """Return whether the draft holds something to issue: ``changes`` are those since
-    ``latest``; a first version is always something to issue."""
+    ``latest`` (``issued``, where already read); a first version is always something
+    to issue."""
     if latest is None:
         return True
-    old_items = {item["uid"]: item for item in latest.snapshot["items"]}
+    old_items = (issued or read_version(latest, visit)).by_uid()
     # A visit brought back from cancellation has nothing new but must be published.
     return not changes.empty or _sequence_raised(visit, old_items)
 
@@ -344,20 +346,19 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
     """
     comment = clean_text(comment, multiline=True)
     previous = latest_version(visit.id)
-    old_items = {item["uid"]: item for item in (previous.snapshot["items"] if previous else [])}
-    draft = snapshot(visit)
-    changes = compare(previous.snapshot if previous else None, draft)
-    if not draft_differs(visit, previous, changes):
+    issued = read_version(previous, visit) if previous else None
+    old_items = issued.by_uid() if issued else {}
+    draft = read_draft(visit)
+    changes = compare(issued, draft)
+    if not draft_differs(visit, previous, changes, issued):
         raise InvalidInput("comment", _l("Nothing has changed since the last version."))
-    moved_zone = previous is not None and previous.snapshot.get("timezone") != draft["timezone"]
-    language = (previous.snapshot.get("language") if previous else None) or draft["language"]
+    moved_zone = issued is not None and issued.timezone != draft.timezone
+    drafted = draft.by_uid()
     for item in visit.items:
         before = old_items.get(item.uid)
-        if before is not None and (
-            moved_zone or _significant_change(before, draft_item(draft, item.uid), language)
-        ):
+        if before is not None and (moved_zone or _significant_change(before, drafted[item.uid])):
             # Never below the live value: cancelling a visit raised it already.
-            sequence = max(item.sequence, before["sequence"] + 1)
+            sequence = max(item.sequence, before.sequence + 1)
             if sequence != item.sequence:
                 item.sequence = sequence
                 # Issuing is no edit: updated_at (LAST-MODIFIED) keeps the planner's change.
@@ -381,13 +382,3 @@ def issue_version(visit: Visit, author: User | None, comment: str) -> AgendaVers
         visit.status = VisitStatus.PLANNED
     db.session.flush()
     return version
-
-
-def draft_item(draft: dict[str, Any], uid: str) -> dict[str, Any]:
-    """Return the item of a snapshot with that UID."""
-    return next(item for item in draft["items"] if item["uid"] == uid)
-
-
-def local(iso: str) -> datetime:
-    """Return a snapshot's wall-clock time."""
-    return datetime.fromisoformat(iso)

@@ -2,15 +2,13 @@
 
 import calendar
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from itertools import groupby
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from planner.enums import ItemKind, ItemStatus, RsvpStatus, Side
+from planner.enums import ItemStatus, RsvpStatus, Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -23,8 +21,8 @@ from planner.models import (
     Visit,
 )
 from planner.services.acknowledgements import ConflictReport, conflict_reports
+from planner.services.agenda_view import AgendaDay, Audience, read_version, visible_agenda
 from planner.services.invitations import draft_count, outdated_invitations
-from planner.services.item_texts import description_in, title_in
 from planner.services.paging import Pager, pager
 from planner.services.permissions import (
     can_edit_delegation,
@@ -34,40 +32,19 @@ from planner.services.permissions import (
     can_view_visit,
     visible_visits,
 )
-from planner.services.timezones import to_utc
+from planner.services.planning_state import (
+    open_clash_counts,
+    stored_pending,
+    stored_planning,
+    stored_report,
+)
 from planner.services.versions import (
     Changes,
-    attendee_ids,
     draft_differs,
-    fold_of,
     latest_version,
     pending_changes,
     version_history,
 )
-
-
-@dataclass(frozen=True)
-class AgendaEntry:
-    """An agenda item as pages and printouts show it, from the draft or a version.
-
-    Title and description are in the reader's language, else in the other one.
-    """
-
-    id: int | None
-    uid: str
-    title: str
-    description: str
-    internal_notes: str
-    kind: ItemKind
-    status: ItemStatus
-    starts_at: datetime
-    ends_at: datetime
-    room: str
-    responsible: str
-    participant_count: int
-    # Which reading of a time the clocks going back repeat: 0 the first, 1 the second.
-    starts_fold: int = 0
-    ends_fold: int = 0
 
 
 @dataclass(frozen=True)
@@ -117,14 +94,6 @@ class AttendeePage:
     pager: Pager
     show_internal: bool
     can_edit_delegation: bool
-
-
-@dataclass(frozen=True)
-class AgendaDay:
-    """The entries of one day of a visit, in time order."""
-
-    day: date
-    items: list[AgendaEntry]
 
 
 @dataclass(frozen=True)
@@ -228,18 +197,28 @@ def search_visits(
 
 
 def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
-    """Return the visits with item, attendee and open-clash counts where the viewer hosts."""
+    """Return the visits with item, attendee and open-clash counts where the viewer hosts.
+
+    The counts are the stored planning state; a visit without one (not refreshed since
+    an upgrade) is counted afresh.
+    """
     hosted = [v.id for v in visits if v.host_organisation_id == viewer.organisation_id]
     items: Counter[int] = Counter()
     people: Counter[int] = Counter()
-    reports: dict[int, ConflictReport] = {}
-    if hosted:
+    open_counts: dict[int, int] = {}
+    stored = stored_planning(hosted)
+    for visit_id, planning in stored.items():
+        items[visit_id] = planning.item_count
+        people[visit_id] = planning.attendee_count
+    open_counts.update(open_clash_counts(list(stored)))
+    missing = [visit_id for visit_id in hosted if visit_id not in stored]
+    if missing:
         items.update(
             dict(
                 db.session.execute(
                     select(AgendaItem.visit_id, func.count())
                     .where(
-                        AgendaItem.visit_id.in_(hosted),
+                        AgendaItem.visit_id.in_(missing),
                         AgendaItem.status != ItemStatus.CANCELLED,
                     )
                     .group_by(AgendaItem.visit_id)
@@ -250,18 +229,19 @@ def dashboard(viewer: User, visits: list[Visit]) -> list[DashboardRow]:
             dict(
                 db.session.execute(
                     select(Participation.visit_id, func.count())
-                    .where(Participation.visit_id.in_(hosted))
+                    .where(Participation.visit_id.in_(missing))
                     .group_by(Participation.visit_id)
                 ).all()
             )
         )
-        reports = conflict_reports(hosted, viewer_organisation_id=viewer.organisation_id)
+        reports = conflict_reports(missing, viewer_organisation_id=viewer.organisation_id)
+        open_counts.update({visit_id: len(report.open) for visit_id, report in reports.items()})
     return [
         DashboardRow(
             visit=visit,
             item_count=items[visit.id] if visit.id in hosted else None,
             attendee_count=people[visit.id] if visit.id in hosted else None,
-            conflict_count=len(reports[visit.id].open) if visit.id in reports else None,
+            conflict_count=open_counts.get(visit.id) if visit.id in hosted else None,
         )
         for visit in visits
     ]
@@ -467,77 +447,6 @@ def _attendee(participation: Participation, show_internal: bool) -> Attendee:
     )
 
 
-def _entries_from_items(visit: Visit, language: str) -> list[AgendaEntry]:
-    attendees = attendee_ids(visit)
-    return [
-        AgendaEntry(
-            id=item.id,
-            uid=item.uid,
-            title=title_in(item, language),
-            description=description_in(item, language),
-            internal_notes=item.internal_notes,
-            kind=item.kind,
-            status=item.status,
-            starts_at=item.starts_at,
-            ends_at=item.ends_at,
-            room=item.room.label if item.room else "",
-            responsible=item.responsible_person.display_name if item.responsible_person else "",
-            participant_count=len(attendees.get(item.id, [])),
-            starts_fold=item.starts_fold,
-            ends_fold=item.ends_fold,
-        )
-        for item in visit.items
-    ]
-
-
-def entries_from_snapshot(snapshot: dict[str, Any], language: str) -> list[AgendaEntry]:
-    """Return the agenda entries frozen in a version, in time order, texts in ``language``."""
-    entries = [
-        AgendaEntry(
-            id=item["id"],
-            uid=item["uid"],
-            title=title_in(item, language),
-            description=description_in(item, language),
-            internal_notes=item["internal_notes"],
-            kind=ItemKind(item["kind"]),
-            status=ItemStatus(item["status"]),
-            starts_at=datetime.fromisoformat(item["starts_at"]),
-            ends_at=datetime.fromisoformat(item["ends_at"]),
-            room=item["room"],
-            responsible=item["responsible"],
-            participant_count=len(item["attendees"]),
-            starts_fold=fold_of(item, "starts_fold"),
-            ends_fold=fold_of(item, "ends_fold"),
-        )
-        for item in snapshot["items"]
-    ]
-    return in_time_order(entries, snapshot.get("timezone") or "UTC")
-
-
-def in_time_order(entries: list[AgendaEntry], zone_name: str) -> list[AgendaEntry]:
-    """Return the entries by the instants they begin and end, then by title.
-
-    On the night the clocks go back, 02:45 summer time comes before 02:15 winter time.
-    """
-
-    def key(entry: AgendaEntry):
-        return (
-            to_utc(entry.starts_at, zone_name, entry.starts_fold),
-            to_utc(entry.ends_at, zone_name, entry.ends_fold),
-            entry.title,
-        )
-
-    return sorted(entries, key=key)
-
-
-def by_day(entries: list[AgendaEntry]) -> list[AgendaDay]:
-    """Group entries by the day they begin on."""
-    return [
-        AgendaDay(day=day, items=list(day_entries))
-        for day, day_entries in groupby(entries, key=lambda entry: entry.starts_at.date())
-    ]
-
-
 def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | None:
     """Load a visit as the viewer may see it, or None when the viewer may not see it.
 
@@ -579,20 +488,28 @@ def load_visit_page(visit_id: int, viewer: User, language: str) -> VisitPage | N
         "versions": version_history(visit.id),
     }
     if not show_internal:
-        entries = entries_from_snapshot(latest.snapshot, language) if latest else []
-        entries = [
-            replace(entry, internal_notes="")
-            for entry in entries
-            if entry.kind != ItemKind.INTERNAL_HOLD
+        agenda = visible_agenda(visit, Audience.GUEST, language, latest)
+        return VisitPage(days=agenda.days() if agenda else [], is_draft=False, **common)
+    draft = visible_agenda(visit, Audience.HOST, language, latest, draft=True)
+    # The stored planning state; a visit without one (not refreshed since an upgrade)
+    # is checked afresh.
+    planning = stored_planning([visit.id]).get(visit.id)
+    if planning is not None:
+        report = stored_report(visit, viewer_organisation_id=viewer.organisation_id)
+        pending = stored_pending(planning)
+        differs = planning.draft_differs
+    else:
+        report = conflict_reports([visit.id], viewer_organisation_id=viewer.organisation_id)[
+            visit.id
         ]
-        return VisitPage(days=by_day(entries), is_draft=False, **common)
-    report = conflict_reports([visit.id], viewer_organisation_id=viewer.organisation_id)[visit.id]
-    pending = pending_changes(visit, latest)
+        issued = read_version(latest, visit, language) if latest else None
+        pending = pending_changes(visit, latest, draft=draft, issued=issued)
+        differs = draft_differs(visit, latest, pending, issued)
     return VisitPage(
-        days=by_day(in_time_order(_entries_from_items(visit, language), visit.timezone)),
+        days=draft.days(),
         is_draft=True,
         pending=pending,
-        draft_differs=draft_differs(visit, latest, pending),
+        draft_differs=differs,
         outdated_invites=outdated_invitations(visit.id, latest.number if latest else None),
         draft_messages=draft_count(visit.id),
         warnings=report,

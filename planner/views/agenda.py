@@ -26,6 +26,7 @@ from planner.services.agenda import (
     update_item,
     values_from_module,
 )
+from planner.services.agenda_view import read_version
 from planner.services.catalogue import ModuleValues, save_module
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import title_in
@@ -228,7 +229,7 @@ def delete(visit_id: int, item_id: int, item: AgendaItem):
         )  # fmt: skip
         return redirect(url_for("visits.show", visit_id=visit_id))
     version = latest_version(visit_id)
-    issued = version is not None and any(i["uid"] == item.uid for i in version.snapshot["items"])
+    issued = version is not None and item.uid in read_version(version, None).uids
     return render_template(
         "agenda/delete_item.html",
         form=form,

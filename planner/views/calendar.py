@@ -13,6 +13,7 @@ from planner.services.artefacts import feed_content, feed_state, remember_feed
 from planner.services.feeds import (
     Download,
     active_feed,
+    calendar_uids,
     create_feed,
     feed_download,
     open_feed,
@@ -81,7 +82,7 @@ def visit_ics(visit: Visit):
 @permission_required("visit.view")
 def version_ics(number: int, visit: Visit, version: AgendaVersion):
     """Download the agenda of an issued version as it was issued."""
-    source = version_source(version, latest_version(visit.id))
+    source = version_source(version, latest_version(visit.id), current_user)
     name = f"{_safe_filename(visit.title)}-version-{number}.ics"
     return _conditional(
         lambda body: visit_download(visit, current_user, source, filename=name, build_body=body)
@@ -93,9 +94,8 @@ def version_ics(number: int, visit: Visit, version: AgendaVersion):
 def item_ics(visit: Visit, item: AgendaItem):
     """Download one agenda item."""
     source = _source(visit)
-    if item.uid not in {entry["uid"] for entry in source.snapshot["items"]}:
-        abort(404)
-    if item.kind == "internal-hold":
+    # Only an item the calendar carries (never an internal hold).
+    if item.uid not in calendar_uids(source):
         abort(404)
     # Staff downloads are in the visit's language (services/feeds.py): so is the name.
     name = f"{_safe_filename(title_in(item, visit.language))}.ics"

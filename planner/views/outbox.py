@@ -24,6 +24,7 @@ from planner.extensions import db
 from planner.forms.confirm import ConfirmForm
 from planner.forms.outbox import LetterTextForm, MessageForm
 from planner.models import OutboxMessage, Visit
+from planner.services.agenda_view import issued_zone
 from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
 from planner.services.invitations import draft_invitations, outbox_groups, unreachable
 from planner.services.letters import (
@@ -316,6 +317,7 @@ def rsvp(token: str):
         return render_template(
             "outbox/rsvp.html", participation=participation, saved=saved, token=token,
             version=version, items=items, preselected=preselected,
+            zone=issued_zone(version, participation.visit) if version else "",
         )  # fmt: skip
 
 

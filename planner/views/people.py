@@ -482,6 +482,8 @@ def _render_attendance(visit: Visit, matrix: Matrix, day: date | None, refused=(
         day=day,
         days=days,
         items=items,
+        # Each cell's label names its item: the titles are looked up once per page.
+        titles={item.id: item_title(item) for item in items},
         counts={key: _attendance_count(n) for key, n in matrix.counts(items).items()},
         refused=refused,
         entered=entered or {},

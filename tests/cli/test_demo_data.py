@@ -19,7 +19,9 @@ from planner.models import (
     Venue,
     Visit,
 )
+from planner.services.benchdata import generate
 from planner.services.demo import INTERNAL_PARKING_NOTE
+from planner.services.planning_state import open_clash_counts
 from planner.services.versions import latest_version
 from tests import factories
 
@@ -159,3 +161,14 @@ def test_bench_data_inserts_visits_items_and_people_in_bulk(runner):
     # New rows after the bulk insert get fresh ids (PostgreSQL's sequences moved on).
     fresh = factories.visit()
     assert fresh.id == 31
+
+
+def test_bench_data_plans_a_big_visit_without_warnings(app):
+    # The figures measure a well-planned visit: every item within the visit's days, rooms
+    # big enough for everyone, no room booked twice, nobody in two places.
+    visit_id = generate(1, 45, 60, participants_per_visit=60)[0]
+    db.session.commit()
+
+    visit = db.session.get(Visit, visit_id)
+    assert (visit.last_day - visit.first_day).days == 2
+    assert open_clash_counts([visit_id]) == {visit_id: 0}

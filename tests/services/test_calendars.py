@@ -8,6 +8,7 @@ from icalendar import Calendar, Event
 
 from planner.enums import ItemKind, ItemStatus, Language, Role, Side, VisitStatus
 from planner.extensions import db
+from planner.services.agenda_view import read_version
 from planner.services.calendars import CalendarRequest, Recipient, build, serialise
 from planner.services.feeds import create_feed, feed_download, source_for, visit_download
 from planner.services.planning import change_status
@@ -183,7 +184,8 @@ def test_the_invite_form_names_organiser_and_recipient(bochum):
     factories.item(visit, "2023-02-23 10:00", "2023-02-23 11:00", "Empfang")
     version = _issue(visit)
     request = CalendarRequest(
-        visit=visit, snapshot=version.snapshot, issued_at=version.issued_at, language="de",
+        visit=visit, agenda=read_version(version, visit), issued_at=version.issued_at,
+        language="de",
         name=visit.title, method="REQUEST", organizer_name="Protokoll Bochum",
         recipient=Recipient(email="uwe@wuppertal.example", name="Uwe Schneidewind"),
     )  # fmt: skip
@@ -434,7 +436,8 @@ def test_items_of_a_cancelled_visit_say_so_in_feeds_but_invitations_keep_the_tit
 
     published = read_both(_download(visit))[item.uid]
     cancel = CalendarRequest(
-        visit=visit, snapshot=version.snapshot, issued_at=version.issued_at, language="de",
+        visit=visit, agenda=read_version(version, visit), issued_at=version.issued_at,
+        language="de",
         name=visit.title, method="CANCEL",
         recipient=Recipient(email="uwe@wuppertal.example", name="Uwe Schneidewind"),
     )  # fmt: skip

@@ -7,6 +7,7 @@ import pytest
 from planner.enums import ItemKind, ItemStatus, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Visit
+from planner.services.agenda_view import Audience, for_audience, read_version
 from planner.services.errors import InvalidInput
 from planner.services.versions import (
     draft_differs,
@@ -14,7 +15,6 @@ from planner.services.versions import (
     latest_version,
     load_for_snapshot,
     pending_changes,
-    public_snapshot,
 )
 from tests import factories
 
@@ -273,9 +273,9 @@ def test_a_guest_reads_a_snapshot_without_internal_holds_or_notes(visit):
     db.session.commit()
     version = _issue(visit)
 
-    public = public_snapshot(version.snapshot)
+    public = for_audience(read_version(version, visit), Audience.GUEST)
 
-    assert [(item["title_de"], item["internal_notes"]) for item in public["items"]] == [
+    assert [(item.title_de, item.internal_notes) for item in public.items] == [
         ("Begrüßung", ""), ("Stelen-Demo", ""), ("Innovation Unit", "")
     ]  # fmt: skip
     assert len(version.snapshot["items"]) == 4

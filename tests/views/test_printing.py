@@ -2,9 +2,12 @@
 
 import io
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import tinycss2
 from pypdf import PdfReader
 
 from planner.enums import ItemStatus, Language, Role, Side
@@ -329,6 +332,42 @@ def test_pdf_rendering_fetches_nothing_from_the_network(app):
         server.shutdown()
         server.server_close()
     assert hits == []
+
+
+def test_the_pdf_is_given_the_print_stylesheets_only(client, host, demo):
+    view = client.get(f"/visits/{demo.id}/print/run-sheet").get_data(as_text=True)
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)"', view) == [
+        "/static/css/print.css",
+        "/static/css/print-de.css",
+        f"/branding/{demo.host_organisation_id}/theme.css",
+    ]
+
+
+def _paper_rules(rules: list) -> Iterator:
+    """Yield the style rules of a stylesheet that apply on paper, in and out of @media."""
+    for rule in rules:
+        if rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
+            if "screen" not in tinycss2.serialize(rule.prelude):
+                yield from _paper_rules(tinycss2.parse_blocks_contents(rule.content, True, True))
+        elif rule.type == "qualified-rule":
+            yield rule
+
+
+def test_printed_documents_use_no_grid_and_no_float(app):
+    """WeasyPrint lays out every grid item twice, once only to measure it (the run sheet of
+    60 items took three times as long), and draws floats apart from the text, so that the
+    PDF's text would list a page's times before its titles."""
+    sheet = (Path(app.static_folder) / "css" / "print.css").read_text(encoding="utf-8")
+    found = []
+    for rule in _paper_rules(tinycss2.parse_stylesheet(sheet, True, True)):
+        selector = tinycss2.serialize(rule.prelude).strip()
+        for declaration in tinycss2.parse_blocks_contents(rule.content, True, True):
+            if declaration.type != "declaration":
+                continue
+            name, value = declaration.lower_name, tinycss2.serialize(declaration.value).strip()
+            if (name == "display" and "grid" in value) or (name == "float" and value != "none"):
+                found.append(f"{selector} {{ {name}: {value} }}")
+    assert found == []
 
 
 def test_the_guest_agenda_prints_the_issued_title_until_a_new_version(client, host, demo):

@@ -330,6 +330,65 @@ def test_start_page_costs_the_same_number_of_queries_however_many_visits(app, cl
     assert for_many.count == for_one.count
 
 
+def _crowded_visit(host, first_day: date, items: int, people: int):
+    """Add an upcoming visit whose items share a small room and overlap, so each warns."""
+    visit = factories.visit(host, first_day=first_day)
+    room = factories.room(host, capacity=2)
+    for number in range(items):
+        start = datetime.combine(first_day, datetime.min.time()) + timedelta(hours=8 + number)
+        end = start + timedelta(minutes=90)
+        factories.item(visit, start.isoformat(" ", "minutes"), end.isoformat(" ", "minutes"),
+                       room=room)  # fmt: skip
+    for _ in range(people):
+        factories.participation(visit, factories.person(factories.organisation()))
+    return visit
+
+
+def test_dashboard_costs_the_same_number_of_queries_however_many_warnings(app, client, login):
+    host = factories.organisation()
+    day = date.today() + timedelta(days=10)  # noqa: DTZ011 (upcoming on the server's calendar)
+    _crowded_visit(host, day, items=1, people=1)
+    login(factories.user(host))
+    with count_queries(db.engine) as for_small:
+        assert client.get("/").status_code == 200
+    large = _crowded_visit(host, day, items=12, people=20)
+    db.session.commit()
+    with count_queries(db.engine) as for_large:
+        page = page_text(client.get("/"))
+
+    assert for_large.count == for_small.count
+    # 12 items in a room for 2, each overlapping the next: 12 rooms too small, 11 overlaps
+    # and 11 double bookings of the room.
+    row = re.search(rf"{large.title} .*? (\d+) (\d+) (\d+)", page)
+    assert row.groups() == ("12", "20", "34")
+
+
+def test_visit_page_costs_the_same_with_warnings_across_visits(app, client, login):
+    host = factories.organisation()
+    day = date(2023, 2, 23)
+    quiet = _crowded_visit(host, day, items=1, people=1)
+    crowded = _crowded_visit(host, day, items=15, people=30)
+    # Another visit in the same room at the same times, with the same people.
+    other = factories.visit(host, first_day=day)
+    for item in crowded.items:
+        factories.item(other, item.starts_at.isoformat(" ", "minutes"),
+                       item.ends_at.isoformat(" ", "minutes"), room=item.room)  # fmt: skip
+    for participation in crowded.participations:
+        factories.participation(other, participation.person)
+    login(factories.user(host))
+
+    with count_queries(db.engine) as for_quiet:
+        assert client.get(f"/visits/{quiet.id}").status_code == 200
+    with count_queries(db.engine) as for_crowded:
+        page = page_text(client.get(f"/visits/{crowded.id}"))
+
+    assert for_crowded.count == for_quiet.count
+    # Items of the other visit are named, with their visit, and so are the people.
+    assert "57 Räume doppelt belegt" in page
+    assert re.search(r"\d+ Terminüberschneidungen bei Personen", page)
+    assert f"({other.title}): Ratssaal" in page
+
+
 def test_visit_search_finds_by_title_and_pages_through_older_visits(client, login):
     bochum = factories.organisation("Bochum")
     for number in range(55):

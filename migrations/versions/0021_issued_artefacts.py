@@ -1,7 +1,7 @@
 """Issued artefacts: calendars and PDFs of issued versions kept, feed validators kept
 
-Revision ID: 0020_issued_artefacts
-Revises: 0019_visit_title_search
+Revision ID: 0021_issued_artefacts
+Revises: 0020_planning_state
 Create Date: 2026-11-26 19:40:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0020_issued_artefacts'
-down_revision = '0019_visit_title_search'
+revision = '0021_issued_artefacts'
+down_revision = '0020_planning_state'
 branch_labels = None
 depends_on = None
 
