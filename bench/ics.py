@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -121,7 +122,8 @@ def main() -> None:
             upgrade()
             visit_id = _setup()
             visit = db.session.get(Visit, visit_id)
-            source = source_for(visit, None, want_draft=False)
+            # The builder itself: an issued version's calendar would come from storage.
+            source = replace(source_for(visit, None, want_draft=False), version_id=None)
             # The floor builds the same events straight from the stored snapshot.
             frozen = latest_version(visit_id).snapshot
 

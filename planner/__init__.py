@@ -102,6 +102,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
 
     from planner.security import init_security
+    from planner.services.artefacts import register_artefact_upkeep
     from planner.services.audit import register_audit_trail
     from planner.services.locking import register_version_counters
     from planner.services.planning_state import register_planning_state
@@ -109,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     register_audit_trail()
     register_version_counters()
+    register_artefact_upkeep()
     register_planning_state()
 
     from planner.cli import register_commands

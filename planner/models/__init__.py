@@ -2,6 +2,7 @@
 
 from planner.models.agenda import AgendaItem
 from planner.models.answer import InboundMessage, ItemAnswer
+from planner.models.artefact import ArtefactEpoch, IssuedArtefact
 from planner.models.audit import AuditEntry
 from planner.models.conflict import ConflictAcknowledgement
 from planner.models.feed import FeedToken
@@ -21,10 +22,12 @@ from planner.models.visit import Visit, visit_guest_organisation
 __all__ = [
     "AgendaItem",
     "AgendaVersion",
+    "ArtefactEpoch",
     "AuditEntry",
     "ConflictAcknowledgement",
     "FeedToken",
     "InboundMessage",
+    "IssuedArtefact",
     "ItemAnswer",
     "LetterText",
     "Organisation",

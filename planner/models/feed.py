@@ -32,6 +32,15 @@ class FeedToken(db.Model):
     reminders: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The validators of the feed's current answer, and the stored calendar that is it
+    # (visit and person feeds), so that a 304 costs one query. planner.services.artefacts
+    # clears them whenever the answer may change; ``current_modified`` then holds the
+    # time of the clearing.
+    current_etag: Mapped[str | None] = mapped_column(String(64))
+    current_modified: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    current_artefact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issued_artefact.id", ondelete="SET NULL")
+    )
 
     visit: Mapped[Visit | None] = relationship()
     person: Mapped[Person | None] = relationship()

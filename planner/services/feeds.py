@@ -20,6 +20,7 @@ from planner.services.agenda_view import (
     read_version,
     visible_agenda,
 )
+from planner.services.artefacts import issued_calendar
 from planner.services.calendars import (
     CalendarRequest,
     build,
@@ -53,6 +54,8 @@ class Source:
     superseded_by: int | None = None
     # When the calendar last changed besides the version and the visit (its replacement).
     changed_at: datetime | None = None
+    # The issued version's id: its calendars are stored (planner.services.artefacts).
+    version_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class Download:
     etag: str
     last_modified: datetime | None
     filename: str
+    # The stored calendar this is, if it is one.
+    artefact_id: int | None = None
 
 
 def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | None:
@@ -76,7 +81,7 @@ def source_for(visit: Visit, viewer: User | None, want_draft: bool) -> Source | 
         return None
     if agenda.is_draft:
         return Source(agenda, utcnow(), f"draft-{utcnow().isoformat()}", True)
-    return Source(agenda, version.issued_at, f"v{version.id}", False)
+    return Source(agenda, version.issued_at, f"v{version.id}", False, version_id=version.id)
 
 
 def version_source(version: AgendaVersion, latest: AgendaVersion, viewer: User) -> Source:
@@ -86,7 +91,7 @@ def version_source(version: AgendaVersion, latest: AgendaVersion, viewer: User) 
     superseded_by = latest.number if latest.number != version.number else None
     return Source(agenda, version.issued_at, f"v{version.id}-of-v{latest.id}", False,
                   number=version.number, superseded_by=superseded_by,
-                  changed_at=latest.issued_at)  # fmt: skip
+                  changed_at=latest.issued_at, version_id=version.id)  # fmt: skip
 
 
 def calendar_uids(source: Source) -> frozenset[str]:
@@ -124,21 +129,30 @@ def visit_download(visit: Visit, viewer: User | None, source: Source, *, feed: b
     modified = max(
         moment for moment in (source.issued_at, source.changed_at, visit.updated_at) if moment
     )
-    if not build_body:
+    if not build_body and source.version_id is None:
         return Download(None, tag, modified, filename)
-    request = CalendarRequest(
-        visit=visit,
-        agenda=source.agenda,
-        issued_at=source.issued_at,
-        language=language,
-        name=_name(visit, source, language, person.display_name if person else ""),
-        feed=feed,
-        person_id=person.id if person else None,
-        uids=uids,
-        participant_names=participant_names(source.agenda) if internal else {},
-        reminders=reminders,
-    )
-    return Download(serialise(build(request)), tag, modified, filename)
+
+    def calendar() -> bytes:
+        request = CalendarRequest(
+            visit=visit,
+            agenda=source.agenda,
+            issued_at=source.issued_at,
+            language=language,
+            name=_name(visit, source, language, person.display_name if person else ""),
+            feed=feed,
+            person_id=person.id if person else None,
+            uids=uids,
+            participant_names=participant_names(source.agenda) if internal else {},
+            reminders=reminders,
+        )
+        return serialise(build(request))
+
+    if source.version_id is not None:
+        # An issued version's calendar is built once and served from storage after that.
+        stored = issued_calendar(visit, source, language, internal, feed, uids, person,
+                                 reminders, calendar)  # fmt: skip
+        return Download(stored.content, stored.etag, modified, filename, stored.id)
+    return Download(calendar(), tag, modified, filename)
 
 
 def create_feed(user: User, kind: str, visit: Visit | None = None,

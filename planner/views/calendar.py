@@ -1,11 +1,15 @@
 """Calendar downloads and subscription feeds."""
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.http import is_resource_modified
 
 from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, FeedToken, Person, Visit
+from planner.services.artefacts import feed_content, feed_state, remember_feed
 from planner.services.feeds import (
     Download,
     active_feed,
@@ -52,7 +56,8 @@ def _conditional(make, private: bool = True) -> Response:
         abort(404)
     if request.if_none_match and request.if_none_match.contains(head.etag):
         return _respond(head, private)
-    return _respond(make(True), private)
+    # A stored calendar comes with its bytes at once.
+    return _respond(head if head.body is not None else make(True), private)
 
 
 def _source(visit: Visit):
@@ -122,6 +127,15 @@ def feed(token: str):
     410 tells calendar programs to stop asking; the answer is the same whether the
     token never existed, was revoked or lost its access.
     """
+    known = feed_state(token)
+    if known is not None:
+        # One query said the token is good and what its current answer is.
+        head = Download(None, known.etag, known.last_modified, "feed.ics")
+        if not is_resource_modified(request.environ, known.etag, last_modified=known.last_modified):
+            return _respond(head, private=True)
+        body = feed_content(known)
+        if body is not None:
+            return _respond(replace(head, body=body), private=True)
     opened = open_feed(token)
     if opened is None:
         return Response(
@@ -129,7 +143,17 @@ def feed(token: str):
             status=410,
             content_type="text/plain; charset=utf-8",
         )
-    return _conditional(lambda body: feed_download(opened, build_body=body))
+
+    seen = opened.current_modified  # before anything the answer is made from
+
+    def answer(body: bool) -> Download | None:
+        download = feed_download(opened, build_body=body)
+        if download is not None and not body:  # asked first, with or without the bytes
+            remember_feed(opened.id, seen, download.etag, download.last_modified,
+                          download.artefact_id)  # fmt: skip
+        return download
+
+    return _conditional(answer)
 
 
 def _wants_reminders() -> bool:

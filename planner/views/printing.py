@@ -6,14 +6,18 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from planner.models import AgendaVersion, Organisation, Visit
+from planner.services.artefacts import Artefact, issued_pdf, issued_version_id
 from planner.services.locales import formatting_locale
 from planner.services.pdf import render_pdf
+from planner.services.permissions import can_see_internal
 from planner.services.printing import (
+    VERSION_DOCUMENTS,
     PrintData,
     load_print_data,
     print_file_name,
 )
 from planner.services.text import content_disposition
+from planner.services.versions import version_by_number
 from planner.views.access import permission_required
 
 bp = Blueprint("printing", __name__)
@@ -66,12 +70,34 @@ def _pdf(data: PrintData, html: str, number: int | None = None) -> Response:
     )
 
 
+def _stored_pdf(stored: Artefact, file_name: str) -> Response:
+    """Send a PDF of an issued version from storage, or 304 when the client has it."""
+    response = Response(stored.content, mimetype=stored.content_type)
+    response.headers["Content-Disposition"] = content_disposition(file_name)
+    response.set_etag(stored.etag)
+    return response.make_conditional(request)
+
+
 @bp.get("/visits/<id:visit_id>/print/<document>.pdf")
 @permission_required("visit.print")
 def pdf(visit: Visit, document: str):
-    """Download a document as PDF."""
+    """Download a document as PDF; one that prints an issued version is kept."""
     _, data, html = _document(visit, document, for_pdf=True)
-    return _pdf(data, html)
+    if data.is_draft or data.version_number is None or document not in VERSION_DOCUMENTS:
+        return _pdf(data, html)
+    number = data.version_number
+    version_id = issued_version_id(visit.id, number)
+    name = print_file_name(data)
+
+    def build() -> tuple[bytes, str]:
+        # Printed as that version, read afresh (services/artefacts.py): the same file.
+        issued = version_by_number(visit.id, number)
+        _, issued_data, issued_html = _document(visit, document, issued, for_pdf=True)
+        return render_pdf(issued_html), print_file_name(issued_data, number)
+
+    host = can_see_internal(current_user, visit)
+    stored = issued_pdf(visit.id, version_id, document, host, data.language, build)
+    return _stored_pdf(stored, name)
 
 
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>")
@@ -85,9 +111,19 @@ def version_view(visit: Visit, version: AgendaVersion, document: str):
 @bp.get("/visits/<id:visit_id>/versions/<id:number>/print/<document>.pdf")
 @permission_required("visit.print")
 def version_pdf(number: int, visit: Visit, version: AgendaVersion, document: str):
-    """Download a document of an issued version as PDF."""
-    _, data, html = _document(visit, document, version, for_pdf=True)
-    return _pdf(data, html, number)
+    """Download a document of an issued version as PDF: built once, then kept."""
+
+    def build() -> tuple[bytes, str]:
+        _, data, html = _document(visit, document, version, for_pdf=True)
+        return render_pdf(html), print_file_name(data, number)
+
+    requested = request.args.get("lang")
+    # As _document chooses it.
+    language = requested if requested in current_app.config["LANGUAGES"] else None
+    language = language or visit.language.value
+    host = can_see_internal(current_user, visit)
+    stored = issued_pdf(visit.id, version.id, document, host, language, build)
+    return _stored_pdf(stored, stored.file_name)
 
 
 @bp.get("/branding/<id:organisation_id>/logo")
