@@ -44,8 +44,24 @@ class Audience(StrEnum):
     FEED = "feed"
 
 
+class _Titled:
+    """The titles by language, as ``item_texts`` reads them of an ``AgendaItem``."""
+
+    titles: Mapping[str, str]
+
+    @property
+    def title_de(self) -> str:
+        """Return the German title ("" when unknown)."""
+        return self.titles.get("de", "")
+
+    @property
+    def title_en(self) -> str:
+        """Return the English title ("" when unknown)."""
+        return self.titles.get("en", "")
+
+
 @dataclass(frozen=True)
-class ViewItem:
+class ViewItem(_Titled):
     """One agenda item as a viewer sees it.
 
     ``starts_at`` and ``ends_at`` are wall-clock times of the agenda's zone (naive, as
@@ -113,15 +129,6 @@ class ViewItem:
         return self.status == ItemStatus.CANCELLED
 
     # The texts by field and language, as ``item_texts`` reads an ``AgendaItem``.
-    @property
-    def title_de(self) -> str:
-        """Return the German title ("" when unknown)."""
-        return self.titles.get("de", "")
-
-    @property
-    def title_en(self) -> str:
-        """Return the English title ("" when unknown)."""
-        return self.titles.get("en", "")
 
     @property
     def description_de(self) -> str:
@@ -447,7 +454,7 @@ def visible_agenda(visit: Visit, audience: Audience, language: str,
 
 
 @dataclass(frozen=True)
-class ChangedItem:
+class ChangedItem(_Titled):
     """An item in the changes between two agendas (``versions.Changes``), read once.
 
     ``from_*`` are the item's former time, title and room where it moved or changed; a
@@ -465,16 +472,6 @@ class ChangedItem:
     from_titles: Mapping[str, str] = field(default_factory=dict)
     # None where the change does not name a former room (new, cancelled, removed).
     from_room: str | None = None
-
-    @property
-    def title_de(self) -> str:
-        """Return the German title ("" when unknown)."""
-        return self.titles.get("de", "")
-
-    @property
-    def title_en(self) -> str:
-        """Return the English title ("" when unknown)."""
-        return self.titles.get("en", "")
 
     @property
     def day(self) -> str:
