@@ -58,6 +58,7 @@ from planner.services.versions import Changes, compare, draft_differs
 
 PENDING = "planning_state.pending"
 BUSY = "planning_state.busy"
+TURN = "planning_state.turn"
 # Visits recomputed together: a fixed number of queries for each batch.
 BATCH = 500
 # Changes of these attributes change a visit's warnings or its pending changes.
@@ -174,12 +175,40 @@ def _before_commit(session: Session) -> None:
     settle(session)
 
 
+# Any constant: the key of the PostgreSQL advisory lock that writing transactions take.
+WRITERS_LOCK = 0x706C616E
+
+
+def _take_turns(session: Session, _flush_context, _instances) -> None:
+    """Let writing transactions on PostgreSQL take turns from their first write on.
+
+    The recomputation at commit reads the visits a change concerns and their neighbours
+    and rewrites their stored state; two transactions doing so at once deadlocked on the
+    rows each had written before, or stored the same visit's state twice. Taking one
+    advisory lock before the first row is written (released when the transaction ends)
+    orders them, as SQLite's single writer does.
+    """
+    if session.info.get(TURN) or not (session.new or session.dirty or session.deleted):
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITERS_LOCK})")
+    session.info[TURN] = True
+
+
+def _turn_ends(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(TURN, None)
+
+
 def register_planning_state() -> None:
     """Recompute the planning state of what each transaction changed; safe to call again."""
     from flask_sqlalchemy.session import Session as FlaskSession
 
     if event.contains(FlaskSession, "after_flush", _collect):
         return
+    event.listen(FlaskSession, "before_flush", _take_turns)
+    event.listen(FlaskSession, "after_transaction_end", _turn_ends)
     event.listen(FlaskSession, "before_flush", _collect_deleted)
     event.listen(FlaskSession, "after_flush", _collect)
     event.listen(FlaskSession, "before_commit", _before_commit)

@@ -1,10 +1,11 @@
 """Planning state kept on write: stored warnings and pending changes agree with a fresh check."""
 
 import random
+import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.enums import ItemStatus, Side, VisitStatus
 from planner.extensions import db
@@ -303,3 +304,40 @@ def test_renaming_a_room_changes_the_pending_changes_of_visits_booking_it(app):
 
     [changed] = stored_planning([visit.id])[visit.id].changes["changed"]
     assert (changed["fields"], changed["from_room"]) == (["room"], f"Ratssaal, {room.venue.name}")
+
+
+def test_planners_writing_at_once_each_get_their_change_and_one_fresh_state(app):
+    # Four planners add items to two visits sharing a room at the same moment: on
+    # PostgreSQL their recomputations once deadlocked or stored a visit's state twice.
+    bochum = factories.organisation("Bochum")
+    room = factories.room(bochum)
+    visits = [factories.visit(bochum, first_day=DAY), factories.visit(bochum, first_day=DAY)]
+    db.session.commit()
+    visit_ids = [visit.id for visit in visits]
+    room_id = room.id
+    start = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def planner(number: int) -> None:
+        try:
+            with app.app_context():
+                start.wait(timeout=30)
+                for step in range(5):
+                    visit = db.session.get(Visit, visit_ids[(number + step) % 2])
+                    hour = 8 + step
+                    factories.item(visit, f"2023-02-23 {hour:02}:00", f"2023-02-23 {hour:02}:45",
+                                   f"Punkt {number}-{step}", room_id=room_id)  # fmt: skip
+                    db.session.commit()
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 (reported to the test below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=planner, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    assert db.session.scalar(select(func.count(AgendaItem.id))) == 20
+    assert_stored_state_is_fresh(visit_ids)
