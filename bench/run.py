@@ -152,7 +152,13 @@ def measure(kind: str, url: str, folder: Path) -> list[tuple]:
         page("visit search, 102 visits", "/visits?q=besuch+5")
 
         ics_floor = _icalendar_floor(ics_id)
-        page(".ics, 1,000 items x 50 attendees", f"/visits/{ics_id}/agenda.ics", ics_floor)
+        ics_path = f"/visits/{ics_id}/agenda.ics"
+        started = time.perf_counter()
+        client.get(ics_path)
+        first_ms = (time.perf_counter() - started) * 1000
+        rows.append((".ics, 1,000 items x 50 attendees, first", kind, first_ms, first_ms,
+                     ics_floor))  # fmt: skip
+        page(".ics, 1,000 items x 50 attendees, repeat", ics_path, ics_floor)
 
         person_id = db.session.scalar(
             select(Participation.person_id).where(Participation.visit_id == agenda_id)
@@ -182,14 +188,22 @@ def measure(kind: str, url: str, folder: Path) -> list[tuple]:
         rows.append((f"personal feed, {status} ({counter.count} queries)", kind, median, p95,
                      hello_ms))  # fmt: skip
 
-        median, p95 = timed(lambda: client.get(f"/visits/{pdf_id}/print/run-sheet.pdf"), 3)
-        rows.append(("run-sheet PDF, 60 items, draft", kind, median, p95, hello_ms))
+        # The issued version's run sheet: nobody has asked for it yet, so the first
+        # request builds and stores it; the repeats are served from storage.
         issued_pdf = f"/visits/{pdf_id}/versions/1/print/run-sheet.pdf"
         started = time.perf_counter()
         client.get(issued_pdf)
         first_ms = (time.perf_counter() - started) * 1000
         rows.append(("run-sheet PDF, issued, first build", kind, first_ms, first_ms, hello_ms))
         page("run-sheet PDF, issued, repeat download", issued_pdf, hello_ms)
+        # A draft that differs from the issued version is printed afresh every time.
+        item = db.session.scalar(
+            select(AgendaItem).where(AgendaItem.visit_id == pdf_id).order_by(AgendaItem.id)
+        )
+        item.title_de = "Geänderter Programmpunkt"
+        db.session.commit()
+        median, p95 = timed(lambda: client.get(f"/visits/{pdf_id}/print/run-sheet.pdf"), 3)
+        rows.append(("run-sheet PDF, 60 items, draft", kind, median, p95, hello_ms))
 
         # Stored, not upcoming: the first page shows the same visits as before, so the
         # figures show what 100,000 stored visits cost, not a busier fortnight.
