@@ -41,7 +41,9 @@ class VisitGuest(db.Model):
     )
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     # What the guest wrote when it declined or left.
     message: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
 
