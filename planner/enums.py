@@ -57,6 +57,15 @@ class Side(StrEnum):
     HOST = "host"
 
 
+class GuestState(StrEnum):
+    """Where a guest organisation stands on a visit a host named it for."""
+
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    LEFT = "left"
+
+
 class RsvpStatus(StrEnum):
     """A participant's answer, named as iCalendar's PARTSTAT values in lower case."""
 

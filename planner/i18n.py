@@ -11,6 +11,7 @@ from flask_babel import lazy_pgettext as _lp
 
 from planner.enums import (
     AuditAction,
+    GuestState,
     ItemKind,
     ItemStatus,
     OutboxStatus,
@@ -149,6 +150,13 @@ def enum_labels() -> dict[str, Any]:
             VisitStatus.CONFIRMED: _l("Confirmed"),
             VisitStatus.COMPLETED: _l("Completed"),
             VisitStatus.CANCELLED: _l("Cancelled"),
+        },
+        # A guest organisation's answer to being named on a visit (services/guests.py).
+        "guest_state": {
+            GuestState.INVITED: _lp("guest", "invited"),
+            GuestState.ACCEPTED: _lp("guest", "accepted"),
+            GuestState.DECLINED: _lp("guest", "declined"),
+            GuestState.LEFT: _lp("guest", "left"),
         },
         "item_status": {
             ItemStatus.CONFIRMED: _l("confirmed"),

@@ -304,3 +304,28 @@ def test_without_the_right_to_create_pg_trgm_the_title_gets_a_plain_index(tmp_pa
         0,
         "CREATE INDEX ix_visit_title_search ON public.visit USING btree (title)",
     )
+
+
+def test_guests_named_before_acceptance_existed_are_accepted(empty_app):
+    upgrade(revision="0021_issued_artefacts")
+    with db.engine.begin() as connection:
+        connection.execute(text(ORGANISATION))
+        connection.execute(
+            text(
+                "INSERT INTO organisation (id, name, timezone, locale, created_at, accent_colour)"
+                " VALUES (2, 'Wuppertal', 'Europe/Berlin', 'de', '2026-01-01 00:00:00',"
+                " '#0b4f8a')"
+            )
+        )
+        connection.execute(text(VISIT))
+        connection.execute(
+            text("INSERT INTO visit_guest_organisation (visit_id, organisation_id) VALUES (1, 2)")
+        )
+
+    upgrade()
+
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT visit_id, organisation_id, state, message FROM visit_guest_organisation")
+        ).all()
+    assert [tuple(row) for row in rows] == [(1, 2, "accepted", "")]

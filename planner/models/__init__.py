@@ -17,7 +17,7 @@ from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
 from planner.models.version import AgendaVersion
-from planner.models.visit import Visit, visit_guest_organisation
+from planner.models.visit import Visit, VisitGuest, visit_guest_organisation
 
 __all__ = [
     "AgendaItem",
@@ -44,5 +44,6 @@ __all__ = [
     "Visit",
     "VisitPlanning",
     "participation_item",
+    "VisitGuest",
     "visit_guest_organisation",
 ]

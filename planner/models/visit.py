@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.enums import Language, VisitStatus
+from planner.enums import GuestState, Language, VisitStatus
 from planner.extensions import db
 from planner.models.organisation import Organisation
 from planner.models.types import NEVER_REUSE_IDS, Locked, UTCDateTime, enum_column, utcnow
@@ -16,17 +16,50 @@ if TYPE_CHECKING:
     from planner.models.participation import Participation
     from planner.models.person import Person
 
-visit_guest_organisation = Table(
-    "visit_guest_organisation",
-    db.metadata,
-    Column("visit_id", ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True),
-    Column(
-        "organisation_id",
-        ForeignKey("organisation.id", ondelete="RESTRICT"),
-        primary_key=True,
-        index=True,
-    ),
-)
+
+class VisitGuest(db.Model):
+    """An organisation named as a guest of a visit, and its answer to that.
+
+    A host naming a guest (``services/guests.py``) invites it; only an accepted guest
+    sees the visit. A link made otherwise (demo data, tests, bulk loads) is accepted.
+    Declined and left links stay, so the host sees the answer; naming the organisation
+    again invites it anew.
+    """
+
+    __tablename__ = "visit_guest_organisation"
+
+    visit_id: Mapped[int] = mapped_column(
+        ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    state: Mapped[GuestState] = mapped_column(
+        enum_column(GuestState, "guest_state"),
+        default=GuestState.ACCEPTED,
+        server_default=GuestState.ACCEPTED.value,
+    )
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    # What the guest wrote when it declined or left.
+    message: Mapped[str] = mapped_column(Text, default="", server_default=text("''"))
+
+    organisation: Mapped[Organisation] = relationship()
+    visit: Mapped["Visit"] = relationship(back_populates="guest_links")
+
+    @property
+    def id(self) -> int:
+        """Name the link in the audit trail by its organisation (unique within its visit)."""
+        return self.organisation_id
+
+    def __repr__(self) -> str:
+        return f"<VisitGuest {self.visit_id} {self.organisation_id} {self.state}>"
+
+
+visit_guest_organisation = VisitGuest.__table__
 
 
 class Visit(Locked, db.Model):
@@ -58,8 +91,25 @@ class Visit(Locked, db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     host_organisation: Mapped[Organisation] = relationship()
+    # The guests that accepted: the only ones that see the visit. Appending here makes an
+    # accepted link; a host names guests through ``services/guests.py`` (``guest_links``).
     guest_organisations: Mapped[list[Organisation]] = relationship(
-        secondary=visit_guest_organisation, order_by=Organisation.name
+        secondary=visit_guest_organisation,
+        primaryjoin=lambda: and_(
+            Visit.id == VisitGuest.visit_id, VisitGuest.state == GuestState.ACCEPTED
+        ),
+        secondaryjoin=lambda: Organisation.id == VisitGuest.organisation_id,
+        order_by=Organisation.name,
+        overlaps="guest_links,visit,organisation",
+    )
+    # Every organisation ever named as a guest, with its answer.
+    # The database removes them with their visit, whatever of them the session holds.
+    guest_links: Mapped[list[VisitGuest]] = relationship(
+        back_populates="visit",
+        cascade="save-update, merge",
+        passive_deletes="all",
+        order_by=VisitGuest.organisation_id,
+        overlaps="guest_organisations",
     )
     contact_person: Mapped["Person | None"] = relationship()
     items: Mapped[list["AgendaItem"]] = relationship(

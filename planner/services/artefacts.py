@@ -74,6 +74,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from planner.database import write_intent
+from planner.enums import GuestState
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -89,6 +90,7 @@ from planner.models import (
     User,
     Venue,
     Visit,
+    VisitGuest,
     visit_guest_organisation,
 )
 from planner.models.types import utcnow
@@ -367,7 +369,9 @@ def _feed_state_query() -> Select:
         or_(
             Visit.host_organisation_id == User.organisation_id,
             exists().where(
-                guest.visit_id == Visit.id, guest.organisation_id == User.organisation_id
+                guest.visit_id == Visit.id,
+                guest.organisation_id == User.organisation_id,
+                guest.state == GuestState.ACCEPTED,
             ),
         ),
     )
@@ -495,6 +499,10 @@ def _value(obj, key: str):
 
 def _collect(session: Session) -> _Changed:
     changed = _Changed(set(), set(), set(), set(), set(), set())
+    # A guest invited, accepting, declining or leaving: who sees the visit changed.
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, VisitGuest):
+            changed.visits.add(_value(obj, "visit_id"))
     for obj in session.new:
         if isinstance(obj, AgendaVersion | Participation):
             changed.visits.add(_value(obj, "visit_id"))

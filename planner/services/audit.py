@@ -35,11 +35,14 @@ from planner.models import (
     User,
     Venue,
     Visit,
+    VisitGuest,
 )
 from planner.models.types import utcnow
 
 AUDITED = (
     Visit,
+    # Named by its organisation's id, within its visit.
+    VisitGuest,
     AgendaItem,
     Person,
     Participation,
@@ -96,6 +99,7 @@ REDACTED_FIELDS = {
     Organisation: frozenset({"logo"}),
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
     ItemAnswer: frozenset({"comment"}),
+    VisitGuest: frozenset({"message"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

@@ -5,6 +5,8 @@
 - Users of a guest organisation read the agenda and public descriptions, never internal
   notes nor internal contact details; their planners and admins change only their own
   organisation's delegation, and only while the visit is not completed or cancelled.
+- A guest organisation counts as one once it accepted (``services/guests.py``); until
+  then its users see only the invitation, and after declining or leaving nothing.
 - Anyone else learns nothing, not even that the visit exists (the views answer 404).
 - An organisation's logo and print colour are seen by its own users and by those of the
   organisations it shares a visit with (their printouts carry it), by no one else.
@@ -21,7 +23,7 @@ from enum import Enum
 from sqlalchemy import exists, or_, select
 from sqlalchemy.sql import Select
 
-from planner.enums import Role, VisitStatus
+from planner.enums import GuestState, Role, VisitStatus
 from planner.extensions import db
 from planner.models import (
     Organisation,
@@ -29,6 +31,7 @@ from planner.models import (
     Person,
     User,
     Visit,
+    VisitGuest,
     visit_guest_organisation,
 )
 
@@ -123,6 +126,22 @@ def can_read_person_calendar(user: User | None, visit: Visit, person: Person) ->
     return kind is Relation.GUEST and person.organisation_id == user.organisation_id
 
 
+def can_answer_invitation(user: User | None, invitation: VisitGuest, **_objects) -> bool:
+    """Return whether the user may answer the invitation: its organisation's planners and
+    admins (the others read it)."""
+    return (
+        user is not None
+        and user.active
+        and user.organisation_id == invitation.organisation_id
+        and user.role in EDITING_ROLES
+    )
+
+
+def can_leave_visit(user: User | None, visit: Visit) -> bool:
+    """Return whether the user may take their organisation off the visit it accepted."""
+    return relation(user, visit) is Relation.GUEST and user.role in EDITING_ROLES
+
+
 def can_see_branding(user: User | None, organisation: Organisation) -> bool:
     """Return whether the user may see the organisation's logo and print colour."""
     if user is None or not user.active:
@@ -135,12 +154,13 @@ def can_see_branding(user: User | None, organisation: Organisation) -> bool:
         select(Visit.id)
         .join(visit_guest_organisation, guest_of.visit_id == Visit.id)
         .where(
+            guest_of.state == GuestState.ACCEPTED,
             or_(
                 (Visit.host_organisation_id == organisation.id)
                 & (guest_of.organisation_id == user.organisation_id),
                 (Visit.host_organisation_id == user.organisation_id)
                 & (guest_of.organisation_id == organisation.id),
-            )
+            ),
         )
         .limit(1)
     )
@@ -162,6 +182,7 @@ def visible_visits(query: Select, user: User) -> Select:
     guest_of = exists().where(
         visit_guest_organisation.c.visit_id == Visit.id,
         visit_guest_organisation.c.organisation_id == user.organisation_id,
+        visit_guest_organisation.c.state == GuestState.ACCEPTED,
     )
     return query.where(or_(Visit.host_organisation_id == user.organisation_id, guest_of))
 
@@ -230,6 +251,11 @@ RULES: dict[str, Rule] = {
     # The host's planners and admins, for the visit and everything in it.
     "visit.edit": Rule(visit=can_edit_visit),
     "visit.history": Rule(visit=can_view_history),
+    # A guest organisation's users, for the invitation to its visit (open or accepted).
+    "invitation.view": Rule(),
+    "invitation.answer": Rule(target=can_answer_invitation),
+    # An accepted guest organisation's planners and admins take it off the visit.
+    "visit.leave": Rule(visit=can_leave_visit),
     # Planners and admins who may change at least one delegation list of the visit.
     "delegation.edit": Rule(visit=can_edit_some_delegation),
     "participation.remove": Rule(visit=can_edit_some_delegation, target=_may_edit_participation),

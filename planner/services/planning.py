@@ -24,6 +24,7 @@ from planner.models import (
 from planner.services.agenda import folds_in_zone, moved_by_days
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
+from planner.services.guests import name_guests
 from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import is_known_zone
@@ -102,7 +103,7 @@ def _assign(visit: Visit, values: VisitValues, guests: list[Organisation]) -> No
     visit.purpose = values.purpose
     visit.internal_notes = values.internal_notes
     visit.contact_person_id = values.contact_person_id
-    visit.guest_organisations = guests
+    name_guests(visit, guests)
 
 
 def create_visit(host: Organisation, values: VisitValues) -> Visit:

@@ -32,6 +32,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.feeds import can_manage_feed
+from planner.services.guests import invitation_of
 from planner.services.people import can_see_person
 from planner.services.permissions import (
     RULES,
@@ -104,6 +105,11 @@ def _seen(model, may_see: Callable) -> Callable:
 # the order they load: the visit before what belongs to it.
 LOADERS: dict[str, tuple[str, Callable]] = {
     "visit_id": ("visit", _visit),
+    # The user's organisation's link to a visit it is invited to (or accepted).
+    "invitation_visit_id": (
+        "invitation",
+        lambda user, visit_id, loaded, values: invitation_of(user, visit_id),
+    ),
     "number": ("version", _version),
     "document": ("document", _document),
     "item_id": ("item", _of_visit(AgendaItem)),

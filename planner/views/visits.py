@@ -29,6 +29,7 @@ from planner.services.acknowledgements import (
 from planner.services.agenda import modules_of
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
+from planner.services.guests import guest_states, named_guest_ids, pending_invitations
 from planner.services.history import visit_history
 from planner.services.invitations import draft_updates, draft_visit_cancellation
 from planner.services.issued_versions import (
@@ -38,7 +39,7 @@ from planner.services.issued_versions import (
 )
 from planner.services.locking import EditConflict
 from planner.services.paging import page_number
-from planner.services.permissions import can_plan
+from planner.services.permissions import can_leave_visit, can_plan
 from planner.services.planning import (
     TRANSITIONS,
     CopyValues,
@@ -88,6 +89,7 @@ def index():
         today=today,
         can_create=can_plan(current_user),
         feed=active_feed(current_user, "user"),
+        invitations=pending_invitations(current_user),
     )
 
 
@@ -203,7 +205,7 @@ def edit(visit_id: int, visit: Visit):
     _visit_form_choices(form, visit.host_organisation_id)
     others = None
     if request.method == "GET":
-        form.guest_organisations.data = [org.id for org in visit.guest_organisations]
+        form.guest_organisations.data = named_guest_ids(visit)
         form.contact_person.data = visit.contact_person_id or 0
         form.show_version(visit)
     elif form.validate_on_submit():
@@ -237,6 +239,8 @@ def show(visit_id: int):
         print_documents=print_documents(page.show_internal),
         modules=modules_of(page.visit.host_organisation_id) if page.can_edit else [],
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
+        guests=guest_states(page.visit) if page.show_internal else [],
+        can_leave=can_leave_visit(current_user, page.visit),
     )
 
 

@@ -345,3 +345,55 @@ def test_the_outbox_editor_with_its_preview_is_accessible_and_fits_a_phone(live_
 
     assert {path: problems for path, problems in found.items() if problems} == {}
     assert fits == {"editor": True, "outbox": True, "shared text": True}
+
+
+def test_the_invitation_to_accept_and_leaving_have_no_serious_accessibility_violations(
+    live_server, axe_page
+):
+    from planner.enums import GuestState
+    from planner.models import VisitGuest
+
+    visit = load_demo_data().visit
+    essen = factories.organisation("Essen")
+    db.session.add(VisitGuest(visit=visit, organisation=essen, state=GuestState.DECLINED,
+                              message="Leider nicht."))  # fmt: skip
+    invited = factories.visit(visit.host_organisation, [], title="Rückbesuch in Bochum",
+                              purpose="Austausch zur Verkehrsplanung")  # fmt: skip
+    db.session.add(VisitGuest(visit=invited, organisation=essen, state=GuestState.INVITED))
+    essen_planner = factories.user(essen, Role.PLANNER, name="Erik Essen")
+    wuppertal_planner = factories.user(visit.guest_organisations[0], Role.PLANNER)
+    host_planner = factories.user(visit.host_organisation, Role.PLANNER)
+    db.session.commit()
+    page = axe_page
+    found = {}
+
+    log_in(page, live_server, essen_planner.email, PASSWORD)
+    for path in (
+        "/",
+        f"/visits/{invited.id}/invitation",
+        f"/visits/{invited.id}/invitation?lang=en",
+    ):
+        page.goto(f"{live_server}{path}")
+        found[f"invited: {path}"] = _violations(page)
+    page.goto(f"{live_server}/visits/{invited.id}/invitation?lang=de")
+    expect(page.get_by_role("heading", name="Einladung: Rückbesuch in Bochum")).to_be_visible()
+    page.get_by_label(
+        "Nachricht an die Gastgeber (freiwillig, wird bei einer Absage mitgeschickt)"
+    ).fill("Wir kommen gern.")
+    page.get_by_role("button", name="Einladung annehmen").click()
+    expect(page.get_by_role("heading", name="Rückbesuch in Bochum")).to_be_visible()
+    page.context.clear_cookies()
+
+    log_in(page, live_server, wuppertal_planner.email, PASSWORD)
+    page.goto(f"{live_server}/visits/{visit.id}/leave")
+    found["leave"] = _violations(page)
+    page.context.clear_cookies()
+
+    log_in(page, live_server, host_planner.email, PASSWORD)
+    page.goto(f"{live_server}/visits/{visit.id}")
+    expect(
+        page.get_by_role("heading", name="Gastorganisationen und ihre Antworten")
+    ).to_be_visible()
+    found["host's visit page with the guests' answers"] = _violations(page)
+
+    assert {path: problems for path, problems in found.items() if problems} == {}

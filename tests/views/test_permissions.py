@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from planner.enums import OutboxStatus, Role
+from planner.enums import GuestState, OutboxStatus, Role
 from planner.extensions import db
 from planner.models import (
     ConflictAcknowledgement,
@@ -25,6 +25,7 @@ from planner.models import (
     OutboxMessage,
     PendingImport,
     ProgrammeModule,
+    VisitGuest,
 )
 from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
@@ -33,10 +34,13 @@ from planner.services.permissions import RULES
 from planner.views.access import permission_required
 from tests import factories
 
-# Actors: relation of the user's organisation to the visit, and the user's role.
+# Actors: relation of the user's organisation to the visit, and the user's role. An
+# "invited" organisation was named as a guest by the host and has not accepted yet: it
+# sees only the invitation, like "other" everything else.
 ACTORS = [("anonymous", None)] + [
-    (relation, role) for relation in ("host", "guest", "other") for role in Role
+    (relation, role) for relation in ("host", "guest", "invited", "other") for role in Role
 ]
+OUTSIDERS = ("invited", "other")
 
 LOGIN = 302  # anonymous users are sent to the login page
 # The smallest valid PNG: one transparent pixel.
@@ -67,7 +71,7 @@ def visit_editors(relation, role, ok, arguments):
     """The host's planners and admins; the visit's other readers are refused."""
     if relation == "anonymous":
         return LOGIN
-    if relation == "other":
+    if relation in OUTSIDERS:
         return 404
     return ok if relation == "host" and role in EDITORS else 403
 
@@ -87,7 +91,7 @@ def delegation_editors(relation, role, ok, arguments):
     """Planners and admins of the host or of a guest organisation; other readers refused."""
     if relation == "anonymous":
         return LOGIN
-    if relation == "other":
+    if relation in OUTSIDERS:
         return 404
     return ok if role in EDITORS else 403
 
@@ -114,6 +118,32 @@ def person_calendar_readers(relation, role, ok, arguments):
 def feed_managers(relation, role, ok, arguments):
     """The feed's creator only: the walk's feed is another user's, so no one finds it."""
     return LOGIN if relation == "anonymous" else 404
+
+
+def invitation_readers(relation, role, ok, arguments):
+    """The invited organisation's users; an accepted guest is sent on to the visit page."""
+    return {"anonymous": LOGIN, "invited": ok, "guest": 302}.get(relation, 404)
+
+
+def invitation_answerers(relation, role, ok, arguments):
+    """The invited organisation's planners and admins (its other users read only); an
+    accepted guest's planners are sent on to the visit, as having answered already."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation not in ("invited", "guest"):
+        return 404
+    if role not in EDITORS:
+        return 403
+    return ok if relation == "invited" else 302
+
+
+def guest_editors(relation, role, ok, arguments):
+    """An accepted guest organisation's planners and admins; the visit's others refused."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation in OUTSIDERS:
+        return 404
+    return ok if relation == "guest" and role in EDITORS else 403
 
 
 def admins(relation, role, ok, arguments):
@@ -143,6 +173,9 @@ EXPECTED = {
     "visit.create": organisation_editors,
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
+    "invitation.view": invitation_readers,
+    "invitation.answer": invitation_answerers,
+    "visit.leave": guest_editors,
     # The demo visit is completed: a guest's list of it is part of the record now, so only
     # the host changes it (a guest's planners change their list while a visit is open).
     "delegation.edit": visit_editors,
@@ -178,6 +211,10 @@ ANSWERS = {
     ("/logout", "POST"): 302,
     ("/language", "POST"): 302,
     ("/visits/<id:visit_id>/status", "POST"): 302,
+    # Sent without an answer: refused as bad input once the permission is granted.
+    ("/visits/<id:invitation_visit_id>/invitation", "POST"): 422,
+    # A bare POST leads to the confirmation page.
+    ("/visits/<id:visit_id>/leave", "POST"): 302,
     ("/visits/<id:visit_id>/delete", "POST"): 302,
     ("/visits/<id:visit_id>/conflicts/acknowledge", "POST"): 302,
     ("/visits/<id:visit_id>/conflicts/<id:acknowledgement_id>/withdraw", "POST"): 302,
@@ -241,8 +278,12 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     organisations = {
         "host": visit.host_organisation,
         "guest": visit.guest_organisations[0],
+        "invited": factories.organisation("Essen"),
         "other": factories.organisation("Dortmund"),
     }
+    db.session.add(
+        VisitGuest(visit=visit, organisation=organisations["invited"], state=GuestState.INVITED)
+    )
     target_user = factories.user(visit.host_organisation, Role.VIEWER, name="Ziel")
     module = db.session.scalars(select(ProgrammeModule).order_by(ProgrammeModule.id)).first()
     spare_module = factories.module(visit.host_organisation)
@@ -290,6 +331,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "participation_id": guest_participation.id,
         "token": "walk-token",
         "visit_id": visit.id,
+        "invitation_visit_id": visit.id,
         "item_id": visit.items[0].id,
         "user_id": target_user.id,
         "module_id": module.id,

@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from planner.enums import ItemStatus, Language, Role, Side, VisitStatus
+from planner.enums import GuestState, ItemStatus, Language, Role, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, ProgrammeModule, Room, Venue, Visit
 from planner.services.demo import load_demo_data
@@ -49,7 +49,12 @@ def test_planner_creates_a_visit_with_a_new_guest_organisation(client, planner, 
 
     visit = db.session.scalar(select(Visit).where(Visit.title.like("Besuch aus Wuppertal%")))
     assert response.headers["Location"] == f"/visits/{visit.id}"
-    assert [org.name for org in visit.guest_organisations] == ["Dortmund", "Wuppertal"]
+    # Named by the host, both are invited: they see the visit once they accept.
+    assert visit.guest_organisations == []
+    assert sorted((link.organisation.name, link.state) for link in visit.guest_links) == [
+        ("Dortmund", GuestState.INVITED),
+        ("Wuppertal", GuestState.INVITED),
+    ]
     assert (visit.status, visit.host_organisation_id) == (
         VisitStatus.DRAFT,
         planner.organisation_id,
@@ -369,7 +374,10 @@ def test_duplicate_copies_exactly_what_was_chosen(client, planner, demo):
     })  # fmt: skip
 
     copy = db.session.scalar(select(Visit).where(Visit.id != demo.id))
-    assert [org.name for org in copy.guest_organisations] == ["Wuppertal"]
+    # The copy's guests are asked anew.
+    assert [(link.organisation.name, link.state) for link in copy.guest_links] == [
+        ("Wuppertal", GuestState.INVITED)
+    ]
     assert [i.title_de for i in copy.items] == [i.title_de for i in demo.items]
     assert {(i.room_id, i.internal_notes) for i in copy.items} == {(None, "")}
     assert copy.internal_notes == ""

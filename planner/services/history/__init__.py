@@ -28,6 +28,7 @@ from planner.models import AuditEntry, Organisation, Person, User, Visit
 from planner.services.history.actions import Action, group
 from planner.services.history.admin import TELLERS
 from planner.services.history.agenda import (
+    guest_clauses,
     item_clauses,
     tell_children,
     version_clauses,
@@ -49,7 +50,7 @@ NO_LOGIN = "none"
 # Kinds of change a reader can filter by, and the audited types behind each.
 KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "agenda": (_l("Agenda items"), ("AgendaItem",)),
-    "visit": (_l("Details and status of the visit"), ("Visit",)),
+    "visit": (_l("Details and status of the visit"), ("Visit", "VisitGuest")),
     "participants": (_l("Participants"), ("Participation",)),
     "answers": (_l("Answers"), ("ItemAnswer", "InboundMessage")),
     "versions": (_l("Issued versions"), ("AgendaVersion",)),
@@ -254,6 +255,9 @@ def _tell_action(action: Action, story: Story) -> None:
         story.add(visit_clauses(obj, story))
         if obj.action is not AuditAction.UPDATE:
             tell_children(action, obj.action, story)
+    if not created_or_deleted:
+        for obj in action.of_type("VisitGuest"):
+            story.add(guest_clauses(obj, action.visit_id, story))
     for type_ in ("Organisation", "User", "Venue", "Room", "ProgrammeModule"):
         for obj in action.of_type(type_):
             story.add(TELLERS[type_](obj, story))
@@ -280,6 +284,7 @@ TOLD_TYPES = frozenset(
     {
         *TELLERS,
         "Visit",
+        "VisitGuest",
         "AgendaItem",
         "Person",
         "Participation",

@@ -8,7 +8,7 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from planner.enums import AuditAction, ItemStatus, VisitStatus
+from planner.enums import AuditAction, GuestState, ItemStatus, VisitStatus
 from planner.i18n import format_time_in_zone
 from planner.services.history.actions import Action, Changed
 from planner.services.history.words import (
@@ -364,3 +364,32 @@ def version_clauses(obj: Changed) -> list[Clause]:
             same(_("issued version %(number)s: %(comment)s", number=number, comment=quote(comment)))
         ]
     return [same(_("issued version %(number)s", number=number))]
+
+
+def guest_clauses(obj: Changed, visit_id: int | None, story: Story) -> list[Clause]:
+    """Tell what an action did to an organisation's place as a guest of the visit."""
+    names = story.names
+    organisation = names.organisation(obj.id)
+    visit = names.visit(visit_id)
+    state = obj.value("state")
+    if obj.action is AuditAction.DELETE:
+        if state == GuestState.INVITED:
+            return [same(_("withdrew the invitation of %(organisation)s to the visit %(title)s",
+                           organisation=organisation, title=visit))]  # fmt: skip
+        return [same(_("removed %(organisation)s from the guests of the visit %(title)s",
+                       organisation=organisation, title=visit))]  # fmt: skip
+    if obj.action is AuditAction.CREATE or (obj.changed("state") and state == GuestState.INVITED):
+        return [same(_("invited %(organisation)s as a guest of the visit %(title)s",
+                       organisation=organisation, title=visit))]  # fmt: skip
+    if not obj.changed("state"):
+        return []
+    if state == GuestState.ACCEPTED:
+        text = _("accepted the invitation to the visit %(title)s for %(organisation)s",
+                 organisation=organisation, title=visit)  # fmt: skip
+    elif state == GuestState.DECLINED:
+        text = _("declined the invitation to the visit %(title)s for %(organisation)s",
+                 organisation=organisation, title=visit)  # fmt: skip
+    else:
+        text = _("took %(organisation)s off the visit %(title)s",
+                 organisation=organisation, title=visit)  # fmt: skip
+    return [same(text)]

@@ -257,6 +257,8 @@ def resolve(actions: list[Action]) -> Names:
         for obj in action.objects.values():
             if obj.type in NAME_FIELDS:
                 wanted.add((obj.type, obj.id))
+            if obj.type == "VisitGuest":  # named by its organisation
+                wanted.add(("Organisation", obj.id))
             for key, change in obj.fields.items():
                 if key in REFERENCES and isinstance(change, list):
                     wanted.update(
