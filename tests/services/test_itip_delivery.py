@@ -21,7 +21,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from planner.enums import ItemKind, Language, OutboxStatus, Role, VisitStatus
+from planner.enums import GuestState, ItemKind, Language, OutboxStatus, Role, VisitStatus
 from planner.extensions import db
 from planner.models import OutboxMessage, Participation, Person, User, Visit
 from planner.services.agenda import ItemValues, add_item, cancel_item, update_item
@@ -245,6 +245,11 @@ class VisitLife:
                         last_day=LAST_DAY, timezone=ZONE, guest_organisation_ids=[wuppertal.id],
                         contact_person_id=people["hoffmann"].id),
         )  # fmt: skip
+        # Wuppertal's planners have accepted the invitation (services/guests.py).
+        for link in visit.guest_links:
+            link.state = GuestState.ACCEPTED
+        db.session.flush()
+        db.session.expire(visit, ["guest_organisations"])
         change_status(visit, VisitStatus.PLANNED)
         items = {
             key: add_item(
