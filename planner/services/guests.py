@@ -32,6 +32,7 @@ NAMED_STATES = frozenset({GuestState.INVITED, GuestState.ACCEPTED})
 ENDED_STATES = frozenset({GuestState.DECLINED, GuestState.LEFT})
 MESSAGE_LENGTH = 2000
 NOTICE_KIND = "guest-answer"
+INVITATION_KIND = "guest-invitation"
 
 
 class InvitationGone(Exception):
@@ -43,11 +44,12 @@ def named_guest_ids(visit: Visit) -> list[int]:
     return [link.organisation_id for link in visit.guest_links if link.state in NAMED_STATES]
 
 
-def name_guests(visit: Visit, organisations: list[Organisation]) -> None:
+def name_guests(visit: Visit, organisations: list[Organisation]) -> list[VisitGuest]:
     """Invite the named organisations not yet invited or accepted; withdraw the others.
 
     A declined or left organisation named again is invited anew; one the host no longer
-    names loses its invitation or its place, while a refusal stays on record.
+    names loses its invitation or its place, while a refusal stays on record. Return the
+    links invited now (``notify_invited`` tells their planners).
     """
     # A guest typed in as a new name has no id yet, nor a link.
     wanted = {organisation.id: organisation for organisation in organisations if organisation.id}
@@ -55,10 +57,12 @@ def name_guests(visit: Visit, organisations: list[Organisation]) -> None:
     now = utcnow()
     changed = False
     removed: set[int] = set()
+    invited: list[VisitGuest] = []
     for link in list(visit.guest_links):
         if link.organisation_id in wanted:
             if link.state in ENDED_STATES:
                 _invite_again(link, now)
+                invited.append(link)
                 changed = True
         elif link.state in NAMED_STATES:
             db.session.delete(link)
@@ -66,15 +70,16 @@ def name_guests(visit: Visit, organisations: list[Organisation]) -> None:
             changed = True
     linked = {link.organisation_id for link in visit.guest_links} - removed
     for organisation in [*new, *(o for i, o in wanted.items() if i not in linked)]:
-        visit.guest_links.append(
-            VisitGuest(organisation=organisation, state=GuestState.INVITED, invited_at=now)
-        )
+        link = VisitGuest(organisation=organisation, state=GuestState.INVITED, invited_at=now)
+        visit.guest_links.append(link)
+        invited.append(link)
         changed = True
     if changed and inspect(visit).persistent:
         # A changed list of guests is a change of the visit: its lock version goes up.
         visit.updated_at = now
         # Read again when next asked for, after the flush (deleted links included).
         db.session.expire(visit, ["guest_organisations", "guest_links"])
+    return invited
 
 
 def _invite_again(link: VisitGuest, now: datetime) -> None:
@@ -182,17 +187,7 @@ def _answer(link: VisitGuest, user: User, state: GuestState, message: str) -> No
 
 def host_planners(visit: Visit) -> list[User]:
     """Return the host's active planners and admins, who hear of every guest's answer."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == visit.host_organisation_id,
-                User.active.is_(True),
-                User.role.in_(ANSWERING_ROLES),
-            )
-            .order_by(User.id)
-        )
-    )
+    return organisation_planners(visit.host_organisation_id)
 
 
 def _notice_text(link: VisitGuest, user: User) -> tuple[str, str]:
@@ -242,6 +237,60 @@ def notify_host(link: VisitGuest, user: User) -> list[OutboxMessage]:
         )
         db.session.add(message)
         messages.append(message)
+    return messages
+
+
+def organisation_planners(organisation_id: int) -> list[User]:
+    """Return an organisation's active planners and admins, who answer its invitations."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == organisation_id,
+                User.active.is_(True),
+                User.role.in_(ANSWERING_ROLES),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def notify_invited(visit: Visit, links: list[VisitGuest]) -> list[OutboxMessage]:
+    """Put an invitation to answer into the outbox for each planner and admin of each
+    newly invited organisation, in that organisation's language; the caller commits.
+
+    An organisation known only by its name has no one to write to yet.
+    """
+    base = current_app.config["BASE_URL"].rstrip("/")
+    messages = []
+    for link in links:
+        organisation = link.organisation
+        language = organisation.locale.value
+        values = {"host": visit.host_organisation.name, "organisation": organisation.name,
+                  "title": visit.title}  # fmt: skip
+        with force_locale(language):
+            subject = _("%(host)s invites %(organisation)s: %(title)s", **values)
+            body = "\n".join([
+                _("%(host)s invites %(organisation)s to the visit %(title)s.", **values),
+                _("Until one of your planners accepts, your colleagues see only the invitation."),
+                "",
+                _("Accept or decline: %(link)s", link=f"{base}/visits/{visit.id}/invitation"),
+            ])  # fmt: skip
+            html = text_to_html(body, language, subject)
+        for planner in organisation_planners(organisation.id) if organisation.id else []:
+            message = OutboxMessage(
+                visit=visit,
+                kind=INVITATION_KIND,
+                status=OutboxStatus.PENDING,
+                message_id=make_msgid(domain=current_app.config["ICAL_DOMAIN"]),
+                to_address=planner.email,
+                subject=subject,
+                body_text=body,
+                body_html=html,
+                language=language,
+            )
+            db.session.add(message)
+            messages.append(message)
     return messages
 
 

@@ -20,11 +20,12 @@ from planner.models import (
     TrashEntry,
     User,
     Visit,
+    VisitGuest,
 )
 from planner.services.agenda import folds_in_zone, moved_by_days
 from planner.services.conflicts import find_conflicts
 from planner.services.errors import InvalidInput
-from planner.services.guests import name_guests
+from planner.services.guests import name_guests, notify_invited
 from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
 from planner.services.timezones import is_known_zone
@@ -94,7 +95,7 @@ def _check(host: Organisation, values: VisitValues) -> tuple[VisitValues, list[O
     return clean, list({guest.name: guest for guest in guests}.values())
 
 
-def _assign(visit: Visit, values: VisitValues, guests: list[Organisation]) -> None:
+def _assign(visit: Visit, values: VisitValues, guests: list[Organisation]) -> list[VisitGuest]:
     visit.title = values.title
     visit.first_day = values.first_day
     visit.last_day = values.last_day
@@ -103,16 +104,17 @@ def _assign(visit: Visit, values: VisitValues, guests: list[Organisation]) -> No
     visit.purpose = values.purpose
     visit.internal_notes = values.internal_notes
     visit.contact_person_id = values.contact_person_id
-    name_guests(visit, guests)
+    return name_guests(visit, guests)
 
 
 def create_visit(host: Organisation, values: VisitValues) -> Visit:
     """Create a draft visit hosted by ``host``; the caller commits."""
     values, guests = _check(host, values)
     visit = Visit(host_organisation=host, status=VisitStatus.DRAFT)
-    _assign(visit, values, guests)
+    invited = _assign(visit, values, guests)
     db.session.add(visit)
     db.session.flush()
+    notify_invited(visit, invited)
     return visit
 
 
@@ -122,13 +124,16 @@ def update_visit(visit: Visit, values: VisitValues, expected_version: int | None
     # Another zone gives the same wall-clock times other instants: each must still exist.
     folds = folds_in_zone(visit, values.timezone) if values.timezone != visit.timezone else {}
 
+    invited: list[VisitGuest] = []
+
     def change() -> None:
-        _assign(visit, values, guests)
+        invited.extend(_assign(visit, values, guests))
         for item in visit.items:
             if item.id in folds:
                 item.starts_fold, item.ends_fold = folds[item.id]
 
     save_with_lock(visit, expected_version, change)
+    notify_invited(visit, invited)
 
 
 def change_status(visit: Visit, target: VisitStatus) -> None:

@@ -80,6 +80,21 @@ def test_the_host_naming_a_guest_invites_it_and_keeps_the_others_accepted(invite
     assert [org.name for org in visit.guest_organisations] == ["Wuppertal"]
 
 
+def test_the_invited_organisations_planners_get_an_e_mail_with_the_way_to_answer(invited):
+    visit = invited["visit"]
+
+    [message] = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.visit_id == visit.id, OutboxMessage.kind == "guest-invitation"
+        )
+    )
+    # The planner, not the viewer: only planners and admins answer for their city.
+    assert message.to_address == "erik@essen.example"
+    assert message.subject == f"Bochum lädt Essen ein: {visit.title}"
+    assert f"http://planner.test/visits/{visit.id}/invitation" in message.body_text
+    assert message.status == OutboxStatus.PENDING
+
+
 @pytest.mark.parametrize("page", VISIT_PAGES)
 def test_an_invited_organisation_sees_nothing_of_the_visit_but_the_invitation(
     client, login, invited, page
