@@ -221,12 +221,19 @@ def notify_host(link: VisitGuest, user: User) -> list[OutboxMessage]:
     language = visit.host_organisation.locale.value
     with force_locale(language):
         subject, body = _notice_text(link, user)
-        html = text_to_html(body, language, subject)
+    return _staff_notices(visit, NOTICE_KIND, visit.host_organisation_id, language, subject, body)
+
+
+def _staff_notices(visit: Visit, kind: str, organisation_id: int, language: str,
+                   subject: str, body: str) -> list[OutboxMessage]:  # fmt: skip
+    """Put one e-mail to each active planner and admin of the organisation into the
+    outbox, to be sent without review (status pending)."""
+    html = text_to_html(body, language, subject)
     messages = []
-    for planner in host_planners(visit):
+    for planner in organisation_planners(organisation_id):
         message = OutboxMessage(
             visit=visit,
-            kind=NOTICE_KIND,
+            kind=kind,
             status=OutboxStatus.PENDING,
             message_id=make_msgid(domain=current_app.config["ICAL_DOMAIN"]),
             to_address=planner.email,
@@ -265,6 +272,8 @@ def notify_invited(visit: Visit, links: list[VisitGuest]) -> list[OutboxMessage]
     messages = []
     for link in links:
         organisation = link.organisation
+        if organisation.id is None:
+            continue
         language = organisation.locale.value
         values = {"host": visit.host_organisation.name, "organisation": organisation.name,
                   "title": visit.title}  # fmt: skip
@@ -276,21 +285,8 @@ def notify_invited(visit: Visit, links: list[VisitGuest]) -> list[OutboxMessage]
                 "",
                 _("Accept or decline: %(link)s", link=f"{base}/visits/{visit.id}/invitation"),
             ])  # fmt: skip
-            html = text_to_html(body, language, subject)
-        for planner in organisation_planners(organisation.id) if organisation.id else []:
-            message = OutboxMessage(
-                visit=visit,
-                kind=INVITATION_KIND,
-                status=OutboxStatus.PENDING,
-                message_id=make_msgid(domain=current_app.config["ICAL_DOMAIN"]),
-                to_address=planner.email,
-                subject=subject,
-                body_text=body,
-                body_html=html,
-                language=language,
-            )
-            db.session.add(message)
-            messages.append(message)
+        messages += _staff_notices(visit, INVITATION_KIND, organisation.id, language, subject,
+                                   body)  # fmt: skip
     return messages
 
 

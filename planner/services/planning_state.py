@@ -311,34 +311,15 @@ def _recompute(pending: _Pending) -> None:
     found: dict[int, list[Conflict]] = {}
     neighbours: set[int] = set()
     for chunk in _chunks(sorted(targets)):
-        _lock(chunk)
         result, near = find_conflicts_and_neighbours(chunk)
         found.update(result)
         neighbours |= near
     # Visits sharing a room or a person with them now: a new clash, or a transfer that
     # an item in between no longer interrupts.
     for chunk in _chunks(sorted(neighbours - targets)):
-        _lock(chunk)
         found.update(find_conflicts_and_neighbours(chunk)[0])
     _store_conflicts(targets | neighbours, found)
     store_pending(sorted(changed))
-
-
-def _lock(visit_ids: list[int]) -> None:
-    """Wait for other transactions recomputing these visits (PostgreSQL), in id order.
-
-    Under READ COMMITTED the checks that follow then read what those committed, so two
-    planners changing clashing visits at once do not store each other's stale state.
-    SQLite's writers hold the database's write lock for the whole transaction anyway.
-    """
-    if db.session.get_bind().dialect.name != "postgresql":
-        return
-    db.session.execute(
-        select(VisitPlanning.visit_id)
-        .where(VisitPlanning.visit_id.in_(visit_ids))
-        .order_by(VisitPlanning.visit_id)
-        .with_for_update()
-    ).all()
 
 
 def _chunks(ids: list[int], size: int = BATCH) -> Iterable[list[int]]:
