@@ -16,6 +16,7 @@ from planner.enums import Language
 from planner.forms.base import Form
 from planner.forms.locking import LockedForm
 from planner.forms.widgets import choices
+from planner.services.address import FORM_NAMES
 from planner.services.errors import InvalidInput
 from planner.services.users import normalise_email
 
@@ -48,6 +49,35 @@ class PersonForm(LockedForm, Form):
         _l("Precedence rank"),
         validators=[Optional(), NumberRange(min=0, max=9999, message=_l("Enter 0 to 9999."))],
     )
+    # Forms of address set by hand; empty ones follow the rules of services/address.py.
+    address_de = StringField(_l("Address line in German"), validators=[Length(max=300)])
+    salutation_de = StringField(_l("Letter salutation in German"), validators=[Length(max=300)])
+    card_de = StringField(_l("Name on badges and cards in German"), validators=[Length(max=300)])
+    spoken_de = StringField(_l("Spoken address in German"), validators=[Length(max=300)])
+    address_en = StringField(_l("Address line in English"), validators=[Length(max=300)])
+    salutation_en = StringField(_l("Letter salutation in English"), validators=[Length(max=300)])
+    card_en = StringField(_l("Name on badges and cards in English"), validators=[Length(max=300)])
+    spoken_en = StringField(_l("Spoken address in English"), validators=[Length(max=300)])
+
+    def address_overrides(self) -> dict[str, dict[str, str]]:
+        """Return the forms of address typed by hand, by language and form."""
+        return {
+            language.value: {
+                name: getattr(self, f"{name}_{language.value}").data or "" for name in FORM_NAMES
+            }
+            for language in Language
+        }
+
+    def has_overrides(self) -> bool:
+        """Return whether any form of address is set by hand."""
+        return any(text for own in self.address_overrides().values() for text in own.values())
+
+    def show_overrides(self, overrides: dict[str, dict[str, str]]) -> None:
+        """Fill the fields of the forms of address set by hand."""
+        for language in Language:
+            own = overrides.get(language.value) or {}
+            for name in FORM_NAMES:
+                getattr(self, f"{name}_{language.value}").data = own.get(name, "")
 
     def validate_email(self, field) -> None:
         """Accept only addresses that can receive mail."""

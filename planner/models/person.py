@@ -1,8 +1,9 @@
 """People who take part in visits, on either side."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import Language
@@ -42,6 +43,11 @@ class Person(Locked, db.Model):
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
     needs_escort: Mapped[bool] = mapped_column(default=False)
     needs_parking: Mapped[bool] = mapped_column(default=False)
+    # Forms of address set by hand, by language and form: {"de": {"salutation": …}};
+    # services/address.py makes every other form from the fields above.
+    address_overrides: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, server_default=text("'{}'"), nullable=False
+    )
     # Protocol order: lower ranks come first; people without a rank come last.
     precedence_rank: Mapped[int | None]
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

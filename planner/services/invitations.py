@@ -34,6 +34,7 @@ from planner.models import (
     Visit,
 )
 from planner.models.types import utcnow
+from planner.services.address import person_forms
 from planner.services.agenda_view import (
     AgendaView,
     Audience,
@@ -64,24 +65,9 @@ class Line:
     cancelled: bool
 
 
-# Salutations are stored as typed, mostly in German; letters use the reader's language.
-SALUTATIONS = {
-    "de": {"herr": ("Sehr geehrter Herr", "Herr"), "frau": ("Sehr geehrte Frau", "Frau"),
-           "mr": ("Sehr geehrter Herr", "Herr"), "ms": ("Sehr geehrte Frau", "Frau"),
-           "mrs": ("Sehr geehrte Frau", "Frau")},
-    "en": {"herr": ("Dear Mr", "Mr"), "frau": ("Dear Ms", "Ms"), "mr": ("Dear Mr", "Mr"),
-           "ms": ("Dear Ms", "Ms"), "mrs": ("Dear Mrs", "Mrs")},
-}  # fmt: skip
-
-
 def greeting(person: Person, language: str) -> str:
-    """Return the opening line of a letter: "Sehr geehrter Herr Dr. Schneidewind,"."""
-    name = " ".join(part for part in (person.academic_title, person.last_name) if part)
-    known = SALUTATIONS.get(language, {}).get(person.salutation.strip().rstrip(".").lower())
-    if known:
-        return f"{known[0]} {name},"
-    with force_locale(formatting_locale(language)):
-        return _("Dear %(name)s,", name=person.display_name)
+    """Return the opening line of a letter: "Sehr geehrter Herr Oberbürgermeister …,"."""
+    return person_forms(person, language).salutation
 
 
 def _programme(visit: Visit, version: AgendaVersion) -> AgendaView:

@@ -24,6 +24,7 @@ from planner.models import (
     Visit,
 )
 from planner.models.types import utcnow
+from planner.services.address import FORM_NAMES
 from planner.services.audit import REDACTED, redact_everything
 from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
@@ -70,6 +71,8 @@ class PersonValues:
     needs_escort: bool = False
     needs_parking: bool = False
     precedence_rank: int | None = None
+    # Forms of address set by hand: {"de": {"salutation": "Lieber Uwe,"}}.
+    address_overrides: dict[str, dict[str, str]] | None = None
 
 
 def hosted_by(organisation_id: int):
@@ -135,8 +138,21 @@ def apply_values(person: Person, values: PersonValues) -> None:
     person.email = normalise_email(values.email) if values.email else None
     person.language = Language(values.language)
     person.precedence_rank = values.precedence_rank
+    if values.address_overrides is not None:
+        person.address_overrides = clean_overrides(values.address_overrides)
     if not person.last_name:
         raise InvalidInput("last_name", _l("Please enter a last name."))
+
+
+def clean_overrides(overrides: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """Return the forms of address set by hand, without empty ones."""
+    kept = {}
+    for language in (language.value for language in Language):
+        own = overrides.get(language) or {}
+        forms = {name: clean_text(own.get(name) or "") for name in FORM_NAMES}
+        if any(forms.values()):
+            kept[language] = {name: text for name, text in forms.items() if text}
+    return kept
 
 
 def email_taken(organisation_id: int, email: str | None, person_id: int | None) -> bool:
@@ -226,7 +242,7 @@ ANONYMISED = {
     "salutation": "", "first_name": "", "last_name": ANONYMOUS, "academic_title": "",
     "office_title": "", "function": "", "company": "", "email": None, "phone": "",
     "phone_internal": False, "dietary_needs": "", "accessibility_needs": "",
-    "needs_escort": False, "needs_parking": False,
+    "needs_escort": False, "needs_parking": False, "address_overrides": {},
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import force_locale, pgettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -18,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from planner.enums import ItemStatus, Side
 from planner.extensions import db
 from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
+from planner.services.address import person_forms, plain_spoken
 from planner.services.agenda_view import (
     AgendaDay,
     AgendaView,
@@ -133,12 +135,13 @@ def print_file_name(data: PrintData, version_number: int | None = None) -> str:
     return f"{name}.pdf"
 
 
-def _badge(participation: Participation) -> Badge:
+def _badge(participation: Participation, language: str) -> Badge:
     person = participation.person
+    forms = person_forms(person, language)
     return Badge(
         salutation=person.salutation,
-        name=person.display_name,
-        office_title=person.office_title,
+        name=forms.card,
+        office_title=forms.office,
         function=person.function,
         organisation=person.affiliation,
         side=participation.side,
@@ -201,7 +204,7 @@ def load_print_data(
         timezone=agenda.timezone,
     )
     participations = load_participations(visit.id)
-    data.people = [_badge(p) for p in participations]
+    data.people = [_badge(p, language) for p in participations]
     if document == "run-sheet":
         _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":
@@ -209,10 +212,20 @@ def load_print_data(
     return data
 
 
+def _spoken_name(person: Person, language: str) -> str:
+    """Return a run sheet's name: "Prof. Dr. Uwe Schneidewind („Herr Oberbürgermeister“)"."""
+    forms = person_forms(person, language)
+    if forms.spoken in (forms.card, plain_spoken(person, language)):
+        # "Herr Reuter" goes without saying.
+        return forms.card
+    with force_locale(language):
+        return _("%(name)s (addressed as “%(spoken)s”)", name=forms.card, spoken=forms.spoken)
+
+
 def _fill_run_sheet(
     data: PrintData, agenda: AgendaView, participations: list[Participation]
 ) -> None:
-    names = {p.person_id: p.person.display_name for p in participations}
+    names = {p.person_id: _spoken_name(p.person, data.language) for p in participations}
     rooms = {
         room.id: room
         for room in db.session.scalars(

@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 from flask import (
@@ -17,12 +18,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 
-from planner.enums import Side
+from planner.enums import Language, Side
 from planner.extensions import db
 from planner.forms.confirm import ConfirmForm
 from planner.forms.locking import participation_wordings, refusal_of
@@ -36,6 +38,7 @@ from planner.forms.widgets import choices
 from planner.i18n import item_title
 from planner.models import FeedToken, Participation, PendingImport, Person, User, Visit
 from planner.models.types import utcnow
+from planner.services.address import person_forms
 from planner.services.answers import answer_lines
 from planner.services.attendance import (
     Matrix,
@@ -91,10 +94,23 @@ from planner.views.navigation import show_error
 bp = Blueprint("people", __name__)
 
 
+# The forms of address a person's page shows, in the order a letter uses them.
+FORM_LABELS = (
+    ("address", _l("Address line")),
+    ("salutation", _l("Letter salutation")),
+    ("card", _l("Name on badges and cards")),
+    ("office", _l("Office under the name")),
+    ("spoken", _l("Spoken address")),
+)
+
+
 def _values(form: PersonForm) -> PersonValues:
-    return PersonValues(
-        **{key: getattr(form, key).data for key in PersonValues.__dataclass_fields__}
-    )
+    typed = {
+        key: getattr(form, key).data
+        for key in PersonValues.__dataclass_fields__
+        if key != "address_overrides"
+    }
+    return PersonValues(**typed, address_overrides=form.address_overrides())
 
 
 # --- people -----------------------------------------------------------------------------
@@ -120,6 +136,7 @@ def edit(person: Person | None = None):
     others = None
     if request.method == "GET" and person is not None:
         form.language.data = person.language.value
+        form.show_overrides(person.address_overrides)
     if form.validate_on_submit():
         organisation = person.organisation if person else current_user.organisation
         try:
@@ -160,6 +177,8 @@ def show(person: Person):
         person=person,
         participations=participations,
         can_edit=can_edit_person(current_user, person),
+        forms={language.value: asdict(person_forms(person, language)) for language in Language},
+        form_labels=FORM_LABELS,
     )
 
 

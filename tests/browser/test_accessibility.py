@@ -318,7 +318,8 @@ def test_the_outbox_editor_with_its_preview_is_accessible_and_fits_a_phone(live_
     # The whole letter shows without scrolling inside the field.
     assert text.evaluate("field => field.scrollHeight <= field.clientHeight + 2")
     preview = page.frame_locator("iframe.mail-preview")
-    expect(preview.get_by_text("Sehr geehrter Herr Prof. Dr. Schneidewind,")).to_be_visible()
+    greeting = "Sehr geehrter Herr Oberbürgermeister Prof. Dr. Schneidewind,"
+    expect(preview.get_by_text(greeting)).to_be_visible()
     expect(page.get_by_text("Donnerstag, 23. Februar 2023, 10:00–10:30").first).to_be_visible()
     found = {"editor": _violations(page)}
     page.set_viewport_size(PHONE)

@@ -107,7 +107,7 @@ def test_invitations_go_as_a_cover_letter_then_one_request_per_item(smtp, demo):
     assert {str(e["UID"]) for e in programme.walk("VEVENT")} == {item.uid for item in items}
     assert all("ATTENDEE" not in event for event in programme.walk("VEVENT"))
     body = _text(letter)
-    assert body.startswith("Sehr geehrter Herr Prof. Dr. Schneidewind,")
+    assert body.startswith("Sehr geehrter Herr Oberbürgermeister Prof. Dr. Schneidewind,")
     assert "Sie erhalten 5 Kalendereinladungen in eigenen Nachrichten" in body
     assert "Alle Zeiten: Europe/Berlin" in body
     assert "10:00–10:30  Begrüßung durch den Oberbürgermeister" in body

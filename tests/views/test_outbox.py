@@ -203,7 +203,8 @@ def test_the_preview_shows_the_html_mail_and_the_calendar_entries_in_local_time(
     assert "sandbox" in html.headers["Content-Security-Policy"]
     assert "script-src" not in html.headers["Content-Security-Policy"]
     assert html.headers["X-Frame-Options"] == "SAMEORIGIN"
-    assert "<p>Sehr geehrter Herr Prof. Dr. Schneidewind,</p>" in html.get_data(as_text=True)
+    greeting = "<p>Sehr geehrter Herr Oberbürgermeister Prof. Dr. Schneidewind,</p>"
+    assert greeting in html.get_data(as_text=True)
     # The whole programme the letter carries, at the wall-clock times of Bochum.
     assert "Alle Zeiten: Europe/Berlin" in text
     assert (
