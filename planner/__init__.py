@@ -119,7 +119,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_commands(app)
 
-    from planner.i18n import format_timestamp, former_title, item_title, template_helpers
+    from planner.i18n import (
+        change_clock,
+        format_timestamp,
+        former_title,
+        item_title,
+        template_helpers,
+    )
     from planner.services.feeds import feed_addresses
 
     app.context_processor(template_helpers)
@@ -127,6 +133,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A global, not a context value: imported macros (_changes.html) call it too.
     app.jinja_env.globals["item_title"] = item_title
     app.jinja_env.globals["former_title"] = former_title
+    app.jinja_env.globals["change_clock"] = change_clock
     # Every date with a time on screen, in the same form and without seconds.
     app.jinja_env.filters["datetimeformat"] = format_timestamp
     return app

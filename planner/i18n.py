@@ -70,6 +70,18 @@ def format_time_in_zone(local: datetime, zone_name: str, fold: int = 0) -> str:
     return f"{clock} ({offset_text(utc_offset(local, zone_name, fold))})"
 
 
+def change_clock(item: Any, zone_name: str, former: bool = False) -> str:
+    """Format when a changed item (``agenda_view.ChangedItem``) begins, or began before
+    it moved, with the offset where the clocks going back repeat the time: a move from
+    the first 02:30 to the second reads "02:30 (UTC+02:00) to 02:30 (UTC+01:00)".
+    """
+    if former:
+        if item.from_starts_at is None:
+            return ""
+        return format_time_in_zone(item.from_starts_at, zone_name, item.from_starts_fold)
+    return format_time_in_zone(item.starts_at, zone_name, item.starts_fold)
+
+
 def format_span(item: Any, zone_name: str) -> str:
     """Format an item's times as every agenda shows them: "10:00–11:00", "19:00–00:30
     (+1 day)" when it ends on a later day, "02:30 (UTC+01:00)" for a repeated time.

@@ -479,19 +479,9 @@ class ChangedItem(_Titled):
         return self.starts_at.date().isoformat()
 
     @property
-    def clock(self) -> str:
-        """Return the wall-clock time it begins at (10:00)."""
-        return self.starts_at.strftime("%H:%M")
-
-    @property
     def from_day(self) -> str:
         """Return the day it began on before it moved ("" when unknown)."""
         return self.from_starts_at.date().isoformat() if self.from_starts_at else ""
-
-    @property
-    def from_clock(self) -> str:
-        """Return the time it began at before it moved ("" when unknown)."""
-        return self.from_starts_at.strftime("%H:%M") if self.from_starts_at else ""
 
 
 def _former_titles(summary: Mapping[str, Any]) -> dict[str, str]:

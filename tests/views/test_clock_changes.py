@@ -260,3 +260,21 @@ def test_pages_prints_and_calendars_agree_with_what_was_typed(app, client, plann
     assert db.session.scalar(select(func.count()).select_from(AgendaItem)) == 2 + len(
         load_demo_data().visit.items
     )
+
+
+@pytest.mark.parametrize("zone", ZONES[:1], ids=IDS[:1])
+def test_moving_an_item_to_the_second_reading_of_a_repeated_time_shows_both_offsets(
+    client, planner, zone
+):
+    visit = _visit(planner, zone, zone.fold_day)
+    night = factories.item(visit, f"{zone.fold_day} {zone.early}", f"{zone.fold_day} 05:00")
+    db.session.commit()
+    factories.issue(db.session.get(Visit, visit.id))
+    db.session.commit()
+
+    night = db.session.get(AgendaItem, night.id)
+    night.starts_fold = 1
+    db.session.commit()
+
+    pending = page_text(client.get(f"/visits/{visit.id}"))
+    assert f"von {zone.early} (UTC+02:00) auf {zone.early} (UTC+01:00)" in pending
