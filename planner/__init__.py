@@ -110,6 +110,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from planner.services.planning_state import register_planning_state
 
     init_security(app)
+    from planner.api import init_api
+
+    # After the security hooks: a request to the API is its token's, not its session's.
+    init_api(app)
     register_audit_trail()
     register_version_counters()
     register_artefact_upkeep()

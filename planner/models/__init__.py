@@ -1,6 +1,7 @@
 """The domain model: one module per concept, all importable from here."""
 
 from planner.models.agenda import AgendaItem
+from planner.models.api_token import ApiToken
 from planner.models.answer import InboundMessage, ItemAnswer
 from planner.models.artefact import ArtefactEpoch, IssuedArtefact
 from planner.models.audit import AuditEntry
@@ -21,6 +22,7 @@ from planner.models.visit import Visit, VisitGuest, visit_guest_organisation
 
 __all__ = [
     "AgendaItem",
+    "ApiToken",
     "AgendaVersion",
     "ArtefactEpoch",
     "AuditEntry",

@@ -20,6 +20,7 @@ from sqlalchemy.orm.util import identity_key
 from planner.enums import AuditAction
 from planner.models import (
     AgendaItem,
+    ApiToken,
     AgendaVersion,
     AuditEntry,
     ConflictAcknowledgement,
@@ -51,6 +52,7 @@ AUDITED = (
     AgendaVersion,
     OutboxMessage,
     FeedToken,
+    ApiToken,
     User,
     Organisation,
     Venue,
@@ -61,6 +63,7 @@ AUDITED = (
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
 UNRECORDED_FIELDS = {
+    ApiToken: frozenset({"token_hash", "last_used_at"}),
     Participation: frozenset({"rsvp_nonce", "invited_uids", "invited_version"}),
     AgendaVersion: frozenset({"snapshot", "changes", "issued_at"}),
     OutboxMessage: frozenset(
@@ -103,14 +106,17 @@ REDACTED_FIELDS = {
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"
+VIA_KEY = "audit_via"
 REDACT_ALL_KEY = "audit_redact_all"
 CHANGE_SET_KEY = "audit_change_set"
 PINNED_CHANGE_SET_KEY = "audit_pinned_change_set"
 
 
-def set_actor(session: Session, user_id: int | None) -> None:
-    """Name the user to whom the session's following changes are attributed."""
+def set_actor(session: Session, user_id: int | None, via: str | None = None) -> None:
+    """Name the user to whom the session's following changes are attributed, and how
+    they acted when not through the pages (``via``: the API token's name)."""
     session.info[ACTOR_KEY] = user_id
+    session.info[VIA_KEY] = via
 
 
 @contextmanager
@@ -219,6 +225,7 @@ def _changes(obj: Any, action: AuditAction) -> dict[str, Any]:
 
 def _record_changes(session: Session, _flush_context) -> None:
     actor = session.info.get(ACTOR_KEY)
+    via = session.info.get(VIA_KEY)
     now = utcnow()
     rows = []
     for action, objects in (
@@ -244,6 +251,7 @@ def _record_changes(session: Session, _flush_context) -> None:
                     "changes": changes,
                     "created_at": now,
                     "change_set": None,
+                    "via": via,
                 }
             )
     if rows:
