@@ -9,8 +9,8 @@ from planner.models.thread import BODY_LENGTH
 
 
 def _optional_id(value) -> int:
-    """Read a chosen id; anything but a positive number means none."""
-    return int(value) if str(value or "").isdecimal() and len(str(value)) < 11 else 0
+    """Read a chosen id; none chosen is 0, what is not a number a form error."""
+    return 0 if value in (None, "") else int(value)
 
 
 class MessageForm(Form):
