@@ -61,6 +61,7 @@ def write(visit_id: int, visit: Visit):
     except InvalidInput as error:
         db.session.rollback()
         show_error(form, error)
-        return _render(page, form, 422)
+        # The rollback expired what the page had loaded: loaded again, in a few queries.
+        return _render(load_thread(visit, current_user, current_language()), form, 422)
     flash(_("Your message has been sent."), "success")
     return redirect(url_for("thread.show", visit_id=visit.id, _anchor=f"message-{message.id}"))
