@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences,
         printing,
         rooms,
+        thread,
         trash,
         visits,
     )
@@ -88,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         auth.bp,
         visits.bp,
         guests.bp,
+        thread.bp,
         agenda.bp,
         dayplan.bp,
         rooms.bp,

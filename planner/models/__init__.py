@@ -14,6 +14,7 @@ from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.planning import PlannedConflict, VisitPlanning
+from planner.models.thread import ThreadReading, VisitMessage
 from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
@@ -39,11 +40,13 @@ __all__ = [
     "Person",
     "PlannedConflict",
     "ProgrammeModule",
+    "ThreadReading",
     "TrashEntry",
     "Room",
     "User",
     "Venue",
     "Visit",
+    "VisitMessage",
     "VisitPlanning",
     "participation_item",
     "VisitGuest",

@@ -37,6 +37,7 @@ from planner.models import (
     Venue,
     Visit,
     VisitGuest,
+    VisitMessage,
 )
 from planner.models.types import utcnow
 
@@ -59,6 +60,8 @@ AUDITED = (
     Room,
     ProgrammeModule,
     ConflictAcknowledgement,
+    # Thread messages: who wrote to whom, when; the text stays in the thread.
+    VisitMessage,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -103,6 +106,7 @@ REDACTED_FIELDS = {
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
     ItemAnswer: frozenset({"comment"}),
     VisitGuest: frozenset({"message"}),
+    VisitMessage: frozenset({"body"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

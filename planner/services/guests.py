@@ -224,13 +224,16 @@ def notify_host(link: VisitGuest, user: User) -> list[OutboxMessage]:
     return _staff_notices(visit, NOTICE_KIND, visit.host_organisation_id, language, subject, body)
 
 
-def _staff_notices(visit: Visit, kind: str, organisation_id: int, language: str,
-                   subject: str, body: str) -> list[OutboxMessage]:  # fmt: skip
+def _staff_notices(visit: Visit, kind: str, organisation_id: int, language: str, subject: str,
+                   body: str, skip: int | None = None) -> list[OutboxMessage]:  # fmt: skip
     """Put one e-mail to each active planner and admin of the organisation into the
-    outbox, to be sent without review (status pending)."""
+    outbox, to be sent without review (status pending); none to the user ``skip``,
+    who caused it."""
     html = text_to_html(body, language, subject)
     messages = []
     for planner in organisation_planners(organisation_id):
+        if planner.id == skip:
+            continue
         message = OutboxMessage(
             visit=visit,
             kind=kind,

@@ -142,6 +142,18 @@ def can_leave_visit(user: User | None, visit: Visit) -> bool:
     return relation(user, visit) is Relation.GUEST and user.role in EDITING_ROLES
 
 
+def can_read_thread(user: User | None, visit: Visit) -> bool:
+    """Return whether the user reads the visit's thread: every user of the host and of an
+    accepted guest (what a guest reads of it, ``services/thread.py`` decides)."""
+    return relation(user, visit) is not Relation.NONE
+
+
+def can_write_thread(user: User | None, visit: Visit) -> bool:
+    """Return whether the user writes in the visit's thread: the planners and admins of
+    the host and of an accepted guest; their viewers and hosts read only."""
+    return can_read_thread(user, visit) and user.role in EDITING_ROLES
+
+
 def can_see_branding(user: User | None, organisation: Organisation) -> bool:
     """Return whether the user may see the organisation's logo and print colour."""
     if user is None or not user.active:
@@ -256,6 +268,10 @@ RULES: dict[str, Rule] = {
     "invitation.answer": Rule(target=can_answer_invitation),
     # An accepted guest organisation's planners and admins take it off the visit.
     "visit.leave": Rule(visit=can_leave_visit),
+    # The thread between the offices: read by the host's and the accepted guests' users,
+    # written by their planners and admins.
+    "thread.view": Rule(visit=can_read_thread),
+    "thread.write": Rule(visit=can_write_thread),
     # Planners and admins who may change at least one delegation list of the visit.
     "delegation.edit": Rule(visit=can_edit_some_delegation),
     "participation.remove": Rule(visit=can_edit_some_delegation, target=_may_edit_participation),

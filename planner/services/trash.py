@@ -50,6 +50,7 @@ from planner.models import (
     TrashEntry,
     User,
     Visit,
+    VisitMessage,
     participation_item,
 )
 from planner.models.types import utcnow
@@ -95,6 +96,9 @@ def describe(counts: dict[str, int]) -> list[str]:
         "feeds": lambda n: ngettext(
             "%(num)d calendar subscription", "%(num)d calendar subscriptions", n
         ),
+        "thread": lambda n: ngettext(
+            "%(num)d message of the thread", "%(num)d messages of the thread", n
+        ),
     }
     return [text(counts[key]) for key, text in texts.items() if counts.get(key)]
 
@@ -116,6 +120,7 @@ def visit_counts(visit: Visit) -> dict[str, int]:
         "drafts": sum(1 for status in messages if status == OutboxStatus.DRAFT),
         "messages": sum(1 for status in messages if status != OutboxStatus.DRAFT),
         "feeds": _count(FeedToken, FeedToken.visit_id == visit.id),
+        "thread": _count(VisitMessage, VisitMessage.visit_id == visit.id),
     }
 
 

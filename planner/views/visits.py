@@ -53,6 +53,7 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.thread import unread_counts
 from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
     Changes,
@@ -82,9 +83,11 @@ bp = Blueprint("visits", __name__)
 def index():
     """Show the dashboard: upcoming visits with their counts and conflicts, then recent ones."""
     today = date.today()  # noqa: DTZ011 (the server's calendar day decides "upcoming")
+    upcoming = dashboard(current_user, upcoming_visits(current_user, today))
     return render_template(
         "visits/index.html",
-        upcoming=dashboard(current_user, upcoming_visits(current_user, today)),
+        upcoming=upcoming,
+        unread=unread_counts(current_user, [row.visit.id for row in upcoming]),
         recent=recent_visits(current_user, today),
         today=today,
         can_create=can_plan(current_user),
@@ -241,6 +244,7 @@ def show(visit_id: int):
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
         guests=guest_states(page.visit) if page.show_internal else [],
         can_leave=can_leave_visit(current_user, page.visit),
+        unread=unread_counts(current_user, [page.visit.id]).get(page.visit.id, 0),
     )
 
 

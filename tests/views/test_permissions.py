@@ -176,6 +176,10 @@ EXPECTED = {
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
+    # The thread: every user of the host and of the accepted guest reads, their planners
+    # and admins write.
+    "thread.view": visit_readers,
+    "thread.write": delegation_editors,
     # The demo visit is completed: a guest's list of it is part of the record now, so only
     # the host changes it (a guest's planners change their list while a visit is open).
     "delegation.edit": visit_editors,
@@ -215,6 +219,8 @@ ANSWERS = {
     ("/visits/<id:invitation_visit_id>/invitation", "POST"): 422,
     # A bare POST leads to the confirmation page.
     ("/visits/<id:visit_id>/leave", "POST"): 302,
+    # Sent without a text: refused as bad input once the permission is granted.
+    ("/visits/<id:visit_id>/thread", "POST"): 422,
     ("/visits/<id:visit_id>/delete", "POST"): 302,
     ("/visits/<id:visit_id>/conflicts/acknowledge", "POST"): 302,
     ("/visits/<id:visit_id>/conflicts/<id:acknowledgement_id>/withdraw", "POST"): 302,

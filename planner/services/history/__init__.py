@@ -35,7 +35,7 @@ from planner.services.history.agenda import (
     visit_clauses,
 )
 from planner.services.history.conflicts import acknowledgement_clauses
-from planner.services.history.messages import feed_clauses, tell_messages
+from planner.services.history.messages import feed_clauses, tell_messages, thread_clauses
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
 from planner.services.history.words import Story, chain, visible
@@ -56,6 +56,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "versions": (_l("Issued versions"), ("AgendaVersion",)),
     "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
+    "thread": (_l("Thread messages"), ("VisitMessage",)),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
     "people": (_l("People"), ("Person",)),
     "rooms": (_l("Buildings and rooms"), ("Venue", "Room")),
@@ -71,6 +72,7 @@ VISIT_KINDS = (
     "versions",
     "warnings",
     "messages",
+    "thread",
     "feeds",
 )
 
@@ -273,6 +275,8 @@ def _tell_action(action: Action, story: Story) -> None:
     for obj in action.of_type("FeedToken"):
         story.add(feed_clauses(obj, action, story))
     tell_messages(action, story)
+    for obj in action.of_type("VisitMessage"):
+        story.add(thread_clauses(obj, action.visit_id, story))
     for obj in action.of_type("AgendaVersion"):
         story.closing += chain(version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.
@@ -294,5 +298,6 @@ TOLD_TYPES = frozenset(
         "FeedToken",
         "AgendaVersion",
         "ConflictAcknowledgement",
+        "VisitMessage",
     }
 )

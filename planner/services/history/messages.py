@@ -163,3 +163,11 @@ def feed_clauses(obj: Changed, action: Action, story: Story) -> list[Clause]:
     if not visible(obj):
         return []
     return [(_("changed a calendar subscription"), _("changed other details"))]
+
+
+def thread_clauses(obj: Changed, visit_id: int | None, story: Story) -> list[Clause]:
+    """Tell a message written into a visit's thread (messages are never changed)."""
+    if obj.action is not AuditAction.CREATE:
+        return []
+    return [same(_("wrote a message in the thread of the visit %(title)s",
+                   title=story.names.visit(visit_id)))]  # fmt: skip
