@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from planner.views import (
         access,
         admin,
+        api_tokens,
         agenda,
         auth,
         calendar,
@@ -100,6 +101,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin.bp,
         preferences.bp,
         trash.bp,
+        api_tokens.bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_static(app)

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from planner.enums import Role
 from planner.extensions import db
-from planner.models import Visit
+from planner.models import User, Visit
+from planner.services.api_tokens import create_token
 from planner.services.benchdata import generate
 from planner.services.demo import DEMO_ADMIN_EMAIL, load_demo_data
 from planner.services.errors import InvalidInput, UnreadableMessage
@@ -25,7 +26,7 @@ from planner.services.people import purge
 from planner.services.planning_state import BATCH, all_visit_ids, refresh_visits
 from planner.services.replies import handle_and_commit, receive
 from planner.services.trash import empty_trash
-from planner.services.users import create_user
+from planner.services.users import create_user, normalise_email
 
 users_cli = AppGroup("users", help="Manage staff logins.")
 people_cli = AppGroup("people", help="Personal data of participants.")
@@ -33,6 +34,7 @@ outbox_cli = AppGroup("outbox", help="E-mail waiting in the outbox.")
 mail_cli = AppGroup("mail", help="Answers that calendar programs send back.")
 trash_cli = AppGroup("trash", help="Deleted visits, agenda items and people.")
 planning_cli = AppGroup("planning", help="Stored warnings and pending changes of visits.")
+api_tokens_cli = AppGroup("api-tokens", help="Personal tokens of the JSON API.")
 
 # sysexits.h: what an MTA understands from a delivery program.
 EX_DATAERR = 65
@@ -222,6 +224,32 @@ def bench_data_command(visits: int, items_per_visit: int, people: int,
     )
 
 
+@api_tokens_cli.command("create")
+@click.option("--email", required=True, help="Login e-mail address of the token's user.")
+@click.option("--name", required=True, help="What the token is for, e.g. the script's name.")
+@click.option(
+    "--scope", type=click.Choice(["read", "write"]), default="read", show_default=True,
+    help="read, or write (read and write).",
+)  # fmt: skip
+@click.option("--days", type=click.IntRange(min=1, max=3650), default=None,
+              help="Days until it expires; without: until revoked.")  # fmt: skip
+def api_tokens_create_command(email: str, name: str, scope: str, days: int | None) -> None:
+    """Make a personal API token and print it, once: it is stored only as a hash."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active:
+        raise click.ClickException(f"No active login {email}.")
+    try:
+        token, text = create_token(user, name, "read write" if scope == "write" else "read", days)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        with force_locale(formatting_locale(cli_language())):
+            raise click.ClickException(f"{error.field}: {error.message}") from error
+    click.echo(text)
+    expiry = f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else ""
+    click.echo(f"Token “{token.name}” ({token.scope}) for {user.email}{expiry}.", err=True)
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to the app's command line."""
     app.cli.add_command(demo_data_command)
@@ -231,4 +259,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(trash_cli)
     app.cli.add_command(planning_cli)
+    app.cli.add_command(api_tokens_cli)
     app.cli.add_command(bench_data_command)

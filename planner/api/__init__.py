@@ -43,7 +43,9 @@ class PlannerApi(Api):
         pass
 
 
-api = PlannerApi()
+def api_of(app: Flask) -> PlannerApi:
+    """Return the app's API object, which holds its OpenAPI description."""
+    return app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
 
 
 def is_api_request() -> bool:
@@ -90,7 +92,7 @@ def _authenticate() -> Response | None:
         )
     g._login_user = token.user
     g.api_token = token
-    set_actor(db.session, token.user_id, via=_("API token “%(name)s”", name=token.name))
+    set_actor(db.session, token.user_id, via=token.name)
     if request.method not in READING and not token.writes:
         return problem(403, _("This token may only read: make a token for reading and writing."))
     limited = _throttle(token.id)
@@ -139,6 +141,7 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_VERSION", "3.1.0")
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    api = PlannerApi()
     api.init_app(
         app,
         spec_kwargs={

@@ -1,6 +1,6 @@
 """The API's description as a page: read from the OpenAPI document, no scripts."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from planner.views.access import permission_required
 
@@ -11,9 +11,9 @@ bp = Blueprint("api-docs-page", __name__)
 @permission_required("public")
 def docs():
     """Show every operation of the API with its parameters, body and answers."""
-    from planner.api import api
+    from planner.api import api_of
 
-    spec = api.spec.to_dict()
+    spec = api_of(current_app).spec.to_dict()
     operations = [
         (path, method.upper(), operation)
         for path, methods in spec.get("paths", {}).items()

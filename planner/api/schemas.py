@@ -142,3 +142,11 @@ class VersionSummary(ma.Schema):
 
 class VersionList(ma.Schema):
     versions = ma.fields.List(ma.fields.Nested(VersionSummary), required=True)
+
+
+class VisitChange(VisitWrite):
+    """The fields of a visit to change; those left out stay as they are."""
+
+    title = ma.fields.String(validate=validate.Length(min=1, max=300))
+    first_day = ma.fields.Date()
+    last_day = ma.fields.Date()

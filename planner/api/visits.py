@@ -141,7 +141,7 @@ def read(visit: Visit):
 
 @blp.route("/<id:visit_id>", methods=["PATCH"])
 @permission_required("visit.edit")
-@blp.arguments(schemas.VisitWrite(partial=True))
+@blp.arguments(schemas.VisitChange)
 @blp.response(200, schemas.Visit)
 @blp.alt_response(412, schema=schemas.Problem)
 @blp.alt_response(428, schema=schemas.Problem)
@@ -179,7 +179,7 @@ def change(data: dict, visit: Visit):
 
 def visit_etag(visit: Visit) -> str:
     """Return the ETag a read of the visit carries (see ``api._conditional``)."""
-    body = current_app.json.response(visit_json(visit)).get_data()
+    body = current_app.json.response(schemas.Visit().dump(visit_json(visit))).get_data()
     return hashlib.sha256(body).hexdigest()[:32]
 
 

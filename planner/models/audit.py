@@ -29,7 +29,7 @@ class AuditEntry(db.Model):
     # Shared by the entries of one database transaction: what one person did in one go
     # (an item moved and given another room, a version issued with its e-mails).
     change_set: Mapped[str | None] = mapped_column(String(32))
-    # How the user acted when not through the pages: "API token “Website”".
+    # The name of the API token the change came through; None: through the pages.
     via: Mapped[str | None] = mapped_column(String(150))
 
     user: Mapped[User | None] = relationship()

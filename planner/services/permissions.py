@@ -290,6 +290,8 @@ RULES: dict[str, Rule] = {
     "trash.use": Rule(user=can_plan),
     # Users of organisations that share a visit with the branding's organisation.
     "branding.view": Rule(),
+    # The token's own user (the token loads for no one else).
+    "api_token.revoke": Rule(),
     # Admins, for their organisation's logins, branding and audit trail.
     "organisation.admin": Rule(user=can_administer),
     "user.manage": Rule(user=can_administer),

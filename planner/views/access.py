@@ -20,6 +20,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
+    ApiToken,
     FeedToken,
     Organisation,
     OutboxMessage,
@@ -122,6 +123,7 @@ LOADERS: dict[str, tuple[str, Callable]] = {
     "organisation_id": ("organisation", _seen(Organisation, can_see_branding)),
     "user_id": ("user", _seen(User, can_manage_user)),
     "feed_id": ("feed", _seen(FeedToken, can_manage_feed)),
+    "api_token_id": ("api_token", _seen(ApiToken, lambda user, token: token.user_id == user.id)),
     "entry_id": ("entry", lambda user, entry_id, loaded, values: entry_for(user, entry_id)),
 }
 

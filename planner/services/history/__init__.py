@@ -97,6 +97,8 @@ class HistoryAction:
     sentences: list[str]
     visit_id: int | None = None
     visit_title: str = ""
+    # The API token the action came through; None: through the pages.
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ def tell(
                 if show_visit and names.get("Visit", action.visit_id, "exists")
                 else None,
                 visit_title=names.visit(action.visit_id) if show_visit and action.visit_id else "",
+                via=action.via,
             )
         )
     return told

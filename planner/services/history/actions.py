@@ -47,6 +47,8 @@ class Action:
     visit_id: int | None
     newest: int
     objects: dict[tuple[str, int], Changed] = field(default_factory=dict)
+    # The API token it came through; None: through the pages.
+    via: str | None = None
 
     def of_type(self, *types: str) -> list[Changed]:
         """Return the action's objects of these types, in the order they were changed."""
@@ -70,6 +72,7 @@ def group(entries: list[AuditEntry]) -> list[Action]:
         action.at = max(action.at, entry.created_at)
         action.newest = max(action.newest, entry.id)
         action.visit_id = action.visit_id or entry.visit_id
+        action.via = action.via or entry.via
         _merge(action, entry)
     for action in actions.values():
         for key, obj in list(action.objects.items()):
