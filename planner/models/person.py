@@ -42,6 +42,10 @@ class Person(Locked, db.Model):
     accessibility_needs: Mapped[str] = mapped_column(Text, default="")
     needs_escort: Mapped[bool] = mapped_column(default=False)
     needs_parking: Mapped[bool] = mapped_column(default=False)
+    # When the person agreed, on their own page, that we keep their dietary and
+    # accessibility needs (health data); None: not agreed, or withdrawn. Kept here, with
+    # the needs it covers, since a person's needs serve every visit they take part in.
+    health_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Protocol order: lower ranks come first; people without a rank come last.
     precedence_rank: Mapped[int | None]
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
