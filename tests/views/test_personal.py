@@ -20,10 +20,9 @@ from tests.helpers import form_values, page_text
 ADDRESS = "Willy-Brandt-Platz 2–6, 44777 Bochum"
 
 
-@pytest.fixture
-def scene(app):
-    """A visit with a German and an English invitee, an internal hold and a note, and
-    a third person whose needs nobody else may read."""
+def personal_scene() -> dict:
+    """Add a visit with a German and an English invitee, an internal hold and a note,
+    and a third person whose needs nobody else may read; return its parts by name."""
     host = factories.organisation("Bochum")
     wuppertal = factories.organisation("Wuppertal")
     london = factories.organisation("London")
@@ -51,6 +50,12 @@ def scene(app):
     db.session.commit()
     return {"visit": visit, "version": version, "welcome": welcome, "lunch": lunch,
             "anna": anna, "john": john, "host": host, "london": london}  # fmt: skip
+
+
+@pytest.fixture
+def scene(app) -> dict:
+    """The visit of ``personal_scene``."""
+    return personal_scene()
 
 
 def _participation(person: Person) -> Participation:
