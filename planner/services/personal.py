@@ -135,6 +135,19 @@ def travel_of(participation: Participation, leg: str) -> Travel:
     )
 
 
+TRAVEL_FIELDS = frozenset(
+    f"{leg}_{part}"
+    for leg in ("arrival", "departure")
+    for part in ("means", "at", "reference", "note")
+)
+
+
+def clear_travel(participation: Participation) -> None:
+    """Forget how the participant travels (anonymisation)."""
+    for leg in ("arrival", "departure"):
+        _set_travel(participation, leg, Travel())
+
+
 def travel_window(visit: Visit) -> tuple[date, date]:
     """Return the first and last day an arrival or departure may be on."""
     margin = timedelta(days=TRAVEL_DAYS_AROUND_VISIT)

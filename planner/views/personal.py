@@ -73,9 +73,12 @@ def _needs_form(participation: Participation, **kwargs) -> NeedsForm:
 
 def _render(participation: Participation, token: str, language: str, *,
             form: NeedsForm | None = None, saved: str = "", others=None,
-            preselected: dict | None = None, status: int = 200):  # fmt: skip
-    """Render the person's page in their language."""
+            wanted: RsvpStatus | None = None, only: int | None = None,
+            status: int = 200):  # fmt: skip
+    """Render the person's page in their language, with the answer ``wanted`` chosen for
+    every item, or only for the item ``only``."""
     version, items = own_items(participation, language)
+    preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
     zone = issued_zone(version, participation.visit) if version else participation.visit.timezone
     home = other_zone(participation, zone)
     home_times = (
@@ -94,7 +97,7 @@ def _render(participation: Participation, token: str, language: str, *,
         body = render_template(
             "personal/page.html", participation=participation, person=participation.person,
             visit=participation.visit, saved=saved, token=token, version=version,
-            items=items, preselected=preselected or {}, zone=zone, home_zone=home,
+            items=items, preselected=preselected, zone=zone, home_zone=home,
             home_times=home_times, form=form, others=others, language=language,
             feed_url=feed_url, webcal_url=webcal_url,
         )  # fmt: skip
@@ -126,11 +129,8 @@ def rsvp(token: str):
         record_answers(participation, everything, per_item)
         db.session.commit()
         return _render(participation, token, language, saved="answers")
-    _, items = own_items(participation, language)
-    wanted = _chosen(request.args.get("answer"))
-    only = request.args.get("item", type=int)
-    preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
-    return _render(participation, token, language, preselected=preselected)
+    return _render(participation, token, language, wanted=_chosen(request.args.get("answer")),
+                   only=request.args.get("item", type=int))  # fmt: skip
 
 
 @bp.post("/rsvp/<token>/needs")

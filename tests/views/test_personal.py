@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from planner.enums import ItemKind, Language, Role, RsvpStatus
 from planner.extensions import db
-from planner.models import OutboxMessage, Participation, Person
+from planner.models import AuditEntry, OutboxMessage, Participation, Person
 from planner.services.answers import answers_of, rsvp_token
 from planner.services.invitations import draft_invitations
+from planner.services.people import anonymise
 from planner.services.personal import feed_addresses, feed_token
 from tests import factories
 from tests.helpers import form_values, page_text
@@ -83,7 +84,10 @@ def test_the_link_of_a_sent_invitation_opens_the_page_without_a_login(client, sc
     event = Calendar.from_ical(message.ical).walk("VEVENT")[0]
     link = urlsplit(str(event["URL"]))
 
-    assert f"{link.scheme}://{link.netloc}{link.path}" in message.body_text
+    # The letter links to the same page (its token, signed a moment apart, names the
+    # same participation).
+    payload = link.path.split(".")[0]
+    assert f"{link.scheme}://{link.netloc}{payload}." in message.body_text
     page = page_text(client.get(link.path))
     assert "Ihr Programm: Smart-City-Austausch" in page
     assert "Alle Zeiten: Europe/Berlin" in page
@@ -264,3 +268,18 @@ def test_the_downloaded_programme_links_each_event_to_the_page(client, scene):
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert [str(event["UID"]) for event in events] == [scene["welcome"].uid]
     assert str(events[0]["URL"]).startswith("http://planner.test/rsvp/")
+
+
+def test_anonymising_the_person_forgets_their_journey_and_consent(client, scene):
+    _needs(client, scene["anna"], dietary_needs="vegetarisch", health_consent="y",
+           arrival_means="train", arrival_reference="ICE 123")  # fmt: skip
+
+    db.session.expire_all()
+    anonymise(db.session.get(Person, scene["anna"].id))
+    db.session.commit()
+
+    participation = _participation(scene["anna"])
+    assert (participation.arrival_means, participation.arrival_reference) == ("", "")
+    assert participation.person.health_consent_at is None
+    trail = db.session.scalars(select(AuditEntry.changes)).all()
+    assert not [changes for changes in trail if "ICE 123" in str(changes)]
