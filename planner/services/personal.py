@@ -24,6 +24,7 @@ from planner.enums import TravelMeans
 from planner.extensions import db
 from planner.models import Participation, Person, Visit
 from planner.models.types import utcnow
+from planner.services.answers import OwnItem
 from planner.services.locking import check_version, flush_or_conflict
 
 FEED_SALT = "person-feed"
@@ -89,6 +90,14 @@ def other_zone(participation: Participation, visit_zone: str) -> str | None:
 def in_zone(moment: datetime, zone_name: str) -> datetime:
     """Return an aware instant as the wall-clock time of a zone (naive, as pages print)."""
     return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+
+
+def times_in(items: list[OwnItem], zone_name: str | None) -> dict[str, tuple[datetime, datetime]]:
+    """Return each item's start and end in another zone by UID; nothing without one."""
+    if zone_name is None:
+        return {}
+    return {item.uid: (in_zone(item.starts_utc, zone_name), in_zone(item.ends_utc, zone_name))
+            for item in items}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from planner.services.locking import EditConflict
 from planner.services.personal import (
     MissingConsent,
     feed_addresses,
-    in_zone,
     link_expired,
     other_zone,
     read_feed_token,
     save_needs,
+    times_in,
     travel_window,
     withdraw_health_consent,
 )
@@ -81,14 +81,6 @@ def _render(participation: Participation, token: str, language: str, *,
     preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
     zone = issued_zone(version, participation.visit) if version else participation.visit.timezone
     home = other_zone(participation, zone)
-    home_times = (
-        {
-            item.uid: (in_zone(item.starts_utc, home), in_zone(item.ends_utc, home))
-            for item in items
-        }  # fmt: skip
-        if home
-        else {}
-    )
     if form is None:
         form = _needs_form(participation, formdata=None)
         form.fill(participation)
@@ -98,7 +90,7 @@ def _render(participation: Participation, token: str, language: str, *,
             "personal/page.html", participation=participation, person=participation.person,
             visit=participation.visit, saved=saved, token=token, version=version,
             items=items, preselected=preselected, zone=zone, home_zone=home,
-            home_times=home_times, form=form, others=others, language=language,
+            home_times=times_in(items, home), form=form, others=others, language=language,
             feed_url=feed_url, webcal_url=webcal_url,
         )  # fmt: skip
     return body, status
