@@ -75,6 +75,15 @@ class RsvpStatus(StrEnum):
     TENTATIVE = "tentative"
 
 
+class TravelMeans(StrEnum):
+    """How a participant arrives or leaves."""
+
+    TRAIN = "train"
+    PLANE = "plane"
+    CAR = "car"
+    OTHER = "other"
+
+
 class OutboxStatus(StrEnum):
     """Where an outbox message stands on its way to the SMTP server."""
 

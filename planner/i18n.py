@@ -18,6 +18,7 @@ from planner.enums import (
     Role,
     RsvpStatus,
     TrashKind,
+    TravelMeans,
     VisitStatus,
 )
 from planner.services.item_texts import in_language, title_in
@@ -184,6 +185,12 @@ def enum_labels() -> dict[str, Any]:
             ItemKind.TRANSFER: _l("Transfer"),
             ItemKind.PRESS: _l("Press"),
             ItemKind.INTERNAL_HOLD: _l("Internal hold"),
+        },
+        "travel_means": {
+            TravelMeans.TRAIN: _l("Train"),
+            TravelMeans.PLANE: _l("Plane"),
+            TravelMeans.CAR: _l("Car"),
+            TravelMeans.OTHER: _l("Other"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -30,8 +30,10 @@ from planner.services.permissions import (
     can_see_internal,
     can_view_history,
     can_view_visit,
+    manages_delegation,
     visible_visits,
 )
+from planner.services.personal import Travel, travel_of
 from planner.services.planning_state import (
     open_clash_counts,
     stored_pending,
@@ -58,6 +60,29 @@ class Attendee:
     phone: str
     phone_internal: bool
     rsvp_status: str
+    # Needs and journey, for those who look after the person's delegation (and host
+    # staff); None for everyone else.
+    needs: "AttendeeNeeds | None" = None
+
+
+@dataclass(frozen=True)
+class AttendeeNeeds:
+    """What a participant needs and how they travel, as the attendee list shows it."""
+
+    dietary: str
+    accessibility: str
+    escort: bool
+    parking: bool
+    arrival: Travel
+    departure: Travel
+
+    @property
+    def any(self) -> bool:
+        """Return whether anything is known."""
+        return bool(
+            self.dietary or self.accessibility or self.escort or self.parking
+            or self.arrival.given or self.departure.given
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -420,10 +445,22 @@ def load_attendee_page(
         )
     }
     ordered = [loaded[i] for i in page_ids if i in loaded]
+    looked_after: dict[int, bool] = {}
+    for participation in ordered:
+        organisation = participation.person.organisation
+        if organisation.id not in looked_after:
+            looked_after[organisation.id] = show_internal or manages_delegation(
+                viewer, visit, organisation
+            )
+
+    def attendee(participation: Participation) -> Attendee:
+        needs = looked_after[participation.person.organisation_id]
+        return _attendee(participation, show_internal, needs)
+
     return AttendeePage(
         visit=visit,
-        guests=[_attendee(p, show_internal) for p in ordered if p.side == Side.GUEST],
-        hosts=[_attendee(p, show_internal) for p in ordered if p.side == Side.HOST],
+        guests=[attendee(p) for p in ordered if p.side == Side.GUEST],
+        hosts=[attendee(p) for p in ordered if p.side == Side.HOST],
         pager=shown,
         show_internal=show_internal,
         can_edit_delegation=any(
@@ -433,7 +470,7 @@ def load_attendee_page(
     )
 
 
-def _attendee(participation: Participation, show_internal: bool) -> Attendee:
+def _attendee(participation: Participation, show_internal: bool, needs: bool = False) -> Attendee:
     person = participation.person
     shown = show_internal or not person.phone_internal
     return Attendee(
@@ -444,6 +481,19 @@ def _attendee(participation: Participation, show_internal: bool) -> Attendee:
         phone=person.phone if shown else "",
         phone_internal=person.phone_internal and shown,
         rsvp_status=participation.rsvp_status,
+        needs=_needs(participation) if needs else None,
+    )
+
+
+def _needs(participation: Participation) -> AttendeeNeeds:
+    person = participation.person
+    return AttendeeNeeds(
+        dietary=person.dietary_needs,
+        accessibility=person.accessibility_needs,
+        escort=person.needs_escort,
+        parking=person.needs_parking,
+        arrival=travel_of(participation, "arrival"),
+        departure=travel_of(participation, "departure"),
     )
 
 

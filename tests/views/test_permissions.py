@@ -31,6 +31,7 @@ from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
 from planner.services.people import delete_person
 from planner.services.permissions import RULES
+from planner.services.personal import feed_token
 from planner.views.access import permission_required
 from tests import factories
 
@@ -242,6 +243,10 @@ ANSWERS = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/discard", "POST"): 302,
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): 302,
     ("/trash/<id:entry_id>/restore", "POST"): 302,
+    # Sent without the versions the page was opened at: refused, nothing overwritten.
+    ("/rsvp/<token>/needs", "POST"): 409,
+    # A bare POST leads to the confirmation page.
+    ("/rsvp/<token>/consent", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -363,6 +368,10 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         ("/rsvp/<token>", "GET"): {"token": rsvp},
         ("/rsvp/<token>", "POST"): {"token": rsvp},
         ("/rsvp/<token>/programme.ics", "GET"): {"token": rsvp},
+        ("/rsvp/<token>/needs", "POST"): {"token": rsvp},
+        ("/rsvp/<token>/consent", "GET"): {"token": rsvp},
+        ("/rsvp/<token>/consent", "POST"): {"token": rsvp},
+        ("/rsvp/feeds/<token>.ics", "GET"): {"token": feed_token(guest_participation)},
         ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): {"message_id": failed.id},
         ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): {"person_id": host_person},
         ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): {"person_id": host_person},

@@ -100,6 +100,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "accessibility_needs": _l("the accessibility needs"),
         "needs_escort": _l("the need for an escort"),
         "needs_parking": _l("the need for a parking space"),
+        "health_consent_at": _l("the consent to keeping health data"),
         "precedence_rank": _l("the precedence rank"),
         "organisation_id": _l("the organisation"),
     },
@@ -125,7 +126,17 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "default_duration_minutes": _l("the duration"),
         "default_room_id": _l("the room"),
     },
-    "Participation": {"side": _l("the side")},
+    "Participation": {
+        "side": _l("the side"),
+        "arrival_means": _l("the means of arrival"),
+        "arrival_at": _l("the arrival time"),
+        "arrival_reference": _l("the train or flight of the arrival"),
+        "arrival_note": _l("the note on the arrival"),
+        "departure_means": _l("the means of departure"),
+        "departure_at": _l("the departure time"),
+        "departure_reference": _l("the train or flight of the departure"),
+        "departure_note": _l("the note on the departure"),
+    },
 }
 
 
