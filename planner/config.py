@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "IMAP_LOOP_SECONDS": 60,
     "MAIL_MAX_BYTES": 2_000_000,  # larger messages are not downloaded: unreadable
     "RSVP_MAX_AGE_DAYS": 120,
+    "SIGNUP_LINK_MAX_AGE_DAYS": 14,  # how long a first planner's sign-up link works
     "REDIS_URL": None,
     "SECURE_COOKIES": False,
     "PROXY_COUNT": 0,  # reverse proxies in front of the app that set X-Forwarded-*
@@ -105,6 +106,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         app.config["IMAP_PORT"] = 993 if app.config["IMAP_SECURITY"] == "ssl" else 143
     app.config["IMAP_PORT"] = int(app.config["IMAP_PORT"])
     app.config["TRASH_DAYS"] = int(app.config["TRASH_DAYS"])
+    app.config["SIGNUP_LINK_MAX_AGE_DAYS"] = int(app.config["SIGNUP_LINK_MAX_AGE_DAYS"])
     app.config["IMPORT_MAX_BYTES"] = int(app.config["IMPORT_MAX_BYTES"])
     app.config["MAX_CONTENT_LENGTH"] = int(
         app.config["MAX_CONTENT_LENGTH"] or app.config["IMPORT_MAX_BYTES"] + 1_000_000

@@ -1,9 +1,11 @@
 """What the printed documents show: the data of the agenda, run-sheet, lists and cards.
 
 Guest documents print the latest issued version and never internal notes or phone
-numbers; the host's run-sheet and door sheets print the draft when it differs from the
-issued version, marked as a draft. The documents made from the agenda can also be
-printed from any issued version; one that a later version replaced is marked so.
+numbers, and the host's people only as the host lets guests see them
+(``host_details``); the host's run-sheet and door sheets print the draft when it
+differs from the issued version, marked as a draft. The documents made from the agenda
+can also be printed from any issued version; one that a later version replaced is
+marked so.
 """
 
 from collections import defaultdict
@@ -21,6 +23,7 @@ from planner.models import AgendaVersion, Participation, Person, Room, User, Vis
 from planner.services.agenda_view import (
     AgendaDay,
     AgendaView,
+    Audience,
     ViewItem,
     audience_of,
     by_day,
@@ -30,6 +33,7 @@ from planner.services.agenda_view import (
     visible_agenda,
 )
 from planner.services.attendance import load_participations
+from planner.services.host_details import guests_see, shown_function
 from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.text import ascii_name
 from planner.services.versions import latest_version
@@ -133,13 +137,13 @@ def print_file_name(data: PrintData, version_number: int | None = None) -> str:
     return f"{name}.pdf"
 
 
-def _badge(participation: Participation) -> Badge:
+def _badge(participation: Participation, internal: bool) -> Badge:
     person = participation.person
     return Badge(
         salutation=person.salutation,
         name=person.display_name,
         office_title=person.office_title,
-        function=person.function,
+        function=shown_function(participation, internal),
         organisation=person.affiliation,
         side=participation.side,
     )
@@ -201,7 +205,8 @@ def load_print_data(
         timezone=agenda.timezone,
     )
     participations = load_participations(visit.id)
-    data.people = [_badge(p) for p in participations]
+    internal = audience is Audience.HOST
+    data.people = [_badge(p, internal) for p in participations if guests_see(visit, p, internal)]
     if document == "run-sheet":
         _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":

@@ -86,6 +86,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
     "Visit": {
         "purpose": _l("the purpose"),
         "internal_notes": _l("the internal notes"),
+        "guests_see_host_attendees": _l("whether guests see the host's attendee list"),
     },
     "Person": {
         "salutation": _l("the salutation"),
@@ -125,7 +126,11 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "default_duration_minutes": _l("the duration"),
         "default_room_id": _l("the room"),
     },
-    "Participation": {"side": _l("the side")},
+    "Participation": {
+        "side": _l("the side"),
+        "public_function": _l("whether guests see the function"),
+        "public_phone": _l("whether guests see the phone number"),
+    },
 }
 
 
