@@ -1,6 +1,9 @@
 """What the guest city sees of the host's people, as the host decides per visit."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from planner.enums import Role, Side
 from planner.extensions import db
@@ -159,3 +162,22 @@ def test_the_visit_page_links_to_the_settings_for_host_planners(client, login, v
     page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
 
     assert f'href="/visits/{visit.id}/guest-view"' in page
+
+
+def _pdf_text(response) -> str:
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_a_stored_guest_pdf_follows_a_change_of_the_settings(client, login, visit):
+    guest = _guest(visit)
+    login(guest)
+    assert "Eiskirch" in _pdf_text(client.get(f"/visits/{visit.id}/print/attendees.pdf"))
+    db.session.get(type(visit), visit.id).guests_see_host_attendees = False
+    db.session.commit()
+
+    again = _pdf_text(client.get(f"/visits/{visit.id}/print/attendees.pdf"))
+
+    assert "Eiskirch" not in again
+    assert "Schneidewind" in again
