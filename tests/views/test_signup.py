@@ -198,3 +198,15 @@ def test_an_address_that_has_a_login_is_refused(client, host, visit, hattingen):
 
     assert response.status_code == 422
     assert db.session.scalars(select(OutboxMessage).filter_by(kind=SIGNUP_KIND)).all() == []
+
+
+def test_the_visit_history_tells_of_the_sign_up_invitation(client, host, visit, hattingen):
+    assert _invite(client, visit, hattingen).status_code == 302
+
+    history = client.get(f"/visits/{visit.id}/history")
+
+    assert history.status_code == 200
+    # The history words staff e-mails as it does every message without a participant.
+    assert "1 E-Mail an eine nicht mehr bekannte Person wurde zum Versand eingereiht." in (
+        page_text(history)
+    )
