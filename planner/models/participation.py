@@ -64,6 +64,10 @@ class Participation(Locked, db.Model):
     # Signed into the answer links: a link names this random value, never the row id,
     # and dies with the participation.
     rsvp_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
+    # What the guests' users see of a host participant (services/host_details.py): the
+    # function by default, the phone number only when the host makes it public.
+    public_function: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    public_phone: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # How and when the person arrives and leaves, as they wrote it on their own page:
     # the means (``TravelMeans``, "" while unknown), a wall-clock time in the visit's

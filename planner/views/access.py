@@ -32,7 +32,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.feeds import can_manage_feed
-from planner.services.guests import invitation_of
+from planner.services.guests import invitation_of, named_link
 from planner.services.people import can_see_person
 from planner.services.permissions import (
     RULES,
@@ -62,6 +62,11 @@ def _of_visit(model) -> Callable:
 
 def _version(user: User, number: int, loaded: dict, values: dict):
     return version_by_number(loaded["visit"].id, number)
+
+
+def _named_guest(user: User, organisation_id: int, loaded: dict, values: dict):
+    link = named_link(loaded["visit"].id, organisation_id)
+    return link.organisation if link is not None else None
 
 
 def _document(user: User, document: str, loaded: dict, values: dict) -> str | None:
@@ -110,6 +115,8 @@ LOADERS: dict[str, tuple[str, Callable]] = {
         "invitation",
         lambda user, visit_id, loaded, values: invitation_of(user, visit_id),
     ),
+    # An organisation the host names as a guest of the visit (invited or accepted).
+    "guest_organisation_id": ("guest", _named_guest),
     "number": ("version", _version),
     "document": ("document", _document),
     "item_id": ("item", _of_visit(AgendaItem)),

@@ -247,6 +247,11 @@ ANSWERS = {
     ("/rsvp/<token>/needs", "POST"): 409,
     # A bare POST leads to the confirmation page.
     ("/rsvp/<token>/consent", "POST"): 302,
+    # Sent without a name and address: refused as bad input once the permission is granted.
+    ("/visits/<id:visit_id>/guests/<id:guest_organisation_id>/first-planner", "POST"): 422,
+    # The walk's token is no sign-up link.
+    ("/signup/<token>", "GET"): 400,
+    ("/signup/<token>", "POST"): 400,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -343,6 +348,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "token": "walk-token",
         "visit_id": visit.id,
         "invitation_visit_id": visit.id,
+        # Known only by its name: its first planner may be invited.
+        "guest_organisation_id": organisations["invited"].id,
         "item_id": visit.items[0].id,
         "user_id": target_user.id,
         "module_id": module.id,

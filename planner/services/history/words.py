@@ -86,6 +86,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
     "Visit": {
         "purpose": _l("the purpose"),
         "internal_notes": _l("the internal notes"),
+        "guests_see_host_attendees": _l("whether guests see the host's attendee list"),
     },
     "Person": {
         "salutation": _l("the salutation"),
@@ -136,6 +137,8 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "departure_at": _l("the departure time"),
         "departure_reference": _l("the train or flight of the departure"),
         "departure_note": _l("the note on the departure"),
+        "public_function": _l("whether guests see the function"),
+        "public_phone": _l("whether guests see the phone number"),
     },
 }
 
