@@ -55,8 +55,8 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.printing import print_documents
-from planner.services.thread import unread_counts
 from planner.services.signup import name_only_ids
+from planner.services.thread import unread_counts
 from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
     Changes,
