@@ -36,6 +36,8 @@ from planner.models import (
     Venue,
     Visit,
     VisitGuest,
+    VisitRequest,
+    VisitRequestEvent,
 )
 from planner.models.types import utcnow
 
@@ -57,6 +59,9 @@ AUDITED = (
     Room,
     ProgrammeModule,
     ConflictAcknowledgement,
+    # A visit request and each step of it (services/requests.py).
+    VisitRequest,
+    VisitRequestEvent,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -100,6 +105,8 @@ REDACTED_FIELDS = {
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
     ItemAnswer: frozenset({"comment"}),
     VisitGuest: frozenset({"message"}),
+    # Kept in the step itself, which the request's page shows.
+    VisitRequestEvent: frozenset({"message"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

@@ -53,6 +53,7 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.requests import open_requests
 from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
     Changes,
@@ -90,6 +91,7 @@ def index():
         can_create=can_plan(current_user),
         feed=active_feed(current_user, "user"),
         invitations=pending_invitations(current_user),
+        visit_requests=open_requests(current_user),
     )
 
 
