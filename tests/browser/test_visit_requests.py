@@ -77,3 +77,33 @@ def test_a_planner_asks_for_a_visit_through_the_form(live_server, axe_page, lang
 
     assert found == {"request form": [], "request page": [], "request form on a phone": []}
     assert fits == {"request page": True, "request form": True}
+
+
+def test_the_host_answers_with_other_days_on_an_accessible_page(live_server, axe_page):
+    from datetime import date
+
+    from planner.services.requests import DayOption, RequestValues, create_request
+
+    planner, bochum = _offices()
+    host = factories.user(bochum, Role.PLANNER, name="Petra Protokoll")
+    visit_request = create_request(planner, RequestValues(
+        host_organisation_id=bochum.id, title="Smart-City-Austausch", delegation_size=6,
+        options=[DayOption(date(2027, 3, 1), date(2027, 3, 2))]))  # fmt: skip
+    db.session.commit()
+    page = axe_page
+    log_in(page, live_server, host.email, PASSWORD)
+    page.goto(f"{live_server}/requests/{visit_request.id}")
+
+    found = {"answer forms": _violations(page)}
+    page.get_by_label("Erster Tag").first.fill("2027-03-15")
+    page.get_by_label("Letzter Tag").first.fill("2027-03-14")
+    page.get_by_role("button", name="Diese Tage vorschlagen").click()
+    expect(page.get_by_text("Der letzte Tag kann nicht vor dem ersten liegen.")).to_be_visible()
+    found["answer forms with an error"] = _violations(page)
+    page.get_by_label("Letzter Tag").first.fill("2027-03-16")
+    page.get_by_role("button", name="Diese Tage vorschlagen").click()
+    expect(page.get_by_text("Ihr Vorschlag wurde gesendet.")).to_be_visible()
+    page.set_viewport_size(PHONE)
+
+    assert found == {"answer forms": [], "answer forms with an error": []}
+    assert _fits_the_width(page)

@@ -149,6 +149,11 @@ def test_both_offices_settle_a_request_through_a_counter_proposal(client, login,
         select(AuditEntry.object_id).where(AuditEntry.object_type == "VisitRequestEvent")
     ).all()
     assert len(steps) == 3
+    client.post("/logout")
+    login(offices["host"])
+    history = client.get(f"/visits/{visit.id}/history")
+    assert history.status_code == 200
+    assert "Uwe Wupper" in page_text(history)
 
 
 def test_the_host_accepts_one_of_the_requested_options(client, login, offices):
