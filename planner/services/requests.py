@@ -362,10 +362,13 @@ def accept(
     option = next((o for o in request.current_options if o.id == option_id), None)
     if option is None:
         raise InvalidInput("option", _l("Choose one of the proposed spans of days."))
-    request.state = RequestState.ACCEPTED
-    request.agreed_first_day = option.first_day
-    request.agreed_last_day = option.last_day
-    _record(request, user, RequestStep.ACCEPTED, "")
+    # Nothing is flushed before the version check of the flush below (a lazy load of the
+    # steps would flush the change early, outside it).
+    with db.session.no_autoflush:
+        request.state = RequestState.ACCEPTED
+        request.agreed_first_day = option.first_day
+        request.agreed_last_day = option.last_day
+        _record(request, user, RequestStep.ACCEPTED, "")
     # The request's version is claimed before anything is made of it: of two answers at
     # once, the second fails here and makes no second visit.
     flush_or_conflict(request)
@@ -386,11 +389,12 @@ def propose(
     options = check_options(options)
     message = clean_message(message)
     _take_step(request, user, "propose", expected_version)
-    request.round += 1
     guest_proposes = side_of(user, request) == Side.GUEST
-    request.state = RequestState.REQUESTED if guest_proposes else RequestState.COUNTER_PROPOSED
-    _add_options(request, options)
-    _record(request, user, RequestStep.PROPOSED, message)
+    with db.session.no_autoflush:
+        request.round += 1
+        request.state = RequestState.REQUESTED if guest_proposes else RequestState.COUNTER_PROPOSED
+        _add_options(request, options)
+        _record(request, user, RequestStep.PROPOSED, message)
     flush_or_conflict(request)
     notify(request, _last_event(request))
 
@@ -409,8 +413,9 @@ def _close(request: VisitRequest, user: User, step: str, state: RequestState, me
            expected_version: int | None) -> None:  # fmt: skip
     message = clean_message(message)
     _take_step(request, user, step, expected_version)
-    request.state = state
-    _record(request, user, RequestStep(state.value), message)
+    with db.session.no_autoflush:
+        request.state = state
+        _record(request, user, RequestStep(state.value), message)
     flush_or_conflict(request)
     notify(request, _last_event(request))
 
