@@ -141,8 +141,16 @@ class ProposeForm(DayOptionsMixin, AnswerForm):
     )
 
 
-class CloseForm(AnswerForm):
-    """Decline or withdraw, with a word why."""
+class DeclineForm(AnswerForm):
+    """Decline, saying why (the service requires the reason)."""
+
+    message = TextAreaField(
+        _l("Reason for declining, sent to the guest"), validators=[Length(max=MESSAGE_LENGTH)]
+    )
+
+
+class WithdrawForm(AnswerForm):
+    """Withdraw, with an optional word to the host."""
 
     message = TextAreaField(
         _l("Message to the other office (optional)"), validators=[Length(max=MESSAGE_LENGTH)]

@@ -400,7 +400,13 @@ def propose(
 
 
 def decline(request: VisitRequest, user: User, message: str, expected_version: int | None):
-    """Decline the request for the host, with a message to the guest."""
+    """Decline the request for the host, with a message to the guest saying why.
+
+    The message is required: a guest city deserves a reason, and writing it is the
+    host's moment to think again before an answer that cannot be taken back.
+    """
+    if not clean_message(message):
+        raise InvalidInput("message", _l("Please tell the guest why you decline."))
     _close(request, user, "decline", RequestState.DECLINED, message, expected_version)
 
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from planner.extensions import db
-from planner.forms.requests import AcceptForm, CloseForm, ProposeForm, RequestForm
+from planner.forms.requests import AcceptForm, DeclineForm, ProposeForm, RequestForm, WithdrawForm
 from planner.forms.widgets import choices
 from planner.i18n import current_language
 from planner.models import Organisation, VisitRequest
@@ -116,7 +116,8 @@ def _option_choices(visit_request: VisitRequest):
 
 
 def _forms(visit_request: VisitRequest) -> dict:
-    forms = {"accept": AcceptForm(), "propose": ProposeForm(), "close": CloseForm()}
+    forms = {"accept": AcceptForm(), "propose": ProposeForm(), "decline": DeclineForm(),
+             "withdraw": WithdrawForm()}  # fmt: skip
     forms["accept"].option.choices = _option_choices(visit_request)
     return forms
 
@@ -212,25 +213,25 @@ def propose_days(request_id: int, visit_request: VisitRequest):
 @permission_required("request.answer")
 def decline_request(request_id: int, visit_request: VisitRequest):
     """Decline the request (the host)."""
-    form = CloseForm()
+    form = DeclineForm()
 
     def step():
         decline(visit_request, current_user, form.message.data or "", form.expected_version())
         flash(_("The request is declined; the guest has been told."), "success")
         return redirect(url_for("requests.show", request_id=request_id))
 
-    return _answer(visit_request, "close", form, step)
+    return _answer(visit_request, "decline", form, step)
 
 
 @bp.post("/requests/<id:request_id>/withdraw")
 @permission_required("request.answer")
 def withdraw_request(request_id: int, visit_request: VisitRequest):
     """Withdraw the request (the guest)."""
-    form = CloseForm()
+    form = WithdrawForm()
 
     def step():
         withdraw(visit_request, current_user, form.message.data or "", form.expected_version())
         flash(_("The request is withdrawn; the host has been told."), "success")
         return redirect(url_for("requests.show", request_id=request_id))
 
-    return _answer(visit_request, "close", form, step)
+    return _answer(visit_request, "withdraw", form, step)

@@ -154,6 +154,9 @@ def test_both_offices_settle_a_request_through_a_counter_proposal(client, login,
     history = client.get(f"/visits/{visit.id}/history")
     assert history.status_code == 200
     assert "Uwe Wupper" in page_text(history)
+    client.post("/logout")
+    login(offices["host_admin"])
+    assert client.get("/admin/audit").status_code == 200
 
 
 def test_the_host_accepts_one_of_the_requested_options(client, login, offices):
@@ -193,6 +196,18 @@ def test_the_host_declines_with_a_message(client, login, offices):
     assert again.status_code == 409
 
 
+def test_declining_without_a_reason_is_refused_at_the_message(client, login, offices):
+    visit_request = _ask(client, login, offices)
+    login(offices["host"])
+
+    response = client.post(f"/requests/{visit_request.id}/decline",
+                           data={"message": "  ", "lock_version": "1"})  # fmt: skip
+
+    assert response.status_code == 422
+    assert "Bitte teilen Sie dem Gast mit, warum Sie ablehnen." in page_text(response)
+    assert _fresh(visit_request).state is RequestState.REQUESTED
+
+
 def test_the_guest_withdraws_its_request(client, login, offices):
     visit_request = _ask(client, login, offices)
     login(offices["guest"])
@@ -225,7 +240,7 @@ def test_an_answer_from_an_out_of_date_page_is_refused(client, login, offices):
         "lock_version": "1"})  # fmt: skip
 
     response = client.post(f"/requests/{visit_request.id}/decline",
-                           data={"message": "", "lock_version": "1"})  # fmt: skip
+                           data={"message": "Ausgebucht.", "lock_version": "1"})  # fmt: skip
 
     assert response.status_code == 409
     assert "Jemand anderes hat diese Anfrage inzwischen beantwortet" in page_text(response)
