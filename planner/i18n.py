@@ -169,11 +169,11 @@ def enum_labels() -> dict[str, Any]:
             RequestState.WITHDRAWN: _lp("request", "withdrawn"),
         },
         "request_step": {
-            RequestStep.REQUESTED: _l("asked for the visit"),
-            RequestStep.PROPOSED: _l("proposed other days"),
-            RequestStep.ACCEPTED: _l("accepted"),
-            RequestStep.DECLINED: _l("declined"),
-            RequestStep.WITHDRAWN: _l("withdrew the request"),
+            RequestStep.REQUESTED: _lp("request step", "asked for the visit"),
+            RequestStep.PROPOSED: _lp("request step", "proposed other days"),
+            RequestStep.ACCEPTED: _lp("request step", "accepted"),
+            RequestStep.DECLINED: _lp("request step", "declined"),
+            RequestStep.WITHDRAWN: _lp("request step", "withdrew the request"),
         },
         "item_status": {
             ItemStatus.CONFIRMED: _l("confirmed"),

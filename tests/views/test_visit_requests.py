@@ -156,7 +156,11 @@ def test_both_offices_settle_a_request_through_a_counter_proposal(client, login,
     assert "Uwe Wupper" in page_text(history)
     client.post("/logout")
     login(offices["host_admin"])
-    assert client.get("/admin/audit").status_code == 200
+    audit = page_text(client.get("/admin/audit"))
+    assert (
+        "Petra Protokoll hat andere Tage für die Besuchsanfrage „Smart-City-Austausch“ "
+        "vorgeschlagen" in audit
+    )
 
 
 def test_the_host_accepts_one_of_the_requested_options(client, login, offices):
