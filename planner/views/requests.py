@@ -51,7 +51,8 @@ def _chosen_host(text: str | None) -> Organisation | None:
     return host if host is not None and host.id != current_user.organisation_id else None
 
 
-def _new_page(form: RequestForm, host: Organisation | None, status: int = 200):
+def _new_page(form: RequestForm, host: Organisation | None, status: int = 200,
+              host_error: str | None = None):  # fmt: skip
     modules = catalogue_of(host.id) if host is not None else []
     form.modules.choices = choices(
         (module.id, module.title(current_language())) for module in modules
@@ -63,6 +64,7 @@ def _new_page(form: RequestForm, host: Organisation | None, status: int = 200):
             host=host,
             hosts=host_choices(current_user),
             modules=modules,
+            host_error=host_error,
         ),
         status,
     )
@@ -81,7 +83,7 @@ def new():
         return _new_page(form, host)
     host = _chosen_host(form.host.data)
     if host is None:
-        return _new_page(form, None, 422)
+        return _new_page(form, None, 422, _("Choose another organisation as the host."))
     form.modules.choices = choices((module.id, "") for module in catalogue_of(host.id))
     if not form.validate_on_submit():
         return _new_page(form, host, 422)

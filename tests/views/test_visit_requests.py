@@ -280,7 +280,9 @@ def test_bad_requests_are_refused_at_the_field(client, login, offices, changes, 
 def test_a_request_cannot_go_to_the_own_organisation(client, login, offices):
     login(offices["guest"])
     form = _request_form(offices, host=str(offices["wuppertal"].id))
-    assert client.post("/requests/new", data=form).status_code == 422
+    response = client.post("/requests/new", data=form)
+    assert response.status_code == 422
+    assert "Wählen Sie eine andere Organisation als Gastgeber." in page_text(response)
     assert db.session.scalar(select(VisitRequest.id)) is None
 
 
