@@ -123,3 +123,23 @@ class ConflictKind(StrEnum):
     OUTSIDE_DAYS = "outside-days"
     CAPACITY = "capacity"
     TRANSFER = "transfer"
+
+
+class RequestState(StrEnum):
+    """Where a guest city's request for a visit stands."""
+
+    REQUESTED = "requested"
+    COUNTER_PROPOSED = "counter-proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class RequestStep(StrEnum):
+    """A step one of the two offices takes on a visit request."""
+
+    REQUESTED = "requested"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"

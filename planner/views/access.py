@@ -30,6 +30,7 @@ from planner.models import (
     User,
     Venue,
     Visit,
+    VisitRequest,
 )
 from planner.services.feeds import can_manage_feed
 from planner.services.guests import invitation_of, named_link
@@ -38,6 +39,7 @@ from planner.services.permissions import (
     RULES,
     can_manage_user,
     can_see_branding,
+    can_see_request,
     can_view_visit,
     visible_visits,
 )
@@ -129,6 +131,7 @@ LOADERS: dict[str, tuple[str, Callable]] = {
     "organisation_id": ("organisation", _seen(Organisation, can_see_branding)),
     "user_id": ("user", _seen(User, can_manage_user)),
     "feed_id": ("feed", _seen(FeedToken, can_manage_feed)),
+    "request_id": ("visit_request", _seen(VisitRequest, can_see_request)),
     "entry_id": ("entry", lambda user, entry_id, loaded, values: entry_for(user, entry_id)),
 }
 

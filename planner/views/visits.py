@@ -55,6 +55,7 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.requests import open_requests
 from planner.services.signup import name_only_ids
 from planner.services.thread import unread_counts
 from planner.services.trash import describe, retention_days, visit_counts
@@ -96,6 +97,7 @@ def index():
         can_create=can_plan(current_user),
         feed=active_feed(current_user, "user"),
         invitations=pending_invitations(current_user),
+        visit_requests=open_requests(current_user),
     )
 
 

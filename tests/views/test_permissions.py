@@ -26,6 +26,8 @@ from planner.models import (
     PendingImport,
     ProgrammeModule,
     VisitGuest,
+    VisitRequest,
+    VisitRequestOption,
 )
 from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
@@ -147,6 +149,20 @@ def guest_editors(relation, role, ok, arguments):
     return ok if relation == "guest" and role in EDITORS else 403
 
 
+def request_readers(relation, role, ok, arguments):
+    """The users of the asking (the guest) and the asked organisation (the host)."""
+    return {"anonymous": LOGIN, "host": ok, "guest": ok}.get(relation, 404)
+
+
+def request_answerers(relation, role, ok, arguments):
+    """The planners and admins of either office; their other users read only."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation in OUTSIDERS:
+        return 404
+    return ok if role in EDITORS else 403
+
+
 def admins(relation, role, ok, arguments):
     """Admins of any organisation, for their own organisation's logins."""
     if relation == "anonymous":
@@ -194,6 +210,10 @@ EXPECTED = {
     "catalogue.edit": organisation_editors,
     "room.view": host_members,
     "trash.use": organisation_editors,
+    # The walk's request: the guest city asks the host for a visit.
+    "request.create": organisation_editors,
+    "request.view": request_readers,
+    "request.answer": request_answerers,
     # The host's branding: for the organisations that share a visit with it.
     "branding.view": visit_readers,
     "organisation.admin": admins,
@@ -252,6 +272,12 @@ ANSWERS = {
     # The walk's token is no sign-up link.
     ("/signup/<token>", "GET"): 400,
     ("/signup/<token>", "POST"): 400,
+    # Sent without the form's fields: refused as bad input once the permission is granted.
+    ("/requests/new", "POST"): 422,
+    ("/requests/<id:request_id>/accept", "POST"): 422,
+    ("/requests/<id:request_id>/propose", "POST"): 422,
+    ("/requests/<id:request_id>/decline", "POST"): 422,
+    ("/requests/<id:request_id>/withdraw", "POST"): 422,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -332,6 +358,13 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         visit=visit, fingerprint="0" * 64, kind="overlap", note="Passt so"
     )
     db.session.add(acknowledgement)
+    visit_request = VisitRequest(
+        requester_organisation=organisations["guest"], host_organisation=visit.host_organisation,
+        title="Gegenbesuch", delegation_size=4,
+        options=[VisitRequestOption(round=1, position=1, first_day=visit.first_day,
+                                    last_day=visit.first_day)],
+    )  # fmt: skip
+    db.session.add(visit_request)
     db.session.commit()
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
@@ -361,6 +394,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
         "day": "2023-02-23",
+        "request_id": visit_request.id,
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {
