@@ -75,6 +75,15 @@ class RsvpStatus(StrEnum):
     TENTATIVE = "tentative"
 
 
+class TravelMeans(StrEnum):
+    """How a participant arrives or leaves."""
+
+    TRAIN = "train"
+    PLANE = "plane"
+    CAR = "car"
+    OTHER = "other"
+
+
 class OutboxStatus(StrEnum):
     """Where an outbox message stands on its way to the SMTP server."""
 
@@ -114,3 +123,23 @@ class ConflictKind(StrEnum):
     OUTSIDE_DAYS = "outside-days"
     CAPACITY = "capacity"
     TRANSFER = "transfer"
+
+
+class RequestState(StrEnum):
+    """Where a guest city's request for a visit stands."""
+
+    REQUESTED = "requested"
+    COUNTER_PROPOSED = "counter-proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class RequestStep(StrEnum):
+    """A step one of the two offices takes on a visit request."""
+
+    REQUESTED = "requested"
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"

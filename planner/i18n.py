@@ -15,9 +15,12 @@ from planner.enums import (
     ItemKind,
     ItemStatus,
     OutboxStatus,
+    RequestState,
+    RequestStep,
     Role,
     RsvpStatus,
     TrashKind,
+    TravelMeans,
     VisitStatus,
 )
 from planner.services.item_texts import in_language, title_in
@@ -170,6 +173,21 @@ def enum_labels() -> dict[str, Any]:
             GuestState.DECLINED: _lp("guest", "declined"),
             GuestState.LEFT: _lp("guest", "left"),
         },
+        # Where a visit request stands, and the steps of its history (services/requests.py).
+        "request_state": {
+            RequestState.REQUESTED: _lp("request", "requested"),
+            RequestState.COUNTER_PROPOSED: _lp("request", "other days proposed"),
+            RequestState.ACCEPTED: _lp("request", "accepted"),
+            RequestState.DECLINED: _lp("request", "declined"),
+            RequestState.WITHDRAWN: _lp("request", "withdrawn"),
+        },
+        "request_step": {
+            RequestStep.REQUESTED: _lp("request step", "asked for the visit"),
+            RequestStep.PROPOSED: _lp("request step", "proposed other days"),
+            RequestStep.ACCEPTED: _lp("request step", "accepted"),
+            RequestStep.DECLINED: _lp("request step", "declined"),
+            RequestStep.WITHDRAWN: _lp("request step", "withdrew the request"),
+        },
         "item_status": {
             ItemStatus.CONFIRMED: _l("confirmed"),
             ItemStatus.TENTATIVE: _l("tentative"),
@@ -184,6 +202,12 @@ def enum_labels() -> dict[str, Any]:
             ItemKind.TRANSFER: _l("Transfer"),
             ItemKind.PRESS: _l("Press"),
             ItemKind.INTERNAL_HOLD: _l("Internal hold"),
+        },
+        "travel_means": {
+            TravelMeans.TRAIN: _l("Train"),
+            TravelMeans.PLANE: _l("Plane"),
+            TravelMeans.CAR: _l("Car"),
+            TravelMeans.OTHER: _l("Other"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -14,6 +14,12 @@ from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.planning import PlannedConflict, VisitPlanning
+from planner.models.request import (
+    VisitRequest,
+    VisitRequestEvent,
+    VisitRequestModule,
+    VisitRequestOption,
+)
 from planner.models.thread import ThreadReading, VisitMessage
 from planner.models.trash import TrashEntry
 from planner.models.user import User
@@ -48,6 +54,10 @@ __all__ = [
     "Visit",
     "VisitMessage",
     "VisitPlanning",
+    "VisitRequest",
+    "VisitRequestEvent",
+    "VisitRequestModule",
+    "VisitRequestOption",
     "participation_item",
     "VisitGuest",
     "visit_guest_organisation",

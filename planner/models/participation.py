@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import RsvpStatus, Side
@@ -64,7 +64,26 @@ class Participation(Locked, db.Model):
     # Signed into the answer links: a link names this random value, never the row id,
     # and dies with the participation.
     rsvp_nonce: Mapped[str] = mapped_column(String(32), unique=True, default=new_nonce)
+    # What the guests' users see of a host participant (services/host_details.py): the
+    # function by default, the phone number only when the host makes it public.
+    public_function: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    public_phone: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How and when the person arrives and leaves, as they wrote it on their own page:
+    # the means (``TravelMeans``, "" while unknown), a wall-clock time in the visit's
+    # zone, the train or flight number and a free note.
+    arrival_means: Mapped[str] = mapped_column(String(10), default="", server_default=text("''"))
+    arrival_at: Mapped[datetime | None]
+    arrival_reference: Mapped[str] = mapped_column(
+        String(20), default="", server_default=text("''")
+    )
+    arrival_note: Mapped[str] = mapped_column(String(500), default="", server_default=text("''"))
+    departure_means: Mapped[str] = mapped_column(String(10), default="", server_default=text("''"))
+    departure_at: Mapped[datetime | None]
+    departure_reference: Mapped[str] = mapped_column(
+        String(20), default="", server_default=text("''")
+    )
+    departure_note: Mapped[str] = mapped_column(String(500), default="", server_default=text("''"))
 
     visit: Mapped[Visit] = relationship(back_populates="participations")
     person: Mapped[Person] = relationship()

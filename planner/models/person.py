@@ -48,6 +48,10 @@ class Person(Locked, db.Model):
     address_overrides: Mapped[dict[str, Any]] = mapped_column(
         JSON, default=dict, server_default=text("'{}'"), nullable=False
     )
+    # When the person agreed, on their own page, that we keep their dietary and
+    # accessibility needs (health data); None: not agreed, or withdrawn. Kept here, with
+    # the needs it covers, since a person's needs serve every visit they take part in.
+    health_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Protocol order: lower ranks come first; people without a rank come last.
     precedence_rank: Mapped[int | None]
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

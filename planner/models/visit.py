@@ -87,6 +87,11 @@ class Visit(Locked, db.Model):
         ForeignKey("person.id", ondelete="SET NULL")
     )
     internal_notes: Mapped[str] = mapped_column(Text, default="")
+    # Whether the guests' users see the host's attendee list (its side of the visit).
+    # On by default: a delegation usually knows whom it meets; the host may turn it off.
+    guests_see_host_attendees: Mapped[bool] = mapped_column(
+        default=True, server_default=text("true")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

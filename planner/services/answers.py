@@ -62,6 +62,9 @@ class OwnItem:
     description: str
     starts_at: datetime
     ends_at: datetime
+    # The same moments as instants, for showing them in another zone too.
+    starts_utc: datetime
+    ends_utc: datetime
     place: str
     cancelled: bool
     answer: RsvpStatus
@@ -97,6 +100,8 @@ def own_items(
                 description=item.description,
                 starts_at=item.starts_at,
                 ends_at=item.ends_at,
+                starts_utc=item.starts_utc,
+                ends_utc=item.ends_utc,
                 place=item.location or item.room,
                 cancelled=item.status == ItemStatus.CANCELLED,
                 answer=answer.status if answer else RsvpStatus.NEEDS_ACTION,
@@ -197,8 +202,9 @@ def record_answers(
     return count
 
 
-def own_calendar(participation: Participation) -> bytes | None:
-    """Return the person's issued programme as a calendar file (PUBLISH), or None."""
+def own_calendar(participation: Participation, feed: bool = False) -> bytes | None:
+    """Return the person's issued programme as a calendar file (PUBLISH), or None;
+    ``feed`` for their subscription."""
     version = latest_version(participation.visit_id)
     if version is None:
         return None
@@ -214,6 +220,7 @@ def own_calendar(participation: Participation) -> bytes | None:
                 name=visit.title,
                 person_id=person.id,
                 url=answer_url(participation),
+                feed=feed,
             )
         )
     )

@@ -38,6 +38,8 @@ from planner.models import (
     Visit,
     VisitGuest,
     VisitMessage,
+    VisitRequest,
+    VisitRequestEvent,
 )
 from planner.models.types import utcnow
 
@@ -62,6 +64,9 @@ AUDITED = (
     ConflictAcknowledgement,
     # Thread messages: who wrote to whom, when; the text stays in the thread.
     VisitMessage,
+    # A visit request and each step of it (services/requests.py).
+    VisitRequest,
+    VisitRequestEvent,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -107,6 +112,8 @@ REDACTED_FIELDS = {
     ItemAnswer: frozenset({"comment"}),
     VisitGuest: frozenset({"message"}),
     VisitMessage: frozenset({"body"}),
+    # Kept in the step itself, which the request's page shows.
+    VisitRequestEvent: frozenset({"message"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

@@ -14,6 +14,7 @@ from planner.i18n import enum_labels
 from planner.models import User, Visit
 from planner.services.answers import answer_lines
 from planner.services.attendance import load_participations
+from planner.services.host_details import guests_see, shown_function, shown_phone
 from planner.services.permissions import can_see_internal, manages_delegation
 
 # Text that a spreadsheet would run as a formula, or that hides a formula behind a tab.
@@ -38,7 +39,8 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
     """Return the header and the rows the viewer may see: guests, then hosts.
 
     Contact details and needs appear only for people whose list the viewer may
-    change; internal phone numbers only for host staff.
+    change; internal phone numbers only for host staff. Guests see the host's people as
+    the host decided (``host_details``): the list at all, functions and phone numbers.
     """
     internal = can_see_internal(viewer, visit)
     yes, no = _("yes"), _("no")
@@ -46,9 +48,12 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
     labels = enum_labels()["answer"]
     rows = []
     for participation in load_participations(visit.id):
+        if not guests_see(visit, participation, internal):
+            continue
         person = participation.person
         own = internal or manages_delegation(viewer, visit, person.organisation)
-        phone = person.phone if own and (internal or not person.phone_internal) else ""
+        host = participation.side == Side.HOST
+        phone = shown_phone(participation, internal) if own or host else ""
         rows.append(
             [
                 _("Guest") if participation.side == Side.GUEST else _("Host"),
@@ -58,7 +63,7 @@ def attendee_rows(viewer: User, visit: Visit) -> tuple[list[str], list[list[str]
                 person.first_name,
                 person.last_name,
                 person.office_title,
-                person.function,
+                shown_function(participation, internal),
                 person.organisation.name,
                 (person.email or "") if own else "",
                 phone,

@@ -105,6 +105,17 @@ def invitation_of(user: User, visit_id: int) -> VisitGuest | None:
     )
 
 
+def named_link(visit_id: int, organisation_id: int) -> VisitGuest | None:
+    """Return the organisation's link to the visit while the host names it as a guest."""
+    return db.session.scalar(
+        select(VisitGuest).where(
+            VisitGuest.visit_id == visit_id,
+            VisitGuest.organisation_id == organisation_id,
+            VisitGuest.state.in_(NAMED_STATES),
+        )
+    )
+
+
 def pending_invitations(user: User) -> list[Visit]:
     """Return the visits the user's organisation is invited to and has not answered."""
     return list(

@@ -30,6 +30,7 @@ from planner.services.errors import InvalidInput
 from planner.services.invitations import draft_removal
 from planner.services.item_texts import title_in
 from planner.services.permissions import EDITING_ROLES, can_edit_delegation
+from planner.services.personal import TRAVEL_FIELDS, clear_travel
 from planner.services.text import clean_text
 from planner.services.trash import (
     CANCELLATIONS,
@@ -243,6 +244,7 @@ ANONYMISED = {
     "office_title": "", "function": "", "company": "", "email": None, "phone": "",
     "phone_internal": False, "dietary_needs": "", "accessibility_needs": "",
     "needs_escort": False, "needs_parking": False, "address_overrides": {},
+    "health_consent_at": None,
 }  # fmt: skip
 
 
@@ -251,12 +253,16 @@ def anonymise(person: Person) -> None:
 
     The audit trail keeps that the person changed, never the values, before or after.
     """
+    participations = _participations_of(person)
     with redact_everything(db.session):
         for key, value in ANONYMISED.items():
             setattr(person, key, value)
         person.anonymised_at = utcnow()
+        for participation in participations:
+            clear_travel(participation)
         db.session.flush()
     _redact_trail(person.id)
+    _redact_travel_trail([participation.id for participation in participations])
 
 
 def _redact_trail(person_id: int) -> None:
@@ -269,6 +275,23 @@ def _redact_trail(person_id: int) -> None:
             key: (value if key in ("anonymised_at",) else [REDACTED, REDACTED])
             for key, value in entry.changes.items()
         }
+
+
+def _redact_travel_trail(participation_ids: list[int]) -> None:
+    """Keep that the journeys changed, never how the person travelled."""
+    if not participation_ids:
+        return
+    for entry in db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.object_type == "Participation",
+            AuditEntry.object_id.in_(participation_ids),
+        )
+    ):
+        if any(key in TRAVEL_FIELDS for key in entry.changes):
+            entry.changes = {
+                key: ([REDACTED, REDACTED] if key in TRAVEL_FIELDS else value)
+                for key, value in entry.changes.items()
+            }
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@
 - A guest organisation counts as one once it accepted (``services/guests.py``); until
   then its users see only the invitation, and after declining or leaving nothing.
 - Anyone else learns nothing, not even that the visit exists (the views answer 404).
+- A visit request (``services/requests.py``) is seen by the users of the organisation
+  that asks and of the one asked; their planners and admins answer it. Anyone else gets
+  404, as for a request that does not exist.
 - An organisation's logo and print colour are seen by its own users and by those of the
   organisations it shares a visit with (their printouts carry it), by no one else.
 
@@ -32,6 +35,7 @@ from planner.models import (
     User,
     Visit,
     VisitGuest,
+    VisitRequest,
     visit_guest_organisation,
 )
 
@@ -152,6 +156,18 @@ def can_write_thread(user: User | None, visit: Visit) -> bool:
     """Return whether the user writes in the visit's thread: the planners and admins of
     the host and of an accepted guest; their viewers and hosts read only."""
     return can_read_thread(user, visit) and user.role in EDITING_ROLES
+
+
+def can_see_request(user: User | None, visit_request: VisitRequest) -> bool:
+    """Return whether the user belongs to the office that asks or to the one asked."""
+    offices = (visit_request.requester_organisation_id, visit_request.host_organisation_id)
+    return user is not None and user.active and user.organisation_id in offices
+
+
+def can_act_on_request(user: User | None, visit_request: VisitRequest, **_objects) -> bool:
+    """Return whether the user answers the request for their office: its planners and
+    admins (the others read it)."""
+    return can_see_request(user, visit_request) and user.role in EDITING_ROLES
 
 
 def can_see_branding(user: User | None, organisation: Organisation) -> bool:
@@ -288,6 +304,12 @@ RULES: dict[str, Rule] = {
     # Anyone of the room's organisation.
     "room.view": Rule(),
     "trash.use": Rule(user=can_plan),
+    # Planners and admins ask another organisation for a visit.
+    "request.create": Rule(user=can_plan),
+    # The users of the asking and the asked organisation read a request (404 for others).
+    "request.view": Rule(),
+    # Their planners and admins answer it; which step is theirs the service decides.
+    "request.answer": Rule(target=can_act_on_request),
     # Users of organisations that share a visit with the branding's organisation.
     "branding.view": Rule(),
     # The token's own user (the token loads for no one else).

@@ -1,9 +1,11 @@
 """What the printed documents show: the data of the agenda, run-sheet, lists and cards.
 
 Guest documents print the latest issued version and never internal notes or phone
-numbers; the host's run-sheet and door sheets print the draft when it differs from the
-issued version, marked as a draft. The documents made from the agenda can also be
-printed from any issued version; one that a later version replaced is marked so.
+numbers, and the host's people only as the host lets guests see them
+(``host_details``); the host's run-sheet and door sheets print the draft when it
+differs from the issued version, marked as a draft. The documents made from the agenda
+can also be printed from any issued version; one that a later version replaced is
+marked so.
 """
 
 from collections import defaultdict
@@ -23,6 +25,7 @@ from planner.services.address import person_forms, plain_spoken
 from planner.services.agenda_view import (
     AgendaDay,
     AgendaView,
+    Audience,
     ViewItem,
     audience_of,
     by_day,
@@ -32,6 +35,7 @@ from planner.services.agenda_view import (
     visible_agenda,
 )
 from planner.services.attendance import load_participations
+from planner.services.host_details import guests_see, shown_function
 from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.text import ascii_name
 from planner.services.versions import latest_version
@@ -135,14 +139,14 @@ def print_file_name(data: PrintData, version_number: int | None = None) -> str:
     return f"{name}.pdf"
 
 
-def _badge(participation: Participation, language: str) -> Badge:
+def _badge(participation: Participation, language: str, internal: bool) -> Badge:
     person = participation.person
     forms = person_forms(person, language)
     return Badge(
         salutation=person.salutation,
         name=forms.card,
         office_title=forms.office,
-        function=person.function,
+        function=shown_function(participation, internal),
         organisation=person.affiliation,
         side=participation.side,
     )
@@ -204,7 +208,10 @@ def load_print_data(
         timezone=agenda.timezone,
     )
     participations = load_participations(visit.id)
-    data.people = [_badge(p, language) for p in participations]
+    internal = audience is Audience.HOST
+    data.people = [
+        _badge(p, language, internal) for p in participations if guests_see(visit, p, internal)
+    ]
     if document == "run-sheet":
         _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":

@@ -22,6 +22,7 @@ from planner.models import (
 )
 from planner.services.acknowledgements import ConflictReport, conflict_reports
 from planner.services.agenda_view import AgendaDay, Audience, read_version, visible_agenda
+from planner.services.host_details import guests_see, shown_function, shown_phone
 from planner.services.invitations import draft_count, outdated_invitations
 from planner.services.paging import Pager, pager
 from planner.services.permissions import (
@@ -30,8 +31,10 @@ from planner.services.permissions import (
     can_see_internal,
     can_view_history,
     can_view_visit,
+    manages_delegation,
     visible_visits,
 )
+from planner.services.personal import Travel, travel_of
 from planner.services.planning_state import (
     open_clash_counts,
     stored_pending,
@@ -58,6 +61,29 @@ class Attendee:
     phone: str
     phone_internal: bool
     rsvp_status: str
+    # Needs and journey, for those who look after the person's delegation (and host
+    # staff); None for everyone else.
+    needs: "AttendeeNeeds | None" = None
+
+
+@dataclass(frozen=True)
+class AttendeeNeeds:
+    """What a participant needs and how they travel, as the attendee list shows it."""
+
+    dietary: str
+    accessibility: str
+    escort: bool
+    parking: bool
+    arrival: Travel
+    departure: Travel
+
+    @property
+    def any(self) -> bool:
+        """Return whether anything is known."""
+        return bool(
+            self.dietary or self.accessibility or self.escort or self.parking
+            or self.arrival.given or self.departure.given
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -312,11 +338,20 @@ def protocol_order(participations: list[Participation]) -> list[Participation]:
     )
 
 
-def ordered_participation_ids(visit_id: int) -> list[int]:
+def _hidden_sides(visit: Visit, show_internal: bool) -> list:
+    """Return the condition that leaves out the host's people where the viewer may not see
+    them (``host_details``), as a list of where-clauses (empty: everyone is seen)."""
+    if show_internal or visit.guests_see_host_attendees:
+        return []
+    return [Participation.side != Side.HOST]
+
+
+def ordered_participation_ids(visit_id: int, *conditions) -> list[int]:
     """Return the ids of a visit's participations, guests first, each side in protocol order.
 
     Only the columns that decide the order are read, so that a page of a long list loads
     the full rows of its own people only; the order is protocol_order's, names folded alike.
+    ``conditions`` narrow the participations further.
     """
     rows = db.session.execute(
         select(
@@ -327,7 +362,7 @@ def ordered_participation_ids(visit_id: int) -> list[int]:
             Person.first_name,
         )
         .join(Person, Participation.person_id == Person.id)
-        .where(Participation.visit_id == visit_id)
+        .where(Participation.visit_id == visit_id, *conditions)
     ).all()
     rows.sort(key=lambda row: (row[1] != Side.GUEST, *_protocol_key(*row[2:]), row[0]))
     return [row[0] for row in rows]
@@ -346,7 +381,7 @@ def attendee_summary(visit: Visit, show_internal: bool) -> AttendeeSummary:
         )
         .join(Person, Participation.person_id == Person.id)
         .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(Participation.visit_id == visit.id)
+        .where(Participation.visit_id == visit.id, *_hidden_sides(visit, show_internal))
         .group_by(Participation.side, Organisation.id, Organisation.name, Participation.rsvp_status)
     ).all()
     effective = func.coalesce(Participation.rank, Person.precedence_rank)
@@ -370,10 +405,12 @@ def attendee_summary(visit: Visit, show_internal: bool) -> AttendeeSummary:
     heads: dict[tuple[Side, int], Attendee] = {}
     for participation in protocol_order(list(first_ranked)):
         key = (participation.side, participation.person.organisation_id)
-        heads.setdefault(key, _attendee(participation, show_internal))
+        if guests_see(visit, participation, show_internal):
+            heads.setdefault(key, _attendee(participation, show_internal))
     # Every organisation of the visit, with nobody yet too; then any other one in the data.
     names = {(Side.GUEST, org.id): org.name for org in visit.guest_organisations}
-    names[(Side.HOST, visit.host_organisation_id)] = visit.host_organisation.name
+    if not _hidden_sides(visit, show_internal):
+        names[(Side.HOST, visit.host_organisation_id)] = visit.host_organisation.name
     answers: dict[tuple[Side, int], Counter[RsvpStatus]] = defaultdict(Counter)
     for side, org_id, name, status, count in counted:
         names.setdefault((side, org_id), name)
@@ -408,7 +445,7 @@ def load_attendee_page(
     if visit is None or not can_view_visit(viewer, visit):
         return None
     show_internal = can_see_internal(viewer, visit)
-    ids = ordered_participation_ids(visit.id)
+    ids = ordered_participation_ids(visit.id, *_hidden_sides(visit, show_internal))
     shown = pager(len(ids), wanted, size)
     page_ids = ids[shown.start : shown.stop]
     loaded = {
@@ -420,10 +457,22 @@ def load_attendee_page(
         )
     }
     ordered = [loaded[i] for i in page_ids if i in loaded]
+    looked_after: dict[int, bool] = {}
+    for participation in ordered:
+        organisation = participation.person.organisation
+        if organisation.id not in looked_after:
+            looked_after[organisation.id] = show_internal or manages_delegation(
+                viewer, visit, organisation
+            )
+
+    def attendee(participation: Participation) -> Attendee:
+        needs = looked_after[participation.person.organisation_id]
+        return _attendee(participation, show_internal, needs)
+
     return AttendeePage(
         visit=visit,
-        guests=[_attendee(p, show_internal) for p in ordered if p.side == Side.GUEST],
-        hosts=[_attendee(p, show_internal) for p in ordered if p.side == Side.HOST],
+        guests=[attendee(p) for p in ordered if p.side == Side.GUEST],
+        hosts=[attendee(p) for p in ordered if p.side == Side.HOST],
         pager=shown,
         show_internal=show_internal,
         can_edit_delegation=any(
@@ -433,17 +482,30 @@ def load_attendee_page(
     )
 
 
-def _attendee(participation: Participation, show_internal: bool) -> Attendee:
+def _attendee(participation: Participation, show_internal: bool, needs: bool = False) -> Attendee:
     person = participation.person
-    shown = show_internal or not person.phone_internal
+    phone = shown_phone(participation, show_internal)
     return Attendee(
         name=person.display_name,
         office_title=person.office_title,
-        function=person.function,
+        function=shown_function(participation, show_internal),
         organisation=person.organisation.name,
-        phone=person.phone if shown else "",
-        phone_internal=person.phone_internal and shown,
+        phone=phone,
+        phone_internal=person.phone_internal and bool(phone),
         rsvp_status=participation.rsvp_status,
+        needs=_needs(participation) if needs else None,
+    )
+
+
+def _needs(participation: Participation) -> AttendeeNeeds:
+    person = participation.person
+    return AttendeeNeeds(
+        dietary=person.dietary_needs,
+        accessibility=person.accessibility_needs,
+        escort=person.needs_escort,
+        parking=person.needs_parking,
+        arrival=travel_of(participation, "arrival"),
+        departure=travel_of(participation, "departure"),
     )
 
 

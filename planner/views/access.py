@@ -31,14 +31,16 @@ from planner.models import (
     User,
     Venue,
     Visit,
+    VisitRequest,
 )
 from planner.services.feeds import can_manage_feed
-from planner.services.guests import invitation_of
+from planner.services.guests import invitation_of, named_link
 from planner.services.people import can_see_person
 from planner.services.permissions import (
     RULES,
     can_manage_user,
     can_see_branding,
+    can_see_request,
     can_view_visit,
     visible_visits,
 )
@@ -63,6 +65,11 @@ def _of_visit(model) -> Callable:
 
 def _version(user: User, number: int, loaded: dict, values: dict):
     return version_by_number(loaded["visit"].id, number)
+
+
+def _named_guest(user: User, organisation_id: int, loaded: dict, values: dict):
+    link = named_link(loaded["visit"].id, organisation_id)
+    return link.organisation if link is not None else None
 
 
 def _document(user: User, document: str, loaded: dict, values: dict) -> str | None:
@@ -111,6 +118,8 @@ LOADERS: dict[str, tuple[str, Callable]] = {
         "invitation",
         lambda user, visit_id, loaded, values: invitation_of(user, visit_id),
     ),
+    # An organisation the host names as a guest of the visit (invited or accepted).
+    "guest_organisation_id": ("guest", _named_guest),
     "number": ("version", _version),
     "document": ("document", _document),
     "item_id": ("item", _of_visit(AgendaItem)),
@@ -124,6 +133,7 @@ LOADERS: dict[str, tuple[str, Callable]] = {
     "user_id": ("user", _seen(User, can_manage_user)),
     "feed_id": ("feed", _seen(FeedToken, can_manage_feed)),
     "api_token_id": ("api_token", _seen(ApiToken, lambda user, token: token.user_id == user.id)),
+    "request_id": ("visit_request", _seen(VisitRequest, can_see_request)),
     "entry_id": ("entry", lambda user, entry_id, loaded, values: entry_for(user, entry_id)),
 }
 

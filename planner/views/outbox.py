@@ -1,4 +1,4 @@
-"""Sending invitations, reviewing the outbox, and answers (RSVP) without a login."""
+"""Sending invitations and reviewing the outbox."""
 
 from datetime import datetime
 from types import SimpleNamespace
@@ -8,24 +8,21 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import force_locale, format_date, ngettext
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from planner.enums import OutboxStatus, RsvpStatus, VisitStatus
+from planner.enums import OutboxStatus, VisitStatus
 from planner.extensions import db
 from planner.forms.confirm import ConfirmForm
 from planner.forms.outbox import LetterTextForm, MessageForm
 from planner.models import OutboxMessage, Visit
-from planner.services.agenda_view import issued_zone
-from planner.services.answers import own_calendar, own_items, read_rsvp_token, record_answers
 from planner.services.invitations import draft_invitations, outbox_groups, unreachable
 from planner.services.letters import (
     calendar_entries,
@@ -36,7 +33,6 @@ from planner.services.letters import (
     set_text,
     text_to_html,
 )
-from planner.services.locales import formatting_locale
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.replies import replies_of
 from planner.services.versions import latest_version
@@ -263,77 +259,3 @@ def retry(visit_id: int, message_id: int, message: OutboxMessage):
     db.session.commit()
     flash(_("The message will be sent again."), "success")
     return redirect(url_for("outbox.index", visit_id=visit_id))
-
-
-# --- answers without a login -----------------------------------------------------------
-
-
-ANSWERS = {
-    "accepted": RsvpStatus.ACCEPTED,
-    "tentative": RsvpStatus.TENTATIVE,
-    "declined": RsvpStatus.DECLINED,
-}
-
-
-def _chosen(value: str | None) -> RsvpStatus | None:
-    return ANSWERS.get(value or "")
-
-
-@bp.route("/rsvp/<token>", methods=["GET", "POST"])
-@permission_required("token")
-def rsvp(token: str):
-    """Show a person's own programme with an answer per item (GET); record answers (POST).
-
-    The link in the e-mail may preselect an answer for all items or for one
-    (``?answer=accepted&item=12``); looking at the page changes nothing.
-    """
-    participation = read_rsvp_token(token)
-    if participation is None:
-        return render_template("outbox/rsvp_invalid.html"), 400
-    saved = False
-    if request.method == "POST":
-        everything = _chosen(request.form.get("answer"))
-        per_item = {
-            int(key.removeprefix("item-")): _chosen(value)
-            for key, value in request.form.items()
-            if key.startswith("item-") and key.removeprefix("item-").isdigit()
-        }
-        if everything is None and (not per_item or None in per_item.values()):
-            abort(400)
-        record_answers(participation, everything, per_item)
-        db.session.commit()
-        saved = True
-    # The person's own language, unless they chose another on the page.
-    language = request.args.get("lang", participation.person.language.value)
-    if language not in current_app.config["LANGUAGES"]:
-        language = participation.person.language.value
-    version, items = own_items(participation, language)
-    preselected = {}
-    if not saved:
-        wanted = _chosen(request.args.get("answer"))
-        only = request.args.get("item", type=int)
-        preselected = {item.id: wanted for item in items if wanted and only in (None, item.id)}
-    with force_locale(formatting_locale(language)):
-        return render_template(
-            "outbox/rsvp.html", participation=participation, saved=saved, token=token,
-            version=version, items=items, preselected=preselected,
-            zone=issued_zone(version, participation.visit) if version else "",
-        )  # fmt: skip
-
-
-@bp.get("/rsvp/<token>/programme.ics")
-@permission_required("token")
-def rsvp_calendar(token: str):
-    """Download the person's own issued programme as a calendar file."""
-    participation = read_rsvp_token(token)
-    if participation is None:
-        return render_template("outbox/rsvp_invalid.html"), 400
-    body = own_calendar(participation)
-    if body is None:
-        abort(404)
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="programme.ics"',
-                 "Cache-Control": "private, no-store"},
-    )  # fmt: skip

@@ -16,6 +16,7 @@ from planner.forms.base import Form
 from planner.forms.confirm import ConfirmForm
 from planner.forms.conflicts import AcknowledgeForm
 from planner.forms.history import HistoryFilterForm
+from planner.forms.host_details import GuestViewForm
 from planner.forms.month import FIRST_YEAR, LAST_YEAR, MonthJumpForm
 from planner.forms.planning import DuplicateForm, IssueForm, StatusForm, VisitForm
 from planner.forms.widgets import choices
@@ -31,6 +32,7 @@ from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed
 from planner.services.guests import guest_states, named_guest_ids, pending_invitations
 from planner.services.history import visit_history
+from planner.services.host_details import host_participations, update_guest_view
 from planner.services.invitations import draft_updates, draft_visit_cancellation
 from planner.services.issued_versions import (
     affected_people,
@@ -53,6 +55,8 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.requests import open_requests
+from planner.services.signup import name_only_ids
 from planner.services.thread import unread_counts
 from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
@@ -93,6 +97,7 @@ def index():
         can_create=can_plan(current_user),
         feed=active_feed(current_user, "user"),
         invitations=pending_invitations(current_user),
+        visit_requests=open_requests(current_user),
     )
 
 
@@ -227,6 +232,35 @@ def edit(visit_id: int, visit: Visit):
     return render_template("visits/edit.html", form=form, visit=visit, others=others)
 
 
+@bp.route("/visits/<id:visit_id>/guest-view", methods=["GET", "POST"])
+@permission_required("visit.edit")
+def guest_view(visit_id: int, visit: Visit):
+    """Decide what the guests see of the host's people: their list, functions, phones."""
+    participations = host_participations(visit)
+    form = GuestViewForm()
+    form.offer(participations)
+    others = None
+    if request.method == "GET":
+        form.show(visit, participations)
+    elif form.validate_on_submit():
+        try:
+            update_guest_view(visit, form.values(), form.expected_version())
+            db.session.commit()
+        except EditConflict as conflict:
+            db.session.rollback()
+            others = form.refusal(conflict, visit)
+        else:
+            flash(_("The guests' view has been saved."), "success")
+            return redirect(url_for("visits.show", visit_id=visit.id))
+    return render_template(
+        "visits/guest_view.html",
+        form=form,
+        visit=visit,
+        participations=participations,
+        others=others,
+    )
+
+
 @bp.get("/visits/<id:visit_id>")
 @permission_required("visit.view", loaded_by_service=True)
 def show(visit_id: int):
@@ -234,6 +268,7 @@ def show(visit_id: int):
     page = load_visit_page(visit_id, current_user, current_language())
     if page is None:
         abort(404)
+    guests = guest_states(page.visit) if page.show_internal else []
     return render_template(
         "visits/show.html",
         page=page,
@@ -242,7 +277,8 @@ def show(visit_id: int):
         print_documents=print_documents(page.show_internal),
         modules=modules_of(page.visit.host_organisation_id) if page.can_edit else [],
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
-        guests=guest_states(page.visit) if page.show_internal else [],
+        guests=guests,
+        name_only=name_only_ids([guest.organisation_id for guest in guests]),
         can_leave=can_leave_visit(current_user, page.visit),
         unread=unread_counts(current_user, [page.visit.id]).get(page.visit.id, 0),
     )

@@ -26,11 +26,14 @@ from planner.models import (
     PendingImport,
     ProgrammeModule,
     VisitGuest,
+    VisitRequest,
+    VisitRequestOption,
 )
 from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
 from planner.services.people import delete_person
 from planner.services.permissions import RULES
+from planner.services.personal import feed_token
 from planner.views.access import permission_required
 from tests import factories
 
@@ -146,6 +149,20 @@ def guest_editors(relation, role, ok, arguments):
     return ok if relation == "guest" and role in EDITORS else 403
 
 
+def request_readers(relation, role, ok, arguments):
+    """The users of the asking (the guest) and the asked organisation (the host)."""
+    return {"anonymous": LOGIN, "host": ok, "guest": ok}.get(relation, 404)
+
+
+def request_answerers(relation, role, ok, arguments):
+    """The planners and admins of either office; their other users read only."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation in OUTSIDERS:
+        return 404
+    return ok if role in EDITORS else 403
+
+
 def admins(relation, role, ok, arguments):
     """Admins of any organisation, for their own organisation's logins."""
     if relation == "anonymous":
@@ -193,6 +210,10 @@ EXPECTED = {
     "catalogue.edit": organisation_editors,
     "room.view": host_members,
     "trash.use": organisation_editors,
+    # The walk's request: the guest city asks the host for a visit.
+    "request.create": organisation_editors,
+    "request.view": request_readers,
+    "request.answer": request_answerers,
     # The host's branding: for the organisations that share a visit with it.
     "branding.view": visit_readers,
     "organisation.admin": admins,
@@ -242,6 +263,21 @@ ANSWERS = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/discard", "POST"): 302,
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): 302,
     ("/trash/<id:entry_id>/restore", "POST"): 302,
+    # Sent without the versions the page was opened at: refused, nothing overwritten.
+    ("/rsvp/<token>/needs", "POST"): 409,
+    # A bare POST leads to the confirmation page.
+    ("/rsvp/<token>/consent", "POST"): 302,
+    # Sent without a name and address: refused as bad input once the permission is granted.
+    ("/visits/<id:visit_id>/guests/<id:guest_organisation_id>/first-planner", "POST"): 422,
+    # The walk's token is no sign-up link.
+    ("/signup/<token>", "GET"): 400,
+    ("/signup/<token>", "POST"): 400,
+    # Sent without the form's fields: refused as bad input once the permission is granted.
+    ("/requests/new", "POST"): 422,
+    ("/requests/<id:request_id>/accept", "POST"): 422,
+    ("/requests/<id:request_id>/propose", "POST"): 422,
+    ("/requests/<id:request_id>/decline", "POST"): 422,
+    ("/requests/<id:request_id>/withdraw", "POST"): 422,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -322,6 +358,13 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         visit=visit, fingerprint="0" * 64, kind="overlap", note="Passt so"
     )
     db.session.add(acknowledgement)
+    visit_request = VisitRequest(
+        requester_organisation=organisations["guest"], host_organisation=visit.host_organisation,
+        title="Gegenbesuch", delegation_size=4,
+        options=[VisitRequestOption(round=1, position=1, first_day=visit.first_day,
+                                    last_day=visit.first_day)],
+    )  # fmt: skip
+    db.session.add(visit_request)
     db.session.commit()
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
@@ -338,6 +381,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "token": "walk-token",
         "visit_id": visit.id,
         "invitation_visit_id": visit.id,
+        # Known only by its name: its first planner may be invited.
+        "guest_organisation_id": organisations["invited"].id,
         "item_id": visit.items[0].id,
         "user_id": target_user.id,
         "module_id": module.id,
@@ -349,6 +394,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
         "day": "2023-02-23",
+        "request_id": visit_request.id,
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {
@@ -363,6 +409,10 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         ("/rsvp/<token>", "GET"): {"token": rsvp},
         ("/rsvp/<token>", "POST"): {"token": rsvp},
         ("/rsvp/<token>/programme.ics", "GET"): {"token": rsvp},
+        ("/rsvp/<token>/needs", "POST"): {"token": rsvp},
+        ("/rsvp/<token>/consent", "GET"): {"token": rsvp},
+        ("/rsvp/<token>/consent", "POST"): {"token": rsvp},
+        ("/rsvp/feeds/<token>.ics", "GET"): {"token": feed_token(guest_participation)},
         ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): {"message_id": failed.id},
         ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): {"person_id": host_person},
         ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): {"person_id": host_person},

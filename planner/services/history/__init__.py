@@ -38,6 +38,7 @@ from planner.services.history.conflicts import acknowledgement_clauses
 from planner.services.history.messages import feed_clauses, tell_messages, thread_clauses
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
+from planner.services.history.requests import request_clauses
 from planner.services.history.words import Story, chain, visible
 from planner.services.permissions import can_view_history, can_view_visit, visible_visits
 from planner.services.timezones import zone as zone_info
@@ -272,6 +273,8 @@ def _tell_action(action: Action, story: Story) -> None:
         story.add(item_clauses(obj, story))
     for obj in action.of_type("ConflictAcknowledgement"):
         story.add(acknowledgement_clauses(obj, story))
+    for obj in action.of_type("VisitRequest"):
+        story.add(request_clauses(obj, story))
     tell_people(action, story)
     tell_participations(action, story, skip=created_or_deleted)
     tell_answers(action, story)
@@ -302,5 +305,8 @@ TOLD_TYPES = frozenset(
         "AgendaVersion",
         "ConflictAcknowledgement",
         "VisitMessage",
+        "VisitRequest",
+        # Told by their request.
+        "VisitRequestEvent",
     }
 )

@@ -26,6 +26,7 @@ from planner.models import (
     User,
     Venue,
     Visit,
+    VisitRequest,
 )
 from planner.services.audit import REDACTED
 from planner.services.history.actions import Action
@@ -45,6 +46,7 @@ MODELS: dict[str, Any] = {
     "OutboxMessage": OutboxMessage,
     "FeedToken": FeedToken,
     "ConflictAcknowledgement": ConflictAcknowledgement,
+    "VisitRequest": VisitRequest,
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
@@ -56,6 +58,7 @@ NAME_FIELDS = {
     "Visit": ("title", "timezone"),
     "User": ("name",),
     "ProgrammeModule": ("title_de", "title_en"),
+    "VisitRequest": ("title",),
 }
 LINK_FIELDS = {
     "ItemAnswer": ("participation_id", "agenda_item_id", "status", "source"),
@@ -197,6 +200,7 @@ REFERENCES = {
     "contact_person_id": "Person",
     "person_id": "Person",
     "organisation_id": "Organisation",
+    "host_organisation_id": "Organisation",
     "venue_id": "Venue",
     "agenda_item_id": "AgendaItem",
     "other_item_id": "AgendaItem",

@@ -86,6 +86,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
     "Visit": {
         "purpose": _l("the purpose"),
         "internal_notes": _l("the internal notes"),
+        "guests_see_host_attendees": _l("whether guests see the host's attendee list"),
     },
     "Person": {
         "salutation": _l("the salutation"),
@@ -100,6 +101,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "accessibility_needs": _l("the accessibility needs"),
         "needs_escort": _l("the need for an escort"),
         "needs_parking": _l("the need for a parking space"),
+        "health_consent_at": _l("the consent to keeping health data"),
         "precedence_rank": _l("the precedence rank"),
         "organisation_id": _l("the organisation"),
     },
@@ -125,7 +127,19 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "default_duration_minutes": _l("the duration"),
         "default_room_id": _l("the room"),
     },
-    "Participation": {"side": _l("the side")},
+    "Participation": {
+        "side": _l("the side"),
+        "arrival_means": _l("the means of arrival"),
+        "arrival_at": _l("the arrival time"),
+        "arrival_reference": _l("the train or flight of the arrival"),
+        "arrival_note": _l("the note on the arrival"),
+        "departure_means": _l("the means of departure"),
+        "departure_at": _l("the departure time"),
+        "departure_reference": _l("the train or flight of the departure"),
+        "departure_note": _l("the note on the departure"),
+        "public_function": _l("whether guests see the function"),
+        "public_phone": _l("whether guests see the phone number"),
+    },
 }
 
 

@@ -1,7 +1,7 @@
 """API tokens, and how an audited change was made (the token's name)
 
-Revision ID: 0025_api_tokens
-Revises: 0024_visit_thread
+Revision ID: 0028_api_tokens
+Revises: 0027_visit_requests
 Create Date: 2026-11-26 22:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0025_api_tokens'
-down_revision = '0024_visit_thread'
+revision = '0028_api_tokens'
+down_revision = '0027_visit_requests'
 branch_labels = None
 depends_on = None
 
