@@ -67,8 +67,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from planner.views import (
         access,
         admin,
-        api_tokens,
         agenda,
+        api_tokens,
         auth,
         calendar,
         dayplan,

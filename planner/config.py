@@ -58,8 +58,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_METHOD": "scrypt",
     "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
-    "LOGIN_DELAY_SECONDS": 30,
-    "API_LIMIT_PER_TOKEN": "600 per minute",  # requests per API token; 429 beyond  # first wait once an account's failures are spent; doubles
+    "LOGIN_DELAY_SECONDS": 30,  # first wait once an account's failures are spent; doubles
+    "API_LIMIT_PER_TOKEN": "600 per minute",  # requests per API token; 429 beyond
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "TRANSFER_MINUTES": 15,
     "TRASH_DAYS": 30,  # how long deleted visits, items and people stay restorable

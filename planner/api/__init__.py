@@ -169,7 +169,7 @@ def problem_of(error: HTTPException) -> Response:
     messages = (getattr(error, "data", None) or {}).get("messages") or {}
     errors = {}
     for location in messages.values():
-        for field, texts in (location.items() if isinstance(location, dict) else ()):
+        for field, texts in location.items() if isinstance(location, dict) else ():
             errors[field] = [str(text) for text in _flat(texts)]
     detail = _("Check the fields named in errors.") if errors else ""
     headers = dict(getattr(error, "data", {}).get("headers", {}) or {})

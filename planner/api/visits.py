@@ -1,9 +1,8 @@
 """Visits, their agenda and issued versions, through the API."""
 
+import hashlib
 from dataclasses import replace
 from datetime import UTC
-
-import hashlib
 
 from flask import current_app, request
 from flask_babel import gettext as _
@@ -162,9 +161,7 @@ def change(data: dict, visit: Visit):
         "internal_notes": visit.internal_notes,
         "guest_organisation_ids": [org.id for org in visit.guest_organisations],
     }
-    values = replace(
-        _values({**current, **data}), contact_person_id=visit.contact_person_id
-    )
+    values = replace(_values({**current, **data}), contact_person_id=visit.contact_person_id)
     try:
         update_visit(visit, values, visit.lock_version)
         db.session.commit()

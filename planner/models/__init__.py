@@ -1,8 +1,8 @@
 """The domain model: one module per concept, all importable from here."""
 
 from planner.models.agenda import AgendaItem
-from planner.models.api_token import ApiToken
 from planner.models.answer import InboundMessage, ItemAnswer
+from planner.models.api_token import ApiToken
 from planner.models.artefact import ArtefactEpoch, IssuedArtefact
 from planner.models.audit import AuditEntry
 from planner.models.conflict import ConflictAcknowledgement

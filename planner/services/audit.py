@@ -20,8 +20,8 @@ from sqlalchemy.orm.util import identity_key
 from planner.enums import AuditAction
 from planner.models import (
     AgendaItem,
-    ApiToken,
     AgendaVersion,
+    ApiToken,
     AuditEntry,
     ConflictAcknowledgement,
     FeedToken,

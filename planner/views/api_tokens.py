@@ -24,7 +24,9 @@ def index():
     made = None
     if form.validate_on_submit():
         try:
-            token, text = create_token(current_user, form.name.data, form.scope.data, form.days.data)
+            token, text = create_token(
+                current_user, form.name.data, form.scope.data, form.days.data
+            )
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()

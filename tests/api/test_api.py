@@ -103,7 +103,8 @@ def test_visits_come_in_keyset_pages_with_filters(client, demo, host):
     second = client.get(f"/api/v1/visits?limit=2&after={first['next_after']}", headers=host).json
 
     ids = [v["id"] for v in first["visits"] + second["visits"]]
-    assert len(ids) == 4 and ids == sorted(ids)
+    assert len(ids) == 4
+    assert ids == sorted(ids)
     assert second["next_after"] is None
     found = client.get("/api/v1/visits?q=Besuch%201", headers=host).json["visits"]
     assert [v["title"] for v in found] == ["Besuch 1"]
@@ -153,9 +154,7 @@ def test_a_change_needs_the_etag_of_the_last_read_and_is_audited_with_the_tokens
     assert entry.user.name == "Lena Hoffmann"
 
 
-def test_a_read_token_may_not_write_and_a_guest_may_not_change_the_hosts_visit(
-    client, demo, guest
-):
+def test_a_read_token_may_not_write_and_a_guest_may_not_change_the_hosts_visit(client, demo, guest):
     reader = _token(factories.user(demo.host_organisation, Role.PLANNER), scope="read")
     url = f"/api/v1/visits/{demo.id}"
 
@@ -178,7 +177,9 @@ def test_creating_a_visit_checks_its_fields_like_the_form(client, demo, host):
         headers=host,
         json={"title": "Rückwärts", "first_day": "2026-12-02", "last_day": "2026-12-01"},
     )
-    garbage = client.post("/api/v1/visits", headers=host, data="{kein json", content_type="application/json")
+    garbage = client.post(
+        "/api/v1/visits", headers=host, data="{kein json", content_type="application/json"
+    )
 
     assert created.status_code == 201
     assert created.headers["Location"].endswith(f"/api/v1/visits/{created.json['id']}")
@@ -241,15 +242,14 @@ def test_a_token_is_made_shown_once_and_revoked_on_the_account_page(client, logi
     user = factories.user(demo.host_organisation, Role.VIEWER)
     login(user)
 
-    made = client.post(
-        "/account/api-tokens", data={"name": "Website", "scope": "read", "days": ""}
-    )
+    made = client.post("/account/api-tokens", data={"name": "Website", "scope": "read", "days": ""})
 
     token = re.search(r'id="new-token"[^>]*value="(dvp_[^"]+)"', made.get_data(as_text=True))[1]
     header = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/visits", headers=header).status_code == 200
     listing = page_text(client.get("/account/api-tokens"))
-    assert "Website" in listing and token not in listing
+    assert "Website" in listing
+    assert token not in listing
     stored = db.session.scalar(select(ApiToken).where(ApiToken.name == "Website"))
     assert token not in stored.token_hash
     revoke_url = f"/account/api-tokens/{stored.id}/revoke"
@@ -273,5 +273,7 @@ def test_the_command_line_prints_a_token_once(runner, demo):
     stored = db.session.scalar(select(ApiToken).where(ApiToken.name == "Exchange"))
     assert stored.scope == "read write"
     assert stored.expires_at is not None
-    unknown = runner.invoke(args=["api-tokens", "create", "--email", "x@bochum.example", "--name", "x"])
+    unknown = runner.invoke(
+        args=["api-tokens", "create", "--email", "x@bochum.example", "--name", "x"]
+    )
     assert unknown.exit_code != 0
