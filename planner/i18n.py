@@ -10,11 +10,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
 from planner.enums import (
+    Accreditation,
     AuditAction,
     GuestState,
     ItemKind,
     ItemStatus,
     OutboxStatus,
+    PressAccess,
     Role,
     RsvpStatus,
     TrashKind,
@@ -172,6 +174,18 @@ def enum_labels() -> dict[str, Any]:
             ItemKind.TRANSFER: _l("Transfer"),
             ItemKind.PRESS: _l("Press"),
             ItemKind.INTERNAL_HOLD: _l("Internal hold"),
+        },
+        # Whether the press may attend an item (services/press.py).
+        "press_access": {
+            PressAccess.CLOSED: _l("Closed to the press"),
+            PressAccess.PHOTO_OPPORTUNITY: _l("Photo opportunity"),
+            PressAccess.STATEMENT: _l("Statement"),
+            PressAccess.OPEN: _l("Open to the press"),
+        },
+        "accreditation": {
+            Accreditation.REQUESTED: _l("Requested"),
+            Accreditation.ACCREDITED: _l("Accredited"),
+            Accreditation.REFUSED: _l("Refused"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -173,6 +173,7 @@ class ItemForm(LockedForm, Form):
     room = SelectField(_l("Room"), coerce=int, choices=[])
     responsible = SelectField(_l("Responsible host"), coerce=int, choices=[])
     status = SelectField(_l("Status"), choices=[])
+    press_access = SelectField(_l("Press"), choices=[])
     description_de = TextAreaField(_l("Public description (German)"), validators=[Length(max=5000)])
     description_en = TextAreaField(
         _l("Public description (English)"), validators=[Length(max=5000)]

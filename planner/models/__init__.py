@@ -13,6 +13,7 @@ from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.planning import PlannedConflict, VisitPlanning
+from planner.models.press import PressContact, PressPage, press_contact_item
 from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
@@ -36,6 +37,8 @@ __all__ = [
     "PendingImport",
     "Person",
     "PlannedConflict",
+    "PressContact",
+    "PressPage",
     "ProgrammeModule",
     "TrashEntry",
     "Room",
@@ -44,6 +47,7 @@ __all__ = [
     "Visit",
     "VisitPlanning",
     "participation_item",
+    "press_contact_item",
     "VisitGuest",
     "visit_guest_organisation",
 ]

@@ -30,6 +30,8 @@ from planner.models import (
     OutboxMessage,
     Participation,
     Person,
+    PressContact,
+    PressPage,
     ProgrammeModule,
     Room,
     User,
@@ -57,6 +59,8 @@ AUDITED = (
     Room,
     ProgrammeModule,
     ConflictAcknowledgement,
+    PressContact,
+    PressPage,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -82,6 +86,8 @@ UNRECORDED_FIELDS = {
         }
     ),
     FeedToken: frozenset({"token"}),
+    # The press page's link is a secret.
+    PressPage: frozenset({"token"}),
     InboundMessage: frozenset(
         {"digest", "message_id", "sender", "subject", "comment", "received_at"}
     ),
@@ -100,6 +106,8 @@ REDACTED_FIELDS = {
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
     ItemAnswer: frozenset({"comment"}),
     VisitGuest: frozenset({"message"}),
+    # Pages of text: the record keeps them; the trail says they changed.
+    PressPage: frozenset({"release_text"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

@@ -24,6 +24,7 @@ from planner.models import (
     FeedToken,
     OutboxMessage,
     PendingImport,
+    PressContact,
     ProgrammeModule,
     VisitGuest,
 )
@@ -31,6 +32,7 @@ from planner.services.answers import rsvp_token
 from planner.services.demo import load_demo_data
 from planner.services.people import delete_person
 from planner.services.permissions import RULES
+from planner.services.press import publish
 from planner.views.access import permission_required
 from tests import factories
 
@@ -74,6 +76,15 @@ def visit_editors(relation, role, ok, arguments):
     if relation in OUTSIDERS:
         return 404
     return ok if relation == "host" and role in EDITORS else 403
+
+
+def host_staff(relation, role, ok, arguments):
+    """The host's users, whatever their role; the guests' are refused."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation in OUTSIDERS:
+        return 404
+    return ok if relation == "host" else 403
 
 
 def organisation_editors(relation, role, ok, arguments):
@@ -173,6 +184,7 @@ EXPECTED = {
     "visit.create": organisation_editors,
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
+    "press.view": host_staff,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -236,6 +248,13 @@ ANSWERS = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/discard", "POST"): 302,
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): 302,
     ("/trash/<id:entry_id>/restore", "POST"): 302,
+    ("/visits/<id:visit_id>/press/people", "POST"): 302,
+    ("/visits/<id:visit_id>/press/publish", "POST"): 302,
+    ("/visits/<id:visit_id>/press/unpublish", "POST"): 302,
+    # Bare POSTs lead to their confirmation pages.
+    ("/visits/<id:visit_id>/press/new-link", "POST"): 302,
+    ("/visits/<id:visit_id>/press/<id:contact_id>/delete", "POST"): 302,
+    ("/visits/<id:visit_id>/press/release/regenerate", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -316,6 +335,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         visit=visit, fingerprint="0" * 64, kind="overlap", note="Passt so"
     )
     db.session.add(acknowledgement)
+    press_contact = PressContact(visit=visit, outlet="WAZ")
+    db.session.add(press_contact)
+    press_page = publish(visit)
     db.session.commit()
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
@@ -342,6 +364,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "filename": "css/screen.css",
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
+        "contact_id": press_contact.id,
         "day": "2023-02-23",
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
@@ -354,6 +377,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         },
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
+        ("/press/<token>", "GET"): {"token": press_page.token},
         ("/rsvp/<token>", "GET"): {"token": rsvp},
         ("/rsvp/<token>", "POST"): {"token": rsvp},
         ("/rsvp/<token>/programme.ics", "GET"): {"token": rsvp},
