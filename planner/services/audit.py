@@ -86,8 +86,6 @@ UNRECORDED_FIELDS = {
         }
     ),
     FeedToken: frozenset({"token"}),
-    # The press page's link is a secret.
-    PressPage: frozenset({"token"}),
     InboundMessage: frozenset(
         {"digest", "message_id", "sender", "subject", "comment", "received_at"}
     ),
@@ -106,8 +104,8 @@ REDACTED_FIELDS = {
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
     ItemAnswer: frozenset({"comment"}),
     VisitGuest: frozenset({"message"}),
-    # Pages of text: the record keeps them; the trail says they changed.
-    PressPage: frozenset({"release_text"}),
+    # The press page's link is a secret; the release is a page of text the record keeps.
+    PressPage: frozenset({"token", "release_text"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

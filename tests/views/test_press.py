@@ -346,3 +346,22 @@ def test_the_release_downloads_as_text_and_word(client, demo, planner):
     assert "„[Zitat Oberbürgermeister Eiskirch]“, sagte Oberbürgermeister Thomas Eiskirch." in (
         paragraphs
     )
+
+
+def test_the_history_tells_the_press_work(client, demo, planner):
+    client.post(
+        f"/visits/{demo.id}/press/new", data={"outlet": "WDR", "accreditation": "requested"}
+    )
+    client.post(f"/visits/{demo.id}/press/publish")
+    renew = f"/visits/{demo.id}/press/new-link"
+    client.post(renew, data=form_values(client.get(renew)))
+    address = f"/visits/{demo.id}/press/release"
+    client.post(address, data={**form_values(client.get(address)), "text": "Eigene Fassung"})
+
+    history = page_text(client.get(f"/visits/{demo.id}/history?kind=press"))
+
+    assert "Lena Hoffmann hat „WDR“ auf die Presseliste gesetzt." in history
+    assert "Lena Hoffmann hat die Presseseite veröffentlicht." in history
+    assert "Lena Hoffmann hat der Presseseite einen neuen Link gegeben." in history
+    assert "Lena Hoffmann hat die Pressemitteilung bearbeitet." in history
+    assert "einen Eintrag geändert" not in history

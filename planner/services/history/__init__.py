@@ -38,6 +38,7 @@ from planner.services.history.conflicts import acknowledgement_clauses
 from planner.services.history.messages import feed_clauses, tell_messages
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
+from planner.services.history.press import press_contact_clauses, press_page_clauses
 from planner.services.history.words import Story, chain, visible
 from planner.services.permissions import can_view_history, can_view_visit, visible_visits
 from planner.services.timezones import zone as zone_info
@@ -57,6 +58,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
+    "press": (_l("Press"), ("PressContact", "PressPage")),
     "people": (_l("People"), ("Person",)),
     "rooms": (_l("Buildings and rooms"), ("Venue", "Room")),
     "modules": (_l("Programme modules"), ("ProgrammeModule",)),
@@ -72,6 +74,7 @@ VISIT_KINDS = (
     "warnings",
     "messages",
     "feeds",
+    "press",
 )
 
 
@@ -273,6 +276,10 @@ def _tell_action(action: Action, story: Story) -> None:
     for obj in action.of_type("FeedToken"):
         story.add(feed_clauses(obj, action, story))
     tell_messages(action, story)
+    for obj in action.of_type("PressContact"):
+        story.add(press_contact_clauses(obj, story))
+    for obj in action.of_type("PressPage"):
+        story.add(press_page_clauses(obj, story))
     for obj in action.of_type("AgendaVersion"):
         story.closing += chain(version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.
@@ -292,6 +299,8 @@ TOLD_TYPES = frozenset(
         "InboundMessage",
         "OutboxMessage",
         "FeedToken",
+        "PressContact",
+        "PressPage",
         "AgendaVersion",
         "ConflictAcknowledgement",
     }
