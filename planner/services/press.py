@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from planner.enums import Accreditation, Side
 from planner.extensions import db
-from planner.models import AgendaItem, Participation, PressContact, PressPage, Visit
+from planner.models import AgendaItem, Participation, Person, PressContact, PressPage, Visit
 from planner.services.address import person_forms
 from planner.services.agenda_view import Audience, ViewItem, visible_agenda
 from planner.services.errors import InvalidInput
@@ -115,6 +115,18 @@ def contact_values(contact: PressContact) -> ContactValues:
     )
 
 
+def participants_of(visit: Visit) -> list[Participation]:
+    """Return the visit's participants with their people and organisations, in one query."""
+    return list(
+        db.session.scalars(
+            select(Participation)
+            .where(Participation.visit_id == visit.id)
+            .options(joinedload(Participation.person).joinedload(Person.organisation))
+            .order_by(Participation.id)
+        ).unique()
+    )
+
+
 def set_public_people(visit: Visit, participation_ids: set[int]) -> None:
     """Name exactly these participants on the press page; the caller commits."""
     for participation in visit.participations:
@@ -190,7 +202,7 @@ class PressView:
 
 
 def _public_people(visit: Visit, language: str) -> tuple[PublicPerson, ...]:
-    public = [p for p in visit.participations if p.press_public]
+    public = [p for p in participants_of(visit) if p.press_public]
     public.sort(key=lambda p: (p.side != Side.GUEST, p.effective_rank or 10**6, p.person_id))
     return tuple(
         PublicPerson(
@@ -219,7 +231,7 @@ def public_press_page(token: str) -> PressView | None:
     page = db.session.scalar(
         select(PressPage)
         .where(PressPage.token == token, PressPage.published)
-        .options(joinedload(PressPage.visit))
+        .options(joinedload(PressPage.visit).joinedload(Visit.host_organisation))
     )
     if page is None:
         return None
@@ -241,7 +253,7 @@ def public_press_page(token: str) -> PressView | None:
 
 def _head(visit: Visit, side: Side) -> Participation | None:
     """Return the head of one side's delegation: the first in protocol order."""
-    people = [p for p in visit.participations if p.side == side]
+    people = [p for p in participants_of(visit) if p.side == side]
     people.sort(key=lambda p: (p.effective_rank is None, p.effective_rank or 0, p.person_id))
     return people[0] if people else None
 

@@ -10,7 +10,7 @@ from planner.forms.confirm import ConfirmForm
 from planner.forms.press import PressContactForm, PublicPeopleForm, ReleaseForm
 from planner.forms.widgets import choices
 from planner.i18n import enum_labels
-from planner.models import PressContact, Visit
+from planner.models import Participation, PressContact, Visit
 from planner.services.errors import InvalidInput
 from planner.services.item_texts import title_in
 from planner.services.locking import EditConflict
@@ -19,6 +19,7 @@ from planner.services.press import (
     ContactValues,
     add_contact,
     contact_values,
+    participants_of,
     press_contacts,
     press_items,
     press_page_of,
@@ -57,10 +58,11 @@ def _contact_form(visit: Visit) -> PressContactForm:
     return form
 
 
-def _people_form(visit: Visit) -> PublicPeopleForm:
+def _people_form(visit: Visit) -> tuple[PublicPeopleForm, list[Participation]]:
+    """Return the form naming people to the press, and the participants in its order."""
     form = PublicPeopleForm()
     participations = sorted(
-        visit.participations,
+        participants_of(visit),
         key=lambda p: (p.side != "guest", p.effective_rank or 10**6, p.person.last_name),
     )
     form.people.choices = choices(
@@ -68,7 +70,7 @@ def _people_form(visit: Visit) -> PublicPeopleForm:
     )
     if not form.is_submitted():
         form.people.data = [p.id for p in participations if p.press_public]
-    return form
+    return form, participations
 
 
 @bp.get("/visits/<id:visit_id>/press")
@@ -76,13 +78,15 @@ def _people_form(visit: Visit) -> PublicPeopleForm:
 def index(visit_id: int, visit: Visit):
     """Show the press list, who the press page names, and the page's state and link."""
     page = press_page_of(visit)
+    people_form, participations = _people_form(visit)
     return render_template(
         "press/index.html",
         visit=visit,
         contacts=press_contacts(visit),
         page=page,
         items=press_items(visit, visit.language.value),
-        people_form=_people_form(visit),
+        people_form=people_form,
+        named=[p for p in participations if p.press_public],
         can_edit=can_edit_visit(current_user, visit),
         public_url=url_for("press.public", token=page.token, _external=True)
         if page is not None and page.token
@@ -157,7 +161,7 @@ def delete_contact(visit_id: int, visit: Visit, contact: PressContact):
 @permission_required("visit.edit")
 def public_people(visit_id: int, visit: Visit):
     """Name exactly the chosen participants on the press page."""
-    form = _people_form(visit)
+    form, _participations = _people_form(visit)
     if form.validate_on_submit():
         set_public_people(visit, set(form.people.data or ()))
         db.session.commit()

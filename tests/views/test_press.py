@@ -365,3 +365,40 @@ def test_the_history_tells_the_press_work(client, demo, planner):
     assert "Lena Hoffmann hat der Presseseite einen neuen Link gegeben." in history
     assert "Lena Hoffmann hat die Pressemitteilung bearbeitet." in history
     assert "einen Eintrag geändert" not in history
+
+
+def _press_visit(host, guest, people: int, items: int):
+    """A visit with people named to the press, items open to it and journalists."""
+    visit = factories.visit(host, [guest])
+    made = [
+        factories.item(visit, f"2023-02-23 {8 + n:02}:00", f"2023-02-23 {8 + n:02}:30",
+                       press_access=PressAccess.OPEN)
+        for n in range(items)
+    ]  # fmt: skip
+    for n in range(people):
+        person = factories.person(guest if n % 2 else host, salutation="Frau", first_name="Eva")
+        factories.participation(visit, person, side="guest" if n % 2 else "host",
+                                press_public=True)  # fmt: skip
+        contact = PressContact(visit=visit, outlet=f"Medium {n}")
+        contact.items = made[:2]
+        db.session.add(contact)
+    factories.issue(visit)
+    return visit, publish(visit)
+
+
+def test_the_press_pages_cost_the_same_queries_however_large_the_visit(client, demo, login):
+    from tests.helpers import count_queries
+
+    host, guest = demo.host_organisation, demo.guest_organisations[0]
+    small, small_page = _press_visit(host, guest, people=2, items=2)
+    large, large_page = _press_visit(host, guest, people=20, items=10)
+    login(factories.user(host, Role.VIEWER))
+    counts = {}
+    for name, visit, page in (("small", small, small_page), ("large", large, large_page)):
+        for path in (f"/visits/{visit.id}/press", f"/press/{page.token}"):
+            with count_queries(db.engine) as queries:
+                assert client.get(path).status_code == 200
+            counts[(name, path.split("/")[1])] = queries.count
+
+    assert counts[("small", "visits")] == counts[("large", "visits")]
+    assert counts[("small", "press")] == counts[("large", "press")]
