@@ -13,7 +13,7 @@ from planner.models import AgendaItem, AgendaVersion, PressContact, PressPage
 from planner.services.agenda_view import read_version
 from planner.services.demo import INTERNAL_PARKING_NOTE, load_demo_data
 from planner.services.press import MAX_RELEASE_CHARS, publish
-from planner.services.versions import latest_version
+from planner.services.versions import latest_version, pending_changes
 from tests import factories
 from tests.helpers import form_values, page_text
 
@@ -65,6 +65,20 @@ def test_the_press_marking_is_saved_and_issued_with_the_next_version(client, dem
     issued = read_version(latest_version(demo.id), demo).item(item.uid)
     assert issued.press_access == PressAccess.STATEMENT
     assert latest_version(demo.id).number == 2
+
+
+def test_opening_an_item_to_the_press_is_a_change_to_issue_that_concerns_no_attendee(demo):
+    item = _item(demo, "Abschlussgespräch")
+    item.press_access = PressAccess.OPEN
+    db.session.commit()
+
+    changes = pending_changes(demo, latest_version(demo.id))
+
+    assert [(change.uid, change.fields) for change in changes.read("changed")] == [
+        (item.uid, ("press_access",))
+    ]
+    assert changes.affected_person_ids == []
+    assert item.sequence == 0
 
 
 def test_a_version_issued_before_the_marking_reads_as_closed(demo):
@@ -402,3 +416,18 @@ def test_the_press_pages_cost_the_same_queries_however_large_the_visit(client, d
 
     assert counts[("small", "visits")] == counts[("large", "visits")]
     assert counts[("small", "press")] == counts[("large", "press")]
+
+
+def test_host_staff_see_on_the_visit_page_which_items_are_open_to_the_press(app, demo):
+    pages = {}
+    for side, organisation in (("host", demo.host_organisation),
+                               ("guest", demo.guest_organisations[0])):  # fmt: skip
+        user = factories.user(organisation, Role.VIEWER)
+        db.session.commit()
+        client = app.test_client()
+        client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        pages[side] = page_text(client.get(f"/visits/{demo.id}"))
+    host_page, guest_page = pages["host"], pages["guest"]
+
+    assert "Empfang · Fototermin" in host_page
+    assert "Fototermin" not in guest_page
