@@ -215,12 +215,18 @@ def _public_people(visit: Visit, language: str) -> tuple[PublicPerson, ...]:
     )
 
 
-def press_items(visit: Visit, language: str) -> tuple[ViewItem, ...]:
-    """Return the issued items the press may attend, in time order (none before an issue)."""
+def _issued_items(visit: Visit, language: str) -> list[ViewItem]:
+    """Return the items of the latest issued version that take place, in time order, as
+    the public reads them (no internal holds or notes); none before the first issue."""
     agenda = visible_agenda(visit, Audience.FEED, language, latest_version(visit.id))
     if agenda is None:
-        return ()
-    return tuple(item for item in agenda.ordered() if item.press_open and not item.cancelled)
+        return []
+    return [item for item in agenda.ordered() if not item.cancelled]
+
+
+def press_items(visit: Visit, language: str) -> tuple[ViewItem, ...]:
+    """Return the issued items the press may attend, in time order."""
+    return tuple(item for item in _issued_items(visit, language) if item.press_open)
 
 
 def public_press_page(token: str) -> PressView | None:
@@ -284,7 +290,7 @@ def generate_release(visit: Visit) -> str:
     language = visit.language.value
     host, guest = _head(visit, Side.HOST), _head(visit, Side.GUEST)
     guests = ", ".join(org.name for org in visit.guest_organisations)
-    items = _shown_items(visit, language)
+    items = [item.title for item in _issued_items(visit, language)]
     with force_locale(language):
         host_name = _full_name(host, language) if host else _("[host]")
         guest_name = _full_name(guest, language) if guest else _("[guest]")
@@ -315,14 +321,6 @@ def generate_release(visit: Visit) -> str:
                     )
                 )
     return "\n\n".join(paragraphs)[:MAX_RELEASE_CHARS]
-
-
-def _shown_items(visit: Visit, language: str) -> list[str]:
-    """Return the titles of the issued items that took place, in time order."""
-    agenda = visible_agenda(visit, Audience.FEED, language, latest_version(visit.id))
-    if agenda is None:
-        return []
-    return [item.title for item in agenda.ordered() if not item.cancelled]
 
 
 def release_of(visit: Visit) -> PressPage:
