@@ -104,6 +104,8 @@ REDACTED_FIELDS = {
     OutboxMessage: frozenset({"subject", "body_text", "body_html"}),
     ItemAnswer: frozenset({"comment"}),
     VisitGuest: frozenset({"message"}),
+    # A journalist's name and contacts: kept on the press list, forgotten by the purge.
+    PressContact: frozenset({"journalist", "email", "phone"}),
     # The press page's link is a secret; the release is a page of text the record keeps.
     PressPage: frozenset({"token", "release_text"}),
 }

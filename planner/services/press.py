@@ -15,8 +15,9 @@ from docx import Document
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from planner.enums import Accreditation, Side
 from planner.extensions import db
@@ -26,6 +27,7 @@ from planner.services.agenda_view import Audience, ViewItem, visible_agenda
 from planner.services.errors import InvalidInput
 from planner.services.locking import save_with_lock
 from planner.services.text import clean_text
+from planner.services.trash import trashed_rows, visit_last_days
 from planner.services.versions import latest_version
 
 # A press release is a page or two; anything far longer is no release but a paste.
@@ -113,6 +115,36 @@ def contact_values(contact: PressContact) -> ContactValues:
         accreditation=contact.accreditation,
         item_ids=tuple(item.id for item in contact.items),
     )
+
+
+# What a press list keeps of a person: gone when the visit's people are purged.
+PERSONAL_FIELDS = ("journalist", "email", "phone")
+
+
+def forget_journalists(cutoff: date) -> int:
+    """Clear the names and contact details on the press lists of visits that ended before
+    ``cutoff`` (the trash included); the outlets stay. Return how many entries changed."""
+    contacts = db.session.scalars(
+        select(PressContact)
+        .join(Visit, PressContact.visit_id == Visit.id)
+        .where(
+            Visit.last_day < cutoff,
+            or_(*(getattr(PressContact, name) != "" for name in PERSONAL_FIELDS)),
+        )
+    ).all()
+    for contact in contacts:
+        for name in PERSONAL_FIELDS:
+            setattr(contact, name, "")
+    trashed = [(e, row) for e, row in trashed_rows("press_contact")
+               if any(row.get(name) for name in PERSONAL_FIELDS)]  # fmt: skip
+    last_days = visit_last_days({row["visit_id"] for _entry, row in trashed})
+    cleared = len(contacts)
+    for entry, row in trashed:
+        if last_days.get(row["visit_id"], cutoff) < cutoff:
+            row.update(dict.fromkeys(PERSONAL_FIELDS, ""))
+            flag_modified(entry, "payload")
+            cleared += 1
+    return cleared
 
 
 def participants_of(visit: Visit) -> list[Participation]:

@@ -154,8 +154,8 @@ def _press_contact(visit: Visit) -> Target:
     db.session.commit()
     return Target(
         f"/visits/{visit.id}/press/{contact.id}/edit",
-        "journalist",
-        _value(PressContact, contact.id, "journalist"),
+        "outlet",
+        _value(PressContact, contact.id, "outlet"),
     )
 
 
@@ -180,7 +180,7 @@ KINDS = {
     ),
     "branding": Kind(_branding, "Akzentfarbe", "#aa0000", "#00aa00", Role.ADMIN),
     "user": Kind(_user, "Name", "Vera Vorstand", "Vera Verwaltung", Role.ADMIN),
-    "press-contact": Kind(_press_contact, "Journalist/in", "Petra Presse", "Paul Presse"),
+    "press-contact": Kind(_press_contact, "Medium", "WAZ Bochum", "Radio Bochum"),
     "press-release": Kind(
         _press_release, "Pressemitteilung", "Erste Fassung", "Zweite Fassung", redacted=True
     ),

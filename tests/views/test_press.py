@@ -431,3 +431,36 @@ def test_host_staff_see_on_the_visit_page_which_items_are_open_to_the_press(app,
 
     assert "Empfang · Fototermin" in host_page
     assert "Fototermin" not in guest_page
+
+
+def test_the_purge_forgets_journalists_of_long_past_visits_in_the_trash_too(app):
+    from datetime import date
+
+    from planner.services.people import purge
+    from planner.services.planning import delete_visit
+    from planner.services.trash import trashed_rows
+
+    today = date.today()  # noqa: DTZ011 (the purge counts in days, as the command does)
+    old, trashed, recent = (
+        factories.visit(first_day=day, title=title)
+        for day, title in ((date(2020, 5, 4), "Alt"), (date(2020, 6, 1), "Gelöscht"),
+                           (today, "Neu"))
+    )  # fmt: skip
+    for visit in (old, trashed, recent):
+        db.session.add(PressContact(visit=visit, outlet="WAZ", journalist="Petra Presse",
+                                    email="petra@waz.example", phone="+49 234 1"))  # fmt: skip
+    db.session.commit()
+    delete_visit(trashed)
+    db.session.commit()
+
+    purge(365, today)
+    db.session.commit()
+
+    kept = {c.visit_id: (c.outlet, c.journalist, c.email, c.phone)
+            for c in db.session.scalars(select(PressContact))}  # fmt: skip
+    assert kept == {
+        old.id: ("WAZ", "", "", ""),
+        recent.id: ("WAZ", "Petra Presse", "petra@waz.example", "+49 234 1"),
+    }
+    [(_entry, row)] = trashed_rows("press_contact")
+    assert (row["outlet"], row["journalist"], row["email"], row["phone"]) == ("WAZ", "", "", "")
