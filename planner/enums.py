@@ -42,6 +42,23 @@ class ItemKind(StrEnum):
     INTERNAL_HOLD = "internal-hold"
 
 
+class PressAccess(StrEnum):
+    """How far the press may attend an agenda item (any kind; closed unless opened)."""
+
+    CLOSED = "closed"
+    PHOTO_OPPORTUNITY = "photo-opportunity"
+    STATEMENT = "statement"
+    OPEN = "open"
+
+
+class Accreditation(StrEnum):
+    """Where a journalist's accreditation for a visit stands."""
+
+    REQUESTED = "requested"
+    ACCREDITED = "accredited"
+    REFUSED = "refused"
+
+
 class ItemStatus(StrEnum):
     """Whether an agenda item takes place."""
 

@@ -10,11 +10,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 
 from planner.enums import (
+    Accreditation,
     AuditAction,
     GuestState,
     ItemKind,
     ItemStatus,
     OutboxStatus,
+    PressAccess,
     RequestState,
     RequestStep,
     Role,
@@ -208,6 +210,18 @@ def enum_labels() -> dict[str, Any]:
             TravelMeans.PLANE: _l("Plane"),
             TravelMeans.CAR: _l("Car"),
             TravelMeans.OTHER: _l("Other"),
+        },
+        # Whether the press may attend an item (services/press.py).
+        "press_access": {
+            PressAccess.CLOSED: _l("Closed to the press"),
+            PressAccess.PHOTO_OPPORTUNITY: _l("Photo opportunity"),
+            PressAccess.STATEMENT: _l("Statement"),
+            PressAccess.OPEN: _l("Open to the press"),
+        },
+        "accreditation": {
+            Accreditation.REQUESTED: _l("Requested"),
+            Accreditation.ACCREDITED: _l("Accredited"),
+            Accreditation.REFUSED: _l("Refused"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

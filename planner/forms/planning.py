@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from planner.enums import Language, VisitStatus
+from planner.enums import Language, PressAccess, VisitStatus
 from planner.forms.base import Form
 from planner.forms.locking import LockedForm
 from planner.forms.widgets import CheckboxListField, choices
@@ -173,6 +173,8 @@ class ItemForm(LockedForm, Form):
     room = SelectField(_l("Room"), coerce=int, choices=[])
     responsible = SelectField(_l("Responsible host"), coerce=int, choices=[])
     status = SelectField(_l("Status"), choices=[])
+    # A form sent without the field (an older page) leaves the item closed to the press.
+    press_access = SelectField(_l("Press"), choices=[], default=PressAccess.CLOSED.value)
     description_de = TextAreaField(_l("Public description (German)"), validators=[Length(max=5000)])
     description_en = TextAreaField(
         _l("Public description (English)"), validators=[Length(max=5000)]

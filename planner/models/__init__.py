@@ -14,6 +14,7 @@ from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.planning import PlannedConflict, VisitPlanning
+from planner.models.press import PressContact, PressPage, press_contact_item
 from planner.models.request import (
     VisitRequest,
     VisitRequestEvent,
@@ -45,6 +46,8 @@ __all__ = [
     "PendingImport",
     "Person",
     "PlannedConflict",
+    "PressContact",
+    "PressPage",
     "ProgrammeModule",
     "ThreadReading",
     "TrashEntry",
@@ -59,6 +62,7 @@ __all__ = [
     "VisitRequestModule",
     "VisitRequestOption",
     "participation_item",
+    "press_contact_item",
     "VisitGuest",
     "visit_guest_organisation",
 ]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.enums import ItemKind, ItemStatus
+from planner.enums import ItemKind, ItemStatus, PressAccess
 from planner.extensions import db
 from planner.models.module import ProgrammeModule
 from planner.models.person import Person
@@ -59,6 +59,12 @@ class AgendaItem(Locked, db.Model):
     )
     status: Mapped[ItemStatus] = mapped_column(
         enum_column(ItemStatus, "item_status"), default=ItemStatus.CONFIRMED
+    )
+    # Whether the press may come (a photo, a statement, throughout); closed by default.
+    press_access: Mapped[PressAccess] = mapped_column(
+        enum_column(PressAccess, "press_access"),
+        default=PressAccess.CLOSED,
+        server_default=PressAccess.CLOSED.value,
     )
     # iCalendar identity: the UID never changes, SEQUENCE rises per issued change.
     uid: Mapped[str] = mapped_column(String(255), unique=True)

@@ -3,7 +3,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint, text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.enums import RsvpStatus, Side
@@ -57,6 +57,8 @@ class Participation(Locked, db.Model):
     # Protocol order within this visit; falls back to the person's precedence rank.
     rank: Mapped[int | None]
     attends_all_items: Mapped[bool] = mapped_column(default=True)
+    # Named on the visit's published press page; nobody is, unless marked.
+    press_public: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What the participant's own calendar holds from our invitations: the version it
     # shows and the UIDs it contains (set when a message is delivered).
     invited_version: Mapped[int | None]

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from planner.enums import ItemKind, ItemStatus, Language
+from planner.enums import ItemKind, ItemStatus, Language, PressAccess
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -64,6 +64,7 @@ class ItemValues:
     module_id: int | None = None
     starts_fold: int | None = None
     ends_fold: int | None = None
+    press_access: PressAccess = PressAccess.CLOSED
 
 
 def items_made_from(module: ProgrammeModule) -> int:

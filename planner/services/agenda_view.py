@@ -28,7 +28,7 @@ from enum import StrEnum
 from itertools import groupby
 from typing import Any
 
-from planner.enums import ItemKind, ItemStatus, Language
+from planner.enums import ItemKind, ItemStatus, Language, PressAccess
 from planner.models import AgendaVersion, User, Visit
 from planner.services.item_texts import LANGUAGES, texts_of
 from planner.services.permissions import can_see_internal
@@ -97,6 +97,13 @@ class ViewItem(_Titled):
     module_id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    # Versions issued before items were marked for the press keep them closed.
+    press_access: PressAccess = PressAccess.CLOSED
+
+    @property
+    def press_open(self) -> bool:
+        """Return whether the press may attend the item in some way."""
+        return self.press_access is not PressAccess.CLOSED
 
     @property
     def starts(self) -> datetime:
@@ -230,7 +237,8 @@ SNAPSHOT_KEYS = frozenset(
 )  # fmt: skip
 ITEM_KEYS = frozenset(
     {"id", "uid", "sequence", "title", "description", "title_de", "title_en",
-     "description_de", "description_en", "internal_notes", "kind", "status", "starts_at",
+     "description_de", "description_en", "internal_notes", "kind", "status", "press_access",
+     "starts_at",
      "starts_fold", "ends_at", "ends_fold", "setup_minutes", "teardown_minutes", "room_id",
      "room", "location", "created_at", "updated_at", "module_id", "responsible",
      "attendees"}
@@ -285,6 +293,7 @@ def _read_item(item: Mapping[str, Any], zone_name: str, language: str | None,
         created_at=_moment(item.get("created_at")),
         # The calendar's LAST-MODIFIED; versions issued before it was kept have none.
         updated_at=_moment(item.get("updated_at")),
+        press_access=PressAccess(item.get("press_access") or PressAccess.CLOSED),
     )
 
 

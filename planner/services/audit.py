@@ -31,6 +31,8 @@ from planner.models import (
     OutboxMessage,
     Participation,
     Person,
+    PressContact,
+    PressPage,
     ProgrammeModule,
     Room,
     User,
@@ -67,6 +69,8 @@ AUDITED = (
     # A visit request and each step of it (services/requests.py).
     VisitRequest,
     VisitRequestEvent,
+    PressContact,
+    PressPage,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -114,6 +118,10 @@ REDACTED_FIELDS = {
     VisitMessage: frozenset({"body"}),
     # Kept in the step itself, which the request's page shows.
     VisitRequestEvent: frozenset({"message"}),
+    # A journalist's name and contacts: kept on the press list, forgotten by the purge.
+    PressContact: frozenset({"journalist", "email", "phone"}),
+    # The press page's link is a secret; the release is a page of text the record keeps.
+    PressPage: frozenset({"token", "release_text"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"

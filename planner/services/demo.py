@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from planner.enums import ItemKind, Language, Role, RsvpStatus, Side, VisitStatus
+from planner.enums import ItemKind, Language, PressAccess, Role, RsvpStatus, Side, VisitStatus
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -115,6 +115,11 @@ PROGRAMME = [
     ("innovation-unit", "12:00", "13:15"),
     ("closing-exchange", "13:15", "13:45"),
 ]
+
+# The press photo is taken at the welcome, with the entry into the Golden Book.
+PRESS_OPEN = {"welcome-mayor": PressAccess.PHOTO_OPPORTUNITY}
+# The heads of delegation are named on the press page; their teams are not.
+PRESS_PUBLIC = {"Schneidewind", "Eiskirch"}
 
 # organisation, salutation, academic title, first, last, office title, function,
 # e-mail, phone, phone is internal, rank, side
@@ -352,12 +357,14 @@ def load_demo_data() -> DemoResult:
                 starts_at=_time(start),
                 ends_at=_time(end),
                 uid=f"{uuid.uuid4()}@{domain}",
+                press_access=PRESS_OPEN.get(key, PressAccess.CLOSED),
             )
         )
     for person, row in zip([*people, contact], [*PEOPLE, CONTACT], strict=True):
         db.session.add(
-            Participation(visit=visit, person=person, side=row[-1], rsvp_status=RsvpStatus.ACCEPTED)
-        )
+            Participation(visit=visit, person=person, side=row[-1], rsvp_status=RsvpStatus.ACCEPTED,
+                          press_public=person.last_name in PRESS_PUBLIC)
+        )  # fmt: skip
     db.session.flush()
     # Guests see issued versions only: the reference visit comes with its first one.
     issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")

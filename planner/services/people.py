@@ -31,6 +31,7 @@ from planner.services.invitations import draft_removal
 from planner.services.item_texts import title_in
 from planner.services.permissions import EDITING_ROLES, can_edit_delegation
 from planner.services.personal import TRAVEL_FIELDS, clear_travel
+from planner.services.press import forget_journalists
 from planner.services.text import clean_text
 from planner.services.trash import (
     CANCELLATIONS,
@@ -384,7 +385,8 @@ def delete_person(person: Person, user: User | None = None) -> TrashEntry:
 
 
 def purge(older_than_days: int, today: date) -> int:
-    """Anonymise everyone whose visits all ended more than the given days ago.
+    """Anonymise everyone whose visits all ended more than the given days ago, and clear
+    the journalists' names and contacts on those visits' press lists.
 
     Participations and people in the trash count alike: the law does not wait for the
     trash to be emptied.
@@ -415,6 +417,7 @@ def purge(older_than_days: int, today: date) -> int:
     )
     for person in people:
         anonymise(person)
+    forget_journalists(cutoff)
     return len(people) + _anonymise_in_trash(old_in_trash - recent_in_trash)
 
 

@@ -279,6 +279,8 @@ RULES: dict[str, Rule] = {
     # The host's planners and admins, for the visit and everything in it.
     "visit.edit": Rule(visit=can_edit_visit),
     "visit.history": Rule(visit=can_view_history),
+    # The host's staff: the press list (journalists' contacts) and the release.
+    "press.view": Rule(visit=can_see_internal),
     # A guest organisation's users, for the invitation to its visit (open or accepted).
     "invitation.view": Rule(),
     "invitation.answer": Rule(target=can_answer_invitation),

@@ -204,6 +204,7 @@ def duplicate_visit(visit: Visit, values: CopyValues) -> Visit:
             room_id=item.room_id if values.rooms else None,
             responsible_person_id=item.responsible_person_id,
             status=item.status,
+            press_access=item.press_access,
             uid=f"{uuid.uuid4()}@{domain}",
         )
         db.session.add(copies[item.id])

@@ -102,6 +102,7 @@ def item_snapshot(item: AgendaItem, attendees: list[int]) -> dict[str, Any]:
         "internal_notes": item.internal_notes,
         "kind": item.kind.value,
         "status": item.status.value,
+        "press_access": item.press_access.value,
         "starts_at": item.starts_at.isoformat(),
         "starts_fold": item.starts_fold,
         "ends_at": item.ends_at.isoformat(),
@@ -214,7 +215,7 @@ def compare(before: AgendaView | None, after: AgendaView) -> Changes:
             continue
         fields = [
             key
-            for key in ("title", "room", "status", "description")
+            for key in ("title", "room", "status", "description", "press_access")
             if (
                 text_changed(previous, item, key)
                 if key in ("title", "description")
@@ -228,7 +229,8 @@ def compare(before: AgendaView | None, after: AgendaView) -> Changes:
                                     "from_title_en": previous.title_en,
                                     "from_room": previous.room})  # fmt: skip
             affected.update(joined)
-            if fields:
+            # Whether the press may come is news for the press page, not for attendees.
+            if set(fields) - {"press_access"}:
                 affected.update(item.attendees)
     for uid, item in old.items():
         if uid not in new:

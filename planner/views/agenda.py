@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from planner.enums import ItemKind, ItemStatus, Side
+from planner.enums import ItemKind, ItemStatus, PressAccess, Side
 from planner.extensions import db
 from planner.forms.catalogue import ModuleForm
 from planner.forms.confirm import ConfirmForm
@@ -48,6 +48,9 @@ def _choices(form: ItemForm, visit: Visit) -> None:
         (status.value, labels["item_status"][status])
         for status in (ItemStatus.CONFIRMED, ItemStatus.TENTATIVE)
     )
+    form.press_access.choices = choices(
+        (access.value, labels["press_access"][access]) for access in PressAccess
+    )
     form.room.choices = choices(
         [(NO_CHOICE, _("– no room –"))]
         + [(room.id, room.label) for room in rooms_of(visit.host_organisation_id)]
@@ -77,6 +80,7 @@ def _fill(form: ItemForm, values: ItemValues) -> None:
     form.room.data = values.room_id or NO_CHOICE
     form.responsible.data = values.responsible_person_id or NO_CHOICE
     form.status.data = values.status.value
+    form.press_access.data = values.press_access.value
     form.description_de.data = values.description_de
     form.description_en.data = values.description_en
     form.internal_notes.data = values.internal_notes
@@ -100,6 +104,7 @@ def _values(form: ItemForm) -> ItemValues:
         description_en=form.description_en.data or "",
         internal_notes=form.internal_notes.data or "",
         status=ItemStatus(form.status.data),
+        press_access=PressAccess(form.press_access.data),
         module_id=_number(form.module.data),
     )
 

@@ -21,6 +21,8 @@ from planner.models import (
     OutboxMessage,
     Participation,
     Person,
+    PressContact,
+    PressPage,
     ProgrammeModule,
     Room,
     User,
@@ -28,6 +30,7 @@ from planner.models import (
     Visit,
 )
 from planner.services.demo import load_demo_data
+from planner.services.press import release_of
 from tests import factories
 from tests.helpers import form_values, page_text
 
@@ -145,6 +148,25 @@ def _user(visit: Visit) -> Target:
     return Target(f"/admin/users/{user.id}", "name", _value(User, user.id, "name"))
 
 
+def _press_contact(visit: Visit) -> Target:
+    contact = PressContact(visit=visit, outlet="WAZ", journalist="Petra")
+    db.session.add(contact)
+    db.session.commit()
+    return Target(
+        f"/visits/{visit.id}/press/{contact.id}/edit",
+        "outlet",
+        _value(PressContact, contact.id, "outlet"),
+    )
+
+
+def _press_release(visit: Visit) -> Target:
+    page = release_of(visit)
+    db.session.commit()
+    return Target(
+        f"/visits/{visit.id}/press/release", "text", _value(PressPage, page.id, "release_text")
+    )
+
+
 KINDS = {
     "visit": Kind(_visit, "Titel", "Besuch aus Wuppertal", "Wuppertal zu Gast"),
     "item": Kind(_item, "Titel (Deutsch)", "Schlussrunde", "Verabschiedung"),
@@ -158,6 +180,10 @@ KINDS = {
     ),
     "branding": Kind(_branding, "Akzentfarbe", "#aa0000", "#00aa00", Role.ADMIN),
     "user": Kind(_user, "Name", "Vera Vorstand", "Vera Verwaltung", Role.ADMIN),
+    "press-contact": Kind(_press_contact, "Medium", "WAZ Bochum", "Radio Bochum"),
+    "press-release": Kind(
+        _press_release, "Pressemitteilung", "Erste Fassung", "Zweite Fassung", redacted=True
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from planner.models import (
     FeedToken,
     OutboxMessage,
     PendingImport,
+    PressContact,
     ProgrammeModule,
     VisitGuest,
     VisitRequest,
@@ -35,6 +36,7 @@ from planner.services.demo import load_demo_data
 from planner.services.people import delete_person
 from planner.services.permissions import RULES
 from planner.services.personal import feed_token
+from planner.services.press import publish
 from planner.views.access import permission_required
 from tests import factories
 
@@ -78,6 +80,15 @@ def visit_editors(relation, role, ok, arguments):
     if relation in OUTSIDERS:
         return 404
     return ok if relation == "host" and role in EDITORS else 403
+
+
+def host_staff(relation, role, ok, arguments):
+    """The host's users, whatever their role; the guests' are refused."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation in OUTSIDERS:
+        return 404
+    return ok if relation == "host" else 403
 
 
 def organisation_editors(relation, role, ok, arguments):
@@ -191,6 +202,7 @@ EXPECTED = {
     "visit.create": organisation_editors,
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
+    "press.view": host_staff,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -284,6 +296,13 @@ ANSWERS = {
     ("/requests/<id:request_id>/propose", "POST"): 422,
     ("/requests/<id:request_id>/decline", "POST"): 422,
     ("/requests/<id:request_id>/withdraw", "POST"): 422,
+    ("/visits/<id:visit_id>/press/people", "POST"): 302,
+    ("/visits/<id:visit_id>/press/publish", "POST"): 302,
+    ("/visits/<id:visit_id>/press/unpublish", "POST"): 302,
+    # Bare POSTs lead to their confirmation pages.
+    ("/visits/<id:visit_id>/press/new-link", "POST"): 302,
+    ("/visits/<id:visit_id>/press/<id:contact_id>/delete", "POST"): 302,
+    ("/visits/<id:visit_id>/press/release/regenerate", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -371,6 +390,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
                                     last_day=visit.first_day)],
     )  # fmt: skip
     db.session.add(visit_request)
+    press_contact = PressContact(visit=visit, outlet="WAZ")
+    db.session.add(press_contact)
+    press_page = publish(visit)
     db.session.commit()
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
@@ -399,6 +421,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "filename": "css/screen.css",
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
+        "contact_id": press_contact.id,
         "day": "2023-02-23",
         "request_id": visit_request.id,
         "api_token_id": create_token(target_user, "Walk", "read")[0].id,
@@ -419,6 +442,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         },
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
+        ("/press/<token>", "GET"): {"token": press_page.token},
         ("/rsvp/<token>", "GET"): {"token": rsvp},
         ("/rsvp/<token>", "POST"): {"token": rsvp},
         ("/rsvp/<token>/programme.ics", "GET"): {"token": rsvp},

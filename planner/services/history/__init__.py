@@ -38,6 +38,7 @@ from planner.services.history.conflicts import acknowledgement_clauses
 from planner.services.history.messages import feed_clauses, tell_messages, thread_clauses
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
+from planner.services.history.press import press_contact_clauses, press_page_clauses
 from planner.services.history.requests import request_clauses
 from planner.services.history.words import Story, chain, visible
 from planner.services.permissions import can_view_history, can_view_visit, visible_visits
@@ -59,6 +60,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "messages": (_l("E-mails"), ("OutboxMessage",)),
     "thread": (_l("Thread messages"), ("VisitMessage",)),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
+    "press": (_l("Press"), ("PressContact", "PressPage")),
     "people": (_l("People"), ("Person",)),
     "rooms": (_l("Buildings and rooms"), ("Venue", "Room")),
     "modules": (_l("Programme modules"), ("ProgrammeModule",)),
@@ -75,6 +77,7 @@ VISIT_KINDS = (
     "messages",
     "thread",
     "feeds",
+    "press",
 )
 
 
@@ -283,6 +286,10 @@ def _tell_action(action: Action, story: Story) -> None:
     tell_messages(action, story)
     for obj in action.of_type("VisitMessage"):
         story.add(thread_clauses(obj, action.visit_id, story))
+    for obj in action.of_type("PressContact"):
+        story.add(press_contact_clauses(obj, story))
+    for obj in action.of_type("PressPage"):
+        story.add(press_page_clauses(obj, story))
     for obj in action.of_type("AgendaVersion"):
         story.closing += chain(version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.
@@ -302,6 +309,8 @@ TOLD_TYPES = frozenset(
         "InboundMessage",
         "OutboxMessage",
         "FeedToken",
+        "PressContact",
+        "PressPage",
         "AgendaVersion",
         "ConflictAcknowledgement",
         "VisitMessage",

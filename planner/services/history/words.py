@@ -71,6 +71,8 @@ IDENTITY = {
     "Venue": frozenset({"organisation_id"}),
     "User": frozenset(),
     "Person": frozenset(),
+    "PressContact": frozenset({"visit_id"}),
+    "PressPage": frozenset({"visit_id"}),
 }
 
 # Words for fields that have no sentence of their own (accusative, with article).
@@ -82,6 +84,7 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "setup_minutes": _l("the set-up time"),
         "teardown_minutes": _l("the tear-down time"),
         "module_id": _l("the programme module"),
+        "press_access": _l("whether the press may attend"),
     },
     "Visit": {
         "purpose": _l("the purpose"),
@@ -139,6 +142,19 @@ FIELD_LABELS: dict[str, dict[str, Any]] = {
         "departure_note": _l("the note on the departure"),
         "public_function": _l("whether guests see the function"),
         "public_phone": _l("whether guests see the phone number"),
+        "press_public": _l("whether the person is named on the press page"),
+    },
+    "PressContact": {
+        "outlet": _l("the media outlet"),
+        "journalist": _l("the journalist"),
+        "email": _l("the e-mail address"),
+        "phone": _l("the phone number"),
+        "accreditation": _l("the accreditation"),
+        "items": _l("the items attended"),
+    },
+    "PressPage": {
+        "published": _l("whether the press page is published"),
+        "release_text": _l("the press release"),
     },
 }
 
