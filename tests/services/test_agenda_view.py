@@ -212,6 +212,8 @@ ALLOWED_KEYS = {
     ("planner/services/trash.py", "uid"), ("planner/services/trash.py", "sequence"),
     # The labels of the press access values (i18n.enum_labels), not a snapshot.
     ("planner/views/agenda.py", "press_access"),
+    # The visit's internal notes in an API request's body.
+    ("planner/api/visits.py", "internal_notes"),
 }  # fmt: skip
 HOLD_PLACES = {"planner/enums.py", "planner/i18n.py", READ_MODEL}
 
