@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences,
         printing,
         rooms,
+        seating,
         trash,
         visits,
     )
@@ -95,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         calendar.bp,
         outbox.bp,
         printing.bp,
+        seating.bp,
         admin.bp,
         preferences.bp,
         trash.bp,

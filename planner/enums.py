@@ -114,3 +114,19 @@ class ConflictKind(StrEnum):
     OUTSIDE_DAYS = "outside-days"
     CAPACITY = "capacity"
     TRANSFER = "transfer"
+
+
+class SeatingLayout(StrEnum):
+    """How the tables of a seating plan stand."""
+
+    LONG_TABLE = "long-table"
+    ROUND_TABLES = "round-tables"
+    U_SHAPE = "u-shape"
+    THEATRE = "theatre"
+
+
+class HeadsCustom(StrEnum):
+    """Where the head of the guest delegation sits in relation to the host."""
+
+    FACING = "facing"
+    SIDE_BY_SIDE = "side-by-side"

@@ -13,6 +13,7 @@ from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.planning import PlannedConflict, VisitPlanning
+from planner.models.seating import Seat, SeatingPlan, SeatingTable
 from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
@@ -37,6 +38,9 @@ __all__ = [
     "Person",
     "PlannedConflict",
     "ProgrammeModule",
+    "Seat",
+    "SeatingPlan",
+    "SeatingTable",
     "TrashEntry",
     "Room",
     "User",

@@ -53,6 +53,7 @@ from planner.services.planning import (
     update_visit,
 )
 from planner.services.printing import print_documents
+from planner.services.seating_plans import SEATED_KINDS
 from planner.services.trash import describe, retention_days, visit_counts
 from planner.services.versions import (
     Changes,
@@ -241,6 +242,7 @@ def show(visit_id: int):
         transitions=TRANSITIONS[page.visit.status] if page.can_edit else (),
         guests=guest_states(page.visit) if page.show_internal else [],
         can_leave=can_leave_visit(current_user, page.visit),
+        seated_kinds=SEATED_KINDS,
     )
 
 
