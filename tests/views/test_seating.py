@@ -11,6 +11,7 @@ from planner.enums import ItemKind, Role
 from planner.extensions import db
 from planner.models import AgendaItem, Seat, SeatingPlan
 from planner.services.demo import load_demo_data
+from planner.services.trash import restore, trash_item
 from tests import factories
 from tests.helpers import form_values, page_text
 
@@ -309,3 +310,15 @@ def test_the_visit_page_leads_planners_to_the_seating_and_its_print(client, plan
     assert f"/visits/{demo.id}/print/seating.pdf" in visit_page.text
     assert view.status_code == 200
     assert "Prof. Dr. Uwe Schneidewind" in page_text(view)
+
+
+def test_an_item_deleted_and_restored_from_the_trash_keeps_its_seating(closing):
+    before = _seating(closing)
+    entry = trash_item(closing, None)
+    db.session.commit()
+    assert db.session.scalar(select(SeatingPlan.id)) is None
+
+    restore(entry, None)
+    db.session.commit()
+
+    assert _seating(closing) == before
