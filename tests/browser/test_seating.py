@@ -105,13 +105,15 @@ def test_escape_calls_a_keyboard_move_off_and_nothing_is_saved(live_server, page
     assert _seats() == before
 
 
-def test_the_seating_editor_passes_axe_and_fits_a_phone(live_server, browser: Browser):
+def test_the_seating_editor_and_print_pass_axe_and_fit_a_phone(live_server, browser: Browser):
     context = browser.new_context(locale="de-DE", viewport=PHONE, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        _open_editor(live_server, page)
+        address = _open_editor(live_server, page)
         assert _overflow(page) == []
+        assert _violations(page) == []
+        page.goto(address.split("/items/")[0] + "/print/seating")
         assert _violations(page) == []
     finally:
         context.close()
