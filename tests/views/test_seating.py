@@ -322,3 +322,24 @@ def test_an_item_deleted_and_restored_from_the_trash_keeps_its_seating(closing):
     db.session.commit()
 
     assert _seating(closing) == before
+
+
+def test_people_beyond_the_seats_are_named_as_without_a_seat(client, planner, closing):
+    plan = _plan(closing)
+    data = {
+        "layout": "theatre",
+        "heads": "side-by-side",
+        "tables": "1",
+        "seats_per_table": "5",
+        "lock_version": plan.lock_version,
+        "replace": "y",
+    }
+
+    client.post(_url(closing, "/propose"), data=data)
+    page = client.get(_url(closing))
+
+    # The one row, left to right: the heads at the centre, the next ranks beside them.
+    assert "Ohne Platz: Denes Kücük, Lena Hoffmann." in page_text(page)
+    assert [name for _, name in sorted(_seating(closing).items())] == [
+        "Reuter", "Albers", "Eiskirch", "Schneidewind", "Kopietz"
+    ]  # fmt: skip
