@@ -53,16 +53,17 @@ def _editor(
     """Render the editor with the plan as stored now."""
     plan = load_plan(item)
     participations = seated_participations(item)
-    layout_form = layout_form or LayoutForm()
     seats_form, swap_form = SeatsForm(formdata=None), SwapForm(formdata=None)
-    if plan is not None:
-        if layout_form.lock_version.data in (None, ""):
-            layout_form.show_version(plan)
-        if request.method == "GET":
+    if layout_form is None:
+        # A form refused with what was typed keeps it; otherwise the plan's own values.
+        layout_form = LayoutForm(formdata=None)
+        if plan is not None:
             layout_form.layout.data = plan.layout.value
             layout_form.heads.data = plan.heads.value
             layout_form.tables.data = plan.table_count
             layout_form.seats_per_table.data = plan.seats_per_table
+            layout_form.show_version(plan)
+    if plan is not None:
         seats_form.show_version(plan)
         swap_form.show_version(plan)
         swap_form.first.choices = swap_form.second.choices = choices(

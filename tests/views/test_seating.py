@@ -343,3 +343,23 @@ def test_people_beyond_the_seats_are_named_as_without_a_seat(client, planner, cl
     assert [name for _, name in sorted(_seating(closing).items())] == [
         "Reuter", "Albers", "Eiskirch", "Schneidewind", "Kopietz"
     ]  # fmt: skip
+
+
+def test_the_seats_form_from_a_stale_page_is_refused_with_the_plan_as_it_is(
+    client, planner, closing
+):
+    page = client.get(_url(closing))
+    data = form_values(page, form_id="seating")
+    albers, reuter = _seat_of(closing, "Albers"), _seat_of(closing, "Reuter")
+    client.post(
+        _url(closing, "/swap"),
+        data={"first": albers.id, "second": reuter.id, "lock_version": data["lock_version"]},
+    )
+    data[f"seat-{albers.id}"] = ""
+
+    response = client.post(_url(closing, "/seats"), data=data)
+
+    assert response.status_code == 409
+    assert "in der Zwischenzeit von jemand anderem geändert" in page_text(response)
+    assert _seating(closing)[(0, 0)] == "Albers"
+    assert '<option selected value="long-table">' in response.text
