@@ -363,3 +363,12 @@ def test_the_seats_form_from_a_stale_page_is_refused_with_the_plan_as_it_is(
     assert "in der Zwischenzeit von jemand anderem geändert" in page_text(response)
     assert _seating(closing)[(0, 0)] == "Albers"
     assert '<option selected value="long-table">' in response.text
+
+
+def test_the_seating_prints_in_english_on_request(client, planner, demo):
+    text = page_text(client.get(f"/visits/{demo.id}/print/seating", query_string={"lang": "en"}))
+
+    assert "Closing exchange" in text
+    assert "Table 1" in text
+    assert "Opposite side" in text
+    assert "Prof. Dr. Uwe Schneidewind Lord Mayor" in text
