@@ -160,3 +160,19 @@ class RequestStep(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
+
+
+class SeatingLayout(StrEnum):
+    """How the tables of a seating plan stand."""
+
+    LONG_TABLE = "long-table"
+    ROUND_TABLES = "round-tables"
+    U_SHAPE = "u-shape"
+    THEATRE = "theatre"
+
+
+class HeadsCustom(StrEnum):
+    """Where the head of the guest delegation sits in relation to the host."""
+
+    FACING = "facing"
+    SIDE_BY_SIDE = "side-by-side"

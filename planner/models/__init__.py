@@ -21,6 +21,7 @@ from planner.models.request import (
     VisitRequestModule,
     VisitRequestOption,
 )
+from planner.models.seating import Seat, SeatingPlan, SeatingTable
 from planner.models.thread import ThreadReading, VisitMessage
 from planner.models.trash import TrashEntry
 from planner.models.user import User
@@ -50,6 +51,9 @@ __all__ = [
     "PressPage",
     "ProgrammeModule",
     "ThreadReading",
+    "Seat",
+    "SeatingPlan",
+    "SeatingTable",
     "TrashEntry",
     "Room",
     "User",

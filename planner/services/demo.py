@@ -8,7 +8,17 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from planner.enums import ItemKind, Language, PressAccess, Role, RsvpStatus, Side, VisitStatus
+from planner.enums import (
+    HeadsCustom,
+    ItemKind,
+    Language,
+    PressAccess,
+    Role,
+    RsvpStatus,
+    SeatingLayout,
+    Side,
+    VisitStatus,
+)
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -21,6 +31,7 @@ from planner.models import (
     Venue,
     Visit,
 )
+from planner.services.seating_plans import propose_plan
 from planner.services.users import create_user, get_or_create_organisation
 from planner.services.versions import issue_version, load_for_snapshot
 
@@ -226,6 +237,9 @@ CONTACT = (
 
 
 DEMO_ADMIN_EMAIL = "admin@bochum.example"
+# The item with the demo's seating plan, and its long table's seats.
+CLOSING = "closing-exchange"
+DEMO_TABLE_SEATS = 8
 
 
 @dataclass(frozen=True)
@@ -368,7 +382,14 @@ def load_demo_data() -> DemoResult:
     db.session.flush()
     # Guests see issued versions only: the reference visit comes with its first one.
     issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")
+    _seat_closing_exchange(visit)
     return DemoResult(visit=visit, created=True, admin_password=admin_password)
+
+
+def _seat_closing_exchange(visit: Visit) -> None:
+    """Seat the closing exchange by precedence at a long table, the heads facing each other."""
+    closing = next(item for item in visit.items if item.module and item.module.key == CLOSING)
+    propose_plan(closing, SeatingLayout.LONG_TABLE, HeadsCustom.FACING, 1, DEMO_TABLE_SEATS)
 
 
 def _ensure_demo_admin() -> str | None:

@@ -20,7 +20,17 @@ from sqlalchemy.orm import joinedload
 
 from planner.enums import ItemStatus, Side
 from planner.extensions import db
-from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
+from planner.models import (
+    AgendaVersion,
+    Participation,
+    Person,
+    Room,
+    Seat,
+    SeatingPlan,
+    SeatingTable,
+    User,
+    Visit,
+)
 from planner.services.address import person_forms, plain_spoken
 from planner.services.agenda_view import (
     AgendaDay,
@@ -37,10 +47,19 @@ from planner.services.agenda_view import (
 from planner.services.attendance import load_participations
 from planner.services.host_details import guests_see, shown_function
 from planner.services.permissions import HOST_DOCUMENTS
+from planner.services.seating_plans import row_label
 from planner.services.text import ascii_name
 from planner.services.versions import latest_version
 
-DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
+DOCUMENTS = (
+    "agenda",
+    "run-sheet",
+    "attendees",
+    "badges",
+    "table-cards",
+    "door-sheets",
+    "seating",
+)
 
 # The documents made from the agenda, which an issued version can print as it was.
 VERSION_DOCUMENTS = ("agenda", "run-sheet", "door-sheets")
@@ -55,6 +74,7 @@ def print_documents(host: bool) -> list[tuple[str, str]]:
         "badges": _l("Name badges"),
         "table-cards": _l("Table cards"),
         "door-sheets": _l("Door sheets"),
+        "seating": _l("Seating plans"),
     }
     return [(doc, names[doc]) for doc in DOCUMENTS if host or doc not in HOST_DOCUMENTS]
 
@@ -91,6 +111,24 @@ class DoorSheet:
     items: list[ViewItem]
 
 
+@dataclass(frozen=True)
+class ChartSeat:
+    """A seat as a seating chart prints it."""
+
+    number: int
+    person: Badge | None
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """One page of a seating chart: a table with its rows of seats."""
+
+    title: str
+    item: ViewItem
+    number: int
+    rows: list[tuple[str, list[ChartSeat]]]
+
+
 @dataclass
 class PrintData:
     """Everything a printed document of a visit needs."""
@@ -113,6 +151,9 @@ class PrintData:
     contacts: list[Person] = field(default_factory=list)
     needs: list[Person] = field(default_factory=list)
     door_sheets: list[DoorSheet] = field(default_factory=list)
+    # Seating charts, a table a page, and the place cards of the seated in their order.
+    seating: list[ChartTable] = field(default_factory=list)
+    place_cards: list[Badge] = field(default_factory=list)
 
 
 def _file_document_name(document: str) -> str:
@@ -123,6 +164,7 @@ def _file_document_name(document: str) -> str:
         "badges": pgettext("file name", "Badges"),
         "table-cards": pgettext("file name", "Table-cards"),
         "door-sheets": pgettext("file name", "Door-sheets"),
+        "seating": pgettext("file name", "Seating-plans"),
     }
     return names[document]
 
@@ -216,6 +258,8 @@ def load_print_data(
         _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":
         data.door_sheets = _door_sheets(entries)
+    if document == "seating":
+        _fill_seating(data, entries, participations)
     return data
 
 
@@ -279,3 +323,42 @@ def _door_sheets(entries: list[ViewItem]) -> list[DoorSheet]:
         DoorSheet(room=room, day=day, items=items)
         for (room, day), items in sorted(grouped.items(), key=lambda pair: (pair[0][1], pair[0][0]))
     ]
+
+
+def _fill_seating(
+    data: PrintData, entries: list[ViewItem], participations: list[Participation]
+) -> None:
+    """Print the seating plans of the items that take place, in agenda order."""
+    plans = {
+        plan.item_id: plan
+        for plan in db.session.scalars(
+            select(SeatingPlan)
+            .where(SeatingPlan.item_id.in_([entry.id for entry in entries if entry.id]))
+            .options(joinedload(SeatingPlan.tables).joinedload(SeatingTable.seats))
+        ).unique()
+    }
+    sides = {p.person_id: p for p in participations}
+    for entry in entries:
+        plan = plans.get(entry.id)
+        if plan is None or entry.status == ItemStatus.CANCELLED:
+            continue
+        for table in plan.tables:
+            rows: dict[int, list[ChartSeat]] = defaultdict(list)
+            for seat in table.seats:
+                badge = _seated_badge(seat, sides, data.language)
+                rows[seat.row].append(ChartSeat(number=seat.number, person=badge))
+                if badge is not None:
+                    data.place_cards.append(badge)
+            with force_locale(data.language):
+                named = [(row_label(plan.layout, row), seats) for row, seats in rows.items()]
+            data.seating.append(
+                ChartTable(title=entry.title, item=entry, number=table.number, rows=named)
+            )
+
+
+def _seated_badge(
+    seat: Seat, participations: dict[int, Participation], language: str
+) -> Badge | None:
+    """Return the name a seat prints: only of people who still take part in the visit."""
+    participation = participations.get(seat.person_id) if seat.person_id else None
+    return _badge(participation, language) if participation else None

@@ -56,6 +56,7 @@ from planner.services.planning import (
 )
 from planner.services.printing import print_documents
 from planner.services.requests import open_requests
+from planner.services.seating_plans import SEATED_KINDS
 from planner.services.signup import name_only_ids
 from planner.services.thread import unread_counts
 from planner.services.trash import describe, retention_days, visit_counts
@@ -281,6 +282,7 @@ def show(visit_id: int):
         name_only=name_only_ids([guest.organisation_id for guest in guests]),
         can_leave=can_leave_visit(current_user, page.visit),
         unread=unread_counts(current_user, [page.visit.id]).get(page.visit.id, 0),
+        seated_kinds=SEATED_KINDS,
     )
 
 

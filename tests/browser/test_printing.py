@@ -98,7 +98,7 @@ def test_print_views_fit_a_phone_screen(live_server, page):
     log_in(page, live_server, host.email, PASSWORD)
     page.set_viewport_size({"width": 360, "height": 740})
 
-    for document in ("agenda", "run-sheet", "badges", "table-cards", "door-sheets"):
+    for document in ("agenda", "run-sheet", "badges", "table-cards", "door-sheets", "seating"):
         page.goto(f"{live_server}/visits/{visit.id}/print/{document}")
         expect(page.get_by_role("link", name="Zurück zum Besuch")).to_be_visible()
         width = page.evaluate("document.documentElement.scrollWidth")

@@ -73,6 +73,11 @@ def visit_readers(relation, role, ok, arguments):
     return {"anonymous": LOGIN, "host": ok, "guest": ok}.get(relation, 404)
 
 
+def host_readers(relation, role, ok, arguments):
+    """The host's users read; the guests are refused; others must not learn of the visit."""
+    return {"anonymous": LOGIN, "host": ok, "guest": 403}.get(relation, 404)
+
+
 def visit_editors(relation, role, ok, arguments):
     """The host's planners and admins; the visit's other readers are refused."""
     if relation == "anonymous":
@@ -203,6 +208,7 @@ EXPECTED = {
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
     "press.view": host_staff,
+    "seating.view": host_readers,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -264,6 +270,10 @@ ANSWERS = {
     ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): 302,
     # Sent without a time: refused as bad input once the permission is granted.
     ("/visits/<id:visit_id>/items/<id:item_id>/move", "POST"): 422,
+    # Sent without layout, seats or lock version: refused once the permission is granted.
+    ("/visits/<id:visit_id>/items/<id:item_id>/seating/propose", "POST"): 422,
+    ("/visits/<id:visit_id>/items/<id:item_id>/seating/seats", "POST"): 409,
+    ("/visits/<id:visit_id>/items/<id:item_id>/seating/swap", "POST"): 422,
     ("/modules/<id:module_id>/delete", "POST"): 302,
     ("/people/<id:person_id>/anonymise", "POST"): 302,
     ("/people/<id:person_id>/delete", "POST"): 302,
@@ -371,6 +381,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     feed = FeedToken(token="walk-feed", kind="visit", visit=visit, user=target_user)
     db.session.add(feed)
     host_person = next(p.person_id for p in visit.participations if p.side == "host")
+    # The demo's item with a seating plan.
+    closing = next(item for item in visit.items if item.title_de == "Abschlussgespräch")
     # Something of the host's in the trash, for the route that restores it.
     trashed = delete_person(factories.person(visit.host_organisation, "Gelöscht"))
     draft, failed = (
@@ -441,6 +453,17 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
             "item_id": visit.items[-2].id
         },
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
+        **{
+            (f"/visits/<id:visit_id>/items/<id:item_id>/seating{tail}", method): {
+                "item_id": closing.id
+            }
+            for tail, method in (
+                ("", "GET"),
+                ("/propose", "POST"),
+                ("/seats", "POST"),
+                ("/swap", "POST"),
+            )
+        },  # fmt: skip
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
         ("/press/<token>", "GET"): {"token": press_page.token},
         ("/rsvp/<token>", "GET"): {"token": rsvp},
