@@ -361,4 +361,5 @@ def _seated_badge(
 ) -> Badge | None:
     """Return the name a seat prints: only of people who still take part in the visit."""
     participation = participations.get(seat.person_id) if seat.person_id else None
-    return _badge(participation, language) if participation else None
+    # A host document: the function shows whatever guests are shown.
+    return _badge(participation, language, internal=True) if participation else None
