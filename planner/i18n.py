@@ -11,6 +11,7 @@ from flask_babel import lazy_pgettext as _lp
 
 from planner.enums import (
     AuditAction,
+    GiftDirection,
     GuestState,
     ItemKind,
     ItemStatus,
@@ -172,6 +173,10 @@ def enum_labels() -> dict[str, Any]:
             ItemKind.TRANSFER: _l("Transfer"),
             ItemKind.PRESS: _l("Press"),
             ItemKind.INTERNAL_HOLD: _l("Internal hold"),
+        },
+        "gift_direction": {
+            GiftDirection.GIVEN: _lp("gift", "given"),
+            GiftDirection.RECEIVED: _lp("gift", "received"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -32,11 +32,14 @@ from planner.services.agenda_view import (
     visible_agenda,
 )
 from planner.services.attendance import load_participations
+from planner.services.golden_book import SignerLine, entries_of, signer_lines
 from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.text import ascii_name
 from planner.services.versions import latest_version
 
-DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
+DOCUMENTS = (
+    "agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets", "golden-book",
+)  # fmt: skip
 
 # The documents made from the agenda, which an issued version can print as it was.
 VERSION_DOCUMENTS = ("agenda", "run-sheet", "door-sheets")
@@ -51,6 +54,7 @@ def print_documents(host: bool) -> list[tuple[str, str]]:
         "badges": _l("Name badges"),
         "table-cards": _l("Table cards"),
         "door-sheets": _l("Door sheets"),
+        "golden-book": _l("Golden Book signing order"),
     }
     return [(doc, names[doc]) for doc in DOCUMENTS if host or doc not in HOST_DOCUMENTS]
 
@@ -87,6 +91,14 @@ class DoorSheet:
     items: list[ViewItem]
 
 
+@dataclass(frozen=True)
+class SigningOrder:
+    """A Golden Book entry as printed: the item it is made at and who signs, in order."""
+
+    entry: ViewItem
+    signers: list[SignerLine]
+
+
 @dataclass
 class PrintData:
     """Everything a printed document of a visit needs."""
@@ -109,6 +121,7 @@ class PrintData:
     contacts: list[Person] = field(default_factory=list)
     needs: list[Person] = field(default_factory=list)
     door_sheets: list[DoorSheet] = field(default_factory=list)
+    golden_book: list[SigningOrder] = field(default_factory=list)
 
 
 def _file_document_name(document: str) -> str:
@@ -119,6 +132,7 @@ def _file_document_name(document: str) -> str:
         "badges": pgettext("file name", "Badges"),
         "table-cards": pgettext("file name", "Table-cards"),
         "door-sheets": pgettext("file name", "Door-sheets"),
+        "golden-book": pgettext("file name", "Golden-Book"),
     }
     return names[document]
 
@@ -209,7 +223,19 @@ def load_print_data(
         _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":
         data.door_sheets = _door_sheets(entries)
+    if document == "golden-book":
+        data.golden_book = _signing_orders(visit, entries, language)
     return data
+
+
+def _signing_orders(visit: Visit, entries: list[ViewItem], language: str) -> list[SigningOrder]:
+    """Return the Golden Book entries of the printed agenda's items that take place."""
+    printed = {entry.id: entry for entry in entries if entry.status != ItemStatus.CANCELLED}
+    return [
+        SigningOrder(entry=printed[book.item_id], signers=signer_lines(book, language))
+        for book in entries_of(visit)
+        if book.item_id in printed
+    ]
 
 
 def _spoken_name(person: Person, language: str) -> str:

@@ -21,6 +21,8 @@ from planner.extensions import db
 from planner.models import (
     AgendaItem,
     FeedToken,
+    Gift,
+    GoldenBookEntry,
     Organisation,
     OutboxMessage,
     Participation,
@@ -114,6 +116,8 @@ LOADERS: dict[str, tuple[str, Callable]] = {
     "document": ("document", _document),
     "item_id": ("item", _of_visit(AgendaItem)),
     "message_id": ("message", _of_visit(OutboxMessage)),
+    "gift_id": ("gift", _of_visit(Gift)),
+    "golden_book_id": ("golden_book", _of_visit(GoldenBookEntry)),
     "participation_id": ("participation", _of_visit(Participation)),
     "person_id": ("person", _person),
     "module_id": ("module", _of_organisation(ProgrammeModule, lambda m: m.organisation_id)),

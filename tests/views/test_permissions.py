@@ -22,6 +22,8 @@ from planner.extensions import db
 from planner.models import (
     ConflictAcknowledgement,
     FeedToken,
+    Gift,
+    GoldenBookEntry,
     OutboxMessage,
     PendingImport,
     ProgrammeModule,
@@ -74,6 +76,11 @@ def visit_editors(relation, role, ok, arguments):
     if relation in OUTSIDERS:
         return 404
     return ok if relation == "host" and role in EDITORS else 403
+
+
+def host_readers(relation, role, ok, arguments):
+    """The host's users of every role; a guest organisation is refused what is internal."""
+    return {"anonymous": LOGIN, "host": ok, "guest": 403}.get(relation, 404)
 
 
 def organisation_editors(relation, role, ok, arguments):
@@ -173,6 +180,8 @@ EXPECTED = {
     "visit.create": organisation_editors,
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
+    # The gift register and the Golden Book.
+    "visit.internal": host_readers,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -236,6 +245,11 @@ ANSWERS = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/discard", "POST"): 302,
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): 302,
     ("/trash/<id:entry_id>/restore", "POST"): 302,
+    ("/visits/<id:visit_id>/gifts/<id:gift_id>/delete", "POST"): 302,
+    # Sent without an item or a version: refused with a message on the Golden Book page.
+    ("/visits/<id:visit_id>/golden-book", "POST"): 302,
+    ("/visits/<id:visit_id>/golden-book/<id:golden_book_id>/order", "POST"): 302,
+    ("/visits/<id:visit_id>/golden-book/<id:golden_book_id>/delete", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -320,6 +334,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
     visit.host_organisation.logo_mime = "image/png"
+    gift = db.session.scalars(select(Gift).order_by(Gift.id)).first()
+    gift.photo, gift.photo_mime = PNG, "image/png"
     db.session.commit()
     arguments = {
         "document": "agenda",
@@ -343,6 +359,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
         "day": "2023-02-23",
+        # The demo's gift and Golden Book entry at the welcome.
+        "gift_id": gift.id,
+        "golden_book_id": db.session.scalars(select(GoldenBookEntry.id)).first(),
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {

@@ -35,6 +35,7 @@ from planner.services.history.agenda import (
     visit_clauses,
 )
 from planner.services.history.conflicts import acknowledgement_clauses
+from planner.services.history.gifts import tell_gifts
 from planner.services.history.messages import feed_clauses, tell_messages
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
@@ -56,6 +57,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "versions": (_l("Issued versions"), ("AgendaVersion",)),
     "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
+    "gifts": (_l("Gifts and the Golden Book"), ("Gift", "GoldenBookEntry", "GoldenBookSigner")),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
     "people": (_l("People"), ("Person",)),
     "rooms": (_l("Buildings and rooms"), ("Venue", "Room")),
@@ -72,6 +74,7 @@ VISIT_KINDS = (
     "warnings",
     "messages",
     "feeds",
+    "gifts",
 )
 
 
@@ -273,6 +276,7 @@ def _tell_action(action: Action, story: Story) -> None:
     for obj in action.of_type("FeedToken"):
         story.add(feed_clauses(obj, action, story))
     tell_messages(action, story)
+    tell_gifts(action, story)
     for obj in action.of_type("AgendaVersion"):
         story.closing += chain(version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.
@@ -294,5 +298,8 @@ TOLD_TYPES = frozenset(
         "FeedToken",
         "AgendaVersion",
         "ConflictAcknowledgement",
+        "Gift",
+        "GoldenBookEntry",
+        "GoldenBookSigner",
     }
 )

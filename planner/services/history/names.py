@@ -16,6 +16,7 @@ from planner.models import (
     AuditEntry,
     ConflictAcknowledgement,
     FeedToken,
+    Gift,
     ItemAnswer,
     Organisation,
     OutboxMessage,
@@ -45,6 +46,7 @@ MODELS: dict[str, Any] = {
     "OutboxMessage": OutboxMessage,
     "FeedToken": FeedToken,
     "ConflictAcknowledgement": ConflictAcknowledgement,
+    "Gift": Gift,
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
@@ -56,6 +58,7 @@ NAME_FIELDS = {
     "Visit": ("title", "timezone"),
     "User": ("name",),
     "ProgrammeModule": ("title_de", "title_en"),
+    "Gift": ("description",),
 }
 LINK_FIELDS = {
     "ItemAnswer": ("participation_id", "agenda_item_id", "status", "source"),
@@ -199,6 +202,8 @@ REFERENCES = {
     "organisation_id": "Organisation",
     "venue_id": "Venue",
     "agenda_item_id": "AgendaItem",
+    # A gift's occasion, a Golden Book entry's item.
+    "item_id": "AgendaItem",
     "other_item_id": "AgendaItem",
     "module_id": "ProgrammeModule",
     "participation_id": "Participation",
