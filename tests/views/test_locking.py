@@ -17,6 +17,7 @@ from planner.enums import OutboxStatus, Role
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
+    Gift,
     Organisation,
     OutboxMessage,
     Participation,
@@ -145,6 +146,13 @@ def _user(visit: Visit) -> Target:
     return Target(f"/admin/users/{user.id}", "name", _value(User, user.id, "name"))
 
 
+def _gift(visit: Visit) -> Target:
+    gift = db.session.scalars(select(Gift).where(Gift.kept_at != "")).one()
+    return Target(
+        f"/visits/{visit.id}/gifts/{gift.id}/edit", "kept_at", _value(Gift, gift.id, "kept_at")
+    )
+
+
 KINDS = {
     "visit": Kind(_visit, "Titel", "Besuch aus Wuppertal", "Wuppertal zu Gast"),
     "item": Kind(_item, "Titel (Deutsch)", "Schlussrunde", "Verabschiedung"),
@@ -158,6 +166,7 @@ KINDS = {
     ),
     "branding": Kind(_branding, "Akzentfarbe", "#aa0000", "#00aa00", Role.ADMIN),
     "user": Kind(_user, "Name", "Vera Vorstand", "Vera Verwaltung", Role.ADMIN),
+    "gift": Kind(_gift, "Aufbewahrungsort", "Vitrine im Foyer", "Archiv"),
 }
 
 

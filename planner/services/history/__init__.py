@@ -276,7 +276,7 @@ def _tell_action(action: Action, story: Story) -> None:
     for obj in action.of_type("FeedToken"):
         story.add(feed_clauses(obj, action, story))
     tell_messages(action, story)
-    tell_gifts(action, story)
+    tell_gifts(action, story, skip=created_or_deleted)
     for obj in action.of_type("AgendaVersion"):
         story.closing += chain(version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.

@@ -24,14 +24,16 @@ def _entry_clauses(obj: Changed, story: Story) -> list[Clause]:
     return [same(_("removed the Golden Book entry of %(item)s", item=item))]
 
 
-def tell_gifts(action: Action, story: Story) -> None:
-    """Tell the gifts recorded, changed and removed, and the Golden Book's changes."""
+def tell_gifts(action: Action, story: Story, skip: set[AuditAction]) -> None:
+    """Tell the gifts recorded, changed and removed, and the Golden Book's changes; those
+    created or deleted with their visit (``skip``) are counted with it."""
     for obj in action.of_type("Gift"):
-        if visible(obj):
+        if visible(obj) and obj.action not in skip:
             story.add(_gift_clauses(obj, story))
     entries = [o for o in action.of_type("GoldenBookEntry") if o.action is not AuditAction.UPDATE]
     for obj in entries:
-        story.add(_entry_clauses(obj, story))
+        if obj.action not in skip:
+            story.add(_entry_clauses(obj, story))
     # A new or removed entry brings its signers along; otherwise the order changed.
     if not entries and action.of_type("GoldenBookSigner"):
         story.add([same(_("changed the signing order of the Golden Book"))])
