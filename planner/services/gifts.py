@@ -7,13 +7,14 @@ export; the register itself is the host's internal record, never shown to guests
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from planner.enums import GiftDirection
@@ -84,18 +85,21 @@ def party_name(person: Person | None, typed: str, language: str) -> str:
     return f"{person_forms(person, language).card} ({person.affiliation})"
 
 
-def gifts_of(visit: Visit) -> list[GiftRow]:
-    """Return the visit's gifts in the order they were handed over, with their flags."""
-    gifts = db.session.scalars(
-        select(Gift)
-        .where(Gift.visit_id == visit.id)
-        .options(
-            joinedload(Gift.item),
-            joinedload(Gift.giver_person).joinedload(Person.organisation),
-            joinedload(Gift.recipient_person).joinedload(Person.organisation),
+def _loaded(query: Select) -> list[Gift]:
+    return list(
+        db.session.scalars(
+            query.options(
+                joinedload(Gift.visit),
+                joinedload(Gift.item),
+                joinedload(Gift.giver_person).joinedload(Person.organisation),
+                joinedload(Gift.recipient_person).joinedload(Person.organisation),
+            )
         )
-        .order_by(Gift.id)
-    ).all()
+    )
+
+
+def _rows(gifts: list[Gift]) -> list[GiftRow]:
+    """Return gifts as the register lists them, with their flags."""
     language, threshold = _language(), report_threshold()
     rows = [
         GiftRow(
@@ -109,6 +113,27 @@ def gifts_of(visit: Visit) -> list[GiftRow]:
     ]
     # Gifts handed over at an item by the item's time, the others after them.
     return sorted(rows, key=_handed_over)
+
+
+def gifts_of(visit: Visit) -> list[GiftRow]:
+    """Return the visit's gifts in the order they were handed over, with their flags."""
+    return _rows(_loaded(select(Gift).where(Gift.visit_id == visit.id)))
+
+
+def organisation_gifts(organisation_id: int, year: int) -> list[GiftRow]:
+    """Return the gifts of the visits an organisation hosted that began in ``year``, visit
+    by visit in the order of their days."""
+    query = (
+        select(Gift)
+        .join(Visit, Visit.id == Gift.visit_id)
+        .where(
+            Visit.host_organisation_id == organisation_id,
+            Visit.first_day >= date(year, 1, 1),
+            Visit.first_day <= date(year, 12, 31),
+        )
+    )
+    rows = _rows(_loaded(query))
+    return sorted(rows, key=lambda row: (row.gift.visit.first_day, row.gift.visit_id))
 
 
 def _handed_over(row: GiftRow) -> tuple:
@@ -209,23 +234,39 @@ def _header() -> list[str]:
     ]  # fmt: skip
 
 
-def export_rows(visit: Visit) -> tuple[list[str], list[list[str]]]:
-    """Return the header and rows of the register for the compliance office."""
+def _cells(row: GiftRow) -> list[str]:
     directions = enum_labels()["gift_direction"]
     yes, no = _("yes"), _("no")
-    rows = [
-        [
-            str(directions[row.gift.direction]),
-            row.occasion,
-            row.giver,
-            row.recipient,
-            row.gift.description,
-            format_value(row.gift.value_eur),
-            yes if row.must_report else no,
-            row.gift.kept_at,
-            yes if row.gift.photo_mime else no,
-            row.gift.notes,
-        ]
-        for row in gifts_of(visit)
+    return [
+        str(directions[row.gift.direction]),
+        row.occasion,
+        row.giver,
+        row.recipient,
+        row.gift.description,
+        format_value(row.gift.value_eur),
+        yes if row.must_report else no,
+        row.gift.kept_at,
+        yes if row.gift.photo_mime else no,
+        row.gift.notes,
     ]
-    return _header(), rows
+
+
+def export_rows(visit: Visit) -> tuple[list[str], list[list[str]]]:
+    """Return the header and rows of the register for the compliance office."""
+    return _header(), [_cells(row) for row in gifts_of(visit)]
+
+
+def _day(row: GiftRow) -> str:
+    """Return the day a gift was handed over: its item's, else the visit's first."""
+    item = row.gift.item
+    return (item.starts_at.date() if item else row.gift.visit.first_day).isoformat()
+
+
+def organisation_export_rows(organisation_id: int, year: int) -> tuple[list[str], list[list[str]]]:
+    """Return the header and rows of a year's register across the organisation's visits."""
+    header = [_("Visit"), _("Day"), *_header()]
+    rows = [
+        [row.gift.visit.title, _day(row), *_cells(row)]
+        for row in organisation_gifts(organisation_id, year)
+    ]
+    return header, rows

@@ -1,5 +1,7 @@
 """The gift register of a visit: the list, a gift's form, its photo and the exports."""
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +24,7 @@ from planner.services.gifts import (
     export_rows,
     format_value,
     gifts_of,
+    organisation_export_rows,
     remove_photo,
     report_threshold,
     save_gift,
@@ -191,4 +194,43 @@ def export_xlsx(visit: Visit):
         to_xlsx(str(SHEET_TITLE), header, rows),
         mimetype=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{_export_name(visit, "xlsx")}"'},
+    )
+
+
+def _year() -> int:
+    """Return the year a register across visits is asked for, this year by default."""
+    text = request.args.get("year", "").strip()
+    if not text:
+        return date.today().year  # noqa: DTZ011 (the server's calendar year)
+    if not (text.isdecimal() and len(text) == 4 and 1900 <= int(text) <= 2999):
+        abort(400)
+    return int(text)
+
+
+@bp.get("/gifts.csv")
+@permission_required("login")
+def organisation_csv():
+    """Download the gifts of a year's visits that the user's organisation hosted, as CSV."""
+    year = _year()
+    header, rows = organisation_export_rows(current_user.organisation_id, year)
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="geschenke-{year}.csv"',
+        },
+    )
+
+
+@bp.get("/gifts.xlsx")
+@permission_required("login")
+def organisation_xlsx():
+    """Download the gifts of a year's visits that the user's organisation hosted, as .xlsx."""
+    year = _year()
+    header, rows = organisation_export_rows(current_user.organisation_id, year)
+    return Response(
+        to_xlsx(f"{SHEET_TITLE} {year}", header, rows),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="geschenke-{year}.xlsx"'},
     )

@@ -3,6 +3,7 @@ threshold, exported for the compliance office, never shown to guests."""
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -290,3 +291,46 @@ def test_the_threshold_setting_reads_amounts(value, expected):
 def test_the_threshold_setting_refuses_what_is_no_amount(value):
     with pytest.raises(ValueError, match="GIFT_REPORT_THRESHOLD_EUR"):
         gift_threshold(value)
+
+
+def test_a_years_register_across_the_organisations_visits(client, demo, planner):
+    other = factories.visit(
+        demo.host_organisation, [factories.organisation("Essen")], first_day=date(2023, 5, 4),
+        title="Besuch aus Essen",
+    )  # fmt: skip
+    db.session.add(
+        Gift(visit=other, direction=GiftDirection.RECEIVED, giver_name="Stadt Essen",
+             recipient_name="Stadt Bochum", description="Zollverein-Bildband",
+             value_eur=Decimal("19.90"))
+    )  # fmt: skip
+    next_year = factories.visit(demo.host_organisation, [], first_day=date(2024, 1, 10))
+    db.session.add(
+        Gift(visit=next_year, direction=GiftDirection.GIVEN, giver_name="Stadt Bochum",
+             recipient_name="Gäste", description="Im nächsten Jahr")
+    )  # fmt: skip
+    db.session.commit()
+
+    header, *rows = _rows(client.get("/gifts.csv?year=2023"))
+
+    assert header == ["Besuch", "Tag", *HEADER]
+    assert [(row[0], row[1], row[6], row[8]) for row in rows] == [
+        (demo.title, "2023-02-23", "Grubenlampe (Geleucht) mit Gravur des Bochumer Stadtwappens",
+         "nein"),
+        (demo.title, "2023-02-23", "Modell der Wuppertaler Schwebebahn", "ja"),
+        ("Besuch aus Essen", "2023-05-04", "Zollverein-Bildband", "nein"),
+    ]  # fmt: skip
+    sheet = load_workbook(io.BytesIO(client.get("/gifts.xlsx?year=2023").data)).active
+    assert sheet.max_row == 4
+
+
+@pytest.mark.parametrize("year", ["20x3", "99999", "1200"])
+def test_a_years_register_refuses_what_is_no_year(client, demo, planner, year):
+    assert client.get(f"/gifts.csv?year={year}").status_code == 400
+
+
+def test_a_guest_city_finds_no_gifts_of_visits_it_attended(client, demo, login):
+    login(factories.user(demo.guest_organisations[0], Role.ADMIN))
+
+    _header, *rows = _rows(client.get("/gifts.csv?year=2023"))
+
+    assert rows == []
