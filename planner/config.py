@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,10 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "TRANSFER_MINUTES": 15,
     "TRASH_DAYS": 30,  # how long deleted visits, items and people stay restorable
-    "ICAL_ALARM_MINUTES": 15,  # reminder before each item in calendars; 0: none
+    "ICAL_ALARM_MINUTES": 15,
+    # Received gifts worth more than this (estimated, in euros) are flagged for reporting
+    # to the compliance office: guidance after the usual rules for public servants.
+    "GIFT_REPORT_THRESHOLD_EUR": 25,  # reminder before each item in calendars; 0: none
     # Attendee list imports: files over a limit are refused with a message naming it.
     "IMPORT_MAX_BYTES": 5_000_000,
     "IMPORT_MAX_ROWS": 5000,
@@ -111,6 +115,9 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
     app.config["TRASH_DAYS"] = int(app.config["TRASH_DAYS"])
     app.config["RSVP_LINK_DAYS_AFTER_VISIT"] = int(app.config["RSVP_LINK_DAYS_AFTER_VISIT"])
     app.config["SIGNUP_LINK_MAX_AGE_DAYS"] = int(app.config["SIGNUP_LINK_MAX_AGE_DAYS"])
+    app.config["GIFT_REPORT_THRESHOLD_EUR"] = gift_threshold(
+        app.config["GIFT_REPORT_THRESHOLD_EUR"]
+    )
     app.config["IMPORT_MAX_BYTES"] = int(app.config["IMPORT_MAX_BYTES"])
     app.config["MAX_CONTENT_LENGTH"] = int(
         app.config["MAX_CONTENT_LENGTH"] or app.config["IMPORT_MAX_BYTES"] + 1_000_000
@@ -119,6 +126,17 @@ def load_config(app: Flask, overrides: dict[str, Any] | None) -> None:
         "sqlite:///" + str(Path(app.instance_path) / "planner.db")
     )
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app)
+
+
+def gift_threshold(value: Any) -> Decimal:
+    """Return the gift reporting threshold as euros, refusing what is not an amount."""
+    try:
+        amount = Decimal(str(value).strip().replace(",", "."))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"PLANNER_GIFT_REPORT_THRESHOLD_EUR must be an amount, not {value!r}")
+    return amount
 
 
 def instance_secret_key(app: Flask) -> str:

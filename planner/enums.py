@@ -74,6 +74,13 @@ class Side(StrEnum):
     HOST = "host"
 
 
+class GiftDirection(StrEnum):
+    """Whether the host's side gave a gift or received it."""
+
+    GIVEN = "given"
+    RECEIVED = "received"
+
+
 class GuestState(StrEnum):
     """Where a guest organisation stands on a visit a host named it for."""
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_pgettext as _lp
 from planner.enums import (
     Accreditation,
     AuditAction,
+    GiftDirection,
     GuestState,
     ItemKind,
     ItemStatus,
@@ -222,6 +223,10 @@ def enum_labels() -> dict[str, Any]:
             Accreditation.REQUESTED: _l("Requested"),
             Accreditation.ACCREDITED: _l("Accredited"),
             Accreditation.REFUSED: _l("Refused"),
+        },
+        "gift_direction": {
+            GiftDirection.GIVEN: _lp("gift", "given"),
+            GiftDirection.RECEIVED: _lp("gift", "received"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -7,6 +7,7 @@ from planner.models.artefact import ArtefactEpoch, IssuedArtefact
 from planner.models.audit import AuditEntry
 from planner.models.conflict import ConflictAcknowledgement
 from planner.models.feed import FeedToken
+from planner.models.gift import Gift, GoldenBookEntry, GoldenBookSigner
 from planner.models.imports import PendingImport
 from planner.models.module import ProgrammeModule
 from planner.models.organisation import Organisation
@@ -37,6 +38,9 @@ __all__ = [
     "AuditEntry",
     "ConflictAcknowledgement",
     "FeedToken",
+    "Gift",
+    "GoldenBookEntry",
+    "GoldenBookSigner",
     "InboundMessage",
     "IssuedArtefact",
     "ItemAnswer",

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -25,6 +26,9 @@ from planner.models import (
     AuditEntry,
     ConflictAcknowledgement,
     FeedToken,
+    Gift,
+    GoldenBookEntry,
+    GoldenBookSigner,
     InboundMessage,
     ItemAnswer,
     Organisation,
@@ -71,6 +75,9 @@ AUDITED = (
     VisitRequestEvent,
     PressContact,
     PressPage,
+    Gift,
+    GoldenBookEntry,
+    GoldenBookSigner,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.
@@ -122,6 +129,7 @@ REDACTED_FIELDS = {
     PressContact: frozenset({"journalist", "email", "phone"}),
     # The press page's link is a secret; the release is a page of text the record keeps.
     PressPage: frozenset({"token", "release_text"}),
+    Gift: frozenset({"photo"}),
 }
 REDACTED = "[redacted]"
 ACTOR_KEY = "audit_actor_id"
@@ -153,6 +161,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, AUDITED):
         return value.id
     return value
@@ -168,6 +178,14 @@ def _visit_id(session: Session, obj: Any) -> int | None:
             return participation.visit_id
         return session.connection().scalar(
             select(Participation.visit_id).where(Participation.id == obj.participation_id)
+        )
+    if isinstance(obj, GoldenBookSigner):
+        # A signer belongs to the visit of its entry, loaded with it.
+        entry = session.identity_map.get(identity_key(GoldenBookEntry, obj.entry_id))
+        if entry is not None:
+            return entry.visit_id
+        return session.connection().scalar(
+            select(GoldenBookEntry.visit_id).where(GoldenBookEntry.id == obj.entry_id)
         )
     return getattr(obj, "visit_id", None)
 

@@ -72,13 +72,53 @@ CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.DOTALL)
 CSS_FETCHING = re.compile(r"@|image-set\(|image\(|cross-fade\(|element\(|src\(")
 
 
-def check_png(content: bytes) -> None:
-    """Accept a real PNG image of a sensible size."""
-    if not content.startswith(PNG_SIGNATURE) or content[12:16] != b"IHDR":
-        raise InvalidInput("logo", _l("The file is not a PNG image."))
-    width, height = struct.unpack(">II", content[16:24])
+def _check_dimensions(width: int, height: int, field: str) -> None:
     if not (0 < width <= MAX_LOGO_PIXELS and 0 < height <= MAX_LOGO_PIXELS):
-        raise InvalidInput("logo", _l("The image must be at most 4000 × 4000 pixels."))
+        raise InvalidInput(field, _l("The image must be at most 4000 × 4000 pixels."))
+
+
+def check_png(content: bytes, field: str = "logo") -> None:
+    """Accept a real PNG image of a sensible size; a refusal names ``field``."""
+    if not content.startswith(PNG_SIGNATURE) or content[12:16] != b"IHDR":
+        raise InvalidInput(field, _l("The file is not a PNG image."))
+    width, height = struct.unpack(">II", content[16:24])
+    _check_dimensions(width, height, field)
+
+
+def _jpeg_size(content: bytes) -> tuple[int, int] | None:
+    """Return width and height from a JPEG's frame header, None when there is none.
+
+    Walks the marker segments from the start of the image (SOI) to the first start of
+    frame (SOF0–SOF15 except DHT, JPG and DAC), as a decoder would.
+    """
+    position = 2
+    while position + 4 <= len(content):
+        if content[position] != 0xFF:
+            return None
+        marker = content[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        length = struct.unpack(">H", content[position + 2 : position + 4])[0]
+        if length < 2:
+            return None
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if position + 9 > len(content):
+                return None
+            height, width = struct.unpack(">HH", content[position + 5 : position + 9])
+            return width, height
+        if marker in (0xD9, 0xDA):  # end of image, or the scan begins: no frame before it
+            return None
+        position += 2 + length
+    return None
+
+
+def check_jpeg(content: bytes, field: str) -> None:
+    """Accept a real JPEG image of a sensible size; a refusal names ``field``."""
+    size = _jpeg_size(content) if content.startswith(b"\xff\xd8\xff") else None
+    if size is None:
+        raise InvalidInput(field, _l("The file is not a JPEG image."))
+    _check_dimensions(*size, field)
 
 
 def _split(name: str) -> tuple[str, str]:

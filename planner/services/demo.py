@@ -4,11 +4,13 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
 
 from planner.enums import (
+    GiftDirection,
     HeadsCustom,
     ItemKind,
     Language,
@@ -22,6 +24,7 @@ from planner.enums import (
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
+    Gift,
     Organisation,
     Participation,
     Person,
@@ -31,6 +34,7 @@ from planner.models import (
     Venue,
     Visit,
 )
+from planner.services.golden_book import add_entry
 from planner.services.seating_plans import propose_plan
 from planner.services.users import create_user, get_or_create_organisation
 from planner.services.versions import issue_version, load_for_snapshot
@@ -380,6 +384,7 @@ def load_demo_data() -> DemoResult:
                           press_public=person.last_name in PRESS_PUBLIC)
         )  # fmt: skip
     db.session.flush()
+    _add_welcome_protocol(visit, people)
     # Guests see issued versions only: the reference visit comes with its first one.
     issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")
     _seat_closing_exchange(visit)
@@ -390,6 +395,32 @@ def _seat_closing_exchange(visit: Visit) -> None:
     """Seat the closing exchange by precedence at a long table, the heads facing each other."""
     closing = next(item for item in visit.items if item.module and item.module.key == CLOSING)
     propose_plan(closing, SeatingLayout.LONG_TABLE, HeadsCustom.FACING, 1, DEMO_TABLE_SEATS)
+
+
+def _add_welcome_protocol(visit: Visit, people: list[Person]) -> None:
+    """Record the gifts exchanged at the welcome and its Golden Book entry."""
+    welcome = next(item for item in visit.items if item.module.key == "welcome-mayor")
+    by_name = {person.last_name: person for person in people}
+    guest_head, host_head = by_name["Schneidewind"], by_name["Eiskirch"]
+    db.session.add_all(
+        [
+            Gift(
+                visit=visit, item=welcome, direction=GiftDirection.GIVEN,
+                giver_person=host_head, recipient_person=guest_head,
+                description="Grubenlampe (Geleucht) mit Gravur des Bochumer Stadtwappens",
+                value_eur=Decimal("80.00"),
+            ),
+            Gift(
+                visit=visit, item=welcome, direction=GiftDirection.RECEIVED,
+                giver_person=guest_head, recipient_person=host_head,
+                description="Modell der Wuppertaler Schwebebahn",
+                value_eur=Decimal("40.00"),
+                kept_at="Amtszimmer des Oberbürgermeisters, Vitrine",
+            ),
+        ]
+    )  # fmt: skip
+    # Proposed by precedence: Schneidewind as the honoured guest, Eiskirch countersigning.
+    add_entry(visit, welcome)
 
 
 def _ensure_demo_admin() -> str | None:

@@ -45,6 +45,7 @@ from planner.services.agenda_view import (
     visible_agenda,
 )
 from planner.services.attendance import load_participations
+from planner.services.golden_book import SignerLine, entries_of, signer_lines
 from planner.services.host_details import guests_see, shown_function
 from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.seating_plans import row_label
@@ -59,6 +60,7 @@ DOCUMENTS = (
     "table-cards",
     "door-sheets",
     "seating",
+    "golden-book",
 )
 
 # The documents made from the agenda, which an issued version can print as it was.
@@ -75,6 +77,7 @@ def print_documents(host: bool) -> list[tuple[str, str]]:
         "table-cards": _l("Table cards"),
         "door-sheets": _l("Door sheets"),
         "seating": _l("Seating plans"),
+        "golden-book": _l("Golden Book signing order"),
     }
     return [(doc, names[doc]) for doc in DOCUMENTS if host or doc not in HOST_DOCUMENTS]
 
@@ -129,6 +132,14 @@ class ChartTable:
     rows: list[tuple[str, list[ChartSeat]]]
 
 
+@dataclass(frozen=True)
+class SigningOrder:
+    """A Golden Book entry as printed: the item it is made at and who signs, in order."""
+
+    entry: ViewItem
+    signers: list[SignerLine]
+
+
 @dataclass
 class PrintData:
     """Everything a printed document of a visit needs."""
@@ -154,6 +165,7 @@ class PrintData:
     # Seating charts, a table a page, and the place cards of the seated in their order.
     seating: list[ChartTable] = field(default_factory=list)
     place_cards: list[Badge] = field(default_factory=list)
+    golden_book: list[SigningOrder] = field(default_factory=list)
 
 
 def _file_document_name(document: str) -> str:
@@ -165,6 +177,7 @@ def _file_document_name(document: str) -> str:
         "table-cards": pgettext("file name", "Table-cards"),
         "door-sheets": pgettext("file name", "Door-sheets"),
         "seating": pgettext("file name", "Seating-plans"),
+        "golden-book": pgettext("file name", "Golden-Book"),
     }
     return names[document]
 
@@ -260,7 +273,19 @@ def load_print_data(
         data.door_sheets = _door_sheets(entries)
     if document == "seating":
         _fill_seating(data, entries, participations)
+    if document == "golden-book":
+        data.golden_book = _signing_orders(visit, entries, language)
     return data
+
+
+def _signing_orders(visit: Visit, entries: list[ViewItem], language: str) -> list[SigningOrder]:
+    """Return the Golden Book entries of the printed agenda's items that take place."""
+    printed = {entry.id: entry for entry in entries if entry.status != ItemStatus.CANCELLED}
+    return [
+        SigningOrder(entry=printed[book.item_id], signers=signer_lines(book, language))
+        for book in entries_of(visit)
+        if book.item_id in printed
+    ]
 
 
 def _spoken_name(person: Person, language: str) -> str:

@@ -24,6 +24,7 @@ import base64
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -172,6 +173,8 @@ def _to_json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
+    if isinstance(value, Decimal):
+        return str(value)  # an amount keeps its exact digits
     return value
 
 
@@ -185,6 +188,8 @@ def _from_json(value: Any, column) -> Any:
         return date.fromisoformat(value)
     if kind is bytes:
         return base64.b64decode(value)
+    if kind is Decimal:
+        return Decimal(value)
     return value
 
 

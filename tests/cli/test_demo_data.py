@@ -2,14 +2,18 @@
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
 
-from planner.enums import Role, Side
+from planner.enums import GiftDirection, Role, Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
+    Gift,
+    GoldenBookEntry,
+    GoldenBookSigner,
     Organisation,
     Participation,
     Person,
@@ -25,7 +29,10 @@ from planner.services.planning_state import open_clash_counts
 from planner.services.versions import latest_version
 from tests import factories
 
-MODELS = [Organisation, Venue, Room, ProgrammeModule, Person, Visit, AgendaItem, Participation]
+MODELS = [
+    Organisation, Venue, Room, ProgrammeModule, Person, Visit, AgendaItem, Participation, Gift,
+    GoldenBookEntry, GoldenBookSigner,
+]  # fmt: skip
 
 
 def _counts() -> dict[str, int]:
@@ -88,6 +95,27 @@ def test_demo_catalogue_has_the_standard_modules_in_both_languages(runner):
     assert all(
         m.title_de and m.title_en and m.default_duration_minutes > 0 for m in modules.values()
     )
+
+
+def test_demo_data_has_the_gifts_and_the_golden_book_entry_of_the_welcome(runner):
+    runner.invoke(args=["demo-data"])
+
+    gifts = db.session.scalars(select(Gift).order_by(Gift.id)).all()
+    assert [
+        (g.direction, g.giver_person.last_name, g.recipient_person.last_name, g.value_eur)
+        for g in gifts
+    ] == [
+        (GiftDirection.GIVEN, "Eiskirch", "Schneidewind", Decimal("80.00")),
+        (GiftDirection.RECEIVED, "Schneidewind", "Eiskirch", Decimal("40.00")),
+    ]
+    assert "Grubenlampe" in gifts[0].description
+    assert "Schwebebahn" in gifts[1].description
+    entry = db.session.scalars(select(GoldenBookEntry)).one()
+    assert {g.item_id for g in gifts} == {entry.item_id}
+    assert entry.item.title_de == "Begrüßung durch den Oberbürgermeister"
+    assert [(s.position, s.person.last_name) for s in entry.signers] == [
+        (1, "Schneidewind"), (2, "Eiskirch"),
+    ]  # fmt: skip
 
 
 def test_running_demo_data_twice_changes_nothing(runner):

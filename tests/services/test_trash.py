@@ -1,15 +1,18 @@
 """The trash keeps deleted rows as they were and puts them back, whatever happened since."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from planner.enums import AuditAction, OutboxStatus, RsvpStatus, Side, TrashKind
+from planner.enums import AuditAction, GiftDirection, OutboxStatus, RsvpStatus, Side, TrashKind
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
     AuditEntry,
+    Gift,
+    GoldenBookEntry,
     ItemAnswer,
     OutboxMessage,
     Participation,
@@ -21,6 +24,7 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.services.agenda import delete_item
 from planner.services.errors import InvalidInput
+from planner.services.golden_book import add_entry
 from planner.services.invitations import draft_invitations, draft_updates
 from planner.services.people import delete_person, purge
 from planner.services.planning import delete_visit
@@ -302,3 +306,27 @@ def test_items_of_a_visit_removed_for_good_go_with_it(visit):
 
     assert empty_trash(30) == 2
     assert db.session.scalar(select(TrashEntry)) is None
+
+
+def test_a_visits_gifts_and_golden_book_go_into_the_trash_and_come_back_exactly(visit):
+    guest = visit.participations[0].person
+    db.session.add(
+        Gift(visit=visit, item=visit.items[0], direction=GiftDirection.RECEIVED,
+             giver_person=guest, recipient_name="Stadt", description="Bildband",
+             value_eur=Decimal("12.50"), photo=b"\x89PNG", photo_mime="image/png")
+    )  # fmt: skip
+    add_entry(visit, visit.items[0])
+    db.session.commit()
+    visit_id = visit.id
+    delete_visit(visit)
+    db.session.commit()
+    assert db.session.scalar(select(Gift)) is None
+
+    _restore(TrashKind.VISIT, visit_id)
+
+    gift = db.session.scalars(select(Gift)).one()
+    assert (gift.value_eur, gift.photo, gift.giver_person.last_name) == (
+        Decimal("12.50"), b"\x89PNG", "Gast",
+    )  # fmt: skip
+    entry = db.session.scalars(select(GoldenBookEntry)).one()
+    assert [signer.person.last_name for signer in entry.signers] == ["Gast"]

@@ -199,7 +199,8 @@ def test_the_demo_visits_history_tells_a_day_of_work_in_german_sentences(client,
         "hat einen Kommentar dazu geschrieben.",
         "Das System hat den Besuch „Smart-City-Austausch: Besuch der Stadt Wuppertal“ angelegt "
         "und Version 1 herausgegeben: „Programm für den Besuch am 23. Februar 2023“.",
-        "Mit ihm angelegt: 5 Programmpunkte und 7 Teilnehmende.",
+        "Mit ihm angelegt: 5 Programmpunkte, 7 Teilnehmende, 2 Geschenke und 1 Eintragung ins "
+        "Goldene Buch.",
     ]:
         assert sentence in page
     assert "Ich komme gerne" not in page  # what people write stays on the participants page
@@ -224,7 +225,9 @@ def test_the_demo_visits_history_tells_the_same_in_english(client, edited):
         "Miriam Albers declined “Closing exchange” (in a calendar program).",
     ]:
         assert sentence in page
-    assert "Created with it: 5 agenda items and 7 participants." in page
+    assert (
+        "Created with it: 5 agenda items, 7 participants, 2 gifts and 1 Golden Book entry."
+    ) in page
 
 
 def test_the_history_filters_by_kind_of_change_and_by_who_made_it(client, edited):

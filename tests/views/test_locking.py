@@ -17,6 +17,7 @@ from planner.enums import OutboxStatus, Role
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
+    Gift,
     Organisation,
     OutboxMessage,
     Participation,
@@ -167,6 +168,13 @@ def _press_release(visit: Visit) -> Target:
     )
 
 
+def _gift(visit: Visit) -> Target:
+    gift = db.session.scalars(select(Gift).where(Gift.kept_at != "")).one()
+    return Target(
+        f"/visits/{visit.id}/gifts/{gift.id}/edit", "kept_at", _value(Gift, gift.id, "kept_at")
+    )
+
+
 KINDS = {
     "visit": Kind(_visit, "Titel", "Besuch aus Wuppertal", "Wuppertal zu Gast"),
     "item": Kind(_item, "Titel (Deutsch)", "Schlussrunde", "Verabschiedung"),
@@ -184,6 +192,7 @@ KINDS = {
     "press-release": Kind(
         _press_release, "Pressemitteilung", "Erste Fassung", "Zweite Fassung", redacted=True
     ),
+    "gift": Kind(_gift, "Aufbewahrungsort", "Vitrine im Foyer", "Archiv"),
 }
 
 

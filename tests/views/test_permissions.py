@@ -22,6 +22,8 @@ from planner.extensions import db
 from planner.models import (
     ConflictAcknowledgement,
     FeedToken,
+    Gift,
+    GoldenBookEntry,
     OutboxMessage,
     PendingImport,
     PressContact,
@@ -209,6 +211,8 @@ EXPECTED = {
     "visit.history": visit_editors,
     "press.view": host_staff,
     "seating.view": host_readers,
+    # The gift register and the Golden Book.
+    "visit.internal": host_readers,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -313,6 +317,11 @@ ANSWERS = {
     ("/visits/<id:visit_id>/press/new-link", "POST"): 302,
     ("/visits/<id:visit_id>/press/<id:contact_id>/delete", "POST"): 302,
     ("/visits/<id:visit_id>/press/release/regenerate", "POST"): 302,
+    ("/visits/<id:visit_id>/gifts/<id:gift_id>/delete", "POST"): 302,
+    # Sent without an item or a version: refused with a message on the Golden Book page.
+    ("/visits/<id:visit_id>/golden-book", "POST"): 302,
+    ("/visits/<id:visit_id>/golden-book/<id:golden_book_id>/order", "POST"): 302,
+    ("/visits/<id:visit_id>/golden-book/<id:golden_book_id>/delete", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -409,6 +418,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     rsvp = rsvp_token(guest_participation)
     visit.host_organisation.logo = PNG
     visit.host_organisation.logo_mime = "image/png"
+    gift = db.session.scalars(select(Gift).order_by(Gift.id)).first()
+    gift.photo, gift.photo_mime = PNG, "image/png"
     db.session.commit()
     arguments = {
         "document": "agenda",
@@ -437,6 +448,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "day": "2023-02-23",
         "request_id": visit_request.id,
         "api_token_id": create_token(target_user, "Walk", "read")[0].id,
+        # The demo's gift and Golden Book entry at the welcome.
+        "gift_id": gift.id,
+        "golden_book_id": db.session.scalars(select(GoldenBookEntry.id)).first(),
     }
     # The API knows no sessions: the walk sends the actor's token, and the login page's
     # redirect is a 401 there.

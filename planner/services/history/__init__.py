@@ -35,6 +35,7 @@ from planner.services.history.agenda import (
     visit_clauses,
 )
 from planner.services.history.conflicts import acknowledgement_clauses
+from planner.services.history.gifts import tell_gifts
 from planner.services.history.messages import feed_clauses, tell_messages, thread_clauses
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
@@ -59,6 +60,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
     "thread": (_l("Thread messages"), ("VisitMessage",)),
+    "gifts": (_l("Gifts and the Golden Book"), ("Gift", "GoldenBookEntry", "GoldenBookSigner")),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
     "press": (_l("Press"), ("PressContact", "PressPage")),
     "people": (_l("People"), ("Person",)),
@@ -78,6 +80,7 @@ VISIT_KINDS = (
     "thread",
     "feeds",
     "press",
+    "gifts",
 )
 
 
@@ -290,6 +293,7 @@ def _tell_action(action: Action, story: Story) -> None:
         story.add(press_contact_clauses(obj, story))
     for obj in action.of_type("PressPage"):
         story.add(press_page_clauses(obj, story))
+    tell_gifts(action, story, skip=created_or_deleted)
     for obj in action.of_type("AgendaVersion"):
         story.closing += chain(version_clauses(obj))
     # Anything else the trail holds one day: told, never by its name.
@@ -317,5 +321,8 @@ TOLD_TYPES = frozenset(
         "VisitRequest",
         # Told by their request.
         "VisitRequestEvent",
+        "Gift",
+        "GoldenBookEntry",
+        "GoldenBookSigner",
     }
 )

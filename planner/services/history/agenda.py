@@ -336,7 +336,8 @@ def visit_clauses(obj: Changed, story: Story) -> list[Clause]:
 
 
 def tell_children(action: Action, kind: AuditAction, story: Story) -> None:
-    """Count the items and participations created or deleted with their visit."""
+    """Count the items, participations, gifts and Golden Book entries created or deleted
+    with their visit."""
     items = sum(1 for obj in action.of_type("AgendaItem") if obj.action is kind)
     participations = sum(1 for obj in action.of_type("Participation") if obj.action is kind)
     parts = []
@@ -344,6 +345,12 @@ def tell_children(action: Action, kind: AuditAction, story: Story) -> None:
         parts.append(ngettext("%(num)s agenda item", "%(num)s agenda items", items))
     if participations:
         parts.append(ngettext("%(num)s participant", "%(num)s participants", participations))
+    gifts = sum(1 for obj in action.of_type("Gift") if obj.action is kind)
+    if gifts:
+        parts.append(ngettext("%(num)s gift", "%(num)s gifts", gifts))
+    entries = sum(1 for obj in action.of_type("GoldenBookEntry") if obj.action is kind)
+    if entries:
+        parts.append(ngettext("%(num)s Golden Book entry", "%(num)s Golden Book entries", entries))
     if not parts:
         return
     what = format_list(parts, locale=get_locale())

@@ -16,6 +16,7 @@ from planner.models import (
     AuditEntry,
     ConflictAcknowledgement,
     FeedToken,
+    Gift,
     ItemAnswer,
     Organisation,
     OutboxMessage,
@@ -47,6 +48,7 @@ MODELS: dict[str, Any] = {
     "FeedToken": FeedToken,
     "ConflictAcknowledgement": ConflictAcknowledgement,
     "VisitRequest": VisitRequest,
+    "Gift": Gift,
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
@@ -59,6 +61,7 @@ NAME_FIELDS = {
     "User": ("name",),
     "ProgrammeModule": ("title_de", "title_en"),
     "VisitRequest": ("title",),
+    "Gift": ("description",),
 }
 LINK_FIELDS = {
     "ItemAnswer": ("participation_id", "agenda_item_id", "status", "source"),
@@ -203,6 +206,8 @@ REFERENCES = {
     "host_organisation_id": "Organisation",
     "venue_id": "Venue",
     "agenda_item_id": "AgendaItem",
+    # A gift's occasion, a Golden Book entry's item.
+    "item_id": "AgendaItem",
     "other_item_id": "AgendaItem",
     "module_id": "ProgrammeModule",
     "participation_id": "Participation",
