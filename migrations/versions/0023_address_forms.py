@@ -20,6 +20,11 @@ def upgrade():
     with op.batch_alter_table('person', schema=None,
                               table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('address_overrides', sa.JSON(), server_default=sa.text("'{}'"), nullable=False))
+    # The default fills the existing rows; new ones get theirs from the model (PostgreSQL
+    # cannot compare JSON defaults, so none is kept).
+    with op.batch_alter_table('person', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
+        batch_op.alter_column('address_overrides', server_default=None)
 
 
 def downgrade():

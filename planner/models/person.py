@@ -45,9 +45,7 @@ class Person(Locked, db.Model):
     needs_parking: Mapped[bool] = mapped_column(default=False)
     # Forms of address set by hand, by language and form: {"de": {"salutation": …}};
     # services/address.py makes every other form from the fields above.
-    address_overrides: Mapped[dict[str, Any]] = mapped_column(
-        JSON, default=dict, server_default=text("'{}'"), nullable=False
-    )
+    address_overrides: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     # When the person agreed, on their own page, that we keep their dietary and
     # accessibility needs (health data); None: not agreed, or withdrawn. Kept here, with
     # the needs it covers, since a person's needs serve every visit they take part in.
