@@ -79,6 +79,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences,
         printing,
         rooms,
+        transport,
         trash,
         visits,
     )
@@ -98,6 +99,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin.bp,
         preferences.bp,
         trash.bp,
+        transport.bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_static(app)

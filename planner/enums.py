@@ -42,6 +42,14 @@ class ItemKind(StrEnum):
     INTERNAL_HOLD = "internal-hold"
 
 
+class VehicleKind(StrEnum):
+    """What kind of vehicle carries people between the places of a visit."""
+
+    CAR = "car"
+    VAN = "van"
+    BUS = "bus"
+
+
 class ItemStatus(StrEnum):
     """Whether an agenda item takes place."""
 

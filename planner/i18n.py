@@ -18,6 +18,7 @@ from planner.enums import (
     Role,
     RsvpStatus,
     TrashKind,
+    VehicleKind,
     VisitStatus,
 )
 from planner.services.item_texts import in_language, title_in
@@ -172,6 +173,11 @@ def enum_labels() -> dict[str, Any]:
             ItemKind.TRANSFER: _l("Transfer"),
             ItemKind.PRESS: _l("Press"),
             ItemKind.INTERNAL_HOLD: _l("Internal hold"),
+        },
+        "vehicle_kind": {
+            VehicleKind.CAR: _l("Car"),
+            VehicleKind.VAN: _l("Van"),
+            VehicleKind.BUS: _l("Bus"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -13,6 +13,7 @@ from planner.models.outbox import LetterText, OutboxMessage
 from planner.models.participation import Participation, participation_item
 from planner.models.person import Person
 from planner.models.planning import PlannedConflict, VisitPlanning
+from planner.models.transport import Ride, Vehicle
 from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
@@ -37,9 +38,11 @@ __all__ = [
     "Person",
     "PlannedConflict",
     "ProgrammeModule",
+    "Ride",
     "TrashEntry",
     "Room",
     "User",
+    "Vehicle",
     "Venue",
     "Visit",
     "VisitPlanning",

@@ -33,6 +33,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
     VisitGuest,
@@ -57,6 +58,7 @@ AUDITED = (
     Room,
     ProgrammeModule,
     ConflictAcknowledgement,
+    Vehicle,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.

@@ -37,7 +37,7 @@ from planner.models import (
 
 EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 # Print documents with internal details (rooms' setup, phone numbers): the host's only.
-HOST_DOCUMENTS = ("run-sheet", "door-sheets")
+HOST_DOCUMENTS = ("run-sheet", "door-sheets", "drivers")
 # A guest's list is part of the record once the visit is over; the host may still correct it.
 CLOSED_STATUSES = frozenset({VisitStatus.COMPLETED, VisitStatus.CANCELLED})
 
@@ -251,6 +251,8 @@ RULES: dict[str, Rule] = {
     # The host's planners and admins, for the visit and everything in it.
     "visit.edit": Rule(visit=can_edit_visit),
     "visit.history": Rule(visit=can_view_history),
+    # The host's users: vehicles, drivers' phones and who rides where.
+    "transport.view": Rule(visit=can_see_internal),
     # A guest organisation's users, for the invitation to its visit (open or accepted).
     "invitation.view": Rule(),
     "invitation.answer": Rule(target=can_answer_invitation),

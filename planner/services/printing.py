@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from planner.enums import ItemStatus, Side
 from planner.extensions import db
-from planner.models import AgendaVersion, Participation, Person, Room, User, Visit
+from planner.models import AgendaVersion, Participation, Person, Room, User, Vehicle, Visit
 from planner.services.address import person_forms, plain_spoken
 from planner.services.agenda_view import (
     AgendaDay,
@@ -34,9 +34,18 @@ from planner.services.agenda_view import (
 from planner.services.attendance import load_participations
 from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.text import ascii_name
+from planner.services.transport import DriverSheet, driver_sheets, passengers_by_trip
 from planner.services.versions import latest_version
 
-DOCUMENTS = ("agenda", "run-sheet", "attendees", "badges", "table-cards", "door-sheets")
+DOCUMENTS = (
+    "agenda",
+    "run-sheet",
+    "attendees",
+    "badges",
+    "table-cards",
+    "door-sheets",
+    "drivers",
+)
 
 # The documents made from the agenda, which an issued version can print as it was.
 VERSION_DOCUMENTS = ("agenda", "run-sheet", "door-sheets")
@@ -51,6 +60,7 @@ def print_documents(host: bool) -> list[tuple[str, str]]:
         "badges": _l("Name badges"),
         "table-cards": _l("Table cards"),
         "door-sheets": _l("Door sheets"),
+        "drivers": _l("Driver sheets"),
     }
     return [(doc, names[doc]) for doc in DOCUMENTS if host or doc not in HOST_DOCUMENTS]
 
@@ -76,6 +86,8 @@ class RunSheetItem:
     # Accessibility of the room and of its building, printed on lines of their own.
     room_notes: str
     venue_notes: str
+    # On a transfer: each vehicle with its passengers' names.
+    vehicles: list[tuple[Vehicle, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,7 @@ class PrintData:
     contacts: list[Person] = field(default_factory=list)
     needs: list[Person] = field(default_factory=list)
     door_sheets: list[DoorSheet] = field(default_factory=list)
+    driver_sheets: list[DriverSheet] = field(default_factory=list)
 
 
 def _file_document_name(document: str) -> str:
@@ -119,6 +132,7 @@ def _file_document_name(document: str) -> str:
         "badges": pgettext("file name", "Badges"),
         "table-cards": pgettext("file name", "Table-cards"),
         "door-sheets": pgettext("file name", "Door-sheets"),
+        "drivers": pgettext("file name", "Driver-sheets"),
     }
     return names[document]
 
@@ -209,6 +223,8 @@ def load_print_data(
         _fill_run_sheet(data, agenda, participations)
     if document == "door-sheets":
         data.door_sheets = _door_sheets(entries)
+    if document == "drivers":
+        data.driver_sheets = driver_sheets(visit, language)
     return data
 
 
@@ -226,6 +242,7 @@ def _fill_run_sheet(
     data: PrintData, agenda: AgendaView, participations: list[Participation]
 ) -> None:
     names = {p.person_id: _spoken_name(p.person, data.language) for p in participations}
+    vehicles = passengers_by_trip(data.visit, data.language)
     rooms = {
         room.id: room
         for room in db.session.scalars(
@@ -245,6 +262,7 @@ def _fill_run_sheet(
                     participants=people,
                     room_notes=room.accessibility_notes if room else "",
                     venue_notes=room.venue.accessibility_notes if room else "",
+                    vehicles=vehicles.get(entry.id, []),
                 )
             )
         data.run_sheet.append((day.day, rows))

@@ -28,6 +28,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
 )
@@ -114,6 +115,7 @@ LOADERS: dict[str, tuple[str, Callable]] = {
     "document": ("document", _document),
     "item_id": ("item", _of_visit(AgendaItem)),
     "message_id": ("message", _of_visit(OutboxMessage)),
+    "vehicle_id": ("vehicle", _of_visit(Vehicle)),
     "participation_id": ("participation", _of_visit(Participation)),
     "person_id": ("person", _person),
     "module_id": ("module", _of_organisation(ProgrammeModule, lambda m: m.organisation_id)),

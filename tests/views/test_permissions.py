@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from planner.enums import GuestState, OutboxStatus, Role
+from planner.enums import GuestState, ItemKind, OutboxStatus, Role, VehicleKind
 from planner.extensions import db
 from planner.models import (
     ConflictAcknowledgement,
@@ -25,6 +25,7 @@ from planner.models import (
     OutboxMessage,
     PendingImport,
     ProgrammeModule,
+    Vehicle,
     VisitGuest,
 )
 from planner.services.answers import rsvp_token
@@ -137,6 +138,15 @@ def invitation_answerers(relation, role, ok, arguments):
     return ok if relation == "invited" else 302
 
 
+def host_readers(relation, role, ok, arguments):
+    """The host's users of any role; the visit's guests are refused, others learn nothing."""
+    if relation == "anonymous":
+        return LOGIN
+    if relation in OUTSIDERS:
+        return 404
+    return ok if relation == "host" else 403
+
+
 def guest_editors(relation, role, ok, arguments):
     """An accepted guest organisation's planners and admins; the visit's others refused."""
     if relation == "anonymous":
@@ -173,6 +183,7 @@ EXPECTED = {
     "visit.create": organisation_editors,
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
+    "transport.view": host_readers,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -236,6 +247,9 @@ ANSWERS = {
     ("/visits/<id:visit_id>/outbox/<id:message_id>/discard", "POST"): 302,
     ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): 302,
     ("/trash/<id:entry_id>/restore", "POST"): 302,
+    # A bare POST to delete a vehicle leads to the confirmation page. (Seats sent without
+    # the state the form was opened at are refused on the page itself: 200.)
+    ("/visits/<id:visit_id>/vehicles/<id:vehicle_id>/delete", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -312,6 +326,13 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         for status in (OutboxStatus.DRAFT, OutboxStatus.FAILED)
     )  # fmt: skip
     db.session.add_all([draft, failed])
+    programme = list(visit.items)
+    # A transfer with a car, for the transport routes.
+    transfer = factories.item(
+        visit, "2023-02-23 14:00", "2023-02-23 14:30", "Transfer", kind=ItemKind.TRANSFER
+    )
+    vehicle = Vehicle(visit=visit, kind=VehicleKind.CAR, name="Dienstwagen", seats=3)
+    db.session.add(vehicle)
     acknowledgement = ConflictAcknowledgement(
         visit=visit, fingerprint="0" * 64, kind="overlap", note="Passt so"
     )
@@ -343,16 +364,15 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         "entry_id": trashed.id,
         "acknowledgement_id": acknowledgement.id,
         "day": "2023-02-23",
+        "vehicle_id": vehicle.id,
     }
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {
-        ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): {
-            "item_id": visit.items[-1].id
-        },
-        ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): {
-            "item_id": visit.items[-2].id
-        },
+        ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): {"item_id": programme[-1].id},
+        ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): {"item_id": programme[-2].id},
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
+        ("/visits/<id:visit_id>/transfers/<id:item_id>", "GET"): {"item_id": transfer.id},
+        ("/visits/<id:visit_id>/transfers/<id:item_id>", "POST"): {"item_id": transfer.id},
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
         ("/rsvp/<token>", "GET"): {"token": rsvp},
         ("/rsvp/<token>", "POST"): {"token": rsvp},
