@@ -338,7 +338,8 @@ def test_the_driver_sheet_pdf_lists_trips_passengers_and_the_contact(client, as_
     text = _pdf_text(client.get(f"/visits/{visit.id}/print/drivers.pdf?lang=en"))
 
     assert "Driver sheet: Dienstwagen 1" in text
-    assert "Karl Fahrer" in text and "+49 234 555 0199" in text
+    assert "Driver Karl Fahrer" in text
+    assert "Driver's phone +49 234 555 0199" in text
     assert "Pick-up 11:00" in text
     assert "Pick-up: Amtszimmer, Rathaus Bochum, Willy-Brandt-Platz 2–6" in text
     assert "Destination: – (arrival 11:30)" in text
