@@ -8,7 +8,7 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from planner.enums import ItemKind, Language, Role, RsvpStatus, Side, VisitStatus
+from planner.enums import ItemKind, Language, Role, RsvpStatus, Side, VehicleKind, VisitStatus
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -18,6 +18,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
 )
@@ -29,6 +30,17 @@ GUEST = "Wuppertal"
 VISIT_TITLE = "Smart-City-Austausch: Besuch der Stadt Wuppertal"
 VISIT_DAY = date(2023, 2, 23)
 INTERNAL_PARKING_NOTE = "Parkplätze für die Delegation im Innenhof reserviert"
+
+# The mayor's car for the heads of delegation, with its driver.
+CAR = {
+    "kind": VehicleKind.CAR,
+    "name": "Dienstwagen des Oberbürgermeisters",
+    "plate": "BO-SB 100",
+    "seats": 3,
+    "driver_name": "Michael Brandt",
+    "driver_phone": "+49 234 555 0180",
+    "notes": "Fahrbereitschaft der Stadt Bochum",
+}
 
 CITY_HALL = "Rathaus Bochum"
 ROOMS = [
@@ -359,6 +371,7 @@ def load_demo_data() -> DemoResult:
             Participation(visit=visit, person=person, side=row[-1], rsvp_status=RsvpStatus.ACCEPTED)
         )
     db.session.flush()
+    db.session.add(Vehicle(visit=visit, **CAR))
     # Guests see issued versions only: the reference visit comes with its first one.
     issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")
     return DemoResult(visit=visit, created=True, admin_password=admin_password)

@@ -16,9 +16,10 @@ Transfers are compared as UTC instants (``timezones.to_utc`` with the items' fol
 touching transfers (one ends when the next begins) do not overlap.
 
 Where a transfer picks its passengers up and where it takes them: the place of the
-visit's item that ends last before the transfer begins (the transfer item's own room
-when no item comes before it), and the place of the item that begins first after it
-ends (none when nothing follows; the title then says where it goes).
+visit's item that ends last before the transfer begins, and the place of the item that
+begins first after it ends. The transfer item's own room stands in for the first of
+them that has no item; the sheet prints the transfer's title and description too,
+which say where a transfer at the end of the day goes.
 """
 
 import hashlib
@@ -37,7 +38,7 @@ from planner.services.address import person_forms
 from planner.services.attendance import load_participations
 from planner.services.conflicts import overlaps
 from planner.services.errors import InvalidInput
-from planner.services.item_texts import title_in
+from planner.services.item_texts import description_in, title_in
 from planner.services.timezones import to_utc
 
 # Other visits' transfers are read within this many days around the visit's days: the
@@ -352,6 +353,7 @@ class Trip:
 
     item: AgendaItem
     title: str
+    description: str
     pickup: str
     destination: str
     passengers: list[str]
@@ -386,7 +388,8 @@ def route_of(item: AgendaItem, items: list[AgendaItem], zone_name: str) -> tuple
     after = [i for i in live if instant(i.starts_at, i.starts_fold) >= end]
     previous = max(before, key=lambda i: instant(i.ends_at, i.ends_fold), default=None)
     following = min(after, key=lambda i: instant(i.starts_at, i.starts_fold), default=None)
-    return _place(previous) or _place(item), _place(following)
+    pickup = _place(previous) or _place(item)
+    return pickup, _place(following) or ("" if pickup == _place(item) else _place(item))
 
 
 def _load_items(visit: Visit) -> list[AgendaItem]:
@@ -431,6 +434,13 @@ def driver_sheets(visit: Visit, language: str) -> list[DriverSheet]:
         pickup, destination = route_of(item, items, visit.timezone)
         for vehicle, passengers in trips[item.id]:
             sheets[vehicle.id].trips.append(
-                Trip(item, title_in(item, language), pickup, destination, passengers)
+                Trip(
+                    item,
+                    title_in(item, language),
+                    description_in(item, language),
+                    pickup,
+                    destination,
+                    passengers,
+                )
             )
     return list(sheets.values())

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from planner.enums import ItemKind, Role, Side, VehicleKind
 from planner.extensions import db
 from planner.models import Ride, Room, Vehicle, Venue
+from planner.services.demo import load_demo_data
 from tests import factories
 
 
@@ -362,3 +363,60 @@ def test_the_run_sheet_shows_which_vehicle_carries_whom(client, as_host, visit):
         "Vehicle Dienstwagen 1 (driver: Karl Fahrer, +49 234 555 0199): "
         "Prof. Dr. Vorname Schneidewind" in page
     )
+
+
+def test_the_demo_has_a_car_for_the_heads_of_delegation_with_its_driver(client, as_host):
+    demo = load_demo_data().visit
+    # The demo's programme has no transfer (yet): one to the station after it.
+    transfer = factories.item(
+        demo, "2023-02-23 13:45", "2023-02-23 14:05", "Transfer zum Hauptbahnhof",
+        kind=ItemKind.TRANSFER,
+    )  # fmt: skip
+    as_host(demo)
+    page = client.get(f"/visits/{demo.id}/transfers/{transfer.id}")
+    opened_at = re.search(r'name="opened_at"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+
+    vehicles = _text(client.get(f"/visits/{demo.id}/vehicles"))
+    proposed = client.post(
+        f"/visits/{demo.id}/transfers/{transfer.id}",
+        data={"propose": "1", "opened_at": opened_at[1]},
+    ).get_data(as_text=True)
+
+    assert (
+        "Dienstwagen des Oberbürgermeisters (BO-SB 100) Fahrbereitschaft der Stadt Bochum "
+        "Car 3 Michael Brandt +49 234 555 0180" in vehicles
+    )
+    car = db.session.scalar(select(Vehicle.id))
+    seated = re.findall(
+        rf'<label for="seat-(\d+)">([^<]+)</label>(?:(?!</tr>).)*value="{car}" selected',
+        proposed,
+        re.S,
+    )
+    assert sorted(name for _, name in seated) == [
+        "Lena Hoffmann", "Prof. Dr. Uwe Schneidewind", "Thomas Eiskirch"
+    ]  # fmt: skip
+
+
+def test_the_history_tells_a_vehicle_added_and_deleted(client, as_host, visit):
+    as_host(visit)
+    client.post(
+        f"/visits/{visit.id}/vehicles/new", data={"kind": "car", "name": "Auto 7", "seats": "4"}
+    )
+    vehicle = db.session.scalar(select(Vehicle))
+    client.post(f"/visits/{visit.id}/vehicles/{vehicle.id}/delete", data={"confirm": "yes"})
+
+    page = _text(client.get(f"/visits/{visit.id}/history"))
+
+    assert "added the vehicle “Auto 7”" in page
+    assert "deleted the vehicle “Auto 7”" in page
+
+
+def test_the_history_tells_it_in_german_too(client, login, visit):
+    login(factories.user(visit.host_organisation, Role.PLANNER, name="Petra Protokoll"))
+    client.post(
+        f"/visits/{visit.id}/vehicles/new", data={"kind": "car", "name": "Auto 7", "seats": "4"}
+    )
+
+    page = _text(client.get(f"/visits/{visit.id}/history"))
+
+    assert "Petra Protokoll hat das Fahrzeug „Auto 7“ hinzugefügt." in page

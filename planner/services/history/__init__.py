@@ -38,6 +38,7 @@ from planner.services.history.conflicts import acknowledgement_clauses
 from planner.services.history.messages import feed_clauses, tell_messages
 from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
+from planner.services.history.transport import vehicle_clauses
 from planner.services.history.words import Story, chain, visible
 from planner.services.permissions import can_view_history, can_view_visit, visible_visits
 from planner.services.timezones import zone as zone_info
@@ -55,6 +56,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "answers": (_l("Answers"), ("ItemAnswer", "InboundMessage")),
     "versions": (_l("Issued versions"), ("AgendaVersion",)),
     "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
+    "vehicles": (_l("Vehicles"), ("Vehicle",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
     "feeds": (_l("Calendar subscriptions"), ("FeedToken",)),
     "people": (_l("People"), ("Person",)),
@@ -70,6 +72,7 @@ VISIT_KINDS = (
     "answers",
     "versions",
     "warnings",
+    "vehicles",
     "messages",
     "feeds",
 )
@@ -265,6 +268,10 @@ def _tell_action(action: Action, story: Story) -> None:
         if obj.action in created_or_deleted:
             continue  # counted with the visit
         story.add(item_clauses(obj, story))
+    for obj in action.of_type("Vehicle"):
+        # A vehicle that comes with its visit (the demo's car) is part of creating it.
+        if obj.action not in created_or_deleted:
+            story.add(vehicle_clauses(obj, story))
     for obj in action.of_type("ConflictAcknowledgement"):
         story.add(acknowledgement_clauses(obj, story))
     tell_people(action, story)
@@ -294,5 +301,6 @@ TOLD_TYPES = frozenset(
         "FeedToken",
         "AgendaVersion",
         "ConflictAcknowledgement",
+        "Vehicle",
     }
 )

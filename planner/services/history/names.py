@@ -24,6 +24,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
 )
@@ -45,6 +46,7 @@ MODELS: dict[str, Any] = {
     "OutboxMessage": OutboxMessage,
     "FeedToken": FeedToken,
     "ConflictAcknowledgement": ConflictAcknowledgement,
+    "Vehicle": Vehicle,
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
@@ -56,6 +58,7 @@ NAME_FIELDS = {
     "Visit": ("title", "timezone"),
     "User": ("name",),
     "ProgrammeModule": ("title_de", "title_en"),
+    "Vehicle": ("name",),
 }
 LINK_FIELDS = {
     "ItemAnswer": ("participation_id", "agenda_item_id", "status", "source"),
