@@ -11,6 +11,7 @@ from planner.enums import ItemKind, Role, Side, VehicleKind
 from planner.extensions import db
 from planner.models import Ride, Room, Vehicle, Venue
 from planner.services.demo import load_demo_data
+from planner.services.trash import restore, trash_item
 from tests import factories
 
 
@@ -420,3 +421,39 @@ def test_the_history_tells_it_in_german_too(client, login, visit):
     page = _text(client.get(f"/visits/{visit.id}/history"))
 
     assert "Petra Protokoll hat das Fahrzeug „Auto 7“ hinzugefügt." in page
+
+
+def test_a_stored_run_sheet_of_the_issued_version_follows_the_seats(client, as_host, visit):
+    car = _vehicle(visit)
+    item = _transfer(visit)
+    factories.issue(visit)
+    as_host(visit)
+    before = _pdf_text(client.get(f"/visits/{visit.id}/print/run-sheet.pdf?lang=en"))
+    page = client.get(f"/visits/{visit.id}/transfers/{item.id}")
+    opened_at = re.search(r'name="opened_at"[^>]*value="([^"]+)"', page.get_data(as_text=True))
+    eiskirch = next(p for p in visit.participations if p.person.last_name == "Eiskirch")
+    client.post(
+        f"/visits/{visit.id}/transfers/{item.id}",
+        data={"opened_at": opened_at[1], f"seat-{eiskirch.id}": str(car.id)},
+    )
+
+    after = _pdf_text(client.get(f"/visits/{visit.id}/print/run-sheet.pdf?lang=en"))
+
+    assert "Vehicle Dienstwagen 1" not in before
+    assert "Vehicle Dienstwagen 1 (driver: Karl Fahrer, +49 234 555 0199): " in after
+
+
+def test_trashing_a_transfer_takes_its_seats_along_and_restoring_brings_them_back(app, visit):
+    car = _vehicle(visit)
+    item = _transfer(visit)
+    _seat(car, item, "Schneidewind", "Eiskirch")
+    db.session.commit()
+
+    entry = trash_item(item, None)
+    db.session.commit()
+    gone = db.session.scalars(select(Ride)).all()
+    restore(entry, None)
+    db.session.commit()
+
+    assert gone == []
+    assert len(db.session.scalars(select(Ride)).all()) == 2
