@@ -242,7 +242,7 @@ def _fill_run_sheet(
     data: PrintData, agenda: AgendaView, participations: list[Participation]
 ) -> None:
     names = {p.person_id: _spoken_name(p.person, data.language) for p in participations}
-    vehicles = passengers_by_trip(data.visit, data.language)
+    vehicles = passengers_by_trip(data.visit, data.language, participations)
     rooms = {
         room.id: room
         for room in db.session.scalars(

@@ -403,10 +403,16 @@ def _load_items(visit: Visit) -> list[AgendaItem]:
     )
 
 
-def passengers_by_trip(visit: Visit, language: str) -> dict[int, list[tuple[Vehicle, list[str]]]]:
+def passengers_by_trip(
+    visit: Visit, language: str, participations: list[Participation] | None = None
+) -> dict[int, list[tuple[Vehicle, list[str]]]]:
     """Return for each live transfer the vehicles with their passengers' names (in the
-    form of address, protocol order), vehicles in their order."""
-    participations = load_participations(visit.id)
+    form of address, protocol order), vehicles in their order.
+
+    ``participations`` are the visit's in protocol order, when the caller has them.
+    """
+    if participations is None:
+        participations = load_participations(visit.id)
     names = {p.id: person_forms(p.person, language).card for p in participations}
     order = {p.id: index for index, p in enumerate(participations)}
     rides = rides_of(visit)
