@@ -87,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         rooms,
         seating,
         thread,
+        transport,
         trash,
         visits,
     )
@@ -114,6 +115,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         preferences.bp,
         trash.bp,
         api_tokens.bp,
+        transport.bp,
     ):
         app.register_blueprint(blueprint)
     access.declare_static(app)

@@ -59,6 +59,14 @@ class Accreditation(StrEnum):
     REFUSED = "refused"
 
 
+class VehicleKind(StrEnum):
+    """What kind of vehicle carries people between the places of a visit."""
+
+    CAR = "car"
+    VAN = "van"
+    BUS = "bus"
+
+
 class ItemStatus(StrEnum):
     """Whether an agenda item takes place."""
 

@@ -24,6 +24,7 @@ from planner.enums import (
     RsvpStatus,
     TrashKind,
     TravelMeans,
+    VehicleKind,
     VisitStatus,
 )
 from planner.services.item_texts import in_language, title_in
@@ -227,6 +228,11 @@ def enum_labels() -> dict[str, Any]:
         "gift_direction": {
             GiftDirection.GIVEN: _lp("gift", "given"),
             GiftDirection.RECEIVED: _lp("gift", "received"),
+        },
+        "vehicle_kind": {
+            VehicleKind.CAR: _l("Car"),
+            VehicleKind.VAN: _l("Van"),
+            VehicleKind.BUS: _l("Bus"),
         },
         "rsvp": {
             RsvpStatus.NEEDS_ACTION: _l("No answer yet"),

@@ -24,6 +24,7 @@ from planner.models.request import (
 )
 from planner.models.seating import Seat, SeatingPlan, SeatingTable
 from planner.models.thread import ThreadReading, VisitMessage
+from planner.models.transport import Ride, Vehicle
 from planner.models.trash import TrashEntry
 from planner.models.user import User
 from planner.models.venue import Room, Venue
@@ -58,9 +59,11 @@ __all__ = [
     "Seat",
     "SeatingPlan",
     "SeatingTable",
+    "Ride",
     "TrashEntry",
     "Room",
     "User",
+    "Vehicle",
     "Venue",
     "Visit",
     "VisitMessage",

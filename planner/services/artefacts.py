@@ -24,7 +24,8 @@ What else goes into the bytes, and how a stored file follows it:
   branding (logo, colour) changes; when a room or venue changes (its access notes are
   printed), the files of the visits whose items use it and every run-sheet PDF; when
   the trash gives rows back (its Core inserts flush no objects), the files of the
-  entry's visit and of the visits of the participations and people it restores.
+  entry's visit and of the visits of the participations and people it restores; when
+  a vehicle or who rides in it changes, the visit's files (the run sheet names them).
   Changes of the draft (items), answers and chosen items leave the files alone: they
   print the version's snapshot.
 - Not stored at all: drafts, and the feed of all visits of a user (it spans many
@@ -85,9 +86,11 @@ from planner.models import (
     Organisation,
     Participation,
     Person,
+    Ride,
     Room,
     TrashEntry,
     User,
+    Vehicle,
     Venue,
     Visit,
     VisitGuest,
@@ -499,9 +502,10 @@ def _value(obj, key: str):
 
 def _collect(session: Session) -> _Changed:
     changed = _Changed(set(), set(), set(), set(), set(), set())
-    # A guest invited, accepting, declining or leaving: who sees the visit changed.
+    # A guest invited, accepting, declining or leaving: who sees the visit changed. A
+    # vehicle or who rides in it: the run sheet prints them.
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, VisitGuest):
+        if isinstance(obj, VisitGuest | Vehicle | Ride):
             changed.visits.add(_value(obj, "visit_id"))
     for obj in session.new:
         if isinstance(obj, AgendaVersion | Participation):

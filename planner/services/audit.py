@@ -40,6 +40,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
     VisitGuest,
@@ -78,6 +79,7 @@ AUDITED = (
     Gift,
     GoldenBookEntry,
     GoldenBookSigner,
+    Vehicle,
 )
 SKIPPED_FIELDS = frozenset({"id", "created_at", "updated_at"})
 # Never recorded: secrets, the machinery of delivery and bulky copies kept elsewhere.

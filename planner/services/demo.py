@@ -19,6 +19,7 @@ from planner.enums import (
     RsvpStatus,
     SeatingLayout,
     Side,
+    VehicleKind,
     VisitStatus,
 )
 from planner.extensions import db
@@ -31,6 +32,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
 )
@@ -44,6 +46,17 @@ GUEST = "Wuppertal"
 VISIT_TITLE = "Smart-City-Austausch: Besuch der Stadt Wuppertal"
 VISIT_DAY = date(2023, 2, 23)
 INTERNAL_PARKING_NOTE = "Parkplätze für die Delegation im Innenhof reserviert"
+
+# The mayor's car for the heads of delegation, with its driver.
+CAR = {
+    "kind": VehicleKind.CAR,
+    "name": "Dienstwagen des Oberbürgermeisters",
+    "plate": "BO-SB 100",
+    "seats": 3,
+    "driver_name": "Michael Brandt",
+    "driver_phone": "+49 234 555 0180",
+    "notes": "Fahrbereitschaft der Stadt Bochum",
+}
 
 CITY_HALL = "Rathaus Bochum"
 ROOMS = [
@@ -385,6 +398,7 @@ def load_demo_data() -> DemoResult:
         )  # fmt: skip
     db.session.flush()
     _add_welcome_protocol(visit, people)
+    db.session.add(Vehicle(visit=visit, **CAR))
     # Guests see issued versions only: the reference visit comes with its first one.
     issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")
     _seat_closing_exchange(visit)

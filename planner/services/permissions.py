@@ -42,7 +42,7 @@ from planner.models import (
 EDITING_ROLES = frozenset({Role.ADMIN, Role.PLANNER})
 # Print documents with internal details (rooms' setup, phone numbers, the seating
 # plans): the host's only.
-HOST_DOCUMENTS = ("run-sheet", "door-sheets", "seating", "golden-book")
+HOST_DOCUMENTS = ("run-sheet", "door-sheets", "seating", "golden-book", "drivers")
 # A guest's list is part of the record once the visit is over; the host may still correct it.
 CLOSED_STATUSES = frozenset({VisitStatus.COMPLETED, VisitStatus.CANCELLED})
 
@@ -286,6 +286,8 @@ RULES: dict[str, Rule] = {
     "seating.view": Rule(visit=can_see_internal),
     # The host's users only, whatever their role: the gift register and the Golden Book.
     "visit.internal": Rule(visit=can_see_internal),
+    # The host's users: vehicles, drivers' phones and who rides where.
+    "transport.view": Rule(visit=can_see_internal),
     # A guest organisation's users, for the invitation to its visit (open or accepted).
     "invitation.view": Rule(),
     "invitation.answer": Rule(target=can_answer_invitation),

@@ -29,6 +29,7 @@ from planner.models import (
     SeatingPlan,
     SeatingTable,
     User,
+    Vehicle,
     Visit,
 )
 from planner.services.address import person_forms, plain_spoken
@@ -50,6 +51,7 @@ from planner.services.host_details import guests_see, shown_function
 from planner.services.permissions import HOST_DOCUMENTS
 from planner.services.seating_plans import row_label
 from planner.services.text import ascii_name
+from planner.services.transport import DriverSheet, driver_sheets, passengers_by_trip
 from planner.services.versions import latest_version
 
 DOCUMENTS = (
@@ -61,6 +63,7 @@ DOCUMENTS = (
     "door-sheets",
     "seating",
     "golden-book",
+    "drivers",
 )
 
 # The documents made from the agenda, which an issued version can print as it was.
@@ -78,6 +81,7 @@ def print_documents(host: bool) -> list[tuple[str, str]]:
         "door-sheets": _l("Door sheets"),
         "seating": _l("Seating plans"),
         "golden-book": _l("Golden Book signing order"),
+        "drivers": _l("Driver sheets"),
     }
     return [(doc, names[doc]) for doc in DOCUMENTS if host or doc not in HOST_DOCUMENTS]
 
@@ -103,6 +107,8 @@ class RunSheetItem:
     # Accessibility of the room and of its building, printed on lines of their own.
     room_notes: str
     venue_notes: str
+    # On a transfer: each vehicle with its passengers' names.
+    vehicles: list[tuple[Vehicle, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -166,6 +172,7 @@ class PrintData:
     seating: list[ChartTable] = field(default_factory=list)
     place_cards: list[Badge] = field(default_factory=list)
     golden_book: list[SigningOrder] = field(default_factory=list)
+    driver_sheets: list[DriverSheet] = field(default_factory=list)
 
 
 def _file_document_name(document: str) -> str:
@@ -178,6 +185,7 @@ def _file_document_name(document: str) -> str:
         "door-sheets": pgettext("file name", "Door-sheets"),
         "seating": pgettext("file name", "Seating-plans"),
         "golden-book": pgettext("file name", "Golden-Book"),
+        "drivers": pgettext("file name", "Driver-sheets"),
     }
     return names[document]
 
@@ -275,6 +283,8 @@ def load_print_data(
         _fill_seating(data, entries, participations)
     if document == "golden-book":
         data.golden_book = _signing_orders(visit, entries, language)
+    if document == "drivers":
+        data.driver_sheets = driver_sheets(visit, language)
     return data
 
 
@@ -302,6 +312,7 @@ def _fill_run_sheet(
     data: PrintData, agenda: AgendaView, participations: list[Participation]
 ) -> None:
     names = {p.person_id: _spoken_name(p.person, data.language) for p in participations}
+    vehicles = passengers_by_trip(data.visit, data.language, participations)
     rooms = {
         room.id: room
         for room in db.session.scalars(
@@ -321,6 +332,7 @@ def _fill_run_sheet(
                     participants=people,
                     room_notes=room.accessibility_notes if room else "",
                     venue_notes=room.venue.accessibility_notes if room else "",
+                    vehicles=vehicles.get(entry.id, []),
                 )
             )
         data.run_sheet.append((day.day, rows))

@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from planner.enums import GuestState, OutboxStatus, Role
+from planner.enums import GuestState, ItemKind, OutboxStatus, Role, VehicleKind
 from planner.extensions import db
 from planner.models import (
     ConflictAcknowledgement,
@@ -28,6 +28,7 @@ from planner.models import (
     PendingImport,
     PressContact,
     ProgrammeModule,
+    Vehicle,
     VisitGuest,
     VisitRequest,
     VisitRequestOption,
@@ -87,15 +88,6 @@ def visit_editors(relation, role, ok, arguments):
     if relation in OUTSIDERS:
         return 404
     return ok if relation == "host" and role in EDITORS else 403
-
-
-def host_staff(relation, role, ok, arguments):
-    """The host's users, whatever their role; the guests' are refused."""
-    if relation == "anonymous":
-        return LOGIN
-    if relation in OUTSIDERS:
-        return 404
-    return ok if relation == "host" else 403
 
 
 def organisation_editors(relation, role, ok, arguments):
@@ -209,10 +201,11 @@ EXPECTED = {
     "visit.create": organisation_editors,
     "visit.edit": visit_editors,
     "visit.history": visit_editors,
-    "press.view": host_staff,
+    "press.view": host_readers,
     "seating.view": host_readers,
     # The gift register and the Golden Book.
     "visit.internal": host_readers,
+    "transport.view": host_readers,
     "invitation.view": invitation_readers,
     "invitation.answer": invitation_answerers,
     "visit.leave": guest_editors,
@@ -322,6 +315,9 @@ ANSWERS = {
     ("/visits/<id:visit_id>/golden-book", "POST"): 302,
     ("/visits/<id:visit_id>/golden-book/<id:golden_book_id>/order", "POST"): 302,
     ("/visits/<id:visit_id>/golden-book/<id:golden_book_id>/delete", "POST"): 302,
+    # A bare POST to delete a vehicle leads to the confirmation page. (Seats sent without
+    # the state the form was opened at are refused on the page itself: 200.)
+    ("/visits/<id:visit_id>/vehicles/<id:vehicle_id>/delete", "POST"): 302,
 }
 POST_DATA = {"/language": {"lang": "de", "next": "/"}, "/rsvp/<token>": {"answer": "accepted"}}
 # Logging out ends the walk's session, so it goes last.
@@ -400,6 +396,13 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         for status in (OutboxStatus.DRAFT, OutboxStatus.FAILED)
     )  # fmt: skip
     db.session.add_all([draft, failed])
+    programme = list(visit.items)
+    # A transfer with a car, for the transport routes.
+    transfer = factories.item(
+        visit, "2023-02-23 14:00", "2023-02-23 14:30", "Transfer", kind=ItemKind.TRANSFER
+    )
+    vehicle = Vehicle(visit=visit, kind=VehicleKind.CAR, name="Dienstwagen", seats=3)
+    db.session.add(vehicle)
     acknowledgement = ConflictAcknowledgement(
         visit=visit, fingerprint="0" * 64, kind="overlap", note="Passt so"
     )
@@ -451,6 +454,7 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         # The demo's gift and Golden Book entry at the welcome.
         "gift_id": gift.id,
         "golden_book_id": db.session.scalars(select(GoldenBookEntry.id)).first(),
+        "vehicle_id": vehicle.id,
     }
     # The API knows no sessions: the walk sends the actor's token, and the login page's
     # redirect is a 401 there.
@@ -460,12 +464,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
     db.session.commit()
     # Routes that remove their object get one of their own, so later routes find theirs.
     own_arguments = {
-        ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): {
-            "item_id": visit.items[-1].id
-        },
-        ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): {
-            "item_id": visit.items[-2].id
-        },
+        ("/visits/<id:visit_id>/items/<id:item_id>/delete", "POST"): {"item_id": programme[-1].id},
+        ("/visits/<id:visit_id>/items/<id:item_id>/cancel", "POST"): {"item_id": programme[-2].id},
         ("/modules/<id:module_id>/delete", "POST"): {"module_id": spare_module.id},
         **{
             (f"/visits/<id:visit_id>/items/<id:item_id>/seating{tail}", method): {
@@ -478,6 +478,8 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
                 ("/swap", "POST"),
             )
         },  # fmt: skip
+        ("/visits/<id:visit_id>/transfers/<id:item_id>", "GET"): {"item_id": transfer.id},
+        ("/visits/<id:visit_id>/transfers/<id:item_id>", "POST"): {"item_id": transfer.id},
         ("/feeds/<token>.ics", "GET"): {"token": "walk-feed"},
         ("/press/<token>", "GET"): {"token": press_page.token},
         ("/rsvp/<token>", "GET"): {"token": rsvp},

@@ -41,6 +41,7 @@ from planner.services.history.names import resolve
 from planner.services.history.people import tell_answers, tell_participations, tell_people
 from planner.services.history.press import press_contact_clauses, press_page_clauses
 from planner.services.history.requests import request_clauses
+from planner.services.history.transport import vehicle_clauses
 from planner.services.history.words import Story, chain, visible
 from planner.services.permissions import can_view_history, can_view_visit, visible_visits
 from planner.services.timezones import zone as zone_info
@@ -58,6 +59,7 @@ KINDS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "answers": (_l("Answers"), ("ItemAnswer", "InboundMessage")),
     "versions": (_l("Issued versions"), ("AgendaVersion",)),
     "warnings": (_l("Acknowledged warnings"), ("ConflictAcknowledgement",)),
+    "vehicles": (_l("Vehicles"), ("Vehicle",)),
     "messages": (_l("E-mails"), ("OutboxMessage",)),
     "thread": (_l("Thread messages"), ("VisitMessage",)),
     "gifts": (_l("Gifts and the Golden Book"), ("Gift", "GoldenBookEntry", "GoldenBookSigner")),
@@ -76,6 +78,7 @@ VISIT_KINDS = (
     "answers",
     "versions",
     "warnings",
+    "vehicles",
     "messages",
     "thread",
     "feeds",
@@ -277,6 +280,10 @@ def _tell_action(action: Action, story: Story) -> None:
         if obj.action in created_or_deleted:
             continue  # counted with the visit
         story.add(item_clauses(obj, story))
+    for obj in action.of_type("Vehicle"):
+        # A vehicle that comes with its visit (the demo's car) is part of creating it.
+        if obj.action not in created_or_deleted:
+            story.add(vehicle_clauses(obj, story))
     for obj in action.of_type("ConflictAcknowledgement"):
         story.add(acknowledgement_clauses(obj, story))
     for obj in action.of_type("VisitRequest"):
@@ -324,5 +331,6 @@ TOLD_TYPES = frozenset(
         "Gift",
         "GoldenBookEntry",
         "GoldenBookSigner",
+        "Vehicle",
     }
 )

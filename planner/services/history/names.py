@@ -25,6 +25,7 @@ from planner.models import (
     ProgrammeModule,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
     VisitRequest,
@@ -49,6 +50,7 @@ MODELS: dict[str, Any] = {
     "ConflictAcknowledgement": ConflictAcknowledgement,
     "VisitRequest": VisitRequest,
     "Gift": Gift,
+    "Vehicle": Vehicle,
 }
 # What is looked up about a thing: its name, or what it links to.
 NAME_FIELDS = {
@@ -62,6 +64,7 @@ NAME_FIELDS = {
     "ProgrammeModule": ("title_de", "title_en"),
     "VisitRequest": ("title",),
     "Gift": ("description",),
+    "Vehicle": ("name",),
 }
 LINK_FIELDS = {
     "ItemAnswer": ("participation_id", "agenda_item_id", "status", "source"),
