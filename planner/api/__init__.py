@@ -125,7 +125,8 @@ def _conditional(response: Response) -> Response:
         return response
     response.headers.setdefault("Cache-Control", "no-store")
     response.vary.add("Authorization")
-    if request.method == "GET" and response.status_code == 200 and not response.direct_passthrough:
+    reading = request.method in ("GET", "HEAD")
+    if reading and response.status_code == 200 and not response.direct_passthrough:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
         response.make_conditional(request)
     return response
