@@ -124,8 +124,9 @@ def test_a_read_carries_an_etag_and_an_unchanged_visit_answers_304(client, demo,
     assert again.status_code == 304
     assert again.data == b""
     # A HEAD carries the same ETag, as the README's curl example reads it.
-    assert client.head(f"/api/v1/visits/{demo.id}", headers=host).headers["ETag"] == (
-        first.headers["ETag"]
+    assert (
+        client.head(f"/api/v1/visits/{demo.id}", headers=host).headers["ETag"]
+        == (first.headers["ETag"])
     )
     db.session.get(Visit, demo.id).purpose = "Neu"
     db.session.commit()
