@@ -16,7 +16,6 @@ from planner.i18n import item_title
 from planner.models import Gift, Visit
 from planner.services.attendance import load_participations
 from planner.services.errors import InvalidInput
-from planner.services.exports import to_csv, to_xlsx
 from planner.services.gifts import (
     MAX_PHOTO_BYTES,
     GiftValues,
@@ -33,11 +32,11 @@ from planner.services.gifts import (
 from planner.services.locking import EditConflict, save_with_lock
 from planner.services.permissions import can_edit_visit
 from planner.views.access import permission_required
+from planner.views.downloads import csv_download, xlsx_download
 from planner.views.navigation import show_error
 
 bp = Blueprint("gifts", __name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = _l("Gifts")
 
 
@@ -175,14 +174,7 @@ def _export_name(visit: Visit, extension: str) -> str:
 def export_csv(visit: Visit):
     """Download the gift register as CSV for German Excel, for the compliance office."""
     header, rows = export_rows(visit)
-    return Response(
-        to_csv(header, rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{_export_name(visit, "csv")}"',
-        },
-    )
+    return csv_download(header, rows, _export_name(visit, "csv"))
 
 
 @bp.get("/visits/<id:visit_id>/gifts.xlsx")
@@ -190,11 +182,7 @@ def export_csv(visit: Visit):
 def export_xlsx(visit: Visit):
     """Download the gift register as an Excel workbook, for the compliance office."""
     header, rows = export_rows(visit)
-    return Response(
-        to_xlsx(str(SHEET_TITLE), header, rows),
-        mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(visit, "xlsx")}"'},
-    )
+    return xlsx_download(str(SHEET_TITLE), header, rows, _export_name(visit, "xlsx"))
 
 
 def _year() -> int:
@@ -213,14 +201,7 @@ def organisation_csv():
     """Download the gifts of a year's visits that the user's organisation hosted, as CSV."""
     year = _year()
     header, rows = organisation_export_rows(current_user.organisation_id, year)
-    return Response(
-        to_csv(header, rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="geschenke-{year}.csv"',
-        },
-    )
+    return csv_download(header, rows, f"geschenke-{year}.csv")
 
 
 @bp.get("/gifts.xlsx")
@@ -229,8 +210,4 @@ def organisation_xlsx():
     """Download the gifts of a year's visits that the user's organisation hosted, as .xlsx."""
     year = _year()
     header, rows = organisation_export_rows(current_user.organisation_id, year)
-    return Response(
-        to_xlsx(f"{SHEET_TITLE} {year}", header, rows),
-        mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="geschenke-{year}.xlsx"'},
-    )
+    return xlsx_download(f"{SHEET_TITLE} {year}", header, rows, f"geschenke-{year}.xlsx")

@@ -54,7 +54,7 @@ from planner.services.attendance import (
     set_ranks,
 )
 from planner.services.errors import InvalidInput
-from planner.services.exports import attendee_rows, to_csv, to_xlsx
+from planner.services.exports import attendee_rows
 from planner.services.imports import (
     CELL_FIELD,
     FIELD_LABELS,
@@ -89,6 +89,7 @@ from planner.services.permissions import can_view_visit
 from planner.services.timezones import zone
 from planner.services.trash import describe, retention_days
 from planner.views.access import load_named, permission_required
+from planner.views.downloads import csv_download, xlsx_download
 from planner.views.navigation import show_error
 
 bp = Blueprint("people", __name__)
@@ -802,14 +803,7 @@ def _export_name(visit: Visit, extension: str) -> str:
 def attendees_csv(visit_id: int, visit: Visit):
     """Download the attendee list as CSV for German Excel."""
     header, rows = attendee_rows(current_user, visit)
-    return Response(
-        to_csv(header, rows),
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{_export_name(visit, "csv")}"',
-        },
-    )
+    return csv_download(header, rows, _export_name(visit, "csv"))
 
 
 @bp.get("/visits/<id:visit_id>/attendees.xlsx")
@@ -817,8 +811,4 @@ def attendees_csv(visit_id: int, visit: Visit):
 def attendees_xlsx(visit_id: int, visit: Visit):
     """Download the attendee list as an Excel workbook."""
     header, rows = attendee_rows(current_user, visit)
-    return Response(
-        to_xlsx(_("Attendees"), header, rows),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(visit, "xlsx")}"'},
-    )
+    return xlsx_download(_("Attendees"), header, rows, _export_name(visit, "xlsx"))
