@@ -24,6 +24,7 @@ from planner.models import FeedToken, OutboxMessage, Visit
 from planner.services.errors import InvalidInput
 from planner.services.feeds import active_feed, create_feed, feed_addresses, revoke
 from planner.services.invitations import draft_visit_cancellation
+from planner.services.locking import EditConflict, save_with_lock
 from planner.services.planning import change_status
 from planner.services.versions import latest_version
 from planner.views.access import permission_required
@@ -53,11 +54,15 @@ def change_visit_status(data: dict, visit: Visit):
         return problem(412, _("The visit changed since you read it: read it again."))
     target = data["status"]
     try:
-        change_status(visit, target)
+        # The visit's row first, refused if someone saved it since it was loaded here.
+        save_with_lock(visit, visit.lock_version, lambda: change_status(visit, target))
         drafted = 0
         if target == VisitStatus.CANCELLED:
             drafted = draft_visit_cancellation(visit, latest_version(visit.id))
         db.session.commit()
+    except EditConflict:
+        db.session.rollback()
+        return problem(412, _("The visit changed since you read it: read it again."))
     except InvalidInput as error:
         db.session.rollback()
         return problem(
