@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from planner.enums import OutboxStatus, Role, VisitStatus
 from planner.extensions import db
-from planner.models import FeedToken, OutboxMessage
+from planner.models import AuditEntry, FeedToken, OutboxMessage
 from planner.services.demo import load_demo_data
 from planner.services.invitations import draft_invitations
 from planner.services.outbox import send_pending
@@ -72,6 +72,10 @@ def test_a_planner_moves_a_visit_along_the_pages_transitions_with_the_etag_of_a_
     assert changed.headers["ETag"] == _etag(client, demo, host)
     db.session.refresh(demo)
     assert demo.status == VisitStatus.CONFIRMED
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "Visit").order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry.via == "Skript"
 
 
 def test_a_change_the_page_does_not_offer_is_refused_with_the_field_named(client, demo, host):
