@@ -298,6 +298,10 @@ ANSWERS = {
     # The API's writes sent without a body, or without the ETag of a read.
     ("/api/v1/visits", "POST"): 422,
     ("/api/v1/visits/<id:visit_id>", "PATCH"): 428,
+    ("/api/v1/visits/<id:visit_id>/status", "POST"): 422,
+    # A visit feed needs no body: it is made for whom the visit loads for.
+    ("/api/v1/visits/<id:visit_id>/feeds", "POST"): 201,
+    ("/api/v1/feeds/<id:feed_id>", "DELETE"): 204,
     ("/requests/new", "POST"): 422,
     ("/requests/<id:request_id>/accept", "POST"): 422,
     ("/requests/<id:request_id>/propose", "POST"): 422,
