@@ -28,7 +28,6 @@ from planner.services.attendance import add_participant, remove_participant, set
 from planner.services.errors import InvalidInput
 from planner.services.host_details import shown_function, shown_phone
 from planner.services.item_texts import reader_language
-from planner.services.locking import EditConflict
 from planner.services.paging import pager
 from planner.services.permissions import can_see_internal, manages_delegation
 from planner.services.visits import hidden_sides, ordered_participation_ids
@@ -135,6 +134,8 @@ def _participant(
 @permission_required("delegation.edit")
 @blp.arguments(schemas.ParticipantAdd)
 @blp.response(201, schemas.Participant)
+@blp.alt_response(403, schema=Problem)
+@blp.alt_response(404, schema=Problem, description="No person of that id that you see.")
 @blp.alt_response(422, schema=Problem)
 def add(data: dict, visit: Visit):
     """Add a stored person to the visit, on the side of their organisation, with a rank
@@ -155,9 +156,12 @@ def add(data: dict, visit: Visit):
         return problem(403, _("You may not change this organisation's list."))
     except InvalidInput as error:
         db.session.rollback()
-        return problem(422, _("Check the fields named in errors."), {"person_id": [error.message]})
+        return problem(
+            422, _("Check the fields named in errors."), {"person_id": [str(error.message)]}
+        )
     internal = can_see_internal(current_user, visit)
-    body = _participant(participation, internal, reader_language(), True, {})
+    answers = answer_lines(visit.id)[1]
+    body = _participant(participation, internal, reader_language(), True, answers)
     location = f"/api/v1/visits/{visit.id}/participants"
     return body, 201, {"Location": location}
 
@@ -175,12 +179,8 @@ def remove(visit: Visit, participation: Participation):
         return problem(428, _('Send the participant\'s lock version as If-Match: "<version>".'))
     if not request.if_match.contains(str(participation.lock_version)):
         return problem(412, _("The participant changed since you read them: read again."))
-    try:
-        remove_participant(current_user, participation)
-        db.session.commit()
-    except EditConflict:
-        db.session.rollback()
-        return problem(412, _("The participant changed since you read them: read again."))
+    remove_participant(current_user, participation)
+    db.session.commit()
     return "", 204
 
 
