@@ -134,7 +134,7 @@ def _conditional(response: Response) -> Response:
 
 def init_api(app: Flask) -> None:
     """Attach the API to the app: routes, description, tokens, errors."""
-    from planner.api import docs, operations, visits
+    from planner.api import docs, operations, people, places, visits
     from planner.views.access import permission_required
 
     app.config.setdefault("API_TITLE", "Delegation Visit Planner")
@@ -154,11 +154,11 @@ def init_api(app: Flask) -> None:
         },
     )
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1})
-    api.register_blueprint(visits.blp)
-    api.register_blueprint(operations.blp)
+    for module in (visits, operations, people, places):
+        api.register_blueprint(module.blp)
+        # Tokens only, never cookies: nothing for a forged cross-site form to ride on.
+        csrf.exempt(module.blp)
     app.register_blueprint(docs.bp)
-    csrf.exempt(visits.blp)
-    csrf.exempt(operations.blp)
     app.view_functions["api-docs.openapi_json"] = permission_required("public")(
         app.view_functions["api-docs.openapi_json"]
     )

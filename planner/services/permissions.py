@@ -312,6 +312,8 @@ RULES: dict[str, Rule] = {
     "catalogue.edit": Rule(user=can_plan),
     # Anyone of the room's organisation.
     "room.view": Rule(),
+    # Anyone of the organisation, for its venues and modules (others' load for no one).
+    "catalogue.view": Rule(),
     "trash.use": Rule(user=can_plan),
     # Planners and admins ask another organisation for a visit.
     "request.create": Rule(user=can_plan),

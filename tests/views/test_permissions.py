@@ -227,6 +227,7 @@ EXPECTED = {
     "api_token.revoke": feed_managers,
     "catalogue.edit": organisation_editors,
     "room.view": host_members,
+    "catalogue.view": host_members,
     "trash.use": organisation_editors,
     # The walk's request: the guest city asks the host for a visit.
     "request.create": organisation_editors,
@@ -302,6 +303,8 @@ ANSWERS = {
     # A visit feed needs no body: it is made for whom the visit loads for.
     ("/api/v1/visits/<id:visit_id>/feeds", "POST"): 201,
     ("/api/v1/feeds/<id:feed_id>", "DELETE"): 204,
+    ("/api/v1/visits/<id:visit_id>/participants", "POST"): 422,
+    ("/api/v1/visits/<id:visit_id>/participants/<id:participation_id>", "DELETE"): 428,
     ("/requests/new", "POST"): 422,
     ("/requests/<id:request_id>/accept", "POST"): 422,
     ("/requests/<id:request_id>/propose", "POST"): 422,
@@ -496,6 +499,9 @@ def test_every_route_answers_each_actor_as_its_rule_says(app, client, login, rel
         ("/visits/<id:visit_id>/outbox/<id:message_id>/retry", "POST"): {"message_id": failed.id},
         ("/visits/<id:visit_id>/people/<id:person_id>.ics", "GET"): {"person_id": host_person},
         ("/visits/<id:visit_id>/people/<id:person_id>/feed", "POST"): {"person_id": host_person},
+        ("/api/v1/visits/<id:visit_id>/people/<id:person_id>/items", "GET"): {
+            "person_id": host_person
+        },
     }
 
     answers, expected = {}, {}
