@@ -134,7 +134,7 @@ def _conditional(response: Response) -> Response:
 
 def init_api(app: Flask) -> None:
     """Attach the API to the app: routes, description, tokens, errors."""
-    from planner.api import docs, visits
+    from planner.api import agenda, docs, visits
     from planner.views.access import permission_required
 
     app.config.setdefault("API_TITLE", "Delegation Visit Planner")
@@ -155,8 +155,10 @@ def init_api(app: Flask) -> None:
     )
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1})
     api.register_blueprint(visits.blp)
+    api.register_blueprint(agenda.blp)
     app.register_blueprint(docs.bp)
     csrf.exempt(visits.blp)
+    csrf.exempt(agenda.blp)
     app.view_functions["api-docs.openapi_json"] = permission_required("public")(
         app.view_functions["api-docs.openapi_json"]
     )

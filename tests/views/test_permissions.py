@@ -298,6 +298,11 @@ ANSWERS = {
     # The API's writes sent without a body, or without the ETag of a read.
     ("/api/v1/visits", "POST"): 422,
     ("/api/v1/visits/<id:visit_id>", "PATCH"): 428,
+    ("/api/v1/visits/<id:visit_id>/items", "POST"): 422,
+    ("/api/v1/visits/<id:visit_id>/items/<id:item_id>", "PATCH"): 428,
+    ("/api/v1/visits/<id:visit_id>/items/<id:item_id>/move", "POST"): 422,
+    # Deleting needs the ETag of a read too: the walk deletes nothing.
+    ("/api/v1/visits/<id:visit_id>/items/<id:item_id>", "DELETE"): 428,
     ("/requests/new", "POST"): 422,
     ("/requests/<id:request_id>/accept", "POST"): 422,
     ("/requests/<id:request_id>/propose", "POST"): 422,
