@@ -160,10 +160,15 @@ def _settled(visit: Visit, values: ItemValues) -> ItemValues:
     return replace(values, starts_fold=starts_fold, ends_fold=ends_fold)
 
 
+def _sent(data: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields sent under the names the services give them (``starts_at`` …)."""
+    return {VALUE_NAMES.get(key, key): value for key, value in data.items() if key not in CONTROLS}
+
+
 def _values(data: dict[str, Any], current: ItemValues) -> ItemValues:
     """Return the item's values with the fields sent replacing the current ones; a new
     time forgets the reading chosen for the old one."""
-    sent = {VALUE_NAMES.get(key, key): value for key, value in data.items() if key not in CONTROLS}
+    sent = _sent(data)
     for time, fold in (("starts_at", "starts_fold"), ("ends_at", "ends_fold")):
         if time in sent and fold not in sent:
             sent[fold] = None
@@ -192,9 +197,8 @@ def list_items(visit: Visit):
 def create_item(data: dict, visit: Visit):
     """Add an item to the working draft. Warnings (overlaps, a room booked twice …)
     answer 409 and save nothing unless `confirm_conflicts` is true."""
-    blank = ItemValues(kind=data["kind"], starts_at=data["starts"], ends_at=data["ends"])
     try:
-        values = _settled(visit, _values(data, blank))
+        values = _settled(visit, ItemValues(**_sent(data)))
         warnings = item_warnings(visit, None, values, current_user.organisation_id)
         if warnings and not data["confirm_conflicts"]:
             return _warned(warnings)
@@ -262,7 +266,7 @@ def move(data: dict, visit: Visit, item: AgendaItem):
     if refused is not None:
         return refused
     try:
-        values = moved_values(item, data["starts"], data["room_id"], data.get("starts_fold"))
+        values = moved_values(item, **_sent(data))
         warnings = item_warnings(visit, item, values, current_user.organisation_id)
         if warnings and not data["confirm_conflicts"]:
             return _warned(warnings)
