@@ -26,7 +26,7 @@ from planner.models import AgendaItem, AgendaVersion, Visit
 from planner.services.agenda import (
     ItemValues,
     add_item,
-    check_times,
+    checked_values,
     current_values,
     delete_item,
     item_warnings,
@@ -150,16 +150,6 @@ def _warned(warnings: list[Conflict]) -> Response:
     return response
 
 
-def _settled(visit: Visit, values: ItemValues) -> ItemValues:
-    """Return the values with their readings of repeated times settled, or raise
-    ``InvalidInput`` for a time that does not exist, a reading nobody chose or an end
-    before the beginning, before anyone is asked about warnings."""
-    starts_fold, ends_fold = check_times(
-        visit.timezone, values.starts_at, values.ends_at, values.starts_fold, values.ends_fold
-    )
-    return replace(values, starts_fold=starts_fold, ends_fold=ends_fold)
-
-
 def _sent(data: dict[str, Any]) -> dict[str, Any]:
     """Return the fields sent under the names the services give them (``starts_at`` …)."""
     return {VALUE_NAMES.get(key, key): value for key, value in data.items() if key not in CONTROLS}
@@ -198,7 +188,7 @@ def create_item(data: dict, visit: Visit):
     """Add an item to the working draft. Warnings (overlaps, a room booked twice …)
     answer 409 and save nothing unless `confirm_conflicts` is true."""
     try:
-        values = _settled(visit, ItemValues(**_sent(data)))
+        values = checked_values(visit, ItemValues(**_sent(data)))
         warnings = item_warnings(visit, None, values, current_user.organisation_id)
         if warnings and not data["confirm_conflicts"]:
             return _warned(warnings)
@@ -235,7 +225,7 @@ def change_item(data: dict, visit: Visit, item: AgendaItem):
         return refused
     shift = data["shift_following"]
     try:
-        values = _settled(visit, _values(data, current_values(item)))
+        values = checked_values(visit, _values(data, current_values(item)))
         warnings = item_warnings(visit, item, values, current_user.organisation_id, shift)
         if warnings and not data["confirm_conflicts"]:
             return _warned(warnings)
@@ -266,7 +256,7 @@ def move(data: dict, visit: Visit, item: AgendaItem):
     if refused is not None:
         return refused
     try:
-        values = moved_values(item, **_sent(data))
+        values = checked_values(visit, moved_values(item, **_sent(data)))
         warnings = item_warnings(visit, item, values, current_user.organisation_id)
         if warnings and not data["confirm_conflicts"]:
             return _warned(warnings)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from planner.enums import ItemKind, Role
 from planner.extensions import db
-from planner.models import AgendaItem, TrashEntry
+from planner.models import AgendaItem, AuditEntry, TrashEntry
 from planner.services.demo import load_demo_data
 from planner.services.trash import restore
 from tests import factories
@@ -77,9 +77,17 @@ def test_a_host_planner_creates_reads_changes_and_deletes_an_item(client, demo, 
     assert changed.json["title"] == "Pressetermin"
     assert changed.json["ends"]["local"] == "2023-02-23T14:45:00+01:00"
     assert changed.json["lock_version"] == created["lock_version"] + 1
-    # The answer's ETag is the one the next read carries.
+    # The answer's ETag is the one the next read, and a HEAD, carry.
     again = _read(client, demo, host, created["id"])
     assert again.headers["ETag"] == changed.headers["ETag"]
+    head = client.head(f"{_items(demo)}/{created['id']}", headers=host)
+    assert head.headers["ETag"] == again.headers["ETag"]
+    entry = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.object_type == "AgendaItem", AuditEntry.object_id == created["id"])
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    assert entry.via == "Skript"
 
     deleted = client.delete(
         f"{_items(demo)}/{created['id']}", headers={**host, "If-Match": again.headers["ETag"]}
@@ -210,7 +218,12 @@ def test_a_move_into_a_conflict_asks_first_and_saves_when_confirmed(client, demo
     welcome = demo.items[0]
     move = {"starts": "2023-02-23T10:00", "room_id": welcome.room_id}
 
+    nowhere = client.post(url, json={**move, "room_id": 99999}, headers={**host, "If-Match": etag})
     asked = client.post(url, json=move, headers={**host, "If-Match": etag})
+
+    # An impossible value is an error before any warning is asked about.
+    assert nowhere.status_code == 422
+    assert nowhere.json["errors"] == {"room_id": ["Diesen Raum gibt es nicht."]}
 
     assert asked.status_code == 409
     assert asked.mimetype == PROBLEM
