@@ -134,7 +134,7 @@ def _conditional(response: Response) -> Response:
 
 def init_api(app: Flask) -> None:
     """Attach the API to the app: routes, description, tokens, errors."""
-    from planner.api import docs, operations, people, places, visits
+    from planner.api import agenda, docs, operations, people, places, visits
     from planner.views.access import permission_required
 
     app.config.setdefault("API_TITLE", "Delegation Visit Planner")
@@ -154,7 +154,7 @@ def init_api(app: Flask) -> None:
         },
     )
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1})
-    for module in (visits, operations, people, places):
+    for module in (visits, agenda, operations, people, places):
         api.register_blueprint(module.blp)
         # Tokens only, never cookies: nothing for a forged cross-site form to ride on.
         csrf.exempt(module.blp)

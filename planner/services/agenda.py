@@ -125,7 +125,10 @@ def check_times(
     return starts_fold, ends_fold
 
 
-def _check(visit: Visit, values: ItemValues) -> ItemValues:
+def checked_values(visit: Visit, values: ItemValues) -> ItemValues:
+    """Return an item's values cleaned, with the readings of repeated times settled, or
+    raise ``InvalidInput`` for an impossible one (a time that does not exist, an end
+    before the beginning, an unknown room, person or module, no title)."""
     starts_fold, ends_fold = check_times(
         visit.timezone, values.starts_at, values.ends_at, values.starts_fold, values.ends_fold
     )
@@ -164,7 +167,7 @@ def _check(visit: Visit, values: ItemValues) -> ItemValues:
 
 def add_item(visit: Visit, values: ItemValues) -> AgendaItem:
     """Add an item to the visit's draft agenda; the caller commits."""
-    values = _check(visit, values)
+    values = checked_values(visit, values)
     item = AgendaItem(visit=visit, uid=f"{uuid.uuid4()}@{current_app.config['ICAL_DOMAIN']}")
     _assign(item, values)
     db.session.add(item)
@@ -219,7 +222,7 @@ def update_item(
     """Change an item; with ``shift_following``, move the day's later items by as much
     real time as its end moved. Return the items that were shifted. The caller commits.
     """
-    values = _check(item.visit, values)
+    values = checked_values(item.visit, values)
     zone_name = item.visit.timezone
     old_end = ends_utc(item)
     shifted: list[AgendaItem] = []

@@ -305,6 +305,11 @@ ANSWERS = {
     ("/api/v1/feeds/<id:feed_id>", "DELETE"): 204,
     ("/api/v1/visits/<id:visit_id>/participants", "POST"): 422,
     ("/api/v1/visits/<id:visit_id>/participants/<id:participation_id>", "DELETE"): 428,
+    ("/api/v1/visits/<id:visit_id>/items", "POST"): 422,
+    ("/api/v1/visits/<id:visit_id>/items/<id:item_id>", "PATCH"): 428,
+    ("/api/v1/visits/<id:visit_id>/items/<id:item_id>/move", "POST"): 422,
+    # Deleting needs the ETag of a read too: the walk deletes nothing.
+    ("/api/v1/visits/<id:visit_id>/items/<id:item_id>", "DELETE"): 428,
     ("/requests/new", "POST"): 422,
     ("/requests/<id:request_id>/accept", "POST"): 422,
     ("/requests/<id:request_id>/propose", "POST"): 422,
