@@ -20,7 +20,7 @@ from flask_smorest import Blueprint
 from planner.api import agenda_schemas as schemas
 from planner.api import problem
 from planner.api.schemas import Problem
-from planner.api.visits import _moment, item_json
+from planner.api.visits import moment_json, item_json
 from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, Visit
 from planner.services.agenda import (
@@ -306,11 +306,11 @@ def _change_json(change: ChangedItem, zone_name: str, from_zone: str) -> dict[st
     return {
         "uid": change.uid,
         "titles": dict(change.titles),
-        "starts": _moment(change.starts_at, change.starts_fold, zone_name),
+        "starts": moment_json(change.starts_at, change.starts_fold, zone_name),
         "room": change.room,
         "fields": list(change.fields),
         "from_starts": (
-            _moment(change.from_starts_at, change.from_starts_fold, from_zone)
+            moment_json(change.from_starts_at, change.from_starts_fold, from_zone)
             if change.from_starts_at
             else None
         ),

@@ -59,7 +59,8 @@ def visit_json(visit: Visit) -> dict:
     return data
 
 
-def _moment(local, fold: int, zone_name: str) -> dict:
+def moment_json(local, fold: int, zone_name: str) -> dict:
+    """Return a wall-clock time of a zone as the API gives times: local with offset, and UTC."""
     aware = local.replace(tzinfo=zone(zone_name), fold=fold)
     return {
         "local": aware.isoformat(),
@@ -77,8 +78,8 @@ def item_json(item: ViewItem, host: bool) -> dict:
         "title": item.title,
         "description": item.description,
         "titles": dict(item.titles),
-        "starts": _moment(item.starts_at, item.starts_fold, item.zone_name),
-        "ends": _moment(item.ends_at, item.ends_fold, item.zone_name),
+        "starts": moment_json(item.starts_at, item.starts_fold, item.zone_name),
+        "ends": moment_json(item.ends_at, item.ends_fold, item.zone_name),
         "room": item.room,
         "location": item.location,
     }
