@@ -20,7 +20,7 @@ from flask_smorest import Blueprint
 from planner.api import agenda_schemas as schemas
 from planner.api import problem
 from planner.api.schemas import Problem
-from planner.api.visits import moment_json, item_json
+from planner.api.visits import item_json, moment_json
 from planner.extensions import db
 from planner.models import AgendaItem, AgendaVersion, Visit
 from planner.services.agenda import (
