@@ -55,6 +55,7 @@ from planner.services.attendance import (
 )
 from planner.services.errors import InvalidInput
 from planner.services.exports import attendee_rows
+from planner.services.host_details import guests_see, shown_function
 from planner.services.imports import (
     CELL_FIELD,
     FIELD_LABELS,
@@ -85,7 +86,7 @@ from planner.services.people import (
     search_people,
     visible_people,
 )
-from planner.services.permissions import can_view_visit
+from planner.services.permissions import can_see_internal, can_view_visit
 from planner.services.timezones import zone
 from planner.services.trash import describe, retention_days
 from planner.views.access import load_named, permission_required
@@ -306,12 +307,15 @@ def _render_participants(visit: Visit, existing=None, new=None, refused=(), ente
             )
         )
     }
-    participations = load_participations(visit.id)
+    # Guests see of the host's people what the host shares (services/host_details.py).
+    internal = can_see_internal(current_user, visit)
+    participations = [p for p in load_participations(visit.id) if guests_see(visit, p, internal)]
     return render_template(
         "people/participants.html",
         feeds=feeds,
         visit=visit,
         participations=participations,
+        functions={p.id: shown_function(p, internal) for p in participations},
         guests=sum(p.side == Side.GUEST for p in participations),
         hosts=sum(p.side == Side.HOST for p in participations),
         answers=answer_lines(visit.id)[1],

@@ -92,6 +92,25 @@ def test_guests_do_not_see_the_host_list_when_the_host_turns_it_off(client, logi
     assert "Bochum" not in page_text(client.get(f"/visits/{visit.id}/attendees"))
 
 
+def test_the_page_where_guests_keep_their_list_shows_the_host_as_the_host_decides(
+    client, login, visit
+):
+    mayor = next(p for p in visit.participations if p.person.last_name == "Eiskirch")
+    mayor.public_function = False
+    db.session.commit()
+    login(_guest(visit))
+
+    shown = page_text(client.get(f"/visits/{visit.id}/participants"))
+
+    assert "Eiskirch" in shown
+    assert "Oberbürgermeister" not in shown
+    visit.guests_see_host_attendees = False
+    db.session.commit()
+    hidden = page_text(client.get(f"/visits/{visit.id}/participants"))
+    assert "Eiskirch" not in hidden
+    assert "Schneidewind" in hidden
+
+
 def test_a_host_contacts_phone_is_shown_to_guests_only_when_public(client, login, visit):
     mayor, clerk = (p for p in visit.participations if p.side == Side.HOST)
     login(factories.user(visit.host_organisation, Role.PLANNER))
