@@ -25,7 +25,7 @@ from limits import parse as parse_limit
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from planner.converters import IdConverter
+from planner.converters import MAX_ID, IdConverter
 from planner.extensions import csrf, db, login
 from planner.models.types import utcnow
 from planner.services.api_tokens import find_token
@@ -205,7 +205,9 @@ def init_api(app: Flask) -> None:
             "extra_plugins": [ProblemAnswers()],
         },
     )
-    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1})
+    api.register_converter(
+        IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
     api.register_blueprint(visits.blp)
     app.register_blueprint(docs.bp)
     csrf.exempt(visits.blp)

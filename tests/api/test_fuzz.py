@@ -7,28 +7,47 @@ New API modules are covered without touching this file: the operations come from
 description. A few examples per operation keep it fast; the seed makes a failure repeat.
 """
 
+import re
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.config._checks import PositiveDataAcceptanceConfig
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.config import PositiveDataAcceptanceConfig
+from sqlalchemy import select
 
 from planner.enums import Role
 from planner.extensions import db
+from planner.models import (
+    AgendaItem,
+    AgendaVersion,
+    OutboxMessage,
+    Participation,
+    ProgrammeModule,
+    Room,
+    Venue,
+)
 from planner.services.api_tokens import create_token
 from planner.services.demo import load_demo_data
 from tests import factories
 
 SCOPES = {"read": "read", "write": "read write"}
+EXAMPLES_PER_MODE = 25
+
+
+@pytest.fixture
+def demo(app, database):
+    if database != "sqlite":
+        pytest.skip("fuzzing checks the description, not the database: SQLite is enough")
+    return load_demo_data().visit
 
 
 @pytest.fixture(params=sorted(SCOPES))
-def api_schema(request, app, database):
+def api_schema(request, app, demo):
     """The app's description, calling the app with a host planner's token of one scope on
     the demo data."""
-    if database != "sqlite":
-        pytest.skip("fuzzing checks the description, not the database: SQLite is enough")
     app.config["API_LIMIT_PER_TOKEN"] = "100000 per minute"
-    demo = load_demo_data().visit
     planner = factories.user(demo.host_organisation, Role.PLANNER, name="Lena Hoffmann")
     _token, text = create_token(planner, "Fuzzer", SCOPES[request.param])
     db.session.commit()
@@ -43,21 +62,54 @@ def api_schema(request, app, database):
     return schema
 
 
-def test_every_answer_is_one_the_description_promises(api_schema):
+@pytest.fixture
+def demo_ids(demo) -> dict[str, int]:
+    """Ids of demo objects the host planner sees, by the URL values that name them: random
+    ids alone would only ever meet 404."""
+    host = demo.host_organisation_id
+    values = {
+        "visit_id": demo.id,
+        "number": _first(AgendaVersion.number, AgendaVersion.visit_id == demo.id),
+        "item_id": _first(AgendaItem.id, AgendaItem.visit_id == demo.id),
+        "participation_id": _first(Participation.id, Participation.visit_id == demo.id),
+        "person_id": _first(Participation.person_id, Participation.visit_id == demo.id),
+        "message_id": _first(OutboxMessage.id, OutboxMessage.visit_id == demo.id),
+        "venue_id": _first(Venue.id, Venue.organisation_id == host),
+        "room_id": _first(
+            Room.id, Room.venue_id.in_(select(Venue.id).filter_by(organisation_id=host))
+        ),
+        "module_id": _first(ProgrammeModule.id, ProgrammeModule.organisation_id == host),
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _first(column, *where):
+    return db.session.scalar(select(column).where(*where).order_by(column).limit(1))
+
+
+def test_every_answer_is_one_the_description_promises(api_schema, demo_ids):
     failures = {}
     for result in api_schema.get_all_operations():
         operation = result.ok()
-        try:
-            _fuzz(operation)
-        except Exception as error:  # noqa: BLE001 - collect all, report together
-            failures[operation.label] = error
+        named = set(re.findall(r"{(\w+)}", operation.path))
+        known = {name: value for name, value in demo_ids.items() if name in named}
+        for mode in GenerationMode:
+            try:
+                _fuzz(operation, mode, known)
+            except Exception as error:  # noqa: BLE001 - collect all, report together
+                failures[f"{operation.label} ({mode.value})"] = error
     assert not failures, "\n\n".join(f"{label}: {error}" for label, error in failures.items())
 
 
-def _fuzz(operation) -> None:
-    @given(case=operation.as_strategy())
+def _fuzz(operation, mode: GenerationMode, known: dict[str, int]) -> None:
+    """Call the operation with generated requests, on random objects and on the demo's."""
+    strategy = operation.as_strategy(mode)
+    if known:
+        strategy = st.one_of(strategy, operation.as_strategy(mode, path_parameters=known))
+
+    @given(case=strategy)
     @settings(
-        max_examples=30,
+        max_examples=EXAMPLES_PER_MODE,
         derandomize=True,
         deadline=None,
         database=None,
