@@ -13,6 +13,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.config import PositiveDataAcceptanceConfig
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from planner.services.api_tokens import create_token
 from planner.services.demo import load_demo_data
 from tests import factories
 
+PROBLEM = "application/problem+json"
 SCOPES = {"read": "read", "write": "read write"}
 EXAMPLES_PER_MODE = 25
 
@@ -71,6 +73,27 @@ def api_schema(request, app, demo):
         expected_statuses=["2xx", "3xx", 401, 403, 404, 409, 412, 422, 428, 429]
     )
     return schema
+
+
+def test_every_operation_declares_its_problem_answers_as_problem_details(client):
+    spec = client.get("/api/v1/openapi.json").json
+
+    validate(spec)
+    for path, methods in spec["paths"].items():
+        for method, operation in methods.items():
+            if method == "parameters":
+                continue
+            responses = operation["responses"]
+            assert {"401", "403", "429"} <= set(responses), f"{method} {path}"
+            for status, response in responses.items():
+                if status == "default" or int(status) >= 400:
+                    assert set(_resolved(spec, response)["content"]) == {PROBLEM}, status
+
+
+def _resolved(spec: dict, response: dict) -> dict:
+    if "$ref" in response:
+        return spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response
 
 
 @pytest.fixture
