@@ -38,6 +38,17 @@ USED_EVERY_SECONDS = 3600
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# How the description states optimistic locking, for any change of a lockable object: a
+# read's ETag header, and the If-Match a change requires.
+ETAG = {"description": "Send it as If-Match to change what you read.", "schema": {"type": "string"}}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The ETag of your last read: 428 without it, 412 if it changed since.",
+}
+
 # Answers any operation may give, whatever it does: no or a bad token, a read token
 # writing or a permission refused, too many requests.
 COMMON_ERRORS = (401, 403, 429)

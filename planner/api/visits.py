@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from planner.api import problem, schemas
+from planner.api import ETAG, IF_MATCH, problem, schemas
 from planner.enums import Language
 from planner.extensions import db
 from planner.models import AgendaVersion, Visit
@@ -131,20 +131,12 @@ def create(data: dict):
 
 # A read's ETag is what a change sends as If-Match: the description links the two, so a
 # client (and the fuzzer) can follow it.
-ETAG = {"description": "Send it as If-Match to change what you read.", "schema": {"type": "string"}}
 CHANGE_AFTER_READ = {
     "operationRef": "#/paths/~1api~1v1~1visits~1{visit_id}/patch",
     "parameters": {
         "path.visit_id": "$request.path.visit_id",
         "header.If-Match": "$response.header.ETag",
     },
-}
-IF_MATCH = {
-    "in": "header",
-    "name": "If-Match",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "The ETag of your last read: 428 without it, 412 if the visit changed since.",
 }
 
 
