@@ -15,7 +15,9 @@ The OpenAPI 3.1 description is made from the code by flask-smorest
 """
 
 import hashlib
+from http import HTTPStatus
 
+from apispec import BasePlugin
 from flask import Flask, Response, g, jsonify, request
 from flask_babel import gettext as _
 from flask_smorest import Api
@@ -23,7 +25,7 @@ from limits import parse as parse_limit
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from planner.converters import IdConverter
+from planner.converters import MAX_ID, IdConverter
 from planner.extensions import csrf, db, login
 from planner.models.types import utcnow
 from planner.services.api_tokens import find_token
@@ -36,11 +38,71 @@ USED_EVERY_SECONDS = 3600
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# How the description states optimistic locking, for any change of a lockable object: a
+# read's ETag header, and the If-Match a change requires.
+ETAG = {"description": "Send it as If-Match to change what you read.", "schema": {"type": "string"}}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The ETag of your last read: 428 without it, 412 if it changed since.",
+}
+
+# Answers any operation may give, whatever it does: no or a bad token, a read token
+# writing or a permission refused, too many requests.
+COMMON_ERRORS = (401, 403, 429)
+
+
 class PlannerApi(Api):
-    """flask-smorest's Api, leaving errors to the app's handler (``problem``)."""
+    """flask-smorest's Api, leaving errors to the app's handler (``problem``) and
+    describing them as what they are: problem details."""
 
     def _register_error_handlers(self):
         pass
+
+    def _register_responses(self):
+        from planner.api.schemas import Problem
+
+        for status in HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM: {"schema": Problem}}
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "An error.", "content": {PROBLEM: {"schema": Problem}}}
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
+
+
+class ProblemAnswers(BasePlugin):
+    """Make the description honest about errors in one place: every operation declares the
+    answers any request may get (and 404 where the URL names objects, 304 for reads), and
+    every error answer is declared as problem details, as ``problem`` sends it."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            for status in _common_answers(path, method):
+                if status not in responses and str(status) not in responses:
+                    responses[status] = HTTPStatus(status).name
+            for status, response in responses.items():
+                if str(status).isdigit() and int(status) >= 400:
+                    _as_problem(response)
+
+
+def _common_answers(path: str, method: str) -> list[int]:
+    answers = list(COMMON_ERRORS)
+    if "{" in path:
+        answers.append(404)
+    if method == "get":
+        answers.append(304)
+    return answers
+
+
+def _as_problem(response) -> None:
+    """Declare an error response given as JSON as the problem details it is."""
+    content = response.get("content", {}) if isinstance(response, dict) else {}
+    if "application/json" in content:
+        content[PROBLEM] = content.pop("application/json")
 
 
 def api_of(app: Flask) -> PlannerApi:
@@ -151,9 +213,12 @@ def init_api(app: Flask) -> None:
                 "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
             },
             "security": [{"token": []}],
+            "extra_plugins": [ProblemAnswers()],
         },
     )
-    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "minimum": 1})
+    api.register_converter(
+        IdConverter, lambda _converter: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
     for module in (visits, agenda, operations, people, places):
         api.register_blueprint(module.blp)
         # Tokens only, never cookies: nothing for a forged cross-site form to ride on.

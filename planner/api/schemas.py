@@ -1,7 +1,10 @@
 """What the API reads and writes, as marshmallow schemas; the OpenAPI description is
 made from them."""
 
+from datetime import date
+
 import marshmallow as ma
+from flask_babel import lazy_gettext as _l
 from marshmallow import validate
 
 from planner.enums import ItemKind, ItemStatus, Language, VisitStatus
@@ -73,12 +76,25 @@ class VisitQuery(ma.Schema):
 TEXT = validate.Length(max=20000)
 
 
+def _calendar_day(day: date) -> None:
+    """Refuse a day the calendars cannot hold (the visit forms' bounds): a day near year 1
+    or 9999 made the conflict search step outside the dates Python has."""
+    if not 1900 <= day.year <= 2999:
+        raise ma.ValidationError(_l("Please enter a date between 1900 and 2999."))
+
+
+def _day(**kwargs) -> ma.fields.Date:
+    return ma.fields.Date(
+        validate=_calendar_day, metadata={"description": "Between 1900 and 2999."}, **kwargs
+    )
+
+
 class VisitWrite(ma.Schema):
     """A new visit, or the fields of one to change (all optional when changing)."""
 
     title = ma.fields.String(required=True, validate=validate.Length(min=1, max=300))
-    first_day = ma.fields.Date(required=True)
-    last_day = ma.fields.Date(required=True)
+    first_day = _day(required=True)
+    last_day = _day(required=True)
     timezone = ma.fields.String(validate=validate.Length(max=64))
     language = ma.fields.Enum(Language, by_value=True)
     purpose = ma.fields.String(validate=TEXT)
@@ -148,5 +164,5 @@ class VisitChange(VisitWrite):
     """The fields of a visit to change; those left out stay as they are."""
 
     title = ma.fields.String(validate=validate.Length(min=1, max=300))
-    first_day = ma.fields.Date()
-    last_day = ma.fields.Date()
+    first_day = _day()
+    last_day = _day()

@@ -10,7 +10,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from planner.api import problem, schemas
+from planner.api import ETAG, IF_MATCH, problem, schemas
 from planner.enums import Language
 from planner.extensions import db
 from planner.models import AgendaVersion, Visit
@@ -130,10 +130,22 @@ def create(data: dict):
     return visit_json(visit), 201, {"Location": f"/api/v1/visits/{visit.id}"}
 
 
+# A read's ETag is what a change sends as If-Match: the description links the two, so a
+# client (and the fuzzer) can follow it.
+CHANGE_AFTER_READ = {
+    "operationRef": "#/paths/~1api~1v1~1visits~1{visit_id}/patch",
+    "parameters": {
+        "path.visit_id": "$request.path.visit_id",
+        "header.If-Match": "$response.header.ETag",
+    },
+}
+
+
 @blp.route("/<id:visit_id>")
 @permission_required("visit.view")
-@blp.response(200, schemas.Visit)
+@blp.response(200, schemas.Visit, headers={"ETag": ETAG})
 @blp.alt_response(404, schema=schemas.Problem)
+@blp.doc(responses={200: {"links": {"change": CHANGE_AFTER_READ}}})
 def read(visit: Visit):
     """Read a visit."""
     return visit_json(visit)
@@ -145,10 +157,12 @@ def read(visit: Visit):
 @blp.response(200, schemas.Visit)
 @blp.alt_response(412, schema=schemas.Problem)
 @blp.alt_response(428, schema=schemas.Problem)
+@blp.doc(parameters=[IF_MATCH])
 def change(data: dict, visit: Visit):
     """Change a visit. Send the ETag of your last read as `If-Match`: a visit someone
     changed since is refused with 412, and nothing is saved."""
-    if not request.if_match:
+    if not request.if_match or request.if_match.star_tag:
+        # "*" would overwrite whatever someone else saved since: a change names its read.
         return problem(428, _("Send the ETag of the visit you read as If-Match."))
     if not request.if_match.contains(visit_etag(visit)):
         return problem(412, _("The visit changed since you read it: read it again."))

@@ -159,6 +159,29 @@ def test_a_change_needs_the_etag_of_the_last_read_and_is_audited_with_the_tokens
     assert entry.user.name == "Lena Hoffmann"
 
 
+def test_if_match_star_does_not_overwrite_a_visit_blindly(client, demo, host):
+    url = f"/api/v1/visits/{demo.id}"
+
+    blind = client.patch(url, headers={**host, "If-Match": "*"}, json={"purpose": "Blind"})
+
+    assert blind.status_code == 428
+    assert blind.mimetype == PROBLEM
+    assert client.get(url, headers=host).json["purpose"] != "Blind"
+
+
+def test_visit_days_the_calendars_cannot_hold_are_refused_not_a_server_error(client, demo, host):
+    for day in ("9999-12-31", "0001-01-01"):
+        answer = client.post(
+            "/api/v1/visits",
+            headers=host,
+            json={"title": "Zeitreise", "first_day": day, "last_day": day},
+        )
+
+        assert answer.status_code == 422
+        assert answer.mimetype == PROBLEM
+        assert set(answer.json["errors"]) == {"first_day", "last_day"}
+
+
 def test_a_read_token_may_not_write_and_a_guest_may_not_change_the_hosts_visit(client, demo, guest):
     reader = _token(factories.user(demo.host_organisation, Role.PLANNER), scope="read")
     url = f"/api/v1/visits/{demo.id}"
