@@ -36,8 +36,15 @@ from planner.models import (
     Venue,
     Visit,
 )
+from planner.services.attendance import load_participations
 from planner.services.golden_book import add_entry
 from planner.services.seating_plans import propose_plan
+from planner.services.transport import (
+    assign_seats,
+    attendees_of,
+    propose_seats,
+    seating_digest,
+)
 from planner.services.users import create_user, get_or_create_organisation
 from planner.services.versions import issue_version, load_for_snapshot
 
@@ -142,7 +149,18 @@ PROGRAMME = [
     ("rathaus-navi", "11:15", "12:00"),
     ("innovation-unit", "12:00", "13:15"),
     ("closing-exchange", "13:15", "13:45"),
+    ("transfer", "13:45", "14:05"),
 ]
+# The module "transfer" is only "Transfer": the demo's says where it goes, because the
+# driver sheet takes a destination after the day's last item from the transfer's texts.
+TRANSFER_TEXTS = {
+    "title_de": "Transfer zum Hauptbahnhof",
+    "title_en": "Transfer to the main station",
+    "description_de": "Die Delegationsspitzen im Dienstwagen zum Hauptbahnhof Bochum, "
+    "Kurt-Schumacher-Platz 1.",
+    "description_en": "The heads of delegation in the official car to Bochum main station, "
+    "Kurt-Schumacher-Platz 1.",
+}
 
 # The press photo is taken at the welcome, with the entry into the Golden Book.
 PRESS_OPEN = {"welcome-mayor": PressAccess.PHOTO_OPPORTUNITY}
@@ -372,16 +390,21 @@ def load_demo_data() -> DemoResult:
     domain = current_app.config["ICAL_DOMAIN"]
     for key, start, end in PROGRAMME:
         module = modules[key]
+        # Both languages from the module: English readers get English texts.
+        texts = {
+            "title_de": module.title_de,
+            "title_en": module.title_en,
+            "description_de": module.description_de,
+            "description_en": module.description_en,
+        }
+        if key == "transfer":
+            texts = TRANSFER_TEXTS
         db.session.add(
             AgendaItem(
                 visit=visit,
                 module=module,
                 kind=module.kind,
-                # Both languages from the module: English readers get English texts.
-                title_de=module.title_de,
-                title_en=module.title_en,
-                description_de=module.description_de,
-                description_en=module.description_en,
+                **texts,
                 internal_notes=INTERNAL_PARKING_NOTE if key == "welcome-mayor" else "",
                 room=module.default_room,
                 responsible_person=contact,
@@ -398,7 +421,7 @@ def load_demo_data() -> DemoResult:
         )  # fmt: skip
     db.session.flush()
     _add_welcome_protocol(visit, people)
-    db.session.add(Vehicle(visit=visit, **CAR))
+    _drive_heads_to_station(visit)
     # Guests see issued versions only: the reference visit comes with its first one.
     issue_version(load_for_snapshot(visit.id), None, "Programm für den Besuch am 23. Februar 2023")
     _seat_closing_exchange(visit)
@@ -409,6 +432,18 @@ def _seat_closing_exchange(visit: Visit) -> None:
     """Seat the closing exchange by precedence at a long table, the heads facing each other."""
     closing = next(item for item in visit.items if item.module and item.module.key == CLOSING)
     propose_plan(closing, SeatingLayout.LONG_TABLE, HeadsCustom.FACING, 1, DEMO_TABLE_SEATS)
+
+
+def _drive_heads_to_station(visit: Visit) -> None:
+    """Add the mayor's car and seat the heads of delegation in it for the transfer, with
+    the contact person as their escort, as the transport page proposes it."""
+    car = Vehicle(visit=visit, **CAR)
+    db.session.add(car)
+    db.session.flush()
+    transfer = next(item for item in visit.items if item.kind == ItemKind.TRANSFER)
+    riders = attendees_of(transfer, load_participations(visit.id))
+    proposal = propose_seats(visit, [car], riders)
+    assign_seats(visit, transfer, proposal, seating_digest({}))
 
 
 def _add_welcome_protocol(visit: Visit, people: list[Person]) -> None:

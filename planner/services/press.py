@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from planner.enums import Accreditation, Side
+from planner.enums import Accreditation, ItemKind, Side
 from planner.extensions import db
 from planner.models import AgendaItem, Participation, Person, PressContact, PressPage, Visit
 from planner.services.address import person_forms
@@ -322,7 +322,10 @@ def generate_release(visit: Visit) -> str:
     language = visit.language.value
     host, guest = _head(visit, Side.HOST), _head(visit, Side.GUEST)
     guests = ", ".join(org.name for org in visit.guest_organisations)
-    items = [item.title for item in _issued_items(visit, language)]
+    # A ride between two places is no part of what the guests were shown.
+    items = [
+        item.title for item in _issued_items(visit, language) if item.kind != ItemKind.TRANSFER
+    ]
     with force_locale(language):
         host_name = _full_name(host, language) if host else _("[host]")
         guest_name = _full_name(guest, language) if guest else _("[guest]")

@@ -55,35 +55,36 @@ def test_a_planner_moves_an_item_by_keyboard_to_another_time_and_room(live_serve
     move.focus()
     move.press("Enter")
     expect(move).to_have_attribute("aria-pressed", "true")
-    for _ in range(3):
+    # After the demo's transfer to the station, which ends at 14:05.
+    for _ in range(4):
         page.keyboard.press("ArrowDown")  # 15 minutes each
     page.keyboard.press("Shift+ArrowUp")  # 5 minutes back
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     live = page.locator("#dp-live")
-    expect(live).to_have_text(f"13:55–14:25, {FOYER}")
+    expect(live).to_have_text(f"14:10–14:40, {FOYER}")
     page.keyboard.press("Enter")
 
     expect(
-        page.get_by_text(f"„Abschlussgespräch“ verschoben auf 13:55–14:25, {FOYER}.")
+        page.get_by_text(f"„Abschlussgespräch“ verschoben auf 14:10–14:40, {FOYER}.")
     ).to_be_visible()
     block = _column(page, FOYER).locator(".dp-item", has_text="Abschlussgespräch")
-    expect(block).to_contain_text("13:55–14:25")
+    expect(block).to_contain_text("14:10–14:40")
     expect(_column(page, AMTSZIMMER)).not_to_contain_text("Abschlussgespräch")
     # Back on the plan, the moved item has the focus, ready for the next move.
     expect(_move_button(page, "Abschlussgespräch")).to_be_focused()
     stored = _stored(closing.id)
-    assert (stored.starts_at, stored.room.name) == (datetime(2023, 2, 23, 13, 55), "Foyer")
+    assert (stored.starts_at, stored.room.name) == (datetime(2023, 2, 23, 14, 10), "Foyer")
 
     # Escape puts an item back where it was, and nothing is saved.
     move = _move_button(page, "Abschlussgespräch")
     move.press("Enter")
     page.keyboard.press("ArrowUp")
-    expect(block).to_contain_text("13:40–14:10")
+    expect(block).to_contain_text("13:55–14:25")
     page.keyboard.press("Escape")
     expect(live).to_have_text("Verschieben abgebrochen.")
-    expect(block).to_contain_text("13:55–14:25")
-    assert _stored(closing.id).starts_at == datetime(2023, 2, 23, 13, 55)
+    expect(block).to_contain_text("14:10–14:40")
+    assert _stored(closing.id).starts_at == datetime(2023, 2, 23, 14, 10)
 
 
 def test_a_planner_drags_an_item_to_another_room_and_time(live_server, page):
@@ -95,22 +96,23 @@ def test_a_planner_drags_an_item_to_another_room_and_time(live_server, page):
     target = _column(page, BESPRECHUNGSRAUM).locator(".dp-items")
     rows = int(page.locator("#dayplan").get_attribute("data-rows"))
     row_height = target.bounding_box()["height"] / rows
-    # The grid begins at 08:00; the block's top edge goes to 14:00 (row 72).
+    # The grid begins at 08:00; the block's top edge goes to 14:10 (row 74), after the
+    # demo's transfer to the station.
     source.drag_to(
         target,
         source_position={"x": 8, "y": 4},
-        target_position={"x": 8, "y": 72 * row_height + 4},
+        target_position={"x": 8, "y": 74 * row_height + 4},
     )
 
     expect(
-        page.get_by_text("„Vorführung der digitalen Infostelen“ verschoben auf 14:00–14:45")
+        page.get_by_text("„Vorführung der digitalen Infostelen“ verschoben auf 14:10–14:55")
     ).to_be_visible()
     moved = _column(page, BESPRECHUNGSRAUM).locator(".dp-item", has_text="Vorführung")
-    expect(moved).to_contain_text("14:00–14:45")
+    expect(moved).to_contain_text("14:10–14:55")
     stored = _stored(demo.id)
     assert (stored.starts_at, stored.ends_at) == (
-        datetime(2023, 2, 23, 14, 0),
-        datetime(2023, 2, 23, 14, 45),
+        datetime(2023, 2, 23, 14, 10),
+        datetime(2023, 2, 23, 14, 55),
     )
     assert stored.room.name == "Besprechungsraum 2.14"
 

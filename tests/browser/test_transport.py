@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from planner.enums import ItemKind, Role
 from planner.extensions import db
-from planner.models import Ride, Vehicle
+from planner.models import Ride
 from planner.services.demo import load_demo_data
 from tests import factories
 from tests.browser.conftest import log_in
@@ -18,20 +18,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 def _demo():
-    """The demo visit with a transfer to the station, its car seating the heads."""
+    """The demo visit with its transfer to the station, its car seating the heads."""
     visit = load_demo_data().visit
     planner = factories.user(visit.host_organisation, Role.PLANNER, name="Petra Protokoll")
-    transfer = factories.item(
-        visit, "2023-02-23 13:45", "2023-02-23 14:05", "Transfer zum Hauptbahnhof",
-        kind=ItemKind.TRANSFER,
-    )  # fmt: skip
-    car = db.session.scalar(select(Vehicle))
-    for participation in visit.participations:
-        if participation.person.last_name in ("Schneidewind", "Eiskirch", "Hoffmann"):
-            db.session.add(
-                Ride(visit_id=visit.id, vehicle_id=car.id, agenda_item_id=transfer.id,
-                     participation_id=participation.id)
-            )  # fmt: skip
+    transfer = next(item for item in visit.items if item.kind == ItemKind.TRANSFER)
     db.session.commit()
     return visit, planner, transfer
 

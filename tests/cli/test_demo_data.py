@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
 
-from planner.enums import GiftDirection, Role, Side
+from planner.enums import GiftDirection, ItemKind, Role, Side
 from planner.extensions import db
 from planner.models import (
     AgendaItem,
@@ -18,20 +18,24 @@ from planner.models import (
     Participation,
     Person,
     ProgrammeModule,
+    Ride,
     Room,
     User,
+    Vehicle,
     Venue,
     Visit,
 )
 from planner.services.benchdata import generate
+from planner.services.conflicts import find_conflicts
 from planner.services.demo import INTERNAL_PARKING_NOTE
 from planner.services.planning_state import open_clash_counts
+from planner.services.transport import transport_warnings
 from planner.services.versions import latest_version
 from tests import factories
 
 MODELS = [
     Organisation, Venue, Room, ProgrammeModule, Person, Visit, AgendaItem, Participation, Gift,
-    GoldenBookEntry, GoldenBookSigner,
+    GoldenBookEntry, GoldenBookSigner, Vehicle, Ride,
 ]  # fmt: skip
 
 
@@ -62,6 +66,8 @@ def test_demo_data_loads_the_wuppertal_visit_to_bochum(runner):
         (datetime(2023, 2, 23, 12, 0), "Smart City Innovation Unit: das „Bochumer Modell“",
          'Smart City Innovation Unit: the "Bochumer Modell"'),
         (datetime(2023, 2, 23, 13, 15), "Abschlussgespräch", "Closing exchange"),
+        (datetime(2023, 2, 23, 13, 45), "Transfer zum Hauptbahnhof",
+         "Transfer to the main station"),
     ]  # fmt: skip
     assert visit.items[0].description_en == (
         "Reception of the delegation and signing of the Golden Book."
@@ -116,6 +122,29 @@ def test_demo_data_has_the_gifts_and_the_golden_book_entry_of_the_welcome(runner
     assert [(s.position, s.person.last_name) for s in entry.signers] == [
         (1, "Schneidewind"), (2, "Eiskirch"),
     ]  # fmt: skip
+
+
+def test_demo_data_drives_the_heads_of_delegation_to_the_station_with_an_escort(runner):
+    runner.invoke(args=["demo-data"])
+
+    transfer = db.session.scalars(
+        select(AgendaItem).where(AgendaItem.kind == ItemKind.TRANSFER)
+    ).one()
+    assert (transfer.starts_at, transfer.ends_at) == (
+        datetime(2023, 2, 23, 13, 45),
+        datetime(2023, 2, 23, 14, 5),
+    )
+    assert transfer.module.key == "transfer"
+    issued = latest_version(transfer.visit_id).snapshot["items"]
+    assert issued[-1]["title_de"] == "Transfer zum Hauptbahnhof"
+    rides = db.session.scalars(select(Ride).order_by(Ride.id)).all()
+    assert {ride.vehicle.name for ride in rides} == {"Dienstwagen des Oberbürgermeisters"}
+    assert {ride.agenda_item_id for ride in rides} == {transfer.id}
+    assert sorted(ride.participation.person.last_name for ride in rides) == [
+        "Eiskirch", "Hoffmann", "Schneidewind",
+    ]  # fmt: skip
+    assert find_conflicts([transfer.visit_id]) == {transfer.visit_id: []}
+    assert transport_warnings(transfer.visit, "de") == []
 
 
 def test_running_demo_data_twice_changes_nothing(runner):

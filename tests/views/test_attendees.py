@@ -14,6 +14,7 @@ from werkzeug.test import encode_multipart
 from planner.enums import Role, Side, VisitStatus
 from planner.extensions import db
 from planner.models import AuditEntry, Participation, PendingImport, Person, Visit
+from planner.services.demo import PROGRAMME as DEMO_PROGRAMME
 from planner.services.demo import load_demo_data
 from tests import factories
 from tests.helpers import count_queries, form_values, page_text
@@ -376,7 +377,7 @@ def test_a_person_can_be_exported_and_anonymised(client, host_planner, demo):
         )
     )
     assert all("Schneidewind" not in str(entry.changes) for entry in trail)
-    assert len(db.session.get(Visit, demo.id).items) == 5
+    assert len(db.session.get(Visit, demo.id).items) == len(DEMO_PROGRAMME)
 
 
 def test_people_purge_anonymises_participants_of_long_past_visits(app, runner, demo):
@@ -394,7 +395,7 @@ def test_people_purge_anonymises_participants_of_long_past_visits(app, runner, d
     assert "Anonymised 6 people." in result.output
     names = {p.person.last_name for p in db.session.get(Visit, demo.id).participations}
     assert names == {"Anonymisiert", "Eiskirch"}
-    assert len(db.session.get(Visit, demo.id).items) == 5
+    assert len(db.session.get(Visit, demo.id).items) == len(DEMO_PROGRAMME)
 
 
 def test_people_search_finds_by_name_organisation_and_email(client, host_planner, demo):

@@ -64,6 +64,7 @@ def test_the_plan_shows_each_room_of_the_day_as_a_column_with_its_items(client, 
             "Vorführung der digitalen Infostelen",
             "Rundgang mit der App „Rathaus Navi“",
         ],
+        "Ohne Raum": ["Transfer zum Hauptbahnhof"],
     }
     text = page_text(response)
     assert "Alle Zeiten: Europe/Berlin" in text
@@ -82,7 +83,7 @@ def test_items_without_a_room_get_their_own_column_last(client, login):
     columns = _columns(_plan(client, visit, "2023-02-23"))
 
     assert list(columns)[-1] == "Ohne Raum"
-    assert columns["Ohne Raum"] == ["Anreise"]
+    assert columns["Ohne Raum"] == ["Anreise", "Transfer zum Hauptbahnhof"]
 
 
 def test_set_up_tear_down_and_conflicts_show_on_the_blocks(client, login):
@@ -171,7 +172,7 @@ def test_planners_can_show_every_room_as_a_place_to_move_to(client, login):
     columns = _columns(_plan(client, visit, rooms="all"))
 
     assert columns[spare.label] == []
-    assert columns["Ohne Raum"] == []
+    assert columns["Ohne Raum"] == ["Transfer zum Hauptbahnhof"]
     assert spare.label not in _columns(_plan(client, visit))
 
 
@@ -179,6 +180,7 @@ def test_the_plan_costs_the_same_queries_however_many_items_it_shows(app, client
     visit = load_demo_data().visit
     login(factories.user(visit.host_organisation, Role.PLANNER))
     room = factories.room(visit.host_organisation, "Saal")
+    roomless = sum(1 for item in visit.items if item.room is None)
 
     def add_items(hours) -> None:
         for hour in hours:
@@ -194,7 +196,7 @@ def test_the_plan_costs_the_same_queries_however_many_items_it_shows(app, client
     with count_queries(db.engine) as many:
         assert _plan(client, visit).status_code == 200
 
-    assert len(_columns(_plan(client, visit))["Ohne Raum"]) == 6
+    assert len(_columns(_plan(client, visit))["Ohne Raum"]) == roomless + 6
     assert many.count == few.count
 
 
@@ -208,15 +210,16 @@ def test_a_planner_moves_an_item_to_another_time_and_room(client, login):
     planner = factories.user(visit.host_organisation, Role.PLANNER, name="Lena Hoffmann")
     login(planner)
 
-    response = _move(client, closing, "2023-02-23T14:00", foyer)
+    # After the demo's transfer to the station, which ends at 14:05.
+    response = _move(client, closing, "2023-02-23T14:15", foyer)
 
     assert response.status_code == 200
     assert response.json["saved"] is True
     assert response.json["location"] == f"/visits/{visit.id}/plan/2023-02-23#item-{closing.id}"
     moved = _fresh(closing)
     assert (moved.starts_at, moved.ends_at, moved.room_id) == (
-        datetime(2023, 2, 23, 14, 0),
-        datetime(2023, 2, 23, 14, 30),
+        datetime(2023, 2, 23, 14, 15),
+        datetime(2023, 2, 23, 14, 45),
         foyer.id,
     )
     # The audit trail records it as a change by the planner, as the item form would.
@@ -226,11 +229,11 @@ def test_a_planner_moves_an_item_to_another_time_and_room(client, login):
         .order_by(AuditEntry.id.desc())
     ).first()
     assert entry.user_id == planner.id
-    assert entry.changes["starts_at"] == ["2023-02-23T13:15:00", "2023-02-23T14:00:00"]
+    assert entry.changes["starts_at"] == ["2023-02-23T13:15:00", "2023-02-23T14:15:00"]
     assert entry.changes["room_id"][1] == foyer.id
     # The plan says so after the reload.
     text = page_text(client.get(response.json["location"]))
-    assert "„Abschlussgespräch“ verschoben auf 14:00–14:30, Foyer, Rathaus Bochum." in text
+    assert "„Abschlussgespräch“ verschoben auf 14:15–14:45, Foyer, Rathaus Bochum." in text
 
 
 def test_a_move_into_a_conflict_is_warned_and_saved_only_when_confirmed(client, login):

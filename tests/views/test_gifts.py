@@ -50,7 +50,7 @@ def _form(demo, **fields) -> dict:
     values = {
         "direction": "received",
         "description": "Bildband über das Ruhrgebiet",
-        "item": str(demo.items[-1].id),
+        "item": str(next(i.id for i in demo.items if i.title_de == "Abschlussgespräch")),
         "giver_person": "0",
         "giver_name": "Stadt Wuppertal",
         "recipient_person": str(_person("Kopietz").id),

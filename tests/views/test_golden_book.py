@@ -148,7 +148,7 @@ def test_a_signer_taken_off_leaves_the_others_closed_up(client, demo, planner):
 
 
 def test_a_new_entry_proposes_the_heads_of_the_delegations(client, demo, planner):
-    closing = demo.items[-1]
+    closing = next(item for item in demo.items if item.title_de == "Abschlussgespräch")
 
     response = client.post(f"/visits/{demo.id}/golden-book", data={"item": str(closing.id)})
 

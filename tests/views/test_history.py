@@ -183,7 +183,7 @@ def test_the_demo_visits_history_tells_a_day_of_work_in_german_sentences(client,
         "Petra Protokoll hat die internen Notizen des Besuchs „Smart-City-Austausch: Besuch der "
         "Stadt Wuppertal“ geändert.",
         "Petra Protokoll hat Klara Klein zur Delegation hinzugefügt.",
-        "Petra Protokoll hat Denes Kücük von der Teilnehmendenliste gestrichen und 5 E-Mails an "
+        "Petra Protokoll hat Denes Kücük von der Teilnehmendenliste gestrichen und 6 E-Mails an "
         "Denes Kücük zur Prüfung entworfen.",
         "Petra Protokoll hat die Rangfolge geändert: 2. Jonas Reuter und 3. Miriam Albers.",
         "Petra Protokoll hat Version 2 herausgegeben: „Abschlussgespräch später, im "
@@ -193,13 +193,13 @@ def test_the_demo_visits_history_tells_a_day_of_work_in_german_sentences(client,
         "Petra Protokoll hat das Kalender-Abo für den Besuch „Smart-City-Austausch: Besuch der "
         "Stadt Wuppertal“ widerrufen.",
         "Prof. Dr. Uwe Schneidewind hat für „Begrüßung durch den Oberbürgermeister“, "
-        "„Vorführung der Infostelen“, „Smart City Innovation Unit: das „Bochumer Modell““ und "
-        "„Abschlussgespräch“ zugesagt (auf der Antwortseite).",
+        "„Vorführung der Infostelen“, „Smart City Innovation Unit: das „Bochumer Modell““, "
+        "„Abschlussgespräch“ und „Transfer zum Hauptbahnhof“ zugesagt (auf der Antwortseite).",
         "Miriam Albers hat für „Abschlussgespräch“ abgesagt (im Kalenderprogramm). Miriam Albers "
         "hat einen Kommentar dazu geschrieben.",
         "Das System hat den Besuch „Smart-City-Austausch: Besuch der Stadt Wuppertal“ angelegt "
         "und Version 1 herausgegeben: „Programm für den Besuch am 23. Februar 2023“.",
-        "Mit ihm angelegt: 5 Programmpunkte, 7 Teilnehmende, 2 Geschenke und 1 Eintragung ins "
+        "Mit ihm angelegt: 6 Programmpunkte, 7 Teilnehmende, 2 Geschenke und 1 Eintragung ins "
         "Goldene Buch.",
     ]:
         assert sentence in page
@@ -226,7 +226,7 @@ def test_the_demo_visits_history_tells_the_same_in_english(client, edited):
     ]:
         assert sentence in page
     assert (
-        "Created with it: 5 agenda items, 7 participants, 2 gifts and 1 Golden Book entry."
+        "Created with it: 6 agenda items, 7 participants, 2 gifts and 1 Golden Book entry."
     ) in page
 
 

@@ -301,6 +301,7 @@ def test_the_release_of_the_demo_names_the_heads_the_date_and_the_programme(clie
         "Smart City Innovation Unit: das „Bochumer Modell“",
         "Abschlussgespräch",
     ]
+    assert "Transfer zum Hauptbahnhof" not in text  # the ride is no part of what was shown
     assert INTERNAL_PARKING_NOTE not in text
 
 

@@ -368,20 +368,13 @@ def test_the_run_sheet_shows_which_vehicle_carries_whom(client, as_host, visit):
 
 def test_the_demo_has_a_car_for_the_heads_of_delegation_with_its_driver(client, as_host):
     demo = load_demo_data().visit
-    # The demo's programme has no transfer (yet): one to the station after it.
-    transfer = factories.item(
-        demo, "2023-02-23 13:45", "2023-02-23 14:05", "Transfer zum Hauptbahnhof",
-        kind=ItemKind.TRANSFER,
-    )  # fmt: skip
+    transfer = next(item for item in demo.items if item.kind == ItemKind.TRANSFER)
     as_host(demo)
-    page = client.get(f"/visits/{demo.id}/transfers/{transfer.id}")
-    opened_at = re.search(r'name="opened_at"[^>]*value="([^"]+)"', page.get_data(as_text=True))
 
     vehicles = _text(client.get(f"/visits/{demo.id}/vehicles"))
-    proposed = client.post(
-        f"/visits/{demo.id}/transfers/{transfer.id}",
-        data={"propose": "1", "opened_at": opened_at[1]},
-    ).get_data(as_text=True)
+    seats = client.get(f"/visits/{demo.id}/transfers/{transfer.id}").get_data(as_text=True)
+    sheet = _text(client.get(f"/visits/{demo.id}/print/drivers?lang=en"))
+    run_sheet = _text(client.get(f"/visits/{demo.id}/print/run-sheet?lang=en"))
 
     assert (
         "Dienstwagen des Oberbürgermeisters (BO-SB 100) Fahrbereitschaft der Stadt Bochum "
@@ -390,12 +383,26 @@ def test_the_demo_has_a_car_for_the_heads_of_delegation_with_its_driver(client, 
     car = db.session.scalar(select(Vehicle.id))
     seated = re.findall(
         rf'<label for="seat-(\d+)">([^<]+)</label>(?:(?!</tr>).)*value="{car}" selected',
-        proposed,
+        seats,
         re.S,
     )
     assert sorted(name for _, name in seated) == [
         "Lena Hoffmann", "Prof. Dr. Uwe Schneidewind", "Thomas Eiskirch"
     ]  # fmt: skip
+    # The driver picks them up after the closing exchange and takes them to the station.
+    assert "Driver sheet: Dienstwagen des Oberbürgermeisters" in sheet
+    assert "Pick-up 13:45 Transfer to the main station" in sheet
+    assert "to Bochum main station, Kurt-Schumacher-Platz 1." in sheet
+    assert (
+        "Pick-up: Amtszimmer des Oberbürgermeisters, Rathaus Bochum, Willy-Brandt-Platz 2–6"
+    ) in sheet
+    # Guests first, then the hosts, the escort last.
+    assert ("Passengers (3): Prof. Dr. Uwe Schneidewind Thomas Eiskirch Lena Hoffmann") in sheet
+    assert "13:45–14:05 Transfer to the main station Responsible: Lena Hoffmann" in run_sheet
+    assert (
+        "Vehicle Dienstwagen des Oberbürgermeisters (driver: Michael Brandt, +49 234 555 0180): "
+        "Prof. Dr. Uwe Schneidewind, Thomas Eiskirch, Lena Hoffmann" in run_sheet
+    )
 
 
 def test_the_history_tells_a_vehicle_added_and_deleted(client, as_host, visit):

@@ -59,7 +59,7 @@ def _changes(response) -> list[str]:
 @pytest.fixture
 def three_versions(client, planner, demo):
     """The demo visit with version 1 as loaded, then versions 2 and 3 issued."""
-    welcome, _steles, navi, _unit, closing = demo.items
+    welcome, _steles, navi, _unit, closing, _transfer = demo.items
     # Version 2: the welcome is renamed, the closing talk moves later and to another
     # room, and the hosts block half an hour for themselves.
     welcome.title_de = "Empfang im Ratssaal"
@@ -95,7 +95,9 @@ def test_version_one_opens_as_issued_after_version_three(client, three_versions)
     assert "Nicht die aktuelle Version: Version 3 ersetzt sie." in text
     assert "Kommentar Programm für den Besuch am 23. Februar 2023" in text
     times = re.findall(r'<td class="time">([^<]+)</td>', response.get_data(as_text=True))
-    assert times == ["10:00–10:30", "10:30–11:15", "11:15–12:00", "12:00–13:15", "13:15–13:45"]
+    assert times == [
+        "10:00–10:30", "10:30–11:15", "11:15–12:00", "12:00–13:15", "13:15–13:45", "13:45–14:05",
+    ]  # fmt: skip
     assert f"10:00–10:30 {WELCOME}" in text
     assert "13:15–13:45 Abschlussgespräch" in text
     for later in ("Empfang im Ratssaal", "Pressefoto", HOLD, "abgesagt"):
@@ -277,6 +279,7 @@ def test_an_old_versions_calendar_is_that_version_and_says_so(client, three_vers
         ("10:15", NAVI, "CONFIRMED", 0),
         ("11:00", "Smart City Innovation Unit: das „Bochumer Modell“", "CONFIRMED", 0),
         ("12:15", "Abschlussgespräch", "CONFIRMED", 0),
+        ("12:45", "Transfer zum Hauptbahnhof", "CONFIRMED", 0),
     ]
     again = client.get(
         f"/visits/{visit.id}/versions/1/agenda.ics",
