@@ -6,7 +6,7 @@ from sqlalchemy import select
 from planner.enums import ItemKind, Role
 from planner.extensions import db
 from planner.models import AgendaItem, AuditEntry, TrashEntry
-from planner.services.demo import load_demo_data
+from planner.services.demo import PROGRAMME, load_demo_data
 from planner.services.trash import restore
 from tests import factories
 from tests.api.test_api import _token
@@ -17,8 +17,9 @@ NEW = {
     "title_de": "Pressegespräch",
     "title_en": "Press talk",
     "kind": "press",
-    "starts": "2023-02-23T14:00",
-    "ends": "2023-02-23T14:30",
+    # After the demo's last item, the transfer to the station (13:45–14:05).
+    "starts": "2023-02-23T14:30",
+    "ends": "2023-02-23T15:00",
     "internal_notes": "Fotograf bestellt",
 }
 
@@ -58,24 +59,24 @@ def test_a_host_planner_creates_reads_changes_and_deletes_an_item(client, demo, 
     assert created["title"] == "Pressegespräch"
     assert created["titles"] == {"de": "Pressegespräch", "en": "Press talk"}
     assert created["starts"] == {
-        "local": "2023-02-23T14:00:00+01:00",
-        "utc": "2023-02-23T13:00:00Z",
+        "local": "2023-02-23T14:30:00+01:00",
+        "utc": "2023-02-23T13:30:00Z",
     }
     assert created["internal_notes"] == "Fotograf bestellt"
     listed = client.get(_items(demo), headers=host).json["items"]
     assert [item["title"] for item in listed][-1] == "Pressegespräch"
-    assert len(listed) == 6
+    assert len(listed) == len(PROGRAMME) + 1
 
     read = _read(client, demo, host, created["id"])
     changed = client.patch(
         f"{_items(demo)}/{created['id']}",
-        json={"ends": "2023-02-23T14:45", "title_de": "Pressetermin"},
+        json={"ends": "2023-02-23T15:15", "title_de": "Pressetermin"},
         headers={**host, "If-Match": read.headers["ETag"]},
     )
 
     assert changed.status_code == 200, changed.json
     assert changed.json["title"] == "Pressetermin"
-    assert changed.json["ends"]["local"] == "2023-02-23T14:45:00+01:00"
+    assert changed.json["ends"]["local"] == "2023-02-23T15:15:00+01:00"
     assert changed.json["lock_version"] == created["lock_version"] + 1
     # The answer's ETag is the one the next read, and a HEAD, carry.
     again = _read(client, demo, host, created["id"])
@@ -181,7 +182,7 @@ def test_bad_input_is_refused_with_errors_by_field(client, demo, host, fields, e
         assert response.json["errors"] == errors
     else:
         assert set(response.json["errors"]) == set(fields)
-    assert len(demo.items) == 5
+    assert len(demo.items) == len(PROGRAMME)
 
 
 def test_a_time_the_clocks_skip_or_repeat_is_refused_until_the_reading_is_chosen(
@@ -233,7 +234,7 @@ def test_a_move_into_a_conflict_asks_first_and_saves_when_confirmed(client, demo
     assert (
         _read(client, demo, host, created["id"])
         .json["starts"]["local"]
-        .startswith("2023-02-23T14:00")
+        .startswith("2023-02-23T14:30")
     )
 
     moved = client.post(
