@@ -130,6 +130,17 @@ def problem(status: int, detail: str = "", errors: dict | None = None, **headers
     return response
 
 
+def precondition(current: str, missing: str, stale: str) -> Response | None:
+    """Refuse a change that does not name the read it was made from: without If-Match
+    (or with "*", which would overwrite whatever someone saved since) 428 and ``missing``,
+    with another ETag than ``current`` 412 and ``stale``; None lets it through."""
+    if not request.if_match or request.if_match.star_tag:
+        return problem(428, missing)
+    if not request.if_match.contains(current):
+        return problem(412, stale)
+    return None
+
+
 def _public(path: str) -> bool:
     return path in (f"{PREFIX}/openapi.json", f"{PREFIX}/docs")
 

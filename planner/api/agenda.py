@@ -12,13 +12,13 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from planner.api import agenda_schemas as schemas
-from planner.api import problem
+from planner.api import precondition, problem
 from planner.api.schemas import Problem
 from planner.api.visits import item_json, moment_json
 from planner.extensions import db
@@ -110,11 +110,11 @@ def _answer(visit: Visit, item: AgendaItem, status: int = 200, **headers):
 
 def _precondition(visit: Visit, item: AgendaItem) -> Response | None:
     """Refuse a change sent without the ETag of the item as read, or with an old one."""
-    if not request.if_match:
-        return problem(428, _("Send the ETag of the item you read as If-Match."))
-    if not request.if_match.contains(item_etag(_read(visit, item))):
-        return _stale()
-    return None
+    return precondition(
+        item_etag(_read(visit, item)),
+        _("Send the ETag of the item you read as If-Match."),
+        _("The item changed since you read it: read it again."),
+    )
 
 
 def _stale() -> Response:

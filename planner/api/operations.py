@@ -7,7 +7,6 @@ for a planner), the outbox is the host planners' list without the letters' texts
 a feed is the subscription the visit page opens and revokes.
 """
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -17,7 +16,7 @@ from sqlalchemy.orm import joinedload
 from planner.api import operations_schemas as schemas
 from planner.api import problem
 from planner.api.schemas import Problem
-from planner.api.visits import visit_etag, visit_json
+from planner.api.visits import visit_etag, visit_json, visit_precondition
 from planner.enums import VisitStatus
 from planner.extensions import db
 from planner.models import FeedToken, OutboxMessage, Visit
@@ -48,10 +47,9 @@ def change_visit_status(data: dict, visit: Visit):
     """Move a visit to another status, as the visit page's buttons do. Send the visit's
     ETag as `If-Match`. Cancelling drafts a cancellation for everyone invited; the
     drafts wait in the outbox until a planner sends them."""
-    if not request.if_match:
-        return problem(428, _("Send the ETag of the visit you read as If-Match."))
-    if not request.if_match.contains(visit_etag(visit)):
-        return problem(412, _("The visit changed since you read it: read it again."))
+    refused = visit_precondition(visit)
+    if refused is not None:
+        return refused
     target = data["status"]
     try:
         # The visit's row first, refused if someone saved it since it was loaded here.

@@ -9,7 +9,6 @@ the host's staff and for whoever looks after the person's delegation.
 
 from datetime import UTC, datetime, timezone
 
-from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.api import people_schemas as schemas
-from planner.api import problem
+from planner.api import precondition, problem
 from planner.api.schemas import Problem
 from planner.enums import Language
 from planner.extensions import db
@@ -175,10 +174,13 @@ def remove(visit: Visit, participation: Participation):
     """Remove a participant, their answers with them. Send the participation's
     `lock_version` of your last read as `If-Match: "<lock_version>"`: one changed since is
     refused with 412."""
-    if not request.if_match:
-        return problem(428, _('Send the participant\'s lock version as If-Match: "<version>".'))
-    if not request.if_match.contains(str(participation.lock_version)):
-        return problem(412, _("The participant changed since you read them: read again."))
+    refused = precondition(
+        str(participation.lock_version),
+        _('Send the participant\'s lock version as If-Match: "<version>".'),
+        _("The participant changed since you read them: read again."),
+    )
+    if refused is not None:
+        return refused
     remove_participant(current_user, participation)
     db.session.commit()
     return "", 204

@@ -4,13 +4,13 @@ import hashlib
 from dataclasses import replace
 from datetime import UTC
 
-from flask import current_app, request
+from flask import Response, current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from planner.api import ETAG, IF_MATCH, problem, schemas
+from planner.api import ETAG, IF_MATCH, precondition, problem, schemas
 from planner.enums import Language
 from planner.extensions import db
 from planner.models import AgendaVersion, Visit
@@ -161,11 +161,9 @@ def read(visit: Visit):
 def change(data: dict, visit: Visit):
     """Change a visit. Send the ETag of your last read as `If-Match`: a visit someone
     changed since is refused with 412, and nothing is saved."""
-    if not request.if_match or request.if_match.star_tag:
-        # "*" would overwrite whatever someone else saved since: a change names its read.
-        return problem(428, _("Send the ETag of the visit you read as If-Match."))
-    if not request.if_match.contains(visit_etag(visit)):
-        return problem(412, _("The visit changed since you read it: read it again."))
+    refused = visit_precondition(visit)
+    if refused is not None:
+        return refused
     current = {
         "title": visit.title,
         "first_day": visit.first_day,
@@ -187,6 +185,15 @@ def change(data: dict, visit: Visit):
         db.session.rollback()
         return problem(412, _("The visit changed since you read it: read it again."))
     return visit_json(visit)
+
+
+def visit_precondition(visit: Visit) -> Response | None:
+    """Refuse a change of the visit not made from its current read (428 or 412)."""
+    return precondition(
+        visit_etag(visit),
+        _("Send the ETag of the visit you read as If-Match."),
+        _("The visit changed since you read it: read it again."),
+    )
 
 
 def visit_etag(visit: Visit) -> str:

@@ -292,3 +292,16 @@ def test_the_item_list_costs_the_same_queries_however_many_items(client, demo, h
     db.session.commit()
 
     assert queries() == few
+
+
+def test_if_match_star_names_no_read_and_deletes_or_changes_nothing(client, demo, host):
+    created = _created(client, demo, host)
+    url = f"{_items(demo)}/{created['id']}"
+    star = {**host, "If-Match": "*"}
+
+    deleted = client.delete(url, headers=star)
+    changed = client.patch(url, json={"title_de": "Blind"}, headers=star)
+
+    assert deleted.status_code == 428
+    assert changed.status_code == 428
+    assert _read(client, demo, host, created["id"]).json["title"] == "Pressegespräch"
