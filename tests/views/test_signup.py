@@ -206,7 +206,7 @@ def test_the_visit_history_tells_of_the_sign_up_invitation(client, host, visit, 
     history = client.get(f"/visits/{visit.id}/history")
 
     assert history.status_code == 200
-    # The history words staff e-mails as it does every message without a participant.
-    assert "1 E-Mail an eine nicht mehr bekannte Person wurde zum Versand eingereiht." in (
+    # A message to an office, not to a participant of the visit.
+    assert "1 E-Mail an die Mitarbeitenden eines Büros wurde zum Versand eingereiht." in (
         page_text(history)
     )

@@ -126,15 +126,19 @@ def tell_messages(action: Action, story: Story) -> None:
         messages = by_event.get(event)
         if not messages:
             continue
-        people = names_list(
-            names.person(obj.value("person_id") or names.get("OutboxMessage", obj.id, "person_id"))
-            for obj in messages
-        )
+        people = names_list(_recipient(obj, names) for obj in messages)
         text, clause = _message_text(event, len(messages), people)
         if clause:
             story.add([same(text)])
         else:
             story.sentences.append(text)
+
+
+def _recipient(obj: Changed, names) -> str:
+    """Name whom a message went to: a participant, or an office's planners (a notice of an
+    invitation, an answer, a request or a thread message, which has no participant)."""
+    person_id = obj.value("person_id") or names.get("OutboxMessage", obj.id, "person_id")
+    return names.person(person_id) if person_id else _("an office's staff")
 
 
 def feed_clauses(obj: Changed, action: Action, story: Story) -> list[Clause]:
