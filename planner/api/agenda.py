@@ -117,6 +117,29 @@ def _precondition(visit: Visit, item: AgendaItem) -> Response | None:
     )
 
 
+def _save_change(visit: Visit, item: AgendaItem, values_of, confirmed: bool,
+                 shift: bool = False):  # fmt: skip
+    """Save a change or a move made from the current read: impossible values answer 422,
+    warnings 409 unless ``confirmed``, someone else's change meanwhile 412."""
+    refused = _precondition(visit, item)
+    if refused is not None:
+        return refused
+    try:
+        values = checked_values(visit, values_of())
+        warnings = item_warnings(visit, item, values, current_user.organisation_id, shift)
+        if warnings and not confirmed:
+            return _warned(warnings)
+        update_item(item, values, item.lock_version, shift)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        return _invalid(error)
+    except EditConflict:
+        db.session.rollback()
+        return _stale()
+    return _answer(visit, item)
+
+
 def _stale() -> Response:
     return problem(412, _("The item changed since you read it: read it again."))
 
@@ -220,24 +243,13 @@ def read_item(visit: Visit, item: AgendaItem):
 def change_item(data: dict, visit: Visit, item: AgendaItem):
     """Change an item. Send the ETag of your last read as `If-Match` (412 when someone
     changed it since); warnings answer 409 unless `confirm_conflicts` is true."""
-    refused = _precondition(visit, item)
-    if refused is not None:
-        return refused
-    shift = data["shift_following"]
-    try:
-        values = checked_values(visit, _values(data, current_values(item)))
-        warnings = item_warnings(visit, item, values, current_user.organisation_id, shift)
-        if warnings and not data["confirm_conflicts"]:
-            return _warned(warnings)
-        update_item(item, values, item.lock_version, shift)
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        return _invalid(error)
-    except EditConflict:
-        db.session.rollback()
-        return _stale()
-    return _answer(visit, item)
+    return _save_change(
+        visit,
+        item,
+        lambda: _values(data, current_values(item)),
+        data["confirm_conflicts"],
+        data["shift_following"],
+    )
 
 
 @blp.route("/<id:visit_id>/items/<id:item_id>/move", methods=["POST"])
@@ -252,23 +264,9 @@ def move(data: dict, visit: Visit, item: AgendaItem):
     """Move an item to another beginning and room as the day plan does, keeping its
     length in real time. Needs `If-Match`; warnings answer 409 unless
     `confirm_conflicts` is true."""
-    refused = _precondition(visit, item)
-    if refused is not None:
-        return refused
-    try:
-        values = checked_values(visit, moved_values(item, **_sent(data)))
-        warnings = item_warnings(visit, item, values, current_user.organisation_id)
-        if warnings and not data["confirm_conflicts"]:
-            return _warned(warnings)
-        update_item(item, values, item.lock_version)
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        return _invalid(error)
-    except EditConflict:
-        db.session.rollback()
-        return _stale()
-    return _answer(visit, item)
+    return _save_change(
+        visit, item, lambda: moved_values(item, **_sent(data)), data["confirm_conflicts"]
+    )
 
 
 @blp.route("/<id:visit_id>/items/<id:item_id>", methods=["DELETE"])

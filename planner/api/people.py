@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from planner.api import people_schemas as schemas
 from planner.api import precondition, problem
@@ -27,9 +26,8 @@ from planner.services.attendance import add_participant, remove_participant, set
 from planner.services.errors import InvalidInput
 from planner.services.host_details import shown_function, shown_phone
 from planner.services.item_texts import reader_language
-from planner.services.paging import pager
 from planner.services.permissions import can_see_internal, manages_delegation
-from planner.services.visits import hidden_sides, ordered_participation_ids
+from planner.services.visits import attendee_rows
 from planner.views.access import load_named, permission_required
 
 blp = Blueprint(
@@ -48,18 +46,7 @@ def participants(visit: Visit, page: int, size: int, lang: Language | None = Non
     """List one page of the participants as the attendee page shows them: guests first,
     each side in protocol order; a page costs the same few queries however long the list."""
     internal = can_see_internal(current_user, visit)
-    ids = ordered_participation_ids(visit.id, *hidden_sides(visit, internal))
-    shown = pager(len(ids), page, size)
-    page_ids = ids[shown.start : shown.stop]
-    loaded = {
-        participation.id: participation
-        for participation in db.session.scalars(
-            select(Participation)
-            .where(Participation.id.in_(page_ids))
-            .options(joinedload(Participation.person).joinedload(Person.organisation))
-        )
-    }
-    ordered = [loaded[i] for i in page_ids if i in loaded]
+    shown, ordered = attendee_rows(visit, internal, page, size)
     language = lang.value if lang else reader_language()
     looked_after = _looked_after(visit, ordered, internal)
     answers = answer_lines(visit.id)[1] if looked_after else {}

@@ -338,7 +338,7 @@ def protocol_order(participations: list[Participation]) -> list[Participation]:
     )
 
 
-def hidden_sides(visit: Visit, show_internal: bool) -> list:
+def _hidden_sides(visit: Visit, show_internal: bool) -> list:
     """Return the condition that leaves out the host's people where the viewer may not see
     them (``host_details``), as a list of where-clauses (empty: everyone is seen)."""
     if show_internal or visit.guests_see_host_attendees:
@@ -381,7 +381,7 @@ def attendee_summary(visit: Visit, show_internal: bool) -> AttendeeSummary:
         )
         .join(Person, Participation.person_id == Person.id)
         .join(Organisation, Person.organisation_id == Organisation.id)
-        .where(Participation.visit_id == visit.id, *hidden_sides(visit, show_internal))
+        .where(Participation.visit_id == visit.id, *_hidden_sides(visit, show_internal))
         .group_by(Participation.side, Organisation.id, Organisation.name, Participation.rsvp_status)
     ).all()
     effective = func.coalesce(Participation.rank, Person.precedence_rank)
@@ -409,7 +409,7 @@ def attendee_summary(visit: Visit, show_internal: bool) -> AttendeeSummary:
             heads.setdefault(key, _attendee(participation, show_internal))
     # Every organisation of the visit, with nobody yet too; then any other one in the data.
     names = {(Side.GUEST, org.id): org.name for org in visit.guest_organisations}
-    if not hidden_sides(visit, show_internal):
+    if not _hidden_sides(visit, show_internal):
         names[(Side.HOST, visit.host_organisation_id)] = visit.host_organisation.name
     answers: dict[tuple[Side, int], Counter[RsvpStatus]] = defaultdict(Counter)
     for side, org_id, name, status, count in counted:
@@ -433,6 +433,25 @@ def attendee_summary(visit: Visit, show_internal: bool) -> AttendeeSummary:
 ATTENDEES_PER_PAGE = 50
 
 
+def attendee_rows(
+    visit: Visit, show_internal: bool, wanted: int, size: int
+) -> tuple[Pager, list[Participation]]:
+    """Return one page of the participants the viewer sees, guests first, each side in
+    protocol order, with their people and organisations: two queries however long the list."""
+    ids = ordered_participation_ids(visit.id, *_hidden_sides(visit, show_internal))
+    shown = pager(len(ids), wanted, size)
+    page_ids = ids[shown.start : shown.stop]
+    loaded = {
+        participation.id: participation
+        for participation in db.session.scalars(
+            select(Participation)
+            .where(Participation.id.in_(page_ids))
+            .options(joinedload(Participation.person).joinedload(Person.organisation))
+        )
+    }
+    return shown, [loaded[i] for i in page_ids if i in loaded]
+
+
 def load_attendee_page(
     visit_id: int, viewer: User, wanted: int, size: int = ATTENDEES_PER_PAGE
 ) -> AttendeePage | None:
@@ -445,18 +464,7 @@ def load_attendee_page(
     if visit is None or not can_view_visit(viewer, visit):
         return None
     show_internal = can_see_internal(viewer, visit)
-    ids = ordered_participation_ids(visit.id, *hidden_sides(visit, show_internal))
-    shown = pager(len(ids), wanted, size)
-    page_ids = ids[shown.start : shown.stop]
-    loaded = {
-        participation.id: participation
-        for participation in db.session.scalars(
-            select(Participation)
-            .where(Participation.id.in_(page_ids))
-            .options(joinedload(Participation.person).joinedload(Person.organisation))
-        )
-    }
-    ordered = [loaded[i] for i in page_ids if i in loaded]
+    shown, ordered = attendee_rows(visit, show_internal, wanted, size)
     looked_after: dict[int, bool] = {}
     for participation in ordered:
         organisation = participation.person.organisation
